@@ -1,0 +1,40 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+  name: "servesim",
+  platforms: [.macOS(.v13)],
+  products: [
+    .library(name: "ServeSim", targets: ["ServeSim"]),
+    .library(name: "ServeSimIO", targets: ["ServeSimIO"]),
+    .executable(name: "servesim", targets: ["servesim"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+  ],
+  targets: [
+    .target(
+      name: "ServeSim",
+      dependencies: [
+        .product(name: "HeapModule", package: "swift-collections"),
+        .product(name: "DequeModule", package: "swift-collections"),
+      ]
+    ),
+    .target(
+      name: "ServeSimIO",
+      dependencies: ["ServeSim", .product(name: "Yams", package: "Yams")]
+    ),
+    .executableTarget(
+      name: "servesim",
+      dependencies: [
+        "ServeSim", "ServeSimIO",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .testTarget(name: "ServeSimTests", dependencies: ["ServeSim"]),
+    .testTarget(name: "ServeSimIOTests", dependencies: ["ServeSim", "ServeSimIO"]),
+    .testTarget(name: "CLITests", dependencies: ["ServeSimIO"]),
+  ]
+)

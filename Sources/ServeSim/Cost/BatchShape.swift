@@ -1,0 +1,50 @@
+/// What one iteration of one replica computes: the aggregate shape the cost
+/// model prices.
+///
+/// Attention work is carried as sums over sequences, so pricing a batch is O(1)
+/// whatever its size.
+public struct BatchShape: Sendable, Equatable {
+  /// New prompt tokens (prefill chunks), summed over sequences.
+  public var prefillTokens: Int = 0
+  /// Sequences with a prefill chunk in this iteration.
+  public var prefillSequences: Int = 0
+  /// Σ over prefill chunks of query–key pairs under the causal mask:
+  /// q·(c − q) + q·(q + 1)/2 for a chunk of q tokens whose context (including
+  /// the chunk) is c tokens.
+  public var prefillAttentionPairs: Double = 0
+  /// Σ over prefill chunks of their context length c, in tokens (KV read).
+  public var prefillContextTokens: Double = 0
+  /// Sequences decoding one token each.
+  public var decodeSequences: Int = 0
+  /// Σ over decoding sequences of their context length (including the new
+  /// token), in tokens.
+  public var decodeContextTokens: Double = 0
+  /// Sequences that sample a token at the end of the iteration (decodes and
+  /// prefills whose last chunk this is).
+  public var sampledSequences: Int = 0
+
+  public init() {}
+
+  /// All tokens the iteration runs through the layers.
+  public var tokens: Int { prefillTokens + decodeSequences }
+  /// Sequences in the batch.
+  public var sequences: Int { prefillSequences + decodeSequences }
+
+  /// Adds a prefill chunk of `chunk` tokens ending at context length `context`.
+  public mutating func addPrefill(chunk: Int, context: Int, samples: Bool) {
+    let q = Double(chunk)
+    let c = Double(context)
+    prefillTokens += chunk
+    prefillSequences += 1
+    prefillAttentionPairs += q * (c - q) + q * (q + 1) / 2
+    prefillContextTokens += c
+    if samples { sampledSequences += 1 }
+  }
+
+  /// Adds a sequence decoding one token at context length `context` (including it).
+  public mutating func addDecode(context: Int) {
+    decodeSequences += 1
+    decodeContextTokens += Double(context)
+    sampledSequences += 1
+  }
+}

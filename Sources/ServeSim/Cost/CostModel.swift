@@ -1,0 +1,235 @@
+/// The time and work of one operator on one device.
+public struct OperatorEstimate: Sendable, Equatable {
+  /// Wall time, in seconds, launch cost included.
+  public var seconds: Double
+  /// Floating-point operations on this device.
+  public var flops: Double
+  /// Bytes moved to and from device memory by this device.
+  public var bytes: Double
+
+  public init(seconds: Double, flops: Double, bytes: Double) {
+    self.seconds = seconds
+    self.flops = flops
+    self.bytes = bytes
+  }
+
+  public static let zero = OperatorEstimate(seconds: 0, flops: 0, bytes: 0)
+}
+
+/// How kernels are launched in an iteration.
+public enum LaunchMode: Sendable, Equatable {
+  /// Each kernel launched by the host.
+  case eager
+  /// Kernels replayed from a captured graph (CUDA graphs).
+  case graph
+}
+
+/// A datasheet roofline model of one tensor-parallel group of identical devices:
+/// each operator takes max(compute time, memory time) plus a launch cost, with
+/// the device's achieved efficiencies; tensor-parallel collectives follow the
+/// alpha–beta model over the group's link.
+///
+/// The operators are those of a decoder layer as vLLM runs them (QKV projection,
+/// rotary, attention with the KV-cache write, output projection, all-reduce,
+/// fused residual-add-and-norm, gate/up projection, activation, down projection,
+/// all-reduce), plus the embedding, final norm, LM head over the sampled tokens
+/// only (vLLM's `logits_indices`), the logits gather and sampling.
+public struct CostModel: Sendable {
+  public let model: ModelSpec
+  public let device: DeviceSpec
+  public let precision: Precision
+  /// Tensor-parallel degree.
+  public let tensor: Int
+  /// The link tensor-parallel collectives use.
+  public let link: LinkSpec
+  public let allReduceAlgorithms: Collectives.AllReduceAlgorithms
+
+  /// Achieved matrix-product throughput, in FLOP/s.
+  public let matmulFlopsPerSecond: Double
+  /// Achieved attention throughput, in FLOP/s.
+  public let attentionFlopsPerSecond: Double
+  /// Achieved vector (non-tensor-core) throughput for elementwise work, in FLOP/s.
+  public let vectorFlopsPerSecond: Double
+  /// Achieved memory bandwidth, in bytes/s.
+  public let bytesPerSecond: Double
+  /// The math matrix products run in.
+  public let matmulDType: DType
+
+  let weightBytes: Double
+  let activationBytes: Double
+  let kvBytes: Double
+  let headsPerRank: Double
+  let kvHeadsPerRank: Double
+  let qkvPerRank: Double
+  let ffnPerRank: Double
+  let vocabPerRank: Double
+
+  /// Kernels one decoder layer launches: norm, QKV, rotary, cache write,
+  /// attention, output projection, all-reduce, add+norm, gate/up, activation,
+  /// down, all-reduce (collectives only under tensor parallelism).
+  public var kernelsPerLayer: Int { tensor > 1 ? 12 : 10 }
+
+  public init(
+    model: ModelSpec, device: DeviceSpec, precision: Precision, tensor: Int, link: LinkSpec,
+    allReduceAlgorithms: Collectives.AllReduceAlgorithms
+  ) {
+    self.model = model
+    self.device = device
+    self.precision = precision
+    self.tensor = tensor
+    self.link = link
+    self.allReduceAlgorithms = allReduceAlgorithms
+    let math = device.matmulMath(weights: precision.weights, activations: precision.activations)
+    matmulDType = math.dtype
+    matmulFlopsPerSecond = math.flopsPerSecond * device.computeEfficiency
+    // Attention runs in 16-bit (FlashAttention/paged attention) even under fp8
+    // weights; its efficiency is the device's `attention_efficiency`.
+    let attentionPeak = device.matmulMath(weights: .bf16, activations: .bf16).flopsPerSecond
+    attentionFlopsPerSecond = attentionPeak * device.attentionEfficiency
+    vectorFlopsPerSecond = (device.peakTFLOPS[.fp32] ?? 1) * 1e12 * device.computeEfficiency
+    bytesPerSecond = device.memoryBandwidthGBps * 1e9 * device.memoryEfficiency
+    weightBytes = precision.weights.bytes
+    // Activations between operators stay 16-bit: fp8 activations are quantised
+    // inside the GEMM (vLLM's fp8 W8A8 path), so only the math changes.
+    activationBytes = precision.activations == .fp32 ? 4 : 2
+    kvBytes = precision.kvCache.bytes
+    let t = Double(tensor)
+    headsPerRank = Double(model.heads) / t
+    // Fewer KV heads than ranks: each rank keeps a replica of one KV head (vLLM).
+    kvHeadsPerRank = max(1, Double(model.kvHeads) / t)
+    qkvPerRank = (headsPerRank + 2 * kvHeadsPerRank) * Double(model.headDim)
+    ffnPerRank = Double(model.intermediateSize) / t
+    vocabPerRank = Double(model.vocabSize) / t
+  }
+
+  /// Launch cost of one kernel, in seconds.
+  public func launchSeconds(_ mode: LaunchMode) -> Double {
+    (mode == .graph ? device.graphKernelUs : device.kernelLaunchUs) * 1e-6
+  }
+
+  /// A matrix product of `m` tokens by a weight of `n` outputs and `k` inputs.
+  public func gemm(m: Double, n: Double, k: Double, mode: LaunchMode) -> OperatorEstimate {
+    guard m > 0 else { return .zero }
+    let flops = 2 * m * n * k
+    let bytes = n * k * weightBytes + (m * k + m * n) * activationBytes
+    let time = max(flops / matmulFlopsPerSecond, bytes / bytesPerSecond)
+    return OperatorEstimate(seconds: time + launchSeconds(mode), flops: flops, bytes: bytes)
+  }
+
+  /// A memory-bound elementwise kernel moving `bytes` and doing `flops`.
+  public func elementwise(bytes: Double, flops: Double, mode: LaunchMode) -> OperatorEstimate {
+    guard bytes > 0 else { return .zero }
+    let time = max(flops / vectorFlopsPerSecond, bytes / bytesPerSecond)
+    return OperatorEstimate(seconds: time + launchSeconds(mode), flops: flops, bytes: bytes)
+  }
+
+  /// Normalisation of `tokens` rows of the hidden size (RMSNorm: read, write,
+  /// about 4 FLOPs an element; LayerNorm about 8).
+  public func norm(tokens: Double, mode: LaunchMode) -> OperatorEstimate {
+    let elements = tokens * Double(model.hiddenSize)
+    let perElement = model.norm == .rmsnorm ? 4.0 : 8.0
+    return elementwise(
+      bytes: 2 * elements * activationBytes + Double(model.hiddenSize) * weightBytes,
+      flops: perElement * elements, mode: mode)
+  }
+
+  /// Prefill attention of all prefill chunks in the batch (one varlen
+  /// FlashAttention kernel): 4·d·pairs FLOPs per head (QKᵀ and PV), reading the
+  /// K and V of each chunk's context and the queries, writing the outputs.
+  public func attentionPrefill(_ shape: BatchShape, mode: LaunchMode) -> OperatorEstimate {
+    guard shape.prefillSequences > 0 else { return .zero }
+    let d = Double(model.headDim)
+    let flops = 4 * headsPerRank * d * shape.prefillAttentionPairs
+    let kvRead = shape.prefillContextTokens * 2 * kvHeadsPerRank * d * kvBytes
+    let qo = Double(shape.prefillTokens) * 2 * headsPerRank * d * activationBytes
+    let bytes = kvRead + qo
+    let time = max(flops / attentionFlopsPerSecond, bytes / bytesPerSecond)
+    return OperatorEstimate(seconds: time + launchSeconds(mode), flops: flops, bytes: bytes)
+  }
+
+  /// Decode attention of all decoding sequences (one paged-attention kernel):
+  /// each sequence reads its whole context's K and V once.
+  public func attentionDecode(_ shape: BatchShape, mode: LaunchMode) -> OperatorEstimate {
+    guard shape.decodeSequences > 0 else { return .zero }
+    let d = Double(model.headDim)
+    let flops = 4 * headsPerRank * d * shape.decodeContextTokens
+    let kvRead = shape.decodeContextTokens * 2 * kvHeadsPerRank * d * kvBytes
+    let qo = Double(shape.decodeSequences) * 2 * headsPerRank * d * activationBytes
+    let bytes = kvRead + qo
+    let time = max(flops / attentionFlopsPerSecond, bytes / bytesPerSecond)
+    return OperatorEstimate(seconds: time + launchSeconds(mode), flops: flops, bytes: bytes)
+  }
+
+  /// An all-reduce of `tokens` rows of the hidden size across the tensor group.
+  public func allReduce(tokens: Double) -> Double {
+    Collectives.allReduce(
+      bytes: tokens * Double(model.hiddenSize) * activationBytes, ranks: tensor, link: link,
+      algorithms: allReduceAlgorithms)
+  }
+
+  /// The token-proportional work of one decoder layer (everything but attention)
+  /// for `tokens` tokens: projections, MLP, norms, rotary, KV-cache write and the
+  /// two all-reduces.
+  public func denseLayer(tokens m: Double, mode: LaunchMode) -> OperatorEstimate {
+    guard m > 0 else { return .zero }
+    let h = Double(model.hiddenSize)
+    let d = Double(model.headDim)
+    var total = OperatorEstimate.zero
+    func add(_ e: OperatorEstimate) {
+      total.seconds += e.seconds
+      total.flops += e.flops
+      total.bytes += e.bytes
+    }
+    add(norm(tokens: m, mode: mode))
+    add(gemm(m: m, n: qkvPerRank, k: h, mode: mode))
+    if model.positionEmbedding == .rope {
+      let rotated = m * (headsPerRank + kvHeadsPerRank) * d
+      add(elementwise(bytes: 2 * rotated * activationBytes, flops: 6 * rotated, mode: mode))
+    }
+    // reshape_and_cache: write this iteration's K and V into the paged cache.
+    let kvWritten = m * 2 * kvHeadsPerRank * d
+    add(elementwise(bytes: kvWritten * (activationBytes + kvBytes), flops: 0, mode: mode))
+    add(gemm(m: m, n: h, k: headsPerRank * d, mode: mode))
+    // Residual add fused with the next norm (vLLM's fused_add_rms_norm).
+    add(norm(tokens: m, mode: mode))
+    add(gemm(m: m, n: (model.gatedMLP ? 2 : 1) * ffnPerRank, k: h, mode: mode))
+    let inner = m * ffnPerRank
+    add(
+      elementwise(
+        bytes: (model.gatedMLP ? 3 : 2) * inner * activationBytes, flops: 8 * inner, mode: mode))
+    add(gemm(m: m, n: h, k: ffnPerRank, mode: mode))
+    let collectives = 2 * allReduce(tokens: m)
+    total.seconds += collectives
+    if tensor > 1 { total.seconds += 2 * launchSeconds(mode) }
+    return total
+  }
+
+  /// Work outside the decoder layers that scales with the tokens of the batch:
+  /// the embedding lookup (and its all-reduce under vocabulary-parallel
+  /// embedding) and the final norm.
+  public func embedding(tokens m: Double, mode: LaunchMode) -> OperatorEstimate {
+    guard m > 0 else { return .zero }
+    let h = Double(model.hiddenSize)
+    var lookup = elementwise(bytes: 2 * m * h * activationBytes, flops: 0, mode: mode)
+    lookup.seconds += allReduce(tokens: m)
+    let final = norm(tokens: m, mode: mode)
+    return OperatorEstimate(
+      seconds: lookup.seconds + final.seconds, flops: final.flops, bytes: lookup.bytes + final.bytes
+    )
+  }
+
+  /// The LM head over the `sampled` positions, the gather of the vocabulary
+  /// shards and the sampler (softmax and top-p/top-k over fp32 logits).
+  public func sampling(sampled s: Double, mode: LaunchMode) -> OperatorEstimate {
+    guard s > 0 else { return .zero }
+    let head = gemm(m: s, n: vocabPerRank, k: Double(model.hiddenSize), mode: mode)
+    let gather = Collectives.allGather(
+      bytes: s * Double(model.vocabSize) * 4, ranks: tensor, link: link)
+    let sampler = elementwise(
+      bytes: 3 * s * Double(model.vocabSize) * 4, flops: 5 * s * Double(model.vocabSize),
+      mode: mode)
+    return OperatorEstimate(
+      seconds: head.seconds + gather + sampler.seconds, flops: head.flops + sampler.flops,
+      bytes: head.bytes + sampler.bytes)
+  }
+}

@@ -1,0 +1,41 @@
+/// Everything a simulation produced, as a value.
+public struct SimulationResult: Sendable {
+  public var plan: PlanSpec
+  public var memory: MemoryPlan
+  /// Every request, in creation order (its index is its ID).
+  public var requests: [RequestRecord]
+  /// Every iteration of every replica, in start order.
+  public var iterations: [IterationRecord]
+  /// Pooled inter-token latencies, in seconds.
+  public var itl: WeightedSamples
+  /// Model FLOPs done by all devices.
+  public var totalFlops: Double
+  /// Busy time of each replica, in seconds.
+  public var busySeconds: [Double]
+  /// Σ KV blocks in use × iteration duration, per replica (block-seconds).
+  public var kvBlockSeconds: [Double]
+  public var warnings: [String]
+}
+
+extension Simulator {
+  /// Checks the simulation's invariants: KV blocks within the pool and
+  /// accounted for, nothing left idle with work waiting.
+  func verify() throws(SimulationError) {
+    for (r, replica) in replicas.enumerated() {
+      if replica.freeBlocks < 0 || replica.freeBlocks > replica.totalBlocks {
+        throw .invariantViolated("replica \(r) has \(replica.freeBlocks) free of \(replica.totalBlocks) blocks")
+      }
+      var held = 0
+      for id in replica.running { held += Int(requests[Int(id)].blocks) }
+      for id in replica.staticBatch where requests[Int(id)].status == .finished {
+        held += Int(requests[Int(id)].blocks)
+      }
+      if held != replica.usedBlocks {
+        throw .invariantViolated("replica \(r) running requests hold \(held) blocks, pool says \(replica.usedBlocks)")
+      }
+      if replica.phase == .idle && !(replica.running.isEmpty && replica.waiting.isEmpty) {
+        throw .invariantViolated("replica \(r) is idle with \(replica.running.count) running and \(replica.waiting.count) waiting")
+      }
+    }
+  }
+}

@@ -1,0 +1,139 @@
+/// One accelerator or CPU: the datasheet figures the roofline cost model needs.
+///
+/// Every figure in a device file cites its source or the calibration that
+/// produced it; `efficiency` factors are achieved fractions of peak, not
+/// datasheet figures.
+public struct DeviceSpec: Sendable, Equatable {
+  public enum Kind: String, Sendable, CaseIterable { case gpu, npu, cpu }
+
+  public var name: String
+  public var kind: Kind
+  /// Dense peak throughput per data type, in TFLOP/s (TOP/s for integers).
+  /// A dtype missing here is not accelerated by the device.
+  public var peakTFLOPS: [DType: Double]
+  /// Device memory, in GB (10^9 bytes).
+  public var memoryGB: Double
+  /// Peak memory bandwidth, in GB/s.
+  public var memoryBandwidthGBps: Double
+  /// Power at idle and at full load, in watts.
+  public var idlePowerW: Double
+  public var maxPowerW: Double
+  /// Rental price of one device, in US dollars per hour.
+  public var pricePerHourUSD: Double
+  /// Streaming multiprocessors, AI cores or CPU cores.
+  public var computeUnits: Int
+  /// Achieved fraction of the dense peak on large matrix products (0...1].
+  public var computeEfficiency: Double
+  /// Achieved fraction of peak memory bandwidth on streaming kernels (0...1].
+  public var memoryEfficiency: Double
+  /// Achieved fraction of the 16-bit dense peak by attention kernels
+  /// (FlashAttention, paged attention) (0...1].
+  public var attentionEfficiency: Double
+  /// Fixed cost of one kernel launched eagerly, in microseconds.
+  public var kernelLaunchUs: Double
+  /// Fixed cost of one kernel inside a captured graph (CUDA graphs), in microseconds.
+  public var graphKernelUs: Double
+  /// Memory the runtime keeps outside the model (context, communication buffers,
+  /// graph pools), in GB.
+  public var runtimeOverheadGB: Double
+
+  public init(
+    name: String, kind: Kind, peakTFLOPS: [DType: Double], memoryGB: Double,
+    memoryBandwidthGBps: Double, idlePowerW: Double, maxPowerW: Double,
+    pricePerHourUSD: Double, computeUnits: Int, computeEfficiency: Double,
+    memoryEfficiency: Double, attentionEfficiency: Double, kernelLaunchUs: Double, graphKernelUs: Double,
+    runtimeOverheadGB: Double
+  ) {
+    self.name = name
+    self.kind = kind
+    self.peakTFLOPS = peakTFLOPS
+    self.memoryGB = memoryGB
+    self.memoryBandwidthGBps = memoryBandwidthGBps
+    self.idlePowerW = idlePowerW
+    self.maxPowerW = maxPowerW
+    self.pricePerHourUSD = pricePerHourUSD
+    self.computeUnits = computeUnits
+    self.computeEfficiency = computeEfficiency
+    self.memoryEfficiency = memoryEfficiency
+    self.attentionEfficiency = attentionEfficiency
+    self.kernelLaunchUs = kernelLaunchUs
+    self.graphKernelUs = graphKernelUs
+    self.runtimeOverheadGB = runtimeOverheadGB
+  }
+
+  /// The math a matrix product runs in for given weight and activation formats,
+  /// and the dense peak of that math, in FLOP/s.
+  ///
+  /// Weight-only quantisation (int8/int4/fp8 weights with 16-bit activations)
+  /// dequantises in the kernel and multiplies in the activation format, as
+  /// vLLM's Marlin and AWQ kernels do. fp8 activations use fp8 tensor cores where
+  /// the device has them; elsewhere the math falls back to 16-bit (vLLM runs
+  /// fp8 checkpoints weight-only on A100 through Marlin).
+  public func matmulMath(weights: DType, activations: DType) -> (dtype: DType, flopsPerSecond: Double) {
+    let wanted: DType
+    switch (weights, activations) {
+    case (.fp8, .fp8): wanted = .fp8
+    case (.int8, .int8): wanted = .int8
+    case (_, .fp32): wanted = .fp32
+    case (_, .fp16): wanted = .fp16
+    default: wanted = .bf16
+    }
+    if let peak = peakTFLOPS[wanted] { return (wanted, peak * 1e12) }
+    for fallback in [DType.bf16, .fp16, .fp32] {
+      if let peak = peakTFLOPS[fallback] { return (fallback, peak * 1e12) }
+    }
+    return (.fp32, 1e9)
+  }
+}
+
+/// A link between devices: NVLink, HCCS, PCIe, InfiniBand, RoCE or Ethernet.
+public struct LinkSpec: Sendable, Equatable {
+  public var kind: String
+  /// Bandwidth per device per direction, in GB/s.
+  public var bandwidthGBps: Double
+  /// Fixed latency of one message (one algorithm step), in microseconds.
+  public var latencyUs: Double
+  /// Achieved fraction of `bandwidthGBps` by collectives (0...1].
+  public var efficiency: Double
+  public var topology: String
+
+  public init(
+    kind: String, bandwidthGBps: Double, latencyUs: Double, efficiency: Double,
+    topology: String
+  ) {
+    self.kind = kind
+    self.bandwidthGBps = bandwidthGBps
+    self.latencyUs = latencyUs
+    self.efficiency = efficiency
+    self.topology = topology
+  }
+
+  /// Achieved bandwidth, in bytes per second.
+  public var bytesPerSecond: Double { bandwidthGBps * 1e9 * efficiency }
+}
+
+/// A cluster: identical nodes of identical devices, a link inside each node and
+/// a network between nodes.
+public struct ClusterSpec: Sendable, Equatable {
+  public var name: String
+  public var nodes: Int
+  public var devicesPerNode: Int
+  public var device: DeviceSpec
+  public var intraNode: LinkSpec
+  public var interNode: LinkSpec?
+
+  public init(
+    name: String, nodes: Int, devicesPerNode: Int, device: DeviceSpec, intraNode: LinkSpec,
+    interNode: LinkSpec?
+  ) {
+    self.name = name
+    self.nodes = nodes
+    self.devicesPerNode = devicesPerNode
+    self.device = device
+    self.intraNode = intraNode
+    self.interNode = interNode
+  }
+
+  /// All devices of the cluster.
+  public var deviceCount: Int { nodes * devicesPerNode }
+}

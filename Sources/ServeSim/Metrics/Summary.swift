@@ -1,0 +1,126 @@
+/// The one-row summary of a simulation, with the metric definitions of the
+/// report contract (README "Metric definitions").
+public struct Summary: Sendable, Equatable {
+  public var plan: String
+  public var requests: Int
+  public var completed: Int
+  public var dropped: Int
+  /// Last completion minus first arrival, in seconds.
+  public var durationS: Double
+  public var reqPerS: Double
+  public var inputTokPerS: Double
+  public var outputTokPerS: Double
+  /// Latency statistics in milliseconds: mean, p50, p90, p99.
+  public var ttft: LatencyStats
+  public var tpot: LatencyStats
+  public var itl: LatencyStats
+  public var e2e: LatencyStats
+  public var queue: LatencyStats
+  public var sloAttainment: Double
+  public var goodputReqPerS: Double
+  public var preemptions: Int
+  /// Time-weighted mean share of KV blocks in use while busy (0...1).
+  public var kvUtilMean: Double
+  public var mfu: Double
+  public var energyJPerOutputTok: Double
+  public var usdPerMOutputTok: Double
+  public var devices: Int
+  /// Simulated seconds the devices were busy, summed over replicas.
+  public var busySeconds: Double
+  public var iterations: Int
+
+  /// Summarises a result.
+  public init(_ result: SimulationResult) {
+    let plan = result.plan
+    self.plan = plan.name
+    requests = result.requests.count
+    var ttfts = [Double](), tpots = [Double](), e2es = [Double](), queues = [Double]()
+    ttfts.reserveCapacity(requests)
+    e2es.reserveCapacity(requests)
+    var firstArrival = Double.infinity
+    var lastCompletion = 0.0
+    var inputTokens = 0.0, outputTokens = 0.0
+    var meeting = 0, preempted = 0, done = 0, lost = 0
+    let ttftTarget = plan.slo.ttftMs / 1000
+    let tpotTarget = plan.slo.tpotMs / 1000
+    for r in result.requests {
+      firstArrival = min(firstArrival, r.arrival)
+      preempted += Int(r.preemptions)
+      if r.status == .dropped { lost += 1 }
+      guard r.status == .finished, let ttft = r.ttft, let e2e = r.e2e else { continue }
+      done += 1
+      lastCompletion = max(lastCompletion, r.completion)
+      inputTokens += Double(r.inputTokens)
+      outputTokens += Double(r.outputTokens)
+      ttfts.append(ttft)
+      e2es.append(e2e)
+      queues.append(r.firstScheduled - r.arrival)
+      let tpot = r.tpot
+      if let tpot { tpots.append(tpot) }
+      if ttft <= ttftTarget && (tpot ?? 0) <= tpotTarget { meeting += 1 }
+    }
+    completed = done
+    dropped = lost
+    preemptions = preempted
+    let duration = done > 0 ? max(lastCompletion - firstArrival, 0) : 0
+    durationS = duration
+    let perSecond = duration > 0 ? 1 / duration : 0
+    reqPerS = Double(done) * perSecond
+    inputTokPerS = inputTokens * perSecond
+    outputTokPerS = outputTokens * perSecond
+    ttft = LatencyStats(seconds: ttfts)
+    tpot = LatencyStats(seconds: tpots)
+    e2e = LatencyStats(seconds: e2es)
+    queue = LatencyStats(seconds: queues)
+    itl = LatencyStats(result.itl)
+    sloAttainment = requests > 0 ? Double(meeting) / Double(requests) : 0
+    goodputReqPerS = Double(meeting) * perSecond
+    devices = plan.parallelism.devices
+    iterations = result.iterations.count
+    let busy = result.busySeconds.reduce(0, +)
+    busySeconds = busy
+    let blockSeconds = result.kvBlockSeconds.reduce(0, +)
+    kvUtilMean = busy > 0 && result.memory.blocks > 0 ? blockSeconds / busy / Double(result.memory.blocks) : 0
+    let device = plan.cluster.device
+    let peak =
+      device.matmulMath(weights: plan.precision.weights, activations: plan.precision.activations)
+      .flopsPerSecond
+    mfu = duration > 0 ? result.totalFlops / (peak * Double(devices) * duration) : 0
+    // Energy: per device, idle power plus (max − idle) × busy fraction,
+    // integrated over the run.
+    let devicesPerReplica = Double(plan.parallelism.devicesPerReplica)
+    let idleJ = device.idlePowerW * Double(devices) * duration
+    let dynamicJ = (device.maxPowerW - device.idlePowerW) * devicesPerReplica * busy
+    energyJPerOutputTok = outputTokens > 0 ? (idleJ + dynamicJ) / outputTokens : 0
+    let usd = device.pricePerHourUSD * Double(devices) * duration / 3600
+    usdPerMOutputTok = outputTokens > 0 ? usd / outputTokens * 1e6 : 0
+  }
+}
+
+/// Mean and percentiles of a latency, in milliseconds (0 when there are no samples).
+public struct LatencyStats: Sendable, Equatable {
+  public var count: Int
+  public var mean: Double
+  public var p50: Double
+  public var p90: Double
+  public var p99: Double
+
+  /// From samples in seconds.
+  public init(seconds: [Double]) {
+    let sorted = seconds.sorted()
+    count = sorted.count
+    mean = sorted.isEmpty ? 0 : sorted.reduce(0, +) / Double(sorted.count) * 1000
+    p50 = (Percentile.of(sorted: sorted, 50) ?? 0) * 1000
+    p90 = (Percentile.of(sorted: sorted, 90) ?? 0) * 1000
+    p99 = (Percentile.of(sorted: sorted, 99) ?? 0) * 1000
+  }
+
+  /// From weighted samples in seconds.
+  public init(_ samples: WeightedSamples) {
+    count = Int(samples.count)
+    mean = (samples.mean ?? 0) * 1000
+    p50 = (samples.percentile(50) ?? 0) * 1000
+    p90 = (samples.percentile(90) ?? 0) * 1000
+    p99 = (samples.percentile(99) ?? 0) * 1000
+  }
+}

@@ -1,0 +1,67 @@
+/// Samples with integer weights, for percentiles over millions of pooled values
+/// (inter-token latencies) that come in runs of equal values.
+///
+/// Percentiles treat a value of weight w as w equal order statistics, so they
+/// equal those of the expanded sample exactly.
+public struct WeightedSamples: Sendable, Equatable {
+  public private(set) var values: [Double] = []
+  public private(set) var weights: [Int64] = []
+
+  public init() {}
+
+  /// Adds `value` `weight` times.
+  public mutating func add(_ value: Double, weight: Int64) {
+    guard weight > 0 else { return }
+    values.append(value)
+    weights.append(weight)
+  }
+
+  /// Samples in all.
+  public var count: Int64 { weights.reduce(0, +) }
+
+  /// The p-th percentile (0...100) by linear interpolation between order
+  /// statistics, as numpy's default; nil when empty.
+  public func percentile(_ p: Double) -> Double? {
+    let total = count
+    guard total > 0 else { return nil }
+    let order = values.indices.sorted { values[$0] < values[$1] }
+    let position = p / 100 * Double(total - 1)
+    let lower = Int64(position.rounded(.down))
+    let fraction = position - Double(lower)
+    func value(at rank: Int64) -> Double {
+      var seen: Int64 = 0
+      for index in order {
+        seen += weights[index]
+        if rank < seen { return values[index] }
+      }
+      return values[order[order.count - 1]]
+    }
+    let a = value(at: lower)
+    let b = lower + 1 < total ? value(at: lower + 1) : a
+    return a + (b - a) * fraction
+  }
+
+  /// The weighted mean; nil when empty.
+  public var mean: Double? {
+    let total = count
+    guard total > 0 else { return nil }
+    var sum = 0.0
+    for i in values.indices { sum += values[i] * Double(weights[i]) }
+    return sum / Double(total)
+  }
+}
+
+/// Percentiles of plain samples.
+public enum Percentile {
+  /// The p-th percentile (0...100) of `sorted` (ascending) by linear
+  /// interpolation between order statistics (numpy's default `linear` method):
+  /// position p/100·(n−1), value x[⌊pos⌋] + frac·(x[⌊pos⌋+1] − x[⌊pos⌋]).
+  public static func of(sorted: [Double], _ p: Double) -> Double? {
+    guard !sorted.isEmpty else { return nil }
+    let position = p / 100 * Double(sorted.count - 1)
+    let lower = Int(position.rounded(.down))
+    let upper = min(lower + 1, sorted.count - 1)
+    let fraction = position - Double(lower)
+    return sorted[lower] + (sorted[upper] - sorted[lower]) * fraction
+  }
+}

@@ -1,0 +1,101 @@
+/// A decoder-only transformer's architecture: the figures that decide what each
+/// layer computes and stores.
+///
+/// Sizes are counts (layers, heads, elements), never bytes: bytes follow from a
+/// plan's `Precision`.
+public struct ModelSpec: Sendable, Equatable {
+  /// The MLP's activation function.
+  public enum Activation: String, Sendable, CaseIterable { case silu, gelu, relu }
+  /// The normalisation used before attention and the MLP.
+  public enum Norm: String, Sendable, CaseIterable { case rmsnorm, layernorm }
+  /// How positions enter the model.
+  public enum PositionEmbedding: String, Sendable, CaseIterable { case rope, learned, alibi }
+
+  public var name: String
+  /// Transformer decoder layers.
+  public var layers: Int
+  /// Model (residual stream) width, in elements.
+  public var hiddenSize: Int
+  /// Query heads.
+  public var heads: Int
+  /// Key/value heads (equal to `heads` for multi-head attention).
+  public var kvHeads: Int
+  /// Width of one attention head, in elements.
+  public var headDim: Int
+  /// MLP inner width, in elements.
+  public var intermediateSize: Int
+  /// Whether the MLP is gated (gate and up projections, three matrices) or plain (two).
+  public var gatedMLP: Bool
+  public var activation: Activation
+  public var norm: Norm
+  public var positionEmbedding: PositionEmbedding
+  /// Vocabulary size, in tokens.
+  public var vocabSize: Int
+  /// Longest context the model accepts, in tokens.
+  public var maxContext: Int
+  /// Whether the LM head shares the embedding matrix.
+  public var tiedEmbeddings: Bool
+  /// Whether the QKV projection has a bias (Qwen2).
+  public var qkvBias: Bool
+  /// PanGu-alpha's extra "query layer" on top of the decoder layers: one more
+  /// attention-plus-MLP block, costed as a decoder layer (arXiv 2104.12369, Fig. 1).
+  public var queryLayer: Bool
+
+  public init(
+    name: String, layers: Int, hiddenSize: Int, heads: Int, kvHeads: Int, headDim: Int,
+    intermediateSize: Int, gatedMLP: Bool = true, activation: Activation = .silu,
+    norm: Norm = .rmsnorm, positionEmbedding: PositionEmbedding = .rope, vocabSize: Int,
+    maxContext: Int, tiedEmbeddings: Bool = false, qkvBias: Bool = false,
+    queryLayer: Bool = false
+  ) {
+    self.name = name
+    self.layers = layers
+    self.hiddenSize = hiddenSize
+    self.heads = heads
+    self.kvHeads = kvHeads
+    self.headDim = headDim
+    self.intermediateSize = intermediateSize
+    self.gatedMLP = gatedMLP
+    self.activation = activation
+    self.norm = norm
+    self.positionEmbedding = positionEmbedding
+    self.vocabSize = vocabSize
+    self.maxContext = maxContext
+    self.tiedEmbeddings = tiedEmbeddings
+    self.qkvBias = qkvBias
+    self.queryLayer = queryLayer
+  }
+
+  /// Layers that are costed as full decoder layers (the query layer counts as one).
+  public var costedLayers: Int { layers + (queryLayer ? 1 : 0) }
+
+  /// Output width of the fused QKV projection, in elements.
+  public var qkvOutputSize: Int { (heads + 2 * kvHeads) * headDim }
+
+  /// Parameters of one decoder layer (matrices, biases and norm weights).
+  public var parametersPerLayer: Double {
+    let h = Double(hiddenSize)
+    let qkv = h * Double(qkvOutputSize) + (qkvBias ? Double(qkvOutputSize) : 0)
+    let out = Double(heads * headDim) * h
+    let mlp = Double(gatedMLP ? 3 : 2) * h * Double(intermediateSize)
+    let norms = (norm == .layernorm ? 4 : 2) * h
+    return qkv + out + mlp + norms
+  }
+
+  /// Parameters of the embedding table (and of the LM head when not tied).
+  public var embeddingParameters: Double {
+    let table = Double(vocabSize) * Double(hiddenSize)
+    let positions = positionEmbedding == .learned ? Double(maxContext) * Double(hiddenSize) : 0
+    return table * (tiedEmbeddings ? 1 : 2) + positions
+  }
+
+  /// All parameters of the model.
+  public var parameterCount: Double {
+    parametersPerLayer * Double(costedLayers) + embeddingParameters + Double(hiddenSize)
+  }
+
+  /// Elements of KV cache one token occupies across all layers and KV heads.
+  public var kvElementsPerToken: Double {
+    2 * Double(kvHeads) * Double(headDim) * Double(costedLayers)
+  }
+}

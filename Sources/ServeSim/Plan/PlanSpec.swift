@@ -1,0 +1,145 @@
+/// The serving engine a plan models: it sets scheduler defaults and the
+/// per-iteration overheads (see `EngineProfile`).
+public enum EngineKind: String, Sendable, CaseIterable { case vllm, sglang, trtllm, mindie }
+
+/// The replica scheduler's batching policy.
+public enum SchedulingPolicy: String, Sendable, CaseIterable {
+  /// vLLM's scheduler with chunked prefill: decodes first, then partial prefills,
+  /// then new requests, under a token budget.
+  case vllm
+  /// Sarathi-Serve (Agrawal et al., OSDI 2024): stall-free batching, the same
+  /// order as vLLM's chunked prefill, with at most one prefill chunk in flight
+  /// per iteration budget.
+  case sarathi
+  /// Orca (Yu et al., OSDI 2022): iteration-level batching without chunking; a
+  /// prompt is prefilled whole in one iteration.
+  case orca
+  /// Request-level (static) batching: a batch is formed from the waiting queue
+  /// and runs until all of its requests finish, as pre-Orca servers did.
+  case `static`
+}
+
+/// What happens to a request preempted for lack of KV-cache blocks.
+public enum PreemptionMode: String, Sendable, CaseIterable { case recompute, swap }
+
+/// How requests are spread over data-parallel replicas.
+public enum RouterKind: String, Sendable, CaseIterable {
+  case roundRobin = "round-robin"
+  case leastOutstanding = "least-outstanding"
+  case leastKV = "least-kv"
+  case prefixAffinity = "prefix-affinity"
+}
+
+/// Degrees of each kind of parallelism.
+public struct Parallelism: Sendable, Equatable {
+  public var data: Int
+  public var tensor: Int
+  public var pipeline: Int
+  public var expert: Int
+
+  public init(data: Int = 1, tensor: Int = 1, pipeline: Int = 1, expert: Int = 1) {
+    self.data = data
+    self.tensor = tensor
+    self.pipeline = pipeline
+    self.expert = expert
+  }
+
+  /// Devices one replica uses.
+  public var devicesPerReplica: Int { tensor * pipeline }
+  /// Devices the plan uses.
+  public var devices: Int { data * devicesPerReplica }
+}
+
+/// Numeric formats of a plan.
+public struct Precision: Sendable, Equatable {
+  public var weights: DType
+  public var activations: DType
+  public var kvCache: DType
+
+  public init(weights: DType = .bf16, activations: DType = .bf16, kvCache: DType = .bf16) {
+    self.weights = weights
+    self.activations = activations
+    self.kvCache = kvCache
+  }
+}
+
+/// The replica scheduler's settings. Values a plan leaves out come from the
+/// engine's defaults (`EngineProfile`).
+public struct SchedulerConfig: Sendable, Equatable {
+  public var policy: SchedulingPolicy
+  /// Most sequences in one batch.
+  public var maxNumSeqs: Int
+  /// Most tokens (prefill plus decode) in one iteration.
+  public var maxNumBatchedTokens: Int
+  public var chunkedPrefill: Bool
+  /// Tokens per KV-cache block.
+  public var blockSize: Int
+  /// Share of device memory the engine may use (weights, activations, KV cache).
+  public var memoryUtilization: Double
+  public var preemption: PreemptionMode
+  public var prefixCaching: Bool
+
+  public init(
+    policy: SchedulingPolicy, maxNumSeqs: Int, maxNumBatchedTokens: Int, chunkedPrefill: Bool,
+    blockSize: Int, memoryUtilization: Double, preemption: PreemptionMode = .recompute,
+    prefixCaching: Bool = false
+  ) {
+    self.policy = policy
+    self.maxNumSeqs = maxNumSeqs
+    self.maxNumBatchedTokens = maxNumBatchedTokens
+    self.chunkedPrefill = chunkedPrefill
+    self.blockSize = blockSize
+    self.memoryUtilization = memoryUtilization
+    self.preemption = preemption
+    self.prefixCaching = prefixCaching
+  }
+}
+
+/// Latency targets.
+public struct ServiceLevel: Sendable, Equatable {
+  /// Time to first token target, in milliseconds.
+  public var ttftMs: Double
+  /// Time per output token target, in milliseconds.
+  public var tpotMs: Double
+  /// The percentile the targets are judged at (reported; attainment is per request).
+  public var percentile: Double
+
+  public init(ttftMs: Double, tpotMs: Double, percentile: Double) {
+    self.ttftMs = ttftMs
+    self.tpotMs = tpotMs
+    self.percentile = percentile
+  }
+}
+
+/// A complete serving plan: what runs where, how it is batched, and what it serves.
+public struct PlanSpec: Sendable, Equatable {
+  public var name: String
+  public var model: ModelSpec
+  public var cluster: ClusterSpec
+  public var workload: WorkloadSpec
+  public var engine: EngineKind
+  public var parallelism: Parallelism
+  public var precision: Precision
+  public var scheduler: SchedulerConfig
+  public var router: RouterKind
+  public var slo: ServiceLevel
+  public var seed: UInt64
+
+  public init(
+    name: String, model: ModelSpec, cluster: ClusterSpec, workload: WorkloadSpec,
+    engine: EngineKind, parallelism: Parallelism, precision: Precision,
+    scheduler: SchedulerConfig, router: RouterKind, slo: ServiceLevel, seed: UInt64
+  ) {
+    self.name = name
+    self.model = model
+    self.cluster = cluster
+    self.workload = workload
+    self.engine = engine
+    self.parallelism = parallelism
+    self.precision = precision
+    self.scheduler = scheduler
+    self.router = router
+    self.slo = slo
+    self.seed = seed
+  }
+}

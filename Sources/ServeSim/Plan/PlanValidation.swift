@@ -1,0 +1,91 @@
+extension PlanSpec {
+  /// Checks the plan for impossible combinations that the file decoders cannot
+  /// see one file at a time.
+  ///
+  /// - Returns: every problem found (empty when the plan is valid).
+  public func validate() -> [PlanIssue] {
+    var issues = [PlanIssue]()
+    let par = parallelism
+    let devices = cluster.deviceCount
+    if par.tensor * par.pipeline > devices {
+      issues.append(
+        PlanIssue(
+          .plan, "parallelism.tensor",
+          "tensor \(par.tensor) x pipeline \(par.pipeline) needs \(par.tensor * par.pipeline) devices but cluster '\(cluster.name)' has \(devices); valid: tensor x pipeline <= \(devices)"
+        ))
+    } else if par.devices > devices {
+      issues.append(
+        PlanIssue(
+          .plan, "parallelism.data",
+          "data \(par.data) x tensor \(par.tensor) x pipeline \(par.pipeline) needs \(par.devices) devices but cluster '\(cluster.name)' has \(devices); valid: data <= \(devices / max(par.devicesPerReplica, 1))"
+        ))
+    }
+    if model.heads % par.tensor != 0 {
+      issues.append(
+        PlanIssue(
+          .plan, "parallelism.tensor",
+          "model '\(model.name)' has \(model.heads) attention heads, not divisible by tensor \(par.tensor); valid: \(divisors(of: model.heads).filter { $0 <= devices }.map(String.init).joined(separator: ", "))"
+        ))
+    } else if model.kvHeads % par.tensor != 0 && par.tensor % model.kvHeads != 0 {
+      issues.append(
+        PlanIssue(
+          .plan, "parallelism.tensor",
+          "model '\(model.name)' has \(model.kvHeads) KV heads; tensor \(par.tensor) must divide them or be a multiple of them"
+        ))
+    }
+    if par.pipeline > model.costedLayers {
+      issues.append(
+        PlanIssue(
+          .plan, "parallelism.pipeline",
+          "pipeline \(par.pipeline) exceeds the model's \(model.costedLayers) layers"))
+    } else if par.pipeline > 1 {
+      issues.append(
+        PlanIssue(
+          .plan, "parallelism.pipeline",
+          "pipeline parallelism is not simulated yet; valid: 1 (use tensor or data parallelism)"))
+    }
+    if par.expert > 1 {
+      issues.append(
+        PlanIssue(
+          .plan, "parallelism.expert",
+          "model '\(model.name)' is dense (no mixture of experts); valid: 1"))
+    }
+    // An fp8 KV cache is a storage format on GPUs (vLLM dequantises in the
+    // attention kernel, also on A100); Ascend's MindIE offers int8 instead.
+    if precision.kvCache == .fp8 && cluster.device.kind == .npu {
+      issues.append(
+        PlanIssue(
+          .plan, "precision.kv_cache",
+          "device '\(cluster.device.name)' has no fp8 support; valid: bf16, fp16, int8"))
+    }
+    if precision.kvCache == .int4 {
+      issues.append(
+        PlanIssue(
+          .plan, "precision.kv_cache", "int4 KV cache is not supported; valid: fp32, bf16, fp16, fp8, int8"))
+    }
+    return issues
+  }
+
+  /// Non-fatal notes about the plan (fallbacks the engine would make).
+  public func warnings() -> [String] {
+    var notes = [String]()
+    let math = cluster.device.matmulMath(
+      weights: precision.weights, activations: precision.activations)
+    if precision.activations == .fp8 && math.dtype != .fp8 {
+      notes.append(
+        "device '\(cluster.device.name)' has no fp8 tensor math: matrix products fall back to \(math.dtype.rawValue) (weights still read as \(precision.weights.rawValue))"
+      )
+    }
+    if precision.activations == .int8 && math.dtype != .int8 {
+      notes.append(
+        "device '\(cluster.device.name)' has no int8 math: matrix products run in \(math.dtype.rawValue)"
+      )
+    }
+    return notes
+  }
+}
+
+func divisors(of n: Int) -> [Int] {
+  guard n > 0 else { return [] }
+  return (1...n).filter { n % $0 == 0 }
+}

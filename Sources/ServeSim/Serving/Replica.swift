@@ -1,0 +1,35 @@
+import DequeModule
+
+/// One data-parallel replica's scheduler state: its queues, its KV-cache pool
+/// and the batch it is running.
+struct Replica: Sendable {
+  enum Phase: UInt8 { case idle, wakePending, busy }
+
+  var waiting = Deque<Int32>()
+  /// Running requests in admission order (the newest last: vLLM preempts from the end).
+  var running: [Int32] = []
+  let totalBlocks: Int
+  var freeBlocks: Int
+  var phase: Phase = .idle
+  /// Requests routed here and not yet finished.
+  var outstanding = 0
+  /// The batch of the iteration in flight: request and tokens computed for it.
+  var batchIDs: [Int32] = []
+  var batchTokens: [Int32] = []
+  /// Static batching: the requests of the batch in flight, finished or not.
+  var staticBatch: [Int32] = []
+  var iterationStart = 0.0
+  var lastIterationEnd = -1.0
+  var busySeconds = 0.0
+  var kvBlockSeconds = 0.0
+
+  init(blocks: Int) {
+    totalBlocks = blocks
+    freeBlocks = blocks
+    running.reserveCapacity(512)
+    batchIDs.reserveCapacity(512)
+    batchTokens.reserveCapacity(512)
+  }
+
+  var usedBlocks: Int { totalBlocks - freeBlocks }
+}

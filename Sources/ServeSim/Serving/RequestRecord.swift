@@ -1,0 +1,97 @@
+/// Where a request is in its life.
+public enum RequestStatus: UInt8, Sendable {
+  /// Created, not yet arrived (closed-loop clients thinking).
+  case pending
+  /// In a replica's waiting queue (new or preempted).
+  case waiting
+  /// In a replica's running batch.
+  case running
+  case finished
+  /// Rejected at arrival; see `DropReason`.
+  case dropped
+}
+
+/// Why a request was not served.
+public enum DropReason: UInt8, Sendable, CaseIterable {
+  case none
+  /// Prompt plus output exceed the model's `max_context`.
+  case contextTooLong
+  /// Prompt plus output need more KV-cache blocks than the replica has.
+  case exceedsKVCache
+
+  public var label: String {
+    switch self {
+    case .none: ""
+    case .contextTooLong: "context_too_long"
+    case .exceedsKVCache: "exceeds_kv_cache"
+    }
+  }
+}
+
+/// One request's state during the simulation and its outcome after it.
+///
+/// Times are simulated seconds; -1 means "not yet".
+public struct RequestRecord: Sendable, Equatable {
+  public var arrival: Double
+  /// Prompt length, in tokens.
+  public var inputTokens: Int32
+  /// Output length the request will generate, in tokens.
+  public var outputTokens: Int32
+  public var replica: Int32 = -1
+  /// Tokens whose KV is in the cache (prefill progress, then decoded tokens).
+  public var computed: Int32 = 0
+  /// Output tokens sampled so far.
+  public var generated: Int32 = 0
+  /// KV-cache blocks held.
+  public var blocks: Int32 = 0
+  public var preemptions: Int32 = 0
+  public var firstScheduled: Double = -1
+  public var firstToken: Double = -1
+  public var lastToken: Double = -1
+  public var completion: Double = -1
+  public var status: RequestStatus = .pending
+  public var dropReason: DropReason = .none
+  /// The closed-loop client that sent it (-1 for open loop).
+  public var client: Int32 = -1
+  /// The iteration that last scheduled it (scheduler bookkeeping).
+  var stamp: Int64 = -1
+
+  public init(arrival: Double, inputTokens: Int32, outputTokens: Int32) {
+    self.arrival = arrival
+    self.inputTokens = inputTokens
+    self.outputTokens = outputTokens
+  }
+
+  /// Tokens that exist: the prompt and the outputs sampled so far.
+  public var knownTokens: Int32 { inputTokens + generated }
+
+  /// Whether the next step of this request is a single-token decode.
+  public var isDecoding: Bool { generated > 0 && computed == knownTokens - 1 }
+
+  /// Time to first token, in seconds (nil until the first token).
+  public var ttft: Double? { firstToken >= 0 ? firstToken - arrival : nil }
+
+  /// Time per output token after the first, in seconds (nil for one-token outputs).
+  public var tpot: Double? {
+    guard completion >= 0, outputTokens > 1 else { return nil }
+    return (completion - firstToken) / Double(outputTokens - 1)
+  }
+
+  /// End-to-end latency, in seconds.
+  public var e2e: Double? { completion >= 0 ? completion - arrival : nil }
+}
+
+/// One iteration of one replica, as reported in `iterations.csv`.
+public struct IterationRecord: Sendable, Equatable {
+  public var replica: Int32
+  public var stage: Int32
+  /// Start, in simulated seconds.
+  public var start: Double
+  /// Duration, in seconds.
+  public var duration: Double
+  public var prefillTokens: Int32
+  public var decodeTokens: Int32
+  public var batchSize: Int32
+  /// KV-cache blocks in use when the iteration ran.
+  public var kvBlocksUsed: Int32
+}

@@ -1,0 +1,270 @@
+/// The replica schedulers: which requests run in the next iteration and with
+/// how many tokens each.
+///
+/// vLLM policy (v0.6 `_schedule_chunked_prefill`, which the V1 scheduler keeps
+/// in effect): a token budget of `max_num_batched_tokens`; running decodes first
+/// (one token each), then running partial prefills (chunked to the budget), then
+/// new requests from the waiting queue, FCFS, while `max_num_seqs` and the KV
+/// cache allow. A decode that finds no free block preempts the newest running
+/// request (recompute: its blocks are freed and it goes back to the front of the
+/// waiting queue, to prefill prompt and outputs again later). Without chunked
+/// prefill, vLLM v0's default scheduler runs prefill-only batches when any
+/// waiting prompt fits, else a decode batch.
+extension Simulator {
+  /// Forms and starts the next iteration of replica `r`, if it has work.
+  mutating func startIteration(replica r: Int) {
+    iterationCounter += 1
+    preemptedThisIteration = false
+    replicas[r].batchIDs.removeAll(keepingCapacity: true)
+    replicas[r].batchTokens.removeAll(keepingCapacity: true)
+    var shape = BatchShape()
+    var budget = plan.scheduler.maxNumBatchedTokens
+    let policy = plan.scheduler.policy
+    let chunked = policy == .sarathi || (policy == .vllm && plan.scheduler.chunkedPrefill)
+    switch policy {
+    case .vllm where !chunked:
+      admitWaiting(r, &shape, &budget, chunked: false)
+      if replicas[r].batchIDs.isEmpty { scheduleDecodes(r, &shape, &budget) }
+    case .vllm, .sarathi:
+      scheduleDecodes(r, &shape, &budget)
+      schedulePartialPrefills(r, &shape, &budget)
+      // vLLM V1: no new requests in a step that had to preempt.
+      if !preemptedThisIteration { admitWaiting(r, &shape, &budget, chunked: true) }
+    case .orca:
+      scheduleDecodes(r, &shape, &budget)
+      if !preemptedThisIteration { admitWaiting(r, &shape, &budget, chunked: false) }
+    case .static:
+      scheduleStatic(r, &shape)
+    }
+    guard !replicas[r].batchIDs.isEmpty else {
+      replicas[r].phase = .idle
+      return
+    }
+    let cost = pricer.price(shape)
+    totalFlops += cost.flops
+    replicas[r].phase = .busy
+    replicas[r].iterationStart = clock
+    replicas[r].busySeconds += cost.seconds
+    replicas[r].kvBlockSeconds += Double(replicas[r].usedBlocks) * cost.seconds
+    iterations.append(
+      IterationRecord(
+        replica: Int32(r), stage: 0, start: clock, duration: cost.seconds,
+        prefillTokens: Int32(shape.prefillTokens), decodeTokens: Int32(shape.decodeSequences),
+        batchSize: Int32(shape.sequences), kvBlocksUsed: Int32(replicas[r].usedBlocks)))
+    queue.schedule(at: clock + cost.seconds, .iterationDone, subject: Int32(r))
+  }
+
+  /// Adds request `id` to the batch with `tokens` new tokens.
+  @inline(__always)
+  private mutating func enqueue(_ r: Int, _ id: Int32, tokens: Int32, _ shape: inout BatchShape) {
+    let i = Int(id)
+    let context = Int(requests[i].computed + tokens)
+    if requests[i].isDecoding {
+      shape.addDecode(context: context)
+    } else {
+      shape.addPrefill(
+        chunk: Int(tokens), context: context, samples: context == Int(requests[i].knownTokens))
+    }
+    requests[i].stamp = iterationCounter
+    if requests[i].firstScheduled < 0 { requests[i].firstScheduled = clock }
+    replicas[r].batchIDs.append(id)
+    replicas[r].batchTokens.append(tokens)
+  }
+
+  /// Grows request `id`'s blocks to hold `tokens` tokens; false if the pool is short.
+  @inline(__always)
+  private mutating func allocate(_ r: Int, _ id: Int, tokens: Int) -> Bool {
+    let need = blocksFor(tokens) - Int(requests[id].blocks)
+    if need <= 0 { return true }
+    if need > replicas[r].freeBlocks { return false }
+    replicas[r].freeBlocks -= need
+    requests[id].blocks += Int32(need)
+    return true
+  }
+
+  /// Running decodes, one token each, preempting the newest running requests
+  /// when blocks run out.
+  private mutating func scheduleDecodes(_ r: Int, _ shape: inout BatchShape, _ budget: inout Int) {
+    var i = 0
+    while i < replicas[r].running.count && budget > 0 {
+      let id = Int(replicas[r].running[i])
+      guard requests[id].isDecoding else {
+        i += 1
+        continue
+      }
+      guard makeRoom(r, index: &i, tokens: 1) > 0 else { continue }
+      enqueue(r, Int32(id), tokens: 1, &shape)
+      budget -= 1
+      i += 1
+    }
+  }
+
+  /// Running requests part-way through their prefill, chunked to the budget and
+  /// to the free blocks.
+  private mutating func schedulePartialPrefills(
+    _ r: Int, _ shape: inout BatchShape, _ budget: inout Int
+  ) {
+    var i = 0
+    while i < replicas[r].running.count && budget > 0 {
+      let id = Int(replicas[r].running[i])
+      if requests[id].stamp == iterationCounter || requests[id].isDecoding {
+        i += 1
+        continue
+      }
+      let wanted = min(Int(requests[id].knownTokens - requests[id].computed), budget)
+      let chunk = makeRoom(r, index: &i, tokens: wanted)
+      guard chunk > 0 else { continue }
+      enqueue(r, Int32(id), tokens: Int32(chunk), &shape)
+      budget -= chunk
+      i += 1
+    }
+  }
+
+  /// Allocates blocks for up to `tokens` more tokens of the running request at
+  /// `index`, shrinking a prefill chunk to the blocks that are free and, when
+  /// not even one token fits, preempting the newest running request not already
+  /// in this batch (vLLM), or the request itself when there is no other.
+  ///
+  /// - Returns: the tokens granted; 0 when the request itself was preempted
+  ///   (`index` then points at the next request).
+  private mutating func makeRoom(_ r: Int, index i: inout Int, tokens: Int) -> Int {
+    let id = Int(replicas[r].running[i])
+    let computed = Int(requests[id].computed)
+    let blockSize = plan.scheduler.blockSize
+    while true {
+      if allocate(r, id, tokens: computed + tokens) { return tokens }
+      let room = (Int(requests[id].blocks) + replicas[r].freeBlocks) * blockSize - computed
+      if room > 0, allocate(r, id, tokens: computed + min(room, tokens)) {
+        return min(room, tokens)
+      }
+      guard let victim = newestUnscheduled(r, excluding: id) else {
+        preempt(r, at: i)
+        return 0
+      }
+      if victim < i { i -= 1 }
+      preempt(r, at: victim)
+    }
+  }
+
+  private func newestUnscheduled(_ r: Int, excluding id: Int) -> Int? {
+    var j = replicas[r].running.count - 1
+    while j >= 0 {
+      let candidate = Int(replicas[r].running[j])
+      if candidate != id && requests[candidate].stamp != iterationCounter { return j }
+      j -= 1
+    }
+    return nil
+  }
+
+  /// Preempts the running request at `index` of replica `r` (recompute).
+  private mutating func preempt(_ r: Int, at index: Int) {
+    let id = Int(replicas[r].running.remove(at: index))
+    replicas[r].freeBlocks += Int(requests[id].blocks)
+    requests[id].blocks = 0
+    requests[id].computed = 0
+    requests[id].preemptions += 1
+    requests[id].status = .waiting
+    replicas[r].waiting.prepend(Int32(id))
+    preemptedThisIteration = true
+  }
+
+  /// New (or preempted) requests from the waiting queue, FCFS. Without chunking
+  /// a prompt runs whole; one longer than the budget runs alone.
+  private mutating func admitWaiting(
+    _ r: Int, _ shape: inout BatchShape, _ budget: inout Int, chunked: Bool
+  ) {
+    let maxSeqs = plan.scheduler.maxNumSeqs
+    while let head = replicas[r].waiting.first, replicas[r].running.count < maxSeqs, budget > 0
+    {
+      let id = Int(head)
+      let remaining = Int(requests[id].knownTokens - requests[id].computed)
+      var tokens = remaining
+      if chunked {
+        tokens = min(remaining, budget)
+      } else if remaining > budget && !replicas[r].batchIDs.isEmpty {
+        break
+      }
+      if !allocate(r, id, tokens: Int(requests[id].computed) + tokens) { break }
+      replicas[r].waiting.removeFirst()
+      requests[id].status = .running
+      replicas[r].running.append(head)
+      enqueue(r, head, tokens: Int32(tokens), &shape)
+      budget -= tokens
+    }
+  }
+
+  /// Request-level batching: a batch is admitted only when the last one has
+  /// finished, with blocks reserved for every request's full length; it runs
+  /// until its longest request ends, finished requests still occupying their
+  /// slots as padding (FasterTransformer-style static batching).
+  private mutating func scheduleStatic(_ r: Int, _ shape: inout BatchShape) {
+    if replicas[r].running.isEmpty {
+      for id in replicas[r].staticBatch {
+        replicas[r].freeBlocks += Int(requests[Int(id)].blocks)
+        requests[Int(id)].blocks = 0
+      }
+      replicas[r].staticBatch.removeAll(keepingCapacity: true)
+      while let head = replicas[r].waiting.first,
+        replicas[r].staticBatch.count < plan.scheduler.maxNumSeqs
+      {
+        let id = Int(head)
+        let full = Int(requests[id].inputTokens + requests[id].outputTokens)
+        if !allocate(r, id, tokens: full) { break }
+        replicas[r].waiting.removeFirst()
+        requests[id].status = .running
+        replicas[r].running.append(head)
+        replicas[r].staticBatch.append(head)
+      }
+    }
+    for id in replicas[r].staticBatch {
+      let i = Int(id)
+      if requests[i].status == .running {
+        let tokens = requests[i].knownTokens - requests[i].computed
+        enqueue(r, id, tokens: tokens, &shape)
+      } else {
+        // Padding: a finished sequence still decodes in the batch.
+        shape.decodeSequences += 1
+        shape.decodeContextTokens += Double(requests[i].knownTokens)
+      }
+    }
+  }
+
+  /// Ends replica `r`'s iteration: every scheduled request computes its tokens;
+  /// those that reach the end of their known tokens sample one more.
+  mutating func finishIteration(replica r: Int) {
+    let previousEnd = replicas[r].lastIterationEnd
+    var sharedGaps: Int64 = 0
+    var finished = 0
+    for k in replicas[r].batchIDs.indices {
+      let id = Int(replicas[r].batchIDs[k])
+      requests[id].computed += replicas[r].batchTokens[k]
+      guard requests[id].computed == requests[id].knownTokens else { continue }
+      requests[id].generated += 1
+      if requests[id].firstToken < 0 {
+        requests[id].firstToken = clock
+      } else if requests[id].lastToken == previousEnd {
+        sharedGaps += 1
+      } else {
+        itl.add(clock - requests[id].lastToken, weight: 1)
+      }
+      requests[id].lastToken = clock
+      if requests[id].generated >= requests[id].outputTokens {
+        requests[id].completion = clock
+        requests[id].status = .finished
+        if plan.scheduler.policy != .static {
+          replicas[r].freeBlocks += Int(requests[id].blocks)
+          requests[id].blocks = 0
+        }
+        replicas[r].outstanding -= 1
+        finished += 1
+        nextClosedLoopRequest(after: id)
+      }
+    }
+    if sharedGaps > 0 { itl.add(clock - previousEnd, weight: sharedGaps) }
+    if finished > 0 {
+      replicas[r].running.removeAll { requests[Int($0)].status == .finished }
+    }
+    replicas[r].lastIterationEnd = clock
+    startIteration(replica: r)
+  }
+}

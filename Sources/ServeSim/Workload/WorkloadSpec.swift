@@ -1,0 +1,64 @@
+/// How requests arrive.
+public enum ArrivalProcess: Sendable, Equatable {
+  /// Exponential inter-arrival times at `rate` requests per second.
+  case poisson(rate: Double)
+  /// Gamma inter-arrival times with mean 1/`rate` seconds and coefficient of
+  /// variation `cv` (cv 1 is Poisson; above 1 is burstier).
+  case gamma(rate: Double, cv: Double)
+  /// One request every 1/`rate` seconds.
+  case constant(rate: Double)
+  /// `concurrency` clients, each sending its next request when its last one
+  /// completes (after `thinkTime` seconds).
+  case closed(concurrency: Int, thinkTime: Double)
+  /// All requests at time zero.
+  case offline
+  /// Arrival times replayed from a trace.
+  case trace
+}
+
+/// Requests replayed from a trace: arrival times (seconds from the start) and
+/// token counts, one entry per request, in arrival order.
+public struct TraceRecords: Sendable, Equatable {
+  public var arrivals: [Double]
+  public var inputTokens: [Int32]
+  public var outputTokens: [Int32]
+
+  public init(arrivals: [Double], inputTokens: [Int32], outputTokens: [Int32]) {
+    self.arrivals = arrivals
+    self.inputTokens = inputTokens
+    self.outputTokens = outputTokens
+  }
+
+  public var count: Int { arrivals.count }
+}
+
+/// A workload: arrivals, how many requests, and their lengths.
+public struct WorkloadSpec: Sendable, Equatable {
+  public var name: String
+  public var arrival: ArrivalProcess
+  /// Requests to generate; nil means "until `durationS`" (or the whole trace).
+  public var requests: Int?
+  /// Generate arrivals until this time, in seconds.
+  public var durationS: Double?
+  public var inputTokens: LengthDistribution
+  public var outputTokens: LengthDistribution
+  /// The replayed trace, for `arrival: trace`.
+  public var trace: TraceRecords?
+  /// Multiplies replayed arrival times (2 spreads a trace over twice the time).
+  public var traceTimeScale: Double
+
+  public init(
+    name: String, arrival: ArrivalProcess, requests: Int?, durationS: Double?,
+    inputTokens: LengthDistribution, outputTokens: LengthDistribution,
+    trace: TraceRecords? = nil, traceTimeScale: Double = 1
+  ) {
+    self.name = name
+    self.arrival = arrival
+    self.requests = requests
+    self.durationS = durationS
+    self.inputTokens = inputTokens
+    self.outputTokens = outputTokens
+    self.trace = trace
+    self.traceTimeScale = traceTimeScale
+  }
+}

@@ -1,0 +1,159 @@
+import ServeSim
+import Yams
+
+/// Reads one YAML mapping with exact error locations: every problem names the
+/// file, the line, the key path, what was wrong and what is valid. Unknown keys
+/// are errors with the nearest valid key suggested.
+struct NodeReader {
+  let file: String
+  let mapping: Node.Mapping
+  /// Key path of this mapping inside the file ("" at the top).
+  let path: String
+  let line: Int?
+
+  /// Wraps `node` as a mapping whose keys must all be in `allowed`.
+  init(_ node: Node, file: String, path: String = "", allowed: [String]) throws(ConfigError) {
+    self.file = file
+    self.path = path
+    line = node.mark?.line
+    guard let mapping = node.mapping else {
+      throw ConfigError(
+        file: file, line: node.mark?.line, keyPath: path.isEmpty ? nil : path,
+        message: "expected a mapping of keys (\(allowed.joined(separator: ", "))), found \(Self.describe(node))"
+      )
+    }
+    self.mapping = mapping
+    for (key, _) in mapping {
+      let name = key.string ?? ""
+      if !allowed.contains(name) {
+        var message = "unknown key '\(name)'"
+        if let guess = nearest(to: name, in: allowed) { message += "; did you mean '\(guess)'?" }
+        message += " Valid keys: \(allowed.joined(separator: ", "))"
+        throw ConfigError(file: file, line: key.mark?.line, keyPath: join(name), message: message)
+      }
+    }
+  }
+
+  static func describe(_ node: Node) -> String {
+    switch node {
+    case .scalar(let s): "'\(s.string)'"
+    case .mapping: "a mapping"
+    case .sequence: "a list"
+    case .alias: "an alias"
+    }
+  }
+
+  func join(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+  func has(_ key: String) -> Bool { mapping[key] != nil }
+
+  func node(_ key: String) -> Node? { mapping[key] }
+
+  func fail(_ key: String, _ message: String) -> ConfigError {
+    ConfigError(
+      file: file, line: mapping[key]?.mark?.line ?? line, keyPath: join(key), message: message)
+  }
+
+  func require(_ key: String) throws(ConfigError) -> Node {
+    guard let value = mapping[key], value != Node("~"), value.null == nil else {
+      throw ConfigError(
+        file: file, line: line, keyPath: join(key), message: "missing required key '\(key)'")
+    }
+    return value
+  }
+
+  func scalarText(_ key: String, _ node: Node) throws(ConfigError) -> String {
+    guard case .scalar(let scalar) = node else {
+      throw fail(key, "expected a single value, found \(Self.describe(node))")
+    }
+    return scalar.string
+  }
+
+  func string(_ key: String) throws(ConfigError) -> String {
+    try scalarText(key, try require(key))
+  }
+
+  func string(_ key: String, default value: String) throws(ConfigError) -> String {
+    has(key) ? try string(key) : value
+  }
+
+  func int(_ key: String, min lower: Int? = nil, max upper: Int? = nil) throws(ConfigError) -> Int {
+    let node = try require(key)
+    let text = try scalarText(key, node)
+    guard let value = node.int ?? Int(text) else {
+      throw fail(key, "expected a whole number, found '\(text)'")
+    }
+    if let lower, value < lower {
+      throw fail(key, "\(value) is too small; valid: \(lower)\(upper.map { "...\($0)" } ?? " or more")")
+    }
+    if let upper, value > upper {
+      throw fail(key, "\(value) is too large; valid: \(lower.map(String.init) ?? "")...\(upper)")
+    }
+    return value
+  }
+
+  func int(_ key: String, default value: Int, min lower: Int? = nil, max upper: Int? = nil)
+    throws(ConfigError) -> Int
+  {
+    has(key) ? try int(key, min: lower, max: upper) : value
+  }
+
+  /// A number; `positive` rejects zero and negatives, `lower`/`upper` bound it.
+  func double(
+    _ key: String, positive: Bool = false, min lower: Double? = nil, max upper: Double? = nil
+  ) throws(ConfigError) -> Double {
+    let node = try require(key)
+    let text = try scalarText(key, node)
+    guard let value = node.float ?? Double(text), value.isFinite else {
+      throw fail(key, "expected a number, found '\(text)'")
+    }
+    if positive && value <= 0 { throw fail(key, "\(text) must be greater than 0") }
+    if let lower, value < lower { throw fail(key, "\(text) is below the minimum \(lower)") }
+    if let upper, value > upper { throw fail(key, "\(text) is above the maximum \(upper)") }
+    return value
+  }
+
+  func double(
+    _ key: String, default value: Double, positive: Bool = false, min lower: Double? = nil,
+    max upper: Double? = nil
+  ) throws(ConfigError) -> Double {
+    has(key) ? try double(key, positive: positive, min: lower, max: upper) : value
+  }
+
+  func bool(_ key: String) throws(ConfigError) -> Bool {
+    let node = try require(key)
+    let text = try scalarText(key, node)
+    guard let value = node.bool else { throw fail(key, "expected true or false, found '\(text)'") }
+    return value
+  }
+
+  func bool(_ key: String, default value: Bool) throws(ConfigError) -> Bool {
+    has(key) ? try bool(key) : value
+  }
+
+  func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type)
+    throws(ConfigError) -> T where T.RawValue == String
+  {
+    let text = try string(key)
+    guard let value = T(rawValue: text) else {
+      let valid = T.allCases.map(\.rawValue)
+      var message = "'\(text)' is not valid"
+      if let guess = nearest(to: text, in: valid) { message += "; did you mean '\(guess)'?" }
+      throw fail(key, message + " Valid: \(valid.joined(separator: ", "))")
+    }
+    return value
+  }
+
+  func choice<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type, default value: T)
+    throws(ConfigError) -> T where T.RawValue == String
+  {
+    has(key) ? try choice(key, type) : value
+  }
+
+  /// A nested mapping at `key`.
+  func child(_ key: String, allowed: [String]) throws(ConfigError) -> NodeReader {
+    try NodeReader(try require(key), file: file, path: join(key), allowed: allowed)
+  }
+
+  func line(of key: String) -> Int? { mapping[key]?.mark?.line ?? line }
+}

@@ -1,0 +1,185 @@
+import ServeSim
+import Yams
+
+/// Decoders of the model, device, cluster and workload files.
+enum SpecDecoders {
+  static let modelKeys = [
+    "name", "layers", "hidden_size", "heads", "kv_heads", "head_dim", "intermediate_size",
+    "gated_mlp", "activation", "norm", "position_embedding", "vocab_size", "max_context",
+    "tied_embeddings", "qkv_bias", "query_layer",
+  ]
+
+  static func model(_ file: YAMLFile) throws(ConfigError) -> ModelSpec {
+    let r = try NodeReader(file.root, file: file.path, allowed: modelKeys)
+    let heads = try r.int("heads", min: 1)
+    let hidden = try r.int("hidden_size", min: 1)
+    let kvHeads = try r.int("kv_heads", default: heads, min: 1)
+    if heads % kvHeads != 0 {
+      throw r.fail("kv_heads", "\(kvHeads) must divide heads (\(heads)) for grouped-query attention")
+    }
+    let headDim = try r.int("head_dim", default: hidden / heads, min: 1)
+    return ModelSpec(
+      name: try r.string("name"), layers: try r.int("layers", min: 1), hiddenSize: hidden,
+      heads: heads, kvHeads: kvHeads, headDim: headDim,
+      intermediateSize: try r.int("intermediate_size", min: 1),
+      gatedMLP: try r.bool("gated_mlp", default: true),
+      activation: try r.choice("activation", ModelSpec.Activation.self, default: .silu),
+      norm: try r.choice("norm", ModelSpec.Norm.self, default: .rmsnorm),
+      positionEmbedding: try r.choice(
+        "position_embedding", ModelSpec.PositionEmbedding.self, default: .rope),
+      vocabSize: try r.int("vocab_size", min: 1), maxContext: try r.int("max_context", min: 1),
+      tiedEmbeddings: try r.bool("tied_embeddings", default: false),
+      qkvBias: try r.bool("qkv_bias", default: false),
+      queryLayer: try r.bool("query_layer", default: false))
+  }
+
+  static let deviceKeys = [
+    "name", "kind", "peak_tflops", "memory_gb", "memory_bandwidth_gbps", "power_w",
+    "price_per_hour_usd", "compute_units", "efficiency", "kernel_launch_us", "graph_kernel_us",
+    "runtime_overhead_gb", "l2_cache_mb",
+  ]
+
+  static func device(_ file: YAMLFile) throws(ConfigError) -> DeviceSpec {
+    let r = try NodeReader(file.root, file: file.path, allowed: deviceKeys)
+    let peaks = try r.child("peak_tflops", allowed: DType.allCases.map(\.rawValue))
+    var peak = [DType: Double]()
+    for dtype in DType.allCases where peaks.has(dtype.rawValue) {
+      peak[dtype] = try peaks.double(dtype.rawValue, positive: true)
+    }
+    if peak[.fp32] == nil && peak[.bf16] == nil && peak[.fp16] == nil {
+      throw r.fail("peak_tflops", "needs at least one of fp32, bf16, fp16")
+    }
+    let power = try r.child("power_w", allowed: ["idle", "max"])
+    let idle = try power.double("idle", min: 0)
+    let maxPower = try power.double("max", positive: true)
+    if idle > maxPower { throw power.fail("idle", "idle power \(idle) W exceeds max \(maxPower) W") }
+    let eff = try r.child("efficiency", allowed: ["compute", "memory", "attention"])
+    let compute = try eff.double("compute", positive: true, max: 1)
+    return DeviceSpec(
+      name: try r.string("name"), kind: try r.choice("kind", DeviceSpec.Kind.self),
+      peakTFLOPS: peak, memoryGB: try r.double("memory_gb", positive: true),
+      memoryBandwidthGBps: try r.double("memory_bandwidth_gbps", positive: true),
+      idlePowerW: idle, maxPowerW: maxPower,
+      pricePerHourUSD: try r.double("price_per_hour_usd", default: 0, min: 0),
+      computeUnits: try r.int("compute_units", default: 1, min: 1),
+      computeEfficiency: compute,
+      memoryEfficiency: try eff.double("memory", positive: true, max: 1),
+      attentionEfficiency: try eff.double("attention", default: compute * 0.7, positive: true, max: 1),
+      kernelLaunchUs: try r.double("kernel_launch_us", default: 0, min: 0),
+      graphKernelUs: try r.double("graph_kernel_us", default: 0, min: 0),
+      runtimeOverheadGB: try r.double("runtime_overhead_gb", default: 0, min: 0))
+  }
+
+  static let linkKeys = ["kind", "bandwidth_gbps", "latency_us", "efficiency", "topology"]
+
+  static func link(_ r: NodeReader) throws(ConfigError) -> LinkSpec {
+    LinkSpec(
+      kind: try r.string("kind"), bandwidthGBps: try r.double("bandwidth_gbps", positive: true),
+      latencyUs: try r.double("latency_us", min: 0),
+      efficiency: try r.double("efficiency", default: 1, positive: true, max: 1),
+      topology: try r.string("topology", default: "switch"))
+  }
+
+  static let clusterKeys = ["name", "nodes", "devices_per_node", "device", "intra_node", "inter_node"]
+
+  static func cluster(_ file: YAMLFile, overrides: [Override]) throws(ConfigError) -> ClusterSpec {
+    var file = file
+    let routed = file.apply(overrides, fileKeys: ["device"])
+    let r = try NodeReader(file.root, file: file.path, allowed: clusterKeys)
+    var deviceFile = try YAMLFile(
+      path: file.resolve(try r.string("device")),
+      referencedBy: (file.path, r.line(of: "device"), "device"))
+    _ = deviceFile.apply(routed["device"] ?? [], fileKeys: [])
+    let nodes = try r.int("nodes", min: 1)
+    return ClusterSpec(
+      name: try r.string("name"), nodes: nodes,
+      devicesPerNode: try r.int("devices_per_node", min: 1), device: try device(deviceFile),
+      intraNode: try link(try r.child("intra_node", allowed: linkKeys)),
+      interNode: r.has("inter_node") ? try link(try r.child("inter_node", allowed: linkKeys)) : nil)
+  }
+
+  static let workloadKeys = [
+    "name", "arrival", "requests", "duration_s", "input_tokens", "output_tokens", "trace",
+  ]
+  static let arrivalKeys = ["process", "rate_per_s", "cv", "concurrency", "think_time_s"]
+  static let distributionKeys = [
+    "distribution", "value", "min", "max", "mean", "stddev", "s", "file", "column",
+  ]
+
+  enum Process: String, CaseIterable { case poisson, gamma, constant, closed, offline, trace }
+  enum Distribution: String, CaseIterable { case fixed, uniform, normal, lognormal, zipf, trace }
+
+  static func workload(_ file: YAMLFile) throws(ConfigError) -> WorkloadSpec {
+    let r = try NodeReader(file.root, file: file.path, allowed: workloadKeys)
+    let a = try r.child("arrival", allowed: arrivalKeys)
+    let process = try a.choice("process", Process.self)
+    let arrival: ArrivalProcess
+    switch process {
+    case .poisson: arrival = .poisson(rate: try a.double("rate_per_s", positive: true))
+    case .gamma:
+      arrival = .gamma(
+        rate: try a.double("rate_per_s", positive: true), cv: try a.double("cv", positive: true))
+    case .constant: arrival = .constant(rate: try a.double("rate_per_s", positive: true))
+    case .closed:
+      arrival = .closed(
+        concurrency: try a.int("concurrency", min: 1),
+        thinkTime: try a.double("think_time_s", default: 0, min: 0))
+    case .offline: arrival = .offline
+    case .trace: arrival = .trace
+    }
+    let requests: Int? = r.has("requests") ? try r.int("requests", min: 1) : nil
+    let duration: Double? = r.has("duration_s") ? try r.double("duration_s", positive: true) : nil
+    var trace: TraceRecords?
+    var timeScale = 1.0
+    var input = LengthDistribution.fixed(1)
+    var output = LengthDistribution.fixed(1)
+    if process == .trace {
+      let t = try r.child("trace", allowed: ["file", "time_scale"])
+      trace = try TraceReader.records(file: file.resolve(try t.string("file")))
+      timeScale = try t.double("time_scale", default: 1, positive: true)
+    } else {
+      if r.has("trace") { throw r.fail("trace", "a trace is replayed only with arrival.process: trace") }
+      if requests == nil && duration == nil {
+        throw ConfigError(
+          file: file.path, line: r.line, keyPath: "requests",
+          message: "give 'requests' (a count) or 'duration_s' (seconds of arrivals)")
+      }
+      if case .closed = arrival {} else if case .offline = arrival, requests == nil {
+        throw r.fail("requests", "an offline workload needs 'requests'")
+      }
+      input = try distribution(try r.child("input_tokens", allowed: distributionKeys), file: file)
+      output = try distribution(try r.child("output_tokens", allowed: distributionKeys), file: file)
+    }
+    return WorkloadSpec(
+      name: try r.string("name"), arrival: arrival, requests: requests, durationS: duration,
+      inputTokens: input, outputTokens: output, trace: trace, traceTimeScale: timeScale)
+  }
+
+  static func distribution(_ r: NodeReader, file: YAMLFile) throws(ConfigError) -> LengthDistribution {
+    let kind = try r.choice("distribution", Distribution.self)
+    let lower = try r.int("min", default: 1, min: 1)
+    let upper = try r.int("max", default: 1 << 30, min: 1)
+    if upper < lower { throw r.fail("max", "max \(upper) is below min \(lower)") }
+    switch kind {
+    case .fixed: return .fixed(min(max(try r.int("value", min: 1), lower), upper))
+    case .uniform:
+      return .uniform(min: try r.int("min", min: 1), max: try r.int("max", min: lower))
+    case .normal:
+      return .normal(
+        mean: try r.double("mean", positive: true), stddev: try r.double("stddev", min: 0),
+        min: lower, max: upper)
+    case .lognormal:
+      return .lognormal(
+        mean: try r.double("mean", positive: true), stddev: try r.double("stddev", min: 0),
+        min: lower, max: upper)
+    case .zipf:
+      if !r.has("max") { throw r.fail("max", "a zipf distribution needs 'max'") }
+      if upper - lower > 10_000_000 { throw r.fail("max", "range above 10,000,000 values") }
+      return .zipf(s: try r.double("s", positive: true), min: lower, max: upper)
+    case .trace:
+      let values = try TraceReader.column(
+        try r.string("column"), file: file.resolve(try r.string("file")))
+      return .empirical(values: values, min: lower, max: upper)
+    }
+  }
+}

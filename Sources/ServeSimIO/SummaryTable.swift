@@ -1,0 +1,52 @@
+import ServeSim
+
+/// A readable summary for the terminal.
+public enum SummaryTable {
+  public static func render(_ s: Summary, result: SimulationResult) -> String {
+    let plan = result.plan
+    func f(_ v: Double, _ d: Int) -> String {
+      var b = CSVBuffer(capacity: 32)
+      b.fixed(v, d)
+      return String(decoding: b.bytes, as: UTF8.self)
+    }
+    func row(_ label: String, _ values: [String]) -> String {
+      label.padding(toLength: 14, withPad: " ", startingAt: 0)
+        + values.map { $0.leftPadded(10) }.joined()
+    }
+    var lines = [String]()
+    let p = plan.parallelism
+    lines.append(
+      "plan \(plan.name): \(plan.model.name) on \(p.devices) x \(plan.cluster.device.name) (data \(p.data), tensor \(p.tensor)), engine \(plan.engine.rawValue), policy \(plan.scheduler.policy.rawValue)"
+    )
+    lines.append(
+      "requests \(s.requests), completed \(s.completed), dropped \(s.dropped), preemptions \(s.preemptions), iterations \(s.iterations)"
+    )
+    lines.append(
+      "KV cache \(result.memory.kvTokens) tokens per replica (\(result.memory.blocks) blocks of \(plan.scheduler.blockSize))"
+    )
+    lines.append("")
+    lines.append(row("latency (ms)", ["mean", "p50", "p90", "p99"]))
+    for (name, stats) in [("TTFT", s.ttft), ("TPOT", s.tpot), ("ITL", s.itl), ("E2E", s.e2e)] {
+      lines.append(row(name, [f(stats.mean, 2), f(stats.p50, 2), f(stats.p90, 2), f(stats.p99, 2)]))
+    }
+    lines.append(row("queue", [f(s.queue.mean, 2), f(s.queue.p50, 2), f(s.queue.p90, 2), f(s.queue.p99, 2)]))
+    lines.append("")
+    lines.append(
+      "throughput \(f(s.reqPerS, 3)) req/s, \(f(s.inputTokPerS, 1)) input tok/s, \(f(s.outputTokPerS, 1)) output tok/s over \(f(s.durationS, 2)) s"
+    )
+    lines.append(
+      "SLO (TTFT \(f(plan.slo.ttftMs, 0)) ms, TPOT \(f(plan.slo.tpotMs, 0)) ms): attainment \(f(s.sloAttainment * 100, 1))%, goodput \(f(s.goodputReqPerS, 3)) req/s"
+    )
+    lines.append(
+      "MFU \(f(s.mfu * 100, 2))%, KV use \(f(s.kvUtilMean * 100, 1))%, \(f(s.energyJPerOutputTok, 3)) J/output token, $\(f(s.usdPerMOutputTok, 3)) per M output tokens"
+    )
+    lines.append("cost source: datasheet roofline (no calibration store)")
+    return lines.joined(separator: "\n")
+  }
+}
+
+extension String {
+  func leftPadded(_ width: Int) -> String {
+    count >= width ? " " + self : String(repeating: " ", count: width - count) + self
+  }
+}

@@ -1,0 +1,15 @@
+import ArgumentParser
+
+@main
+struct ServeSimCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "servesim",
+    abstract: "Simulate how a large language model is served on a cluster.",
+    discussion: """
+      Examples:
+        servesim simulate plans/quickstart.yaml
+        servesim simulate plans/llama-3.1-70b-dgx-h100-tp8.yaml --set workload.arrival.rate_per_s=8
+        servesim simulate plans/quickstart.yaml --set parallelism.tensor=2 --out reports/tp2
+      """,
+    subcommands: [Simulate.self])
+}

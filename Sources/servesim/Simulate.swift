@@ -1,0 +1,94 @@
+import ArgumentParser
+import Foundation
+import ServeSim
+import ServeSimIO
+
+struct Simulate: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Run one serving plan and write summary.csv, requests.csv and iterations.csv.")
+
+  @Argument(help: "The plan file (YAML).")
+  var plan: String
+
+  @Option(
+    name: .customLong("set"),
+    help: ArgumentHelp(
+      "Override a key: key.path=value (repeatable). model.*, cluster.*, cluster.device.* and workload.* reach the files the plan names.",
+      valueName: "key.path=value"))
+  var overrides: [String] = []
+
+  @Option(help: "Output folder (default: reports/<plan name>).")
+  var out: String?
+
+  @Option(help: "Random seed (replaces the plan's seed).")
+  var seed: UInt64?
+
+  @Flag(help: "Check simulation invariants after every event (slower).")
+  var checkInvariants = false
+
+  @Flag(help: "Print only the report paths.")
+  var quiet = false
+
+  func loadPlan() throws -> PlanSpec {
+    do {
+      var parsed = [Override]()
+      for text in overrides { parsed.append(try Override(parsing: text)) }
+      return try PlanLoader.load(path: plan, overrides: parsed, seed: seed)
+    } catch {
+      Terminal.error(error.description)
+      throw ExitCode(64)
+    }
+  }
+
+  func simulate(_ planSpec: PlanSpec) throws -> SimulationResult {
+    let outcome: Result<SimulationResult, SimulationError>
+    do {
+      var simulator = try Simulator(plan: planSpec, checkInvariants: checkInvariants)
+      outcome = .success(try simulator.run())
+    } catch {
+      outcome = .failure(error)
+    }
+    switch outcome {
+    case .success(let result): return result
+    case .failure(let error):
+      Terminal.error(error.description)
+      if case .invalidPlan = error { throw ExitCode(64) }
+      throw ExitCode(1)
+    }
+  }
+
+  func run() throws {
+    let planSpec = try loadPlan()
+    for warning in planSpec.warnings() { Terminal.warn(warning) }
+    let started = ContinuousClock.now
+    let result = try simulate(planSpec)
+    let elapsed = started.duration(to: .now)
+    let summary = Summary(result)
+    let directory = out ?? "reports/\(planSpec.name)"
+    let paths: [String]
+    do {
+      paths = try Reports.write(result, summary: summary, to: directory)
+    } catch {
+      Terminal.error("cannot write reports to '\(directory)': \(error.localizedDescription)")
+      throw ExitCode(1)
+    }
+    if !quiet {
+      print(SummaryTable.render(summary, result: result))
+      let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+      print(
+        "simulated \(summary.requests) requests, \(summary.iterations) iterations in \(String(format: "%.3f", seconds)) s of wall time"
+      )
+    }
+    print("reports: " + paths.joined(separator: ", "))
+  }
+}
+
+enum Terminal {
+  static func error(_ message: String) {
+    FileHandle.standardError.write(Data("error: \(message)\n".utf8))
+  }
+
+  static func warn(_ message: String) {
+    FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+  }
+}

@@ -1,0 +1,147 @@
+import Testing
+
+@testable import ServeSim
+
+/// Each operator against a hand calculation on the round-number device
+/// (100 TFLOP/s, 1000 GB/s, efficiencies 1, attention 0.5, launch 10 us).
+@Suite struct CostModelTests {
+  let cost = CostModel(
+    model: Fixtures.model, device: Fixtures.device, precision: Precision(), tensor: 1,
+    link: Fixtures.link, allReduceAlgorithms: .customInNode)
+
+  func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1e-12) }
+
+  @Test func smallGemmIsMemoryBound() {
+    let e = cost.gemm(m: 10, n: 1024, k: 1024, mode: .eager)
+    #expect(e.flops == 2 * 10 * 1024 * 1024)
+    // weights 1024·1024·2 B + activations (10·1024 + 10·1024)·2 B
+    #expect(e.bytes == 2_138_112)
+    #expect(close(e.seconds, 2_138_112 / 1e12 + 10e-6))
+  }
+
+  @Test func largeGemmIsComputeBound() {
+    let e = cost.gemm(m: 4096, n: 4096, k: 4096, mode: .graph)
+    #expect(close(e.seconds, 2 * 4096.0 * 4096 * 4096 / 100e12 + 1e-6))
+  }
+
+  @Test func decodeAttentionReadsEachContextOnce() {
+    var shape = BatchShape()
+    for context in [500, 1000, 1500] { shape.addDecode(context: context) }
+    let e = cost.attentionDecode(shape, mode: .eager)
+    #expect(e.flops == 4 * 8 * 128 * 3000)
+    // K and V: 3000 tokens · 2 · 2 KV heads · 128 · 2 B; Q and O: 3 · 2 · 8 · 128 · 2 B
+    #expect(e.bytes == 3_072_000 + 12_288)
+    #expect(close(e.seconds, 3_084_288 / 1e12 + 10e-6))
+  }
+
+  @Test func prefillAttentionCountsCausalPairs() {
+    var shape = BatchShape()
+    shape.addPrefill(chunk: 100, context: 100, samples: true)
+    #expect(shape.prefillAttentionPairs == 5050)
+    let e = cost.attentionPrefill(shape, mode: .eager)
+    #expect(e.flops == 4 * 8 * 128 * 5050)
+    #expect(e.bytes == 102_400 + 409_600)
+    #expect(close(e.seconds, max(e.flops / 50e12, 512_000 / 1e12) + 10e-6))
+    // A second chunk of 100 over 300 tokens of context: 100·200 + 5050 pairs.
+    var later = BatchShape()
+    later.addPrefill(chunk: 100, context: 300, samples: false)
+    #expect(later.prefillAttentionPairs == 25050)
+    #expect(later.sampledSequences == 0)
+  }
+
+  @Test func allReduceAlgorithms() {
+    let link = Fixtures.link  // 100 GB/s, 5 us
+    // Ring, 4 ranks, 1 MB: 2·3·5 us + 2·3/4 · 1e6 / 1e11 s
+    let ring = Collectives.allReduce(bytes: 1e6, ranks: 4, link: link, algorithms: .ringOnly)
+    #expect(close(ring, 30e-6 + 15e-6))
+    // Custom in-node: two-shot 2·5 us + 15 us beats one-shot 5 us + 30 us.
+    let custom = Collectives.allReduce(bytes: 1e6, ranks: 4, link: link, algorithms: .customInNode)
+    #expect(close(custom, 25e-6))
+    // 1 KB: one-shot 5 us + 3·1e3/1e11 s.
+    let small = Collectives.allReduce(bytes: 1e3, ranks: 4, link: link, algorithms: .customInNode)
+    #expect(close(small, 5e-6 + 3e-8))
+    // Above 8 MiB only the ring is used.
+    let big = Collectives.allReduce(bytes: 1e8, ranks: 4, link: link, algorithms: .customInNode)
+    #expect(close(big, 30e-6 + 1.5e-3))
+    #expect(Collectives.allReduce(bytes: 1e6, ranks: 1, link: link, algorithms: .ringOnly) == 0)
+  }
+
+  @Test func tensorParallelShardsMatricesAndAddsTwoAllReduces() {
+    let tp2 = CostModel(
+      model: Fixtures.model, device: Fixtures.device, precision: Precision(), tensor: 2,
+      link: Fixtures.link, allReduceAlgorithms: .ringOnly)
+    let one = cost.denseLayer(tokens: 64, mode: .graph)
+    let two = tp2.denseLayer(tokens: 64, mode: .graph)
+    // Per-rank GEMM FLOPs halve (norms are replicated, so not exactly half in all).
+    #expect(two.flops < 0.55 * one.flops)
+    let allReduce = Collectives.allReduce(
+      bytes: 64 * 1024 * 2, ranks: 2, link: Fixtures.link, algorithms: .ringOnly)
+    #expect(tp2.allReduce(tokens: 64) == allReduce)
+  }
+
+  @Test func weightOnlyQuantisationReadsFewerBytesButComputesIn16Bit() {
+    let int4 = CostModel(
+      model: Fixtures.model, device: Fixtures.device,
+      precision: Precision(weights: .int4, activations: .bf16, kvCache: .bf16), tensor: 1,
+      link: Fixtures.link, allReduceAlgorithms: .ringOnly)
+    #expect(int4.matmulDType == .bf16)
+    let e = int4.gemm(m: 1, n: 1024, k: 1024, mode: .graph)
+    let expectedBytes: Double = 1024 * 1024 * 0.5 + 2048 * 2
+    #expect(e.bytes == expectedBytes)
+    let fp8 = CostModel(
+      model: Fixtures.model, device: Fixtures.device,
+      precision: Precision(weights: .fp8, activations: .fp8, kvCache: .fp8), tensor: 1,
+      link: Fixtures.link, allReduceAlgorithms: .ringOnly)
+    #expect(fp8.matmulDType == .fp8)
+    #expect(fp8.matmulFlopsPerSecond == 200e12)
+  }
+
+  @Test func fp8FallsBackWhereTheDeviceHasNone() {
+    var a100 = Fixtures.device
+    a100.peakTFLOPS[.fp8] = nil
+    let math = a100.matmulMath(weights: .fp8, activations: .fp8)
+    #expect(math.dtype == .bf16)
+    var plan = Fixtures.plan()
+    plan.cluster.device = a100
+    plan.precision = Precision(weights: .fp8, activations: .fp8, kvCache: .fp8)
+    #expect(plan.warnings().count == 1)
+  }
+
+  @Test func memoisedPricingEqualsDirectPricing() {
+    var pricer = IterationPricer(cost: cost, profile: EngineProfile.of(.vllm), maxTokens: 1024)
+    var shape = BatchShape()
+    shape.addPrefill(chunk: 300, context: 300, samples: true)
+    shape.addDecode(context: 700)
+    let first = pricer.price(shape)
+    let second = pricer.price(shape)
+    #expect(first == second)
+    // 301 tokens > 256-token graph limit? vLLM graphs go to 512: graph, padded to 304.
+    #expect(first.graph)
+    #expect(IterationPricer.graphPadded(301) == 304)
+    #expect(IterationPricer.graphPadded(3) == 4)
+    #expect(IterationPricer.graphPadded(9) == 16)
+    let layer = cost.denseLayer(tokens: 304, mode: .graph)
+    let embed = cost.embedding(tokens: 304, mode: .graph)
+    let attention =
+      cost.attentionPrefill(shape, mode: .graph).seconds
+      + cost.attentionDecode(shape, mode: .graph).seconds
+    let sampling = cost.sampling(sampled: 2, mode: .graph).seconds
+    let cpu = (500.0 + 4 * 2) * 1e-6
+    let expected = 2 * layer.seconds + embed.seconds + 2 * attention + sampling + cpu
+    #expect(close(first.seconds, expected))
+  }
+
+  @Test func memoryPlanFiguresByHand() {
+    let plan = Fixtures.plan()
+    let m = MemoryPlan(
+      model: plan.model, device: plan.cluster.device, parallelism: plan.parallelism,
+      precision: plan.precision, scheduler: plan.scheduler)
+    // Layers: (1024·1536 + 1024·1024 + 3·1024·4096 + 2·1024) · 2 layers · 2 B;
+    // embedding and LM head: 2 · 32000 · 1024 · 2 B.
+    #expect(m.weightBytes == 60_825_600 + 131_072_000)
+    // One block: 16 tokens · 2 (K, V) · 2 KV heads · 128 · 2 layers · 2 B.
+    #expect(m.blockBytes == 32_768)
+    #expect(m.usableBytes == 18e9)
+    #expect(m.blocks == Int((m.usableBytes - m.weightBytes - m.activationBytes) / 32_768))
+  }
+}

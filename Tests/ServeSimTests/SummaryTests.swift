@@ -1,0 +1,59 @@
+import Testing
+
+@testable import ServeSim
+
+@Suite struct SummaryTests {
+  /// Two requests whose metrics are easy to check by hand.
+  @Test func metricDefinitionsOnATinyCase() throws {
+    var plan = Fixtures.plan()
+    plan.slo = ServiceLevel(ttftMs: 80, tpotMs: 150, percentile: 90)
+    var a = RequestRecord(arrival: 0, inputTokens: 10, outputTokens: 5)
+    a.firstScheduled = 0.02
+    a.firstToken = 0.1
+    a.completion = 0.5
+    a.status = .finished
+    var b = RequestRecord(arrival: 0.2, inputTokens: 30, outputTokens: 3)
+    b.firstScheduled = 0.2
+    b.firstToken = 0.25
+    b.completion = 0.45
+    b.status = .finished
+    var itl = WeightedSamples()
+    itl.add(0.1, weight: 4)
+    itl.add(0.1, weight: 2)
+    let memory = MemoryPlan(
+      model: plan.model, device: plan.cluster.device, parallelism: plan.parallelism,
+      precision: plan.precision, scheduler: plan.scheduler)
+    let result = SimulationResult(
+      plan: plan, memory: memory, requests: [a, b], iterations: [], itl: itl, totalFlops: 1e12,
+      busySeconds: [0.25], kvBlockSeconds: [0], warnings: [])
+    let s = Summary(result)
+    #expect(s.completed == 2)
+    #expect(s.durationS == 0.5)
+    #expect(s.reqPerS == 4)
+    #expect(s.inputTokPerS == 80)
+    #expect(s.outputTokPerS == 16)
+    // TTFT 100 and 50 ms; TPOT 0.4/4 and 0.2/2 s = 100 ms each; E2E 500 and 250 ms.
+    #expect(abs(s.ttft.mean - 75) < 1e-9)
+    #expect(abs(s.ttft.p90 - 95) < 1e-9)
+    #expect(abs(s.tpot.p50 - 100) < 1e-9)
+    #expect(abs(s.e2e.p99 - 497.5) < 1e-9)
+    #expect(abs(s.queue.mean - 10) < 1e-9)
+    // Only b meets TTFT 80 ms (and both meet TPOT 150 ms).
+    #expect(s.sloAttainment == 0.5)
+    #expect(s.goodputReqPerS == 2)
+    // MFU: 1e12 FLOPs / (100e12 · 1 device · 0.5 s).
+    #expect(abs(s.mfu - 0.02) < 1e-12)
+    // Energy: idle 100 W · 0.5 s + (500 − 100) W · 0.25 s = 150 J over 8 tokens.
+    #expect(abs(s.energyJPerOutputTok - 150.0 / 8) < 1e-9)
+    // $2/h · 0.5 s / 8 tokens · 1e6.
+    #expect(abs(s.usdPerMOutputTok - 2.0 * 0.5 / 3600 / 8 * 1e6) < 1e-9)
+  }
+
+  @Test func oneTokenOutputsHaveNoTPOT() {
+    var r = RequestRecord(arrival: 0, inputTokens: 10, outputTokens: 1)
+    r.firstToken = 0.1
+    r.completion = 0.1
+    #expect(r.tpot == nil)
+    #expect(r.ttft == 0.1)
+  }
+}
