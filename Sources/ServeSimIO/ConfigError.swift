@@ -48,7 +48,8 @@ func nearest(to word: String, in candidates: [String]) -> String? {
   var best: (String, Int)?
   for candidate in candidates {
     let d = distance(target, Array(candidate.lowercased()))
-    if best == nil || d < best!.1 { best = (candidate, d) }
+    if let current = best, current.1 <= d { continue }
+    best = (candidate, d)
   }
   guard let (name, d) = best, d <= max(2, target.count / 3) else { return nil }
   return name

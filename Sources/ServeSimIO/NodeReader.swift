@@ -19,7 +19,8 @@ struct NodeReader {
     guard let mapping = node.mapping else {
       throw ConfigError(
         file: file, line: node.mark?.line, keyPath: path.isEmpty ? nil : path,
-        message: "expected a mapping of keys (\(allowed.joined(separator: ", "))), found \(Self.describe(node))"
+        message:
+          "expected a mapping of keys (\(allowed.joined(separator: ", "))), found \(Self.describe(node))"
       )
     }
     self.mapping = mapping

@@ -144,7 +144,8 @@ enum SpecDecoders {
           file: file.path, line: r.line, keyPath: "requests",
           message: "give 'requests' (a count) or 'duration_s' (seconds of arrivals)")
       }
-      if case .closed = arrival {} else if case .offline = arrival, requests == nil {
+      if case .closed = arrival {
+      } else if case .offline = arrival, requests == nil {
         throw r.fail("requests", "an offline workload needs 'requests'")
       }
       input = try distribution(try r.child("input_tokens", allowed: distributionKeys), file: file)

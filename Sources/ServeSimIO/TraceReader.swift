@@ -64,7 +64,8 @@ public enum TraceReader {
     }
     throw ConfigError(
       file: file, line: 1, keyPath: nil,
-      message: "unrecognised trace header (\(table.header.joined(separator: ","))); expected arrived_at,num_prefill_tokens,num_decode_tokens"
+      message:
+        "unrecognised trace header (\(table.header.joined(separator: ","))); expected arrived_at,num_prefill_tokens,num_decode_tokens"
     )
   }
 }
@@ -82,7 +83,8 @@ struct CSVTable {
     do {
       text = try String(contentsOfFile: file, encoding: .utf8)
     } catch {
-      throw ConfigError(file: file, line: nil, keyPath: nil, message: "cannot read trace: \(YAMLFile.reason(file))")
+      throw ConfigError(
+        file: file, line: nil, keyPath: nil, message: "cannot read trace: \(YAMLFile.reason(file))")
     }
     var lines = text.split(separator: "\n", omittingEmptySubsequences: false)
     while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty {

@@ -22,10 +22,12 @@ struct YAMLFile {
       if let from = referencedBy {
         throw ConfigError(
           file: from.file, line: from.line, keyPath: from.key,
-          message: "cannot read '\(path)': \(Self.reason(path)); paths are relative to the file that names them"
+          message:
+            "cannot read '\(path)': \(Self.reason(path)); paths are relative to the file that names them"
         )
       }
-      throw ConfigError(file: path, line: nil, keyPath: nil, message: "cannot read file: \(Self.reason(path))")
+      throw ConfigError(
+        file: path, line: nil, keyPath: nil, message: "cannot read file: \(Self.reason(path))")
     }
     do {
       guard let node = try Yams.compose(yaml: text) else {

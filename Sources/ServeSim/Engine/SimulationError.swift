@@ -48,7 +48,9 @@ public struct FitReport: Sendable, Equatable, CustomStringConvertible {
       let m = MemoryPlan(
         model: plan.model, device: plan.cluster.device, parallelism: plan.parallelism,
         precision: p, scheduler: plan.scheduler)
-      if m.fits { ideas.append("8-bit weights (precision.weights: fp8) leave \(m.kvTokens) tokens of KV cache") }
+      if m.fits {
+        ideas.append("8-bit weights (precision.weights: fp8) leave \(m.kvTokens) tokens of KV cache")
+      }
     }
     if memory.activationBytes > 0.05 * memory.usableBytes, spare > 0 {
       ideas.append("a smaller scheduler.max_num_batched_tokens or max_num_seqs lowers the activation peak")

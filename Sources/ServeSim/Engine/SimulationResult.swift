@@ -23,7 +23,8 @@ extension Simulator {
   func verify() throws(SimulationError) {
     for (r, replica) in replicas.enumerated() {
       if replica.freeBlocks < 0 || replica.freeBlocks > replica.totalBlocks {
-        throw .invariantViolated("replica \(r) has \(replica.freeBlocks) free of \(replica.totalBlocks) blocks")
+        throw .invariantViolated(
+          "replica \(r) has \(replica.freeBlocks) free of \(replica.totalBlocks) blocks")
       }
       var held = 0
       for id in replica.running { held += Int(requests[Int(id)].blocks) }
@@ -31,10 +32,12 @@ extension Simulator {
         held += Int(requests[Int(id)].blocks)
       }
       if held != replica.usedBlocks {
-        throw .invariantViolated("replica \(r) running requests hold \(held) blocks, pool says \(replica.usedBlocks)")
+        throw .invariantViolated(
+          "replica \(r) running requests hold \(held) blocks, pool says \(replica.usedBlocks)")
       }
       if replica.phase == .idle && !(replica.running.isEmpty && replica.waiting.isEmpty) {
-        throw .invariantViolated("replica \(r) is idle with \(replica.running.count) running and \(replica.waiting.count) waiting")
+        throw .invariantViolated(
+          "replica \(r) is idle with \(replica.running.count) running and \(replica.waiting.count) waiting")
       }
     }
   }

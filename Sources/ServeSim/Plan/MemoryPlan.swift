@@ -17,9 +17,10 @@ public struct MemoryPlan: Sendable, Equatable {
   /// Tokens of KV cache one replica holds.
   public var kvTokens: Int
 
-  public init(model: ModelSpec, device: DeviceSpec, parallelism: Parallelism,
-    precision: Precision, scheduler: SchedulerConfig)
-  {
+  public init(
+    model: ModelSpec, device: DeviceSpec, parallelism: Parallelism,
+    precision: Precision, scheduler: SchedulerConfig
+  ) {
     let t = Double(parallelism.tensor)
     let p = Double(parallelism.pipeline)
     deviceBytes = device.memoryGB * 1e9

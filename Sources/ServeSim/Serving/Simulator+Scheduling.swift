@@ -174,8 +174,7 @@ extension Simulator {
     _ r: Int, _ shape: inout BatchShape, _ budget: inout Int, chunked: Bool
   ) {
     let maxSeqs = plan.scheduler.maxNumSeqs
-    while let head = replicas[r].waiting.first, replicas[r].running.count < maxSeqs, budget > 0
-    {
+    while let head = replicas[r].waiting.first, replicas[r].running.count < maxSeqs, budget > 0 {
       let id = Int(head)
       let remaining = Int(requests[id].knownTokens - requests[id].computed)
       var tokens = remaining

@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+
+/// End-to-end runs of the built `servesim` tool on the shipped files.
+@Suite(.serialized) struct CLITests {
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent()
+
+  /// The servesim executable next to the test bundle (swift test builds it).
+  static var binary: URL {
+    let candidates = [
+      Bundle.main.bundleURL.appendingPathComponent("servesim"),
+      Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("servesim"),
+      root.appendingPathComponent(".build/debug/servesim"),
+    ]
+    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
+      ?? candidates[2]
+  }
+
+  struct Run {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+  }
+
+  func servesim(_ arguments: [String]) throws -> Run {
+    let process = Process()
+    process.executableURL = Self.binary
+    process.arguments = arguments
+    process.currentDirectoryURL = Self.root
+    let out = Pipe()
+    let err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    try process.run()
+    let outData = out.fileHandleForReading.readDataToEndOfFile()
+    let errData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return Run(
+      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
+      stderr: String(decoding: errData, as: UTF8.self))
+  }
+
+  func temporaryFolder() -> String {
+    NSTemporaryDirectory() + "servesim-cli-" + UUID().uuidString
+  }
+
+  @Test func quickstartRunsAndWritesReports() throws {
+    let out = temporaryFolder()
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    let run = try servesim(["simulate", "plans/quickstart.yaml", "--out", out])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.contains("TTFT"))
+    for name in ["summary.csv", "requests.csv", "iterations.csv"] {
+      #expect(FileManager.default.fileExists(atPath: out + "/" + name))
+    }
+    let summary = try String(contentsOfFile: out + "/summary.csv", encoding: .utf8)
+    #expect(summary.split(separator: "\n")[1].hasPrefix("quickstart,300,300,"))
+  }
+
+  @Test(arguments: [
+    "plans/llama-3.1-8b-h100.yaml", "plans/llama-3.1-70b-dgx-h100-tp8.yaml",
+    "plans/llama-3.1-70b-dgx-h100-dp2-tp4.yaml", "plans/pangu-alpha-13b-atlas-800t-a2.yaml",
+    "plans/llama-3.2-1b-apple-m2.yaml", "plans/llama-2-70b-dgx-h100-offline.yaml",
+  ])
+  func shippedPlansRun(plan: String) throws {
+    let out = temporaryFolder()
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    let run = try servesim([
+      "simulate", plan, "--out", out, "--quiet", "--check-invariants", "--set", "workload.requests=120",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    let summary = try String(contentsOfFile: out + "/summary.csv", encoding: .utf8)
+    let fields = summary.split(separator: "\n")[1].split(separator: ",")
+    #expect(fields[1] == "120")
+    #expect(fields[2] == "120")
+  }
+
+  @Test func sameSeedSameBytesDifferentSeedDifferentBytes() throws {
+    let a = temporaryFolder()
+    let b = temporaryFolder()
+    let c = temporaryFolder()
+    defer { for f in [a, b, c] { try? FileManager.default.removeItem(atPath: f) } }
+    for (folder, seed) in [(a, "5"), (b, "5"), (c, "6")] {
+      let run = try servesim([
+        "simulate", "plans/quickstart.yaml", "--out", folder, "--seed", seed, "--quiet",
+      ])
+      #expect(run.status == 0)
+    }
+    for name in ["summary.csv", "requests.csv", "iterations.csv"] {
+      let x = try Data(contentsOf: URL(fileURLWithPath: a + "/" + name))
+      let y = try Data(contentsOf: URL(fileURLWithPath: b + "/" + name))
+      let z = try Data(contentsOf: URL(fileURLWithPath: c + "/" + name))
+      #expect(x == y)
+      #expect(x != z)
+    }
+  }
+
+  @Test func badInputExits64AndWritesNothing() throws {
+    let out = temporaryFolder()
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    let run = try servesim([
+      "simulate", "plans/quickstart.yaml", "--out", out, "--set", "parallelism.tensor=3",
+    ])
+    #expect(run.status == 64)
+    #expect(run.stderr.contains("plans/quickstart.yaml:"))
+    #expect(run.stderr.contains("key 'parallelism.tensor'"))
+    #expect(!FileManager.default.fileExists(atPath: out))
+    let typo = try servesim(["simulate", "plans/quickstart.yaml", "--set", "workload.arival.rate_per_s=3"])
+    #expect(typo.status == 64)
+    #expect(typo.stderr.contains("did you mean 'arrival'"))
+    let missing = try servesim(["simulate", "plans/nothing.yaml"])
+    #expect(missing.status == 64)
+    #expect(missing.stderr.contains("no such file"))
+  }
+
+  @Test func planThatDoesNotFitExits1WithFigures() throws {
+    let run = try servesim([
+      "simulate", "plans/llama-3.1-70b-dgx-h100-tp8.yaml", "--set", "parallelism.tensor=1", "--quiet",
+    ])
+    #expect(run.status == 1)
+    #expect(run.stderr.contains("does not fit"))
+    #expect(run.stderr.contains("weights need"))
+    #expect(run.stderr.contains("would fit: tensor"))
+  }
+}
