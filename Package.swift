@@ -34,7 +34,8 @@ let package = Package(
       ]
     ),
     .testTarget(name: "ServeSimTests", dependencies: ["ServeSim"]),
-    .testTarget(name: "ServeSimIOTests", dependencies: ["ServeSim", "ServeSimIO"]),
+    .testTarget(
+      name: "ServeSimIOTests", dependencies: ["ServeSim", "ServeSimIO"], exclude: ["Golden"]),
     .testTarget(name: "CLITests", dependencies: ["ServeSimIO"]),
   ]
 )
