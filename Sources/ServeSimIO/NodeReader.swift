@@ -121,6 +121,24 @@ struct NodeReader {
     has(key) ? try double(key, positive: positive, min: lower, max: upper) : value
   }
 
+  /// A list of whole numbers, each at least `lower`.
+  func intList(_ key: String, min lower: Int) throws(ConfigError) -> [Int] {
+    let node = try require(key)
+    guard case .sequence(let items) = node else {
+      throw fail(key, "expected a list of whole numbers like [40, 40], found \(Self.describe(node))")
+    }
+    var values = [Int]()
+    for item in items {
+      guard let value = item.int, value >= lower else {
+        throw ConfigError(
+          file: file, line: item.mark?.line ?? line, keyPath: join(key),
+          message: "'\(item.string ?? "?")' is not a whole number of at least \(lower)")
+      }
+      values.append(value)
+    }
+    return values
+  }
+
   func bool(_ key: String) throws(ConfigError) -> Bool {
     let node = try require(key)
     let text = try scalarText(key, node)

@@ -6,8 +6,8 @@ import Testing
 /// (100 TFLOP/s, 1000 GB/s, efficiencies 1, attention 0.5, launch 10 us).
 @Suite struct CostModelTests {
   let cost = CostModel(
-    model: Fixtures.model, device: Fixtures.device, precision: Precision(), tensor: 1,
-    link: Fixtures.link, allReduceAlgorithms: .customInNode)
+    model: Fixtures.model, device: Fixtures.device, precision: Precision(),
+    tensorGroup: Fixtures.group(1, .customInNode))
 
   func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(abs(a), abs(b), 1e-12) }
 
@@ -68,8 +68,8 @@ import Testing
 
   @Test func tensorParallelShardsMatricesAndAddsTwoAllReduces() {
     let tp2 = CostModel(
-      model: Fixtures.model, device: Fixtures.device, precision: Precision(), tensor: 2,
-      link: Fixtures.link, allReduceAlgorithms: .ringOnly)
+      model: Fixtures.model, device: Fixtures.device, precision: Precision(),
+      tensorGroup: Fixtures.group(2, .ringOnly))
     let one = cost.denseLayer(tokens: 64, mode: .graph)
     let two = tp2.denseLayer(tokens: 64, mode: .graph)
     // Per-rank GEMM FLOPs halve (norms are replicated, so not exactly half in all).
@@ -82,16 +82,16 @@ import Testing
   @Test func weightOnlyQuantisationReadsFewerBytesButComputesIn16Bit() {
     let int4 = CostModel(
       model: Fixtures.model, device: Fixtures.device,
-      precision: Precision(weights: .int4, activations: .bf16, kvCache: .bf16), tensor: 1,
-      link: Fixtures.link, allReduceAlgorithms: .ringOnly)
+      precision: Precision(weights: .int4, activations: .bf16, kvCache: .bf16),
+      tensorGroup: Fixtures.group(1, .ringOnly))
     #expect(int4.matmulDType == .bf16)
     let e = int4.gemm(m: 1, n: 1024, k: 1024, mode: .graph)
     let expectedBytes: Double = 1024 * 1024 * 0.5 + 2048 * 2
     #expect(e.bytes == expectedBytes)
     let fp8 = CostModel(
       model: Fixtures.model, device: Fixtures.device,
-      precision: Precision(weights: .fp8, activations: .fp8, kvCache: .fp8), tensor: 1,
-      link: Fixtures.link, allReduceAlgorithms: .ringOnly)
+      precision: Precision(weights: .fp8, activations: .fp8, kvCache: .fp8),
+      tensorGroup: Fixtures.group(1, .ringOnly))
     #expect(fp8.matmulDType == .fp8)
     #expect(fp8.matmulFlopsPerSecond == 200e12)
   }
@@ -128,7 +128,12 @@ import Testing
     let sampling = cost.sampling(sampled: 2, mode: .graph).seconds
     let cpu = (500.0 + 4 * 2) * 1e-6
     let expected = 2 * layer.seconds + embed.seconds + 2 * attention + sampling + cpu
-    #expect(close(first.seconds, expected))
+    #expect(close(first.seconds(layers: 2), expected))
+    // Two stages of one layer each: the head on the first, the tail on the last.
+    let stage0 = first.stageSeconds(stage: 0, of: 2, layers: 1)
+    let stage1 = first.stageSeconds(stage: 1, of: 2, layers: 1)
+    #expect(close(stage0 + stage1, expected))
+    #expect(close(stage0 - stage1, embed.seconds + cpu - sampling))
   }
 
   @Test func memoryPlanFiguresByHand() {

@@ -13,6 +13,12 @@ enum Fixtures {
   static let link = LinkSpec(
     kind: "nvlink", bandwidthGBps: 100, latencyUs: 5, efficiency: 1, topology: "switch")
 
+  static func group(_ ranks: Int, _ algorithms: Collectives.AllReduceAlgorithms) -> CommGroup {
+    CommGroup(
+      ranks: ranks, ranksPerNode: ranks, intra: link, inter: nil,
+      customAllReduce: algorithms == .customInNode)
+  }
+
   static func cluster(devices: Int = 8) -> ClusterSpec {
     ClusterSpec(
       name: "round-node", nodes: 1, devicesPerNode: devices, device: device, intraNode: link,

@@ -25,7 +25,7 @@ import Testing
       precision: plan.precision, scheduler: plan.scheduler)
     let result = SimulationResult(
       plan: plan, memory: memory, requests: [a, b], iterations: [], itl: itl, totalFlops: 1e12,
-      busySeconds: [0.25], kvBlockSeconds: [0], warnings: [])
+      busyDeviceSeconds: 0.25, kvUseSeconds: 0, inFlightSeconds: 0.25, warnings: [])
     let s = Summary(result)
     #expect(s.completed == 2)
     #expect(s.durationS == 0.5)

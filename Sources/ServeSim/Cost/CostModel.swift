@@ -40,9 +40,8 @@ public struct CostModel: Sendable {
   public let precision: Precision
   /// Tensor-parallel degree.
   public let tensor: Int
-  /// The link tensor-parallel collectives use.
-  public let link: LinkSpec
-  public let allReduceAlgorithms: Collectives.AllReduceAlgorithms
+  /// The tensor-parallel group on the cluster's topology.
+  public let tensorGroup: CommGroup
 
   /// Achieved matrix-product throughput, in FLOP/s.
   public let matmulFlopsPerSecond: Double
@@ -70,15 +69,14 @@ public struct CostModel: Sendable {
   public var kernelsPerLayer: Int { tensor > 1 ? 12 : 10 }
 
   public init(
-    model: ModelSpec, device: DeviceSpec, precision: Precision, tensor: Int, link: LinkSpec,
-    allReduceAlgorithms: Collectives.AllReduceAlgorithms
+    model: ModelSpec, device: DeviceSpec, precision: Precision, tensorGroup: CommGroup
   ) {
     self.model = model
     self.device = device
     self.precision = precision
-    self.tensor = tensor
-    self.link = link
-    self.allReduceAlgorithms = allReduceAlgorithms
+    self.tensor = tensorGroup.ranks
+    self.tensorGroup = tensorGroup
+    let tensor = tensorGroup.ranks
     let math = device.matmulMath(weights: precision.weights, activations: precision.activations)
     matmulDType = math.dtype
     matmulFlopsPerSecond = math.flopsPerSecond * device.computeEfficiency
@@ -162,9 +160,7 @@ public struct CostModel: Sendable {
 
   /// An all-reduce of `tokens` rows of the hidden size across the tensor group.
   public func allReduce(tokens: Double) -> Double {
-    Collectives.allReduce(
-      bytes: tokens * Double(model.hiddenSize) * activationBytes, ranks: tensor, link: link,
-      algorithms: allReduceAlgorithms)
+    tensorGroup.allReduce(bytes: tokens * Double(model.hiddenSize) * activationBytes)
   }
 
   /// The token-proportional work of one decoder layer (everything but attention)
@@ -223,8 +219,7 @@ public struct CostModel: Sendable {
   public func sampling(sampled s: Double, mode: LaunchMode) -> OperatorEstimate {
     guard s > 0 else { return .zero }
     let head = gemm(m: s, n: vocabPerRank, k: Double(model.hiddenSize), mode: mode)
-    let gather = Collectives.allGather(
-      bytes: s * Double(model.vocabSize) * 4, ranks: tensor, link: link)
+    let gather = tensorGroup.allGather(bytes: s * Double(model.vocabSize) * 4)
     let sampler = elementwise(
       bytes: 3 * s * Double(model.vocabSize) * 4, flops: 5 * s * Double(model.vocabSize),
       mode: mode)

@@ -10,10 +10,13 @@ public struct SimulationResult: Sendable {
   public var itl: WeightedSamples
   /// Model FLOPs done by all devices.
   public var totalFlops: Double
-  /// Busy time of each replica, in seconds.
-  public var busySeconds: [Double]
-  /// Σ KV blocks in use × iteration duration, per replica (block-seconds).
-  public var kvBlockSeconds: [Double]
+  /// Σ over stage iterations of duration × devices of the stage, in device-seconds.
+  public var busyDeviceSeconds: Double
+  /// Σ over batches of the scheduler's share of KV blocks in use × the batch's
+  /// time in flight, in seconds.
+  public var kvUseSeconds: Double
+  /// Σ over batches of time in flight, in seconds.
+  public var inFlightSeconds: Double
   public var warnings: [String]
 }
 

@@ -21,6 +21,22 @@ public struct Simulator: Sendable {
   var preemptedThisIteration = false
   var roundRobinNext = 0
   var totalFlops = 0.0
+  /// Pipeline stages per replica and the layers of each.
+  let stages: Int
+  let stageLayers: [Int]
+  /// When each stage of each replica is next free ([replica · stages + stage]), in seconds.
+  var stageFree: [Double]
+  /// The link between stage s and s + 1 of each replica ([replica · (stages − 1) + s]).
+  let stageLinks: [LinkSpec]
+  /// Bytes of activations sent between stages per token.
+  let activationBytesPerToken: Double
+  /// KV-cache blocks of one scheduler.
+  let blocksPerScheduler: Int
+  /// Σ stage time × its devices, in device-seconds.
+  var busyDeviceSeconds = 0.0
+  /// Σ KV share in use × batch time in flight, and Σ batch time in flight, in seconds.
+  var kvUseSeconds = 0.0
+  var inFlightSeconds = 0.0
   var checkInvariants: Bool
   var clock = 0.0
   /// A request generated ahead of its arrival event (open loop).
@@ -40,22 +56,36 @@ public struct Simulator: Sendable {
       model: plan.model, device: plan.cluster.device, parallelism: plan.parallelism,
       precision: plan.precision, scheduler: plan.scheduler)
     if !memory.fits { throw .doesNotFit(FitReport(plan: plan, memory: memory)) }
-    let tensorLink: LinkSpec =
-      plan.parallelism.tensor <= plan.cluster.devicesPerNode
-      ? plan.cluster.intraNode : (plan.cluster.interNode ?? plan.cluster.intraNode)
-    let algorithms: Collectives.AllReduceAlgorithms =
-      plan.engine != .mindie && plan.cluster.intraNode.kind == "nvlink"
-        && plan.parallelism.tensor <= plan.cluster.devicesPerNode
-      ? .customInNode : .ringOnly
     let cost = CostModel(
       model: plan.model, device: plan.cluster.device, precision: plan.precision,
-      tensor: plan.parallelism.tensor, link: tensorLink, allReduceAlgorithms: algorithms)
+      tensorGroup: CommGroup(
+        ranks: plan.parallelism.tensor, cluster: plan.cluster, engine: plan.engine))
     pricer = IterationPricer(
       cost: cost, profile: profile,
       maxTokens: plan.scheduler.maxNumBatchedTokens + plan.scheduler.maxNumSeqs)
     generator = RequestGenerator(workload: plan.workload, seed: plan.seed)
-    let blocks = memory.blocks
-    replicas = (0..<plan.parallelism.data).map { _ in Replica(blocks: blocks) }
+    let par = plan.parallelism
+    stages = par.pipeline
+    stageLayers = par.layersPerStage(of: plan.model.costedLayers)
+    let blocks = memory.blocks / stages
+    blocksPerScheduler = blocks
+    let stageCount = stages
+    replicas = (0..<par.data * stages).map { Replica(blocks: blocks, pipeline: $0 / stageCount) }
+    stageFree = [Double](repeating: 0, count: par.data * stages)
+    // Replica d holds devices [d·t·p, (d+1)·t·p), stage s the t devices from
+    // d·t·p + s·t; a boundary whose two sides sit on different nodes goes over
+    // the network.
+    var links = [LinkSpec]()
+    for d in 0..<par.data {
+      for s in 0..<max(stages - 1, 0) {
+        let last = d * par.devicesPerReplica + (s + 1) * par.tensor - 1
+        let crosses = last / plan.cluster.devicesPerNode != (last + 1) / plan.cluster.devicesPerNode
+        links.append(crosses ? (plan.cluster.interNode ?? plan.cluster.intraNode) : plan.cluster.intraNode)
+      }
+    }
+    stageLinks = links
+    activationBytesPerToken =
+      Double(plan.model.hiddenSize) * (plan.precision.activations == .fp32 ? 4 : 2)
     if let planned = generator.plannedCount { requests.reserveCapacity(planned) }
   }
 
@@ -79,8 +109,8 @@ public struct Simulator: Sendable {
     }
     return SimulationResult(
       plan: plan, memory: memory, requests: requests, iterations: iterations, itl: itl,
-      totalFlops: totalFlops, busySeconds: replicas.map(\.busySeconds),
-      kvBlockSeconds: replicas.map(\.kvBlockSeconds), warnings: plan.warnings())
+      totalFlops: totalFlops, busyDeviceSeconds: busyDeviceSeconds,
+      kvUseSeconds: kvUseSeconds, inFlightSeconds: inFlightSeconds, warnings: plan.warnings())
   }
 
   // MARK: Arrivals
@@ -120,7 +150,7 @@ public struct Simulator: Sendable {
       drop(id, .contextTooLong)
       return
     }
-    if blocksFor(total) > memory.blocks {
+    if blocksFor(total) > blocksPerScheduler {
       drop(id, .exceedsKVCache)
       return
     }
@@ -154,26 +184,40 @@ public struct Simulator: Sendable {
     queue.schedule(at: at, .arrival, subject: next)
   }
 
-  /// Picks the replica for a new request.
+  /// Picks the scheduler for a new request: the router picks the data-parallel
+  /// replica, then the replica's virtual engine with the fewest unfinished
+  /// requests takes it (vLLM v0 pipeline parallelism).
   private mutating func route() -> Int {
-    let n = replicas.count
-    if n == 1 { return 0 }
-    switch plan.router {
-    case .roundRobin:
-      let r = roundRobinNext
-      roundRobinNext = (roundRobinNext + 1) % n
-      return r
-    case .leastOutstanding, .prefixAffinity:
-      // prefix-affinity falls back to least-outstanding when requests carry no
-      // shared-prefix identity (SGLang's cache-aware router does the same).
-      var best = 0
-      for r in 1..<n where replicas[r].outstanding < replicas[best].outstanding { best = r }
-      return best
-    case .leastKV:
-      var best = 0
-      for r in 1..<n where replicas[r].freeBlocks > replicas[best].freeBlocks { best = r }
-      return best
+    let n = plan.parallelism.data
+    var chosen = 0
+    if n > 1 {
+      switch plan.router {
+      case .roundRobin:
+        chosen = roundRobinNext
+        roundRobinNext = (roundRobinNext + 1) % n
+      case .leastOutstanding, .prefixAffinity:
+        // prefix-affinity falls back to least-outstanding when requests carry no
+        // shared-prefix identity (SGLang's cache-aware router does the same).
+        var best = Int.max
+        for d in 0..<n {
+          var load = 0
+          for s in 0..<stages { load += replicas[d * stages + s].outstanding }
+          if load < best { (best, chosen) = (load, d) }
+        }
+      case .leastKV:
+        var best = Int.min
+        for d in 0..<n {
+          var free = 0
+          for s in 0..<stages { free += replicas[d * stages + s].freeBlocks }
+          if free > best { (best, chosen) = (free, d) }
+        }
+      }
     }
+    var pick = chosen * stages
+    for v in pick..<(chosen + 1) * stages where replicas[v].outstanding < replicas[pick].outstanding {
+      pick = v
+    }
+    return pick
   }
 
   @inline(__always)

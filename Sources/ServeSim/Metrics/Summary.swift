@@ -25,8 +25,8 @@ public struct Summary: Sendable, Equatable {
   public var energyJPerOutputTok: Double
   public var usdPerMOutputTok: Double
   public var devices: Int
-  /// Simulated seconds the devices were busy, summed over replicas.
-  public var busySeconds: Double
+  /// Device-seconds the devices were busy.
+  public var busyDeviceSeconds: Double
   public var iterations: Int
 
   /// Summarises a result.
@@ -77,10 +77,8 @@ public struct Summary: Sendable, Equatable {
     goodputReqPerS = Double(meeting) * perSecond
     devices = plan.parallelism.devices
     iterations = result.iterations.count
-    let busy = result.busySeconds.reduce(0, +)
-    busySeconds = busy
-    let blockSeconds = result.kvBlockSeconds.reduce(0, +)
-    kvUtilMean = busy > 0 && result.memory.blocks > 0 ? blockSeconds / busy / Double(result.memory.blocks) : 0
+    busyDeviceSeconds = result.busyDeviceSeconds
+    kvUtilMean = result.inFlightSeconds > 0 ? result.kvUseSeconds / result.inFlightSeconds : 0
     let device = plan.cluster.device
     let peak =
       device.matmulMath(weights: plan.precision.weights, activations: plan.precision.activations)
@@ -88,9 +86,8 @@ public struct Summary: Sendable, Equatable {
     mfu = duration > 0 ? result.totalFlops / (peak * Double(devices) * duration) : 0
     // Energy: per device, idle power plus (max − idle) × busy fraction,
     // integrated over the run.
-    let devicesPerReplica = Double(plan.parallelism.devicesPerReplica)
     let idleJ = device.idlePowerW * Double(devices) * duration
-    let dynamicJ = (device.maxPowerW - device.idlePowerW) * devicesPerReplica * busy
+    let dynamicJ = (device.maxPowerW - device.idlePowerW) * result.busyDeviceSeconds
     energyJPerOutputTok = outputTokens > 0 ? (idleJ + dynamicJ) / outputTokens : 0
     let usd = device.pricePerHourUSD * Double(devices) * duration / 3600
     usdPerMOutputTok = outputTokens > 0 ? usd / outputTokens * 1e6 : 0

@@ -28,9 +28,23 @@ public struct MemoryPlan: Sendable, Equatable {
     // Layer weights split over tensor ranks and pipeline stages. Embedding and LM
     // head are vocabulary-parallel over tensor ranks and stay 16-bit under
     // weight quantisation (vLLM quantises linear layers only).
-    let layerBytes = model.parametersPerLayer * Double(model.costedLayers) * precision.weights.bytes
-    let embeddingBytes = model.embeddingParameters * 2
-    weightBytes = layerBytes / (t * p) + embeddingBytes / t
+    // Under pipeline parallelism the first stage holds the embedding and the
+    // last the LM head (both when tied and split); the binding device is the
+    // stage with the most bytes.
+    let stages = parallelism.layersPerStage(of: model.costedLayers)
+    let table = Double(model.vocabSize) * Double(model.hiddenSize) * 2
+    let positions = model.embeddingParameters * 2 - table * (model.tiedEmbeddings ? 1 : 2)
+    let layerBytes = model.parametersPerLayer * precision.weights.bytes / t
+    var heaviest = 0.0
+    var stageWeights = [Double]()
+    for (s, layers) in stages.enumerated() {
+      var bytes = Double(layers) * layerBytes
+      if s == 0 { bytes += (table + positions) / t }
+      if s == stages.count - 1 && (stages.count > 1 || !model.tiedEmbeddings) { bytes += table / t }
+      stageWeights.append(bytes)
+      heaviest = max(heaviest, bytes)
+    }
+    weightBytes = heaviest
     // Activation peak of a forward pass at the token budget (vLLM profiles a
     // dummy run of max_num_batched_tokens): residual, QKV, MLP inner buffers,
     // plus fp32 logits of max_num_seqs sampled positions.
@@ -44,11 +58,22 @@ public struct MemoryPlan: Sendable, Equatable {
     runtimeBytes = device.runtimeOverheadGB * 1e9
     kvBytes = max(0, usableBytes - weightBytes - activationBytes - runtimeBytes)
     let kvHeadsPerRank = max(1, Double(model.kvHeads) / t)
-    let layersPerStage = Double(model.costedLayers) / p
-    blockBytes =
-      Double(scheduler.blockSize) * 2 * kvHeadsPerRank * Double(model.headDim) * layersPerStage
+    let perLayerBlock =
+      Double(scheduler.blockSize) * 2 * kvHeadsPerRank * Double(model.headDim)
       * precision.kvCache.bytes
-    blocks = blockBytes > 0 ? Int(kvBytes / blockBytes) : 0
+    // Every stage holds the blocks of its own layers; the replica has as many
+    // blocks as its tightest stage allows (vLLM takes the minimum over workers).
+    var fewest = Int.max
+    var largestBlock = 0.0
+    for (s, layers) in stages.enumerated() {
+      let block = perLayerBlock * Double(layers)
+      let free = max(0, usableBytes - stageWeights[s] - activationBytes - runtimeBytes)
+      largestBlock = max(largestBlock, block)
+      fewest = min(fewest, block > 0 ? Int(free / block) : 0)
+    }
+    blockBytes = largestBlock
+    blocks = fewest == Int.max ? 0 : fewest
+    _ = p
     kvTokens = blocks * scheduler.blockSize
   }
 

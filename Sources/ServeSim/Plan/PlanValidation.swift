@@ -38,11 +38,21 @@ extension PlanSpec {
         PlanIssue(
           .plan, "parallelism.pipeline",
           "pipeline \(par.pipeline) exceeds the model's \(model.costedLayers) layers"))
-    } else if par.pipeline > 1 {
-      issues.append(
-        PlanIssue(
-          .plan, "parallelism.pipeline",
-          "pipeline parallelism is not simulated yet; valid: 1 (use tensor or data parallelism)"))
+    }
+    if let split = par.stageLayers {
+      if split.count != par.pipeline {
+        issues.append(
+          PlanIssue(
+            .plan, "parallelism.stage_layers",
+            "gives \(split.count) stages but pipeline is \(par.pipeline); valid: a list of \(par.pipeline) layer counts"
+          ))
+      } else if split.reduce(0, +) != model.costedLayers || split.contains(where: { $0 < 1 }) {
+        issues.append(
+          PlanIssue(
+            .plan, "parallelism.stage_layers",
+            "layer counts must be 1 or more and add up to the model's \(model.costedLayers) layers (they add up to \(split.reduce(0, +)))"
+          ))
+      }
     }
     if par.expert > 1 {
       issues.append(

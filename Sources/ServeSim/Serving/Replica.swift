@@ -1,7 +1,9 @@
 import DequeModule
 
-/// One data-parallel replica's scheduler state: its queues, its KV-cache pool
-/// and the batch it is running.
+/// One scheduler's state: its queues, its KV-cache pool and the batch it has in
+/// flight. A data-parallel replica without pipeline parallelism has one; under
+/// pipeline parallelism of P stages it has P, like vLLM's virtual engines, each
+/// with 1/P of the KV blocks, so that up to P micro-batches are in flight.
 struct Replica: Sendable {
   enum Phase: UInt8 { case idle, wakePending, busy }
 
@@ -18,12 +20,12 @@ struct Replica: Sendable {
   var batchTokens: [Int32] = []
   /// Static batching: the requests of the batch in flight, finished or not.
   var staticBatch: [Int32] = []
-  var iterationStart = 0.0
   var lastIterationEnd = -1.0
-  var busySeconds = 0.0
-  var kvBlockSeconds = 0.0
+  /// The data-parallel replica (pipeline) this scheduler runs on.
+  let pipeline: Int
 
-  init(blocks: Int) {
+  init(blocks: Int, pipeline: Int) {
+    self.pipeline = pipeline
     totalBlocks = blocks
     freeBlocks = blocks
     running.reserveCapacity(512)

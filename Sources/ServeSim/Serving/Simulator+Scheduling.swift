@@ -43,15 +43,33 @@ extension Simulator {
     let cost = pricer.price(shape)
     totalFlops += cost.flops
     replicas[r].phase = .busy
-    replicas[r].iterationStart = clock
-    replicas[r].busySeconds += cost.seconds
-    replicas[r].kvBlockSeconds += Double(replicas[r].usedBlocks) * cost.seconds
-    iterations.append(
-      IterationRecord(
-        replica: Int32(r), stage: 0, start: clock, duration: cost.seconds,
-        prefillTokens: Int32(shape.prefillTokens), decodeTokens: Int32(shape.decodeSequences),
-        batchSize: Int32(shape.sequences), kvBlocksUsed: Int32(replicas[r].usedBlocks)))
-    queue.schedule(at: clock + cost.seconds, .iterationDone, subject: Int32(r))
+    // The micro-batch flows through the replica's stages in order; each stage
+    // serves micro-batches first come first served, so its start is the later
+    // of the batch's arrival and the stage's last finish (pipeline bubbles
+    // show as gaps between a stage's rows in iterations.csv).
+    let d = replicas[r].pipeline
+    let devices = Double(plan.parallelism.tensor)
+    let sendBytes = Double(shape.tokens) * activationBytesPerToken
+    var t = clock
+    for s in 0..<stages {
+      let start = max(t, stageFree[d * stages + s])
+      let duration = cost.stageSeconds(stage: s, of: stages, layers: stageLayers[s])
+      stageFree[d * stages + s] = start + duration
+      busyDeviceSeconds += duration * devices
+      iterations.append(
+        IterationRecord(
+          replica: Int32(d), stage: Int32(s), start: start, duration: duration,
+          prefillTokens: Int32(shape.prefillTokens), decodeTokens: Int32(shape.decodeSequences),
+          batchSize: Int32(shape.sequences), kvBlocksUsed: Int32(replicas[r].usedBlocks)))
+      t = start + duration
+      if s < stages - 1 {
+        t += CommGroup.sendRecv(bytes: sendBytes, link: stageLinks[d * (stages - 1) + s])
+      }
+    }
+    let inFlight = t - clock
+    inFlightSeconds += inFlight
+    kvUseSeconds += Double(replicas[r].usedBlocks) / Double(max(replicas[r].totalBlocks, 1)) * inFlight
+    queue.schedule(at: t, .iterationDone, subject: Int32(r))
   }
 
   /// Adds request `id` to the batch with `tokens` new tokens.
