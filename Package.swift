@@ -13,6 +13,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
   ],
   targets: [
     .target(
@@ -24,12 +25,19 @@ let package = Package(
     ),
     .target(
       name: "ServeSimIO",
-      dependencies: ["ServeSim", .product(name: "Yams", package: "Yams")]
+      dependencies: [
+        "ServeSim", .product(name: "Yams", package: "Yams"),
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ]
     ),
+    .systemLibrary(
+      name: "COpenBLAS", path: "Sources/COpenBLAS",
+      providers: [.apt(["libopenblas-dev"])]),
+    .target(name: "ServeSimProfiler", dependencies: ["ServeSim", "COpenBLAS"]),
     .executableTarget(
       name: "servesim",
       dependencies: [
-        "ServeSim", "ServeSimIO",
+        "ServeSim", "ServeSimIO", "ServeSimProfiler",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -37,5 +45,6 @@ let package = Package(
     .testTarget(
       name: "ServeSimIOTests", dependencies: ["ServeSim", "ServeSimIO"], exclude: ["Golden"]),
     .testTarget(name: "CLITests", dependencies: ["ServeSimIO"]),
+    .testTarget(name: "ServeSimProfilerTests", dependencies: ["ServeSim", "ServeSimProfiler"]),
   ]
 )

@@ -49,12 +49,14 @@ public enum PlanLoader {
     var parallelism = Parallelism()
     if r.has("parallelism") {
       let p = try r.child(
-        "parallelism", allowed: ["data", "tensor", "pipeline", "expert", "stage_layers"])
+        "parallelism",
+        allowed: ["data", "tensor", "pipeline", "expert", "stage_layers", "expert_imbalance"])
       parallelism = Parallelism(
         data: try p.int("data", default: 1, min: 1), tensor: try p.int("tensor", default: 1, min: 1),
         pipeline: try p.int("pipeline", default: 1, min: 1),
         expert: try p.int("expert", default: 1, min: 1),
         stageLayers: p.has("stage_layers") ? try p.intList("stage_layers", min: 1) : nil)
+      parallelism.expertImbalance = try p.double("expert_imbalance", default: 0, min: 0, max: 10)
     }
     var precision = Precision()
     if r.has("precision") {

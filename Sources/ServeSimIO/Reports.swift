@@ -12,6 +12,7 @@ public enum Reports {
     "usd_per_m_output_tok", "devices",
     // Beyond the contract's first columns:
     "dropped", "iterations", "kv_cache_tokens", "seed",
+    "time_share_measured", "time_share_fitted", "time_share_datasheet",
   ]
 
   public static let requestColumns = [
@@ -69,6 +70,10 @@ public enum Reports {
     }
     b.comma()
     b.int(Int64(bitPattern: result.plan.seed))
+    for v in [s.timeShareMeasured, s.timeShareFitted, s.timeShareDatasheet] {
+      b.comma()
+      b.fixed(v, 4)
+    }
     b.newline()
     return b.bytes
   }

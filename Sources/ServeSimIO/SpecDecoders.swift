@@ -6,8 +6,15 @@ enum SpecDecoders {
   static let modelKeys = [
     "name", "layers", "hidden_size", "heads", "kv_heads", "head_dim", "intermediate_size",
     "gated_mlp", "activation", "norm", "position_embedding", "vocab_size", "max_context",
-    "tied_embeddings", "qkv_bias", "query_layer",
+    "tied_embeddings", "qkv_bias", "query_layer", "moe", "attention",
   ]
+  static let moeKeys = [
+    "experts", "experts_per_token", "expert_intermediate_size", "shared_experts", "dense_layers",
+  ]
+  static let attentionKeys = [
+    "kind", "q_lora_rank", "kv_lora_rank", "qk_nope_head_dim", "qk_rope_head_dim", "v_head_dim",
+  ]
+  enum AttentionKind: String, CaseIterable { case mha, gqa, mla }
 
   static func model(_ file: YAMLFile) throws(ConfigError) -> ModelSpec {
     let r = try NodeReader(file.root, file: file.path, allowed: modelKeys)
@@ -18,8 +25,36 @@ enum SpecDecoders {
       throw r.fail("kv_heads", "\(kvHeads) must divide heads (\(heads)) for grouped-query attention")
     }
     let headDim = try r.int("head_dim", default: hidden / heads, min: 1)
+    let layers = try r.int("layers", min: 1)
+    var moe: MoESpec?
+    if r.has("moe") {
+      let m = try r.child("moe", allowed: moeKeys)
+      let experts = try m.int("experts", min: 1)
+      moe = MoESpec(
+        experts: experts, expertsPerToken: try m.int("experts_per_token", min: 1, max: experts),
+        expertIntermediateSize: try m.int("expert_intermediate_size", min: 1),
+        sharedExperts: try m.int("shared_experts", default: 0, min: 0),
+        denseLayers: try m.int("dense_layers", default: 0, min: 0, max: layers - 1))
+    }
+    var mla: MLASpec?
+    if r.has("attention") {
+      let a = try r.child("attention", allowed: attentionKeys)
+      let kind = try a.choice("kind", AttentionKind.self)
+      if kind == .mla {
+        mla = MLASpec(
+          qLoraRank: try a.int("q_lora_rank", default: 0, min: 0),
+          kvLoraRank: try a.int("kv_lora_rank", min: 1),
+          qkNopeHeadDim: try a.int("qk_nope_head_dim", min: 1),
+          qkRopeHeadDim: try a.int("qk_rope_head_dim", min: 0),
+          vHeadDim: try a.int("v_head_dim", min: 1))
+      } else {
+        for key in attentionKeys.dropFirst() where a.has(key) {
+          throw a.fail(key, "'\(key)' applies to kind: mla only")
+        }
+      }
+    }
     return ModelSpec(
-      name: try r.string("name"), layers: try r.int("layers", min: 1), hiddenSize: hidden,
+      name: try r.string("name"), layers: layers, hiddenSize: hidden,
       heads: heads, kvHeads: kvHeads, headDim: headDim,
       intermediateSize: try r.int("intermediate_size", min: 1),
       gatedMLP: try r.bool("gated_mlp", default: true),
@@ -30,7 +65,7 @@ enum SpecDecoders {
       vocabSize: try r.int("vocab_size", min: 1), maxContext: try r.int("max_context", min: 1),
       tiedEmbeddings: try r.bool("tied_embeddings", default: false),
       qkvBias: try r.bool("qkv_bias", default: false),
-      queryLayer: try r.bool("query_layer", default: false))
+      queryLayer: try r.bool("query_layer", default: false), moe: moe, mla: mla)
   }
 
   static let deviceKeys = [

@@ -16,7 +16,7 @@ public enum SummaryTable {
     var lines = [String]()
     let p = plan.parallelism
     lines.append(
-      "plan \(plan.name): \(plan.model.name) on \(p.devices) x \(plan.cluster.device.name) (data \(p.data), tensor \(p.tensor)), engine \(plan.engine.rawValue), policy \(plan.scheduler.policy.rawValue)"
+      "plan \(plan.name): \(plan.model.name) on \(p.devices) x \(plan.cluster.device.name) (data \(p.data), tensor \(p.tensor), pipeline \(p.pipeline), expert \(p.expert)), engine \(plan.engine.rawValue), policy \(plan.scheduler.policy.rawValue)"
     )
     lines.append(
       "requests \(s.requests), completed \(s.completed), dropped \(s.dropped), preemptions \(s.preemptions), iterations \(s.iterations)"
@@ -40,7 +40,7 @@ public enum SummaryTable {
     lines.append(
       "MFU \(f(s.mfu * 100, 2))%, KV use \(f(s.kvUtilMean * 100, 1))%, \(f(s.energyJPerOutputTok, 3)) J/output token, $\(f(s.usdPerMOutputTok, 3)) per M output tokens"
     )
-    lines.append("cost source: datasheet roofline (no calibration store)")
+    lines.append(costSourceLine(s, calibration: plan.calibration))
     return lines.joined(separator: "\n")
   }
 }
@@ -48,5 +48,29 @@ public enum SummaryTable {
 extension String {
   func leftPadded(_ width: Int) -> String {
     count >= width ? " " + self : String(repeating: " ", count: width - count) + self
+  }
+}
+
+extension SummaryTable {
+  /// Where the simulated device time came from, with a warning when most of
+  /// it came from the datasheet.
+  static func costSourceLine(_ s: Summary, calibration: Calibration?) -> String {
+    func percent(_ v: Double) -> String {
+      var b = CSVBuffer(capacity: 16)
+      b.fixed(v * 100, 1)
+      return String(decoding: b.bytes, as: UTF8.self) + "%"
+    }
+    var line =
+      "cost source: measured \(percent(s.timeShareMeasured)), fitted \(percent(s.timeShareFitted)), datasheet \(percent(s.timeShareDatasheet))"
+    if let calibration {
+      line += " (calibration: \(calibration.device))"
+    } else {
+      line += " (no calibration store)"
+    }
+    if s.timeShareDatasheet > 0.5 {
+      line +=
+        "\nwarning: more than half of the simulated time comes from datasheet figures; calibrate the device (servesim profile) for measured times"
+    }
+    return line
   }
 }

@@ -6,11 +6,24 @@ public struct OperatorEstimate: Sendable, Equatable {
   public var flops: Double
   /// Bytes moved to and from device memory by this device.
   public var bytes: Double
+  /// `seconds` split by the source that priced them.
+  public var sources: SourceSeconds
 
-  public init(seconds: Double, flops: Double, bytes: Double) {
+  /// - Parameter sources: where the seconds came from (all from the datasheet
+  ///   when nil).
+  public init(seconds: Double, flops: Double, bytes: Double, sources: SourceSeconds? = nil) {
     self.seconds = seconds
     self.flops = flops
     self.bytes = bytes
+    self.sources = sources ?? SourceSeconds(seconds, from: .datasheet)
+  }
+
+  /// Adds another operator's time, work and sources.
+  public static func += (lhs: inout OperatorEstimate, rhs: OperatorEstimate) {
+    lhs.seconds += rhs.seconds
+    lhs.flops += rhs.flops
+    lhs.bytes += rhs.bytes
+    lhs.sources += rhs.sources
   }
 
   public static let zero = OperatorEstimate(seconds: 0, flops: 0, bytes: 0)
@@ -42,6 +55,15 @@ public struct CostModel: Sendable {
   public let tensor: Int
   /// The tensor-parallel group on the cluster's topology.
   public let tensorGroup: CommGroup
+  /// The device's calibration, consulted before the datasheet (nil: datasheet only).
+  public let calibration: Calibration?
+  /// Expert-parallel degree of MoE layers (1: experts sharded by tensor
+  /// parallelism, as vLLM's fused MoE does by default).
+  public var expertParallel = 1
+  /// Load imbalance of experts: the busiest expert-parallel rank gets
+  /// (1 + imbalance) times the mean of the routed tokens (0: uniform, the
+  /// optimistic bound).
+  public var expertImbalance = 0.0
 
   /// Achieved matrix-product throughput, in FLOP/s.
   public let matmulFlopsPerSecond: Double
@@ -69,8 +91,10 @@ public struct CostModel: Sendable {
   public var kernelsPerLayer: Int { tensor > 1 ? 12 : 10 }
 
   public init(
-    model: ModelSpec, device: DeviceSpec, precision: Precision, tensorGroup: CommGroup
+    model: ModelSpec, device: DeviceSpec, precision: Precision, tensorGroup: CommGroup,
+    calibration: Calibration? = nil
   ) {
+    self.calibration = calibration
     self.model = model
     self.device = device
     self.precision = precision
@@ -111,14 +135,22 @@ public struct CostModel: Sendable {
     let flops = 2 * m * n * k
     let bytes = n * k * weightBytes + (m * k + m * n) * activationBytes
     let time = max(flops / matmulFlopsPerSecond, bytes / bytesPerSecond)
-    return OperatorEstimate(seconds: time + launchSeconds(mode), flops: flops, bytes: bytes)
+    return priced(
+      MeasurementTable.Family(op: .gemm, dtype: matmulDType, a: Int(n), b: Int(k)),
+      work: OperatorWork(flops: flops, bytes: bytes, size: m), m: m, n: n, k: k, roofline: time,
+      mode: mode)
   }
 
-  /// A memory-bound elementwise kernel moving `bytes` and doing `flops`.
-  public func elementwise(bytes: Double, flops: Double, mode: LaunchMode) -> OperatorEstimate {
+  /// A memory-bound elementwise kernel moving `bytes` and doing `flops`; `op`
+  /// names the kernel for the calibration (`.elementwise` for any).
+  public func elementwise(
+    bytes: Double, flops: Double, mode: LaunchMode, op: CalibrationOp = .elementwise
+  ) -> OperatorEstimate {
     guard bytes > 0 else { return .zero }
     let time = max(flops / vectorFlopsPerSecond, bytes / bytesPerSecond)
-    return OperatorEstimate(seconds: time + launchSeconds(mode), flops: flops, bytes: bytes)
+    return priced(
+      MeasurementTable.Family(op: op, dtype: matmulDType),
+      work: OperatorWork(flops: flops, bytes: bytes, size: bytes), roofline: time, mode: mode)
   }
 
   /// Normalisation of `tokens` rows of the hidden size (RMSNorm: read, write,
@@ -128,7 +160,7 @@ public struct CostModel: Sendable {
     let perElement = model.norm == .rmsnorm ? 4.0 : 8.0
     return elementwise(
       bytes: 2 * elements * activationBytes + Double(model.hiddenSize) * weightBytes,
-      flops: perElement * elements, mode: mode)
+      flops: perElement * elements, mode: mode, op: model.norm == .rmsnorm ? .rmsnorm : .layernorm)
   }
 
   /// Prefill attention of all prefill chunks in the batch (one varlen
@@ -136,67 +168,95 @@ public struct CostModel: Sendable {
   /// K and V of each chunk's context and the queries, writing the outputs.
   public func attentionPrefill(_ shape: BatchShape, mode: LaunchMode) -> OperatorEstimate {
     guard shape.prefillSequences > 0 else { return .zero }
+    if let mla = model.mla { return mlaAttentionPrefill(shape, mla, mode: mode) }
     let d = Double(model.headDim)
     let flops = 4 * headsPerRank * d * shape.prefillAttentionPairs
     let kvRead = shape.prefillContextTokens * 2 * kvHeadsPerRank * d * kvBytes
     let qo = Double(shape.prefillTokens) * 2 * headsPerRank * d * activationBytes
     let bytes = kvRead + qo
     let time = max(flops / attentionFlopsPerSecond, bytes / bytesPerSecond)
-    return OperatorEstimate(seconds: time + launchSeconds(mode), flops: flops, bytes: bytes)
+    return priced(
+      attentionFamily(.attentionPrefill),
+      work: OperatorWork(flops: flops, bytes: bytes, size: shape.prefillAttentionPairs),
+      roofline: time, mode: mode)
   }
 
   /// Decode attention of all decoding sequences (one paged-attention kernel):
   /// each sequence reads its whole context's K and V once.
   public func attentionDecode(_ shape: BatchShape, mode: LaunchMode) -> OperatorEstimate {
     guard shape.decodeSequences > 0 else { return .zero }
+    if let mla = model.mla { return mlaAttentionDecode(shape, mla, mode: mode) }
     let d = Double(model.headDim)
     let flops = 4 * headsPerRank * d * shape.decodeContextTokens
     let kvRead = shape.decodeContextTokens * 2 * kvHeadsPerRank * d * kvBytes
     let qo = Double(shape.decodeSequences) * 2 * headsPerRank * d * activationBytes
     let bytes = kvRead + qo
     let time = max(flops / attentionFlopsPerSecond, bytes / bytesPerSecond)
-    return OperatorEstimate(seconds: time + launchSeconds(mode), flops: flops, bytes: bytes)
+    return priced(
+      attentionFamily(.attentionDecode),
+      work: OperatorWork(flops: flops, bytes: bytes, size: shape.decodeContextTokens),
+      roofline: time, mode: mode)
   }
 
   /// An all-reduce of `tokens` rows of the hidden size across the tensor group.
-  public func allReduce(tokens: Double) -> Double {
-    tensorGroup.allReduce(bytes: tokens * Double(model.hiddenSize) * activationBytes)
+  public func allReduce(tokens: Double) -> Double { allReduceEstimate(tokens: tokens).seconds }
+
+  /// An all-reduce of `tokens` rows of the hidden size, with its source.
+  public func allReduceEstimate(tokens: Double) -> OperatorEstimate {
+    collective(.allReduce, bytes: tokens * Double(model.hiddenSize) * activationBytes)
   }
 
   /// The token-proportional work of one decoder layer (everything but attention)
   /// for `tokens` tokens: projections, MLP, norms, rotary, KV-cache write and the
   /// two all-reduces.
-  public func denseLayer(tokens m: Double, mode: LaunchMode) -> OperatorEstimate {
+  public func denseLayer(tokens m: Double, mode: LaunchMode, moe: Bool = false) -> OperatorEstimate {
     guard m > 0 else { return .zero }
+    var total = model.mla == nil ? attentionBlock(tokens: m, mode: mode) : mlaBlock(tokens: m, mode: mode)
+    total += moe ? moeBlock(tokens: m, mode: mode) : mlpBlock(tokens: m, mode: mode)
+    return total
+  }
+
+  /// The attention block's token-proportional work: input norm, QKV
+  /// projection, rotary, KV-cache write, output projection, all-reduce.
+  public func attentionBlock(tokens m: Double, mode: LaunchMode) -> OperatorEstimate {
     let h = Double(model.hiddenSize)
     let d = Double(model.headDim)
-    var total = OperatorEstimate.zero
-    func add(_ e: OperatorEstimate) {
-      total.seconds += e.seconds
-      total.flops += e.flops
-      total.bytes += e.bytes
-    }
-    add(norm(tokens: m, mode: mode))
-    add(gemm(m: m, n: qkvPerRank, k: h, mode: mode))
+    var total = norm(tokens: m, mode: mode)
+    total += gemm(m: m, n: qkvPerRank, k: h, mode: mode)
     if model.positionEmbedding == .rope {
       let rotated = m * (headsPerRank + kvHeadsPerRank) * d
-      add(elementwise(bytes: 2 * rotated * activationBytes, flops: 6 * rotated, mode: mode))
+      total += elementwise(
+        bytes: 2 * rotated * activationBytes, flops: 6 * rotated, mode: mode, op: .rotary)
     }
     // reshape_and_cache: write this iteration's K and V into the paged cache.
     let kvWritten = m * 2 * kvHeadsPerRank * d
-    add(elementwise(bytes: kvWritten * (activationBytes + kvBytes), flops: 0, mode: mode))
-    add(gemm(m: m, n: h, k: headsPerRank * d, mode: mode))
-    // Residual add fused with the next norm (vLLM's fused_add_rms_norm).
-    add(norm(tokens: m, mode: mode))
-    add(gemm(m: m, n: (model.gatedMLP ? 2 : 1) * ffnPerRank, k: h, mode: mode))
+    total += elementwise(bytes: kvWritten * (activationBytes + kvBytes), flops: 0, mode: mode)
+    total += gemm(m: m, n: h, k: headsPerRank * d, mode: mode)
+    total += tensorAllReduce(tokens: m, mode: mode)
+    return total
+  }
+
+  /// The dense MLP block: residual add fused with the norm (vLLM's
+  /// fused_add_rms_norm), gate/up projection, activation, down projection,
+  /// all-reduce.
+  public func mlpBlock(tokens m: Double, mode: LaunchMode) -> OperatorEstimate {
+    let h = Double(model.hiddenSize)
+    var total = norm(tokens: m, mode: mode)
+    total += gemm(m: m, n: (model.gatedMLP ? 2 : 1) * ffnPerRank, k: h, mode: mode)
     let inner = m * ffnPerRank
-    add(
-      elementwise(
-        bytes: (model.gatedMLP ? 3 : 2) * inner * activationBytes, flops: 8 * inner, mode: mode))
-    add(gemm(m: m, n: h, k: ffnPerRank, mode: mode))
-    let collectives = 2 * allReduce(tokens: m)
-    total.seconds += collectives
-    if tensor > 1 { total.seconds += 2 * launchSeconds(mode) }
+    total += elementwise(
+      bytes: (model.gatedMLP ? 3 : 2) * inner * activationBytes, flops: 8 * inner, mode: mode,
+      op: model.gatedMLP && model.activation == .silu ? .siluMul : .elementwise)
+    total += gemm(m: m, n: h, k: ffnPerRank, mode: mode)
+    total += tensorAllReduce(tokens: m, mode: mode)
+    return total
+  }
+
+  /// A tensor-parallel all-reduce of `tokens` hidden rows and its launch.
+  func tensorAllReduce(tokens m: Double, mode: LaunchMode) -> OperatorEstimate {
+    guard tensor > 1 else { return .zero }
+    var total = allReduceEstimate(tokens: m)
+    total += OperatorEstimate(seconds: launchSeconds(mode), flops: 0, bytes: 0)
     return total
   }
 
@@ -206,12 +266,10 @@ public struct CostModel: Sendable {
   public func embedding(tokens m: Double, mode: LaunchMode) -> OperatorEstimate {
     guard m > 0 else { return .zero }
     let h = Double(model.hiddenSize)
-    var lookup = elementwise(bytes: 2 * m * h * activationBytes, flops: 0, mode: mode)
-    lookup.seconds += allReduce(tokens: m)
-    let final = norm(tokens: m, mode: mode)
-    return OperatorEstimate(
-      seconds: lookup.seconds + final.seconds, flops: final.flops, bytes: lookup.bytes + final.bytes
-    )
+    var total = elementwise(bytes: 2 * m * h * activationBytes, flops: 0, mode: mode)
+    total += allReduceEstimate(tokens: m)
+    total += norm(tokens: m, mode: mode)
+    return total
   }
 
   /// The LM head over the `sampled` positions, the gather of the vocabulary
@@ -219,12 +277,11 @@ public struct CostModel: Sendable {
   public func sampling(sampled s: Double, mode: LaunchMode) -> OperatorEstimate {
     guard s > 0 else { return .zero }
     let head = gemm(m: s, n: vocabPerRank, k: Double(model.hiddenSize), mode: mode)
-    let gather = tensorGroup.allGather(bytes: s * Double(model.vocabSize) * 4)
-    let sampler = elementwise(
+    var total = head
+    total += collective(.allGather, bytes: s * Double(model.vocabSize) * 4)
+    total += elementwise(
       bytes: 3 * s * Double(model.vocabSize) * 4, flops: 5 * s * Double(model.vocabSize),
       mode: mode)
-    return OperatorEstimate(
-      seconds: head.seconds + gather + sampler.seconds, flops: head.flops + sampler.flops,
-      bytes: head.bytes + sampler.bytes)
+    return total
   }
 }

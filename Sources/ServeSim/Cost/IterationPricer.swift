@@ -1,8 +1,11 @@
 /// The time and work of one iteration of one replica, split so that each
 /// pipeline stage's share can be read off without allocating.
 public struct IterationCost: Sendable, Equatable {
-  /// Time of one decoder layer (projections, MLP, attention, collectives), in seconds.
+  /// Time of one decoder layer with a dense MLP (projections, MLP, attention,
+  /// collectives), in seconds.
   public var perLayer: Double
+  /// Time of one decoder layer with an MoE block, in seconds (MoE models).
+  public var perMoELayer: Double = 0
   /// Time before the first layer: CPU overhead (scheduling, input preparation)
   /// and the embedding, in seconds (on the first stage).
   public var head: Double
@@ -13,13 +16,20 @@ public struct IterationCost: Sendable, Equatable {
   public var flops: Double
   /// Whether the iteration replayed a captured graph.
   public var graph: Bool
+  /// Device time of the whole iteration (every layer, embedding, sampling; CPU
+  /// overhead left out) split by the source that priced it, in seconds.
+  public var sources = SourceSeconds()
 
   /// Time of the whole iteration with every layer on one stage, in seconds.
-  public func seconds(layers: Int) -> Double { Double(layers) * perLayer + head + tail }
+  public func seconds(layers: Int, moeLayers: Int = 0) -> Double {
+    Double(layers - moeLayers) * perLayer + Double(moeLayers) * perMoELayer + head + tail
+  }
 
-  /// Time of stage `stage` of `stages`, holding `layers` layers, in seconds.
-  public func stageSeconds(stage: Int, of stages: Int, layers: Int) -> Double {
-    Double(layers) * perLayer + (stage == 0 ? head : 0) + (stage == stages - 1 ? tail : 0)
+  /// Time of stage `stage` of `stages`, holding `layers` layers of which
+  /// `moeLayers` have MoE blocks, in seconds.
+  public func stageSeconds(stage: Int, of stages: Int, layers: Int, moeLayers: Int = 0) -> Double {
+    Double(layers - moeLayers) * perLayer + Double(moeLayers) * perMoELayer
+      + (stage == 0 ? head : 0) + (stage == stages - 1 ? tail : 0)
   }
 }
 
@@ -34,8 +44,15 @@ public struct IterationPricer: Sendable {
   /// Memo of (per-layer seconds, embedding seconds, FLOPs of all layers and the
   /// embedding on one rank), by [eager, graph] and token count; -1 when unset.
   private var memoLayer: [[Double]]
+  /// Memo of an MoE layer's token-proportional seconds, by [eager, graph] and tokens.
+  private var memoMoE: [[Double]]
+  /// Layers with a dense MLP and layers with an MoE block.
+  private let denseLayers: Double
+  private let moeLayers: Double
   private var memoEmbed: [[Double]]
   private var memoFlops: [Double]
+  /// Memo of the sources of (all layers + embedding), by [eager, graph] and token count.
+  private var memoSources: [[SourceSeconds]]
   private let layers: Double
   private let ranks: Double
 
@@ -50,8 +67,15 @@ public struct IterationPricer: Sendable {
     let size = max(maxTokens, 1) + 1
     let empty = [Double](repeating: -1, count: size)
     memoLayer = [empty, empty]
+    memoMoE = [empty, empty]
+    var moe = 0
+    for i in 0..<cost.model.costedLayers where cost.model.isMoELayer(i) { moe += 1 }
+    moeLayers = Double(moe)
+    denseLayers = Double(cost.model.costedLayers - moe)
     memoEmbed = [empty, empty]
     memoFlops = empty
+    let none = [SourceSeconds](repeating: SourceSeconds(), count: size)
+    memoSources = [none, none]
     layers = Double(cost.model.costedLayers)
     ranks = Double(cost.tensor)
   }
@@ -73,22 +97,31 @@ public struct IterationPricer: Sendable {
 
   /// The token-proportional time of one layer and of the embedding, and the
   /// FLOPs of all layers and the embedding on one rank, for `tokens`.
-  private mutating func dense(tokens: Int, graph: Bool) -> (layer: Double, embed: Double, flops: Double) {
+  private mutating func dense(tokens: Int, graph: Bool) -> (
+    layer: Double, moe: Double, embed: Double, flops: Double, sources: SourceSeconds
+  ) {
     let mode: LaunchMode = graph ? .graph : .eager
     let run = graph ? Self.graphPadded(tokens) : tokens
     let slot = graph ? 1 : 0
     if run < memoFlops.count, memoLayer[slot][run] >= 0 {
-      return (memoLayer[slot][run], memoEmbed[slot][run], memoFlops[run])
+      return (
+        memoLayer[slot][run], memoMoE[slot][run], memoEmbed[slot][run], memoFlops[run],
+        memoSources[slot][run]
+      )
     }
     let layer = cost.denseLayer(tokens: Double(run), mode: mode)
+    let moe = moeLayers > 0 ? cost.denseLayer(tokens: Double(run), mode: mode, moe: true) : layer
     let embed = cost.embedding(tokens: Double(run), mode: mode)
-    let flops = layers * layer.flops + embed.flops
+    let flops = denseLayers * layer.flops + moeLayers * moe.flops + embed.flops
+    let sources = layer.sources * denseLayers + moe.sources * moeLayers + embed.sources
     if run < memoFlops.count {
       memoLayer[slot][run] = layer.seconds
+      memoMoE[slot][run] = moe.seconds
       memoEmbed[slot][run] = embed.seconds
       memoFlops[run] = flops
+      memoSources[slot][run] = sources
     }
-    return (layer.seconds, embed.seconds, flops)
+    return (layer.seconds, moe.seconds, embed.seconds, flops, sources)
   }
 
   /// Prices one iteration.
@@ -103,8 +136,10 @@ public struct IterationPricer: Sendable {
       (profile.iterationOverheadUs + profile.perSequenceOverheadUs * Double(shape.sequences))
       * 1e-6
     let flops = (d.flops + layers * (prefill.flops + decode.flops) + sampling.flops) * ranks
+    let sources = d.sources + (prefill.sources + decode.sources) * layers + sampling.sources
+    let attention = prefill.seconds + decode.seconds
     return IterationCost(
-      perLayer: d.layer + prefill.seconds + decode.seconds, head: cpu + d.embed,
-      tail: sampling.seconds, flops: flops, graph: graph)
+      perLayer: d.layer + attention, perMoELayer: d.moe + attention, head: cpu + d.embed,
+      tail: sampling.seconds, flops: flops, graph: graph, sources: sources)
   }
 }

@@ -18,6 +18,9 @@ public struct SimulationResult: Sendable {
   /// Σ over batches of time in flight, in seconds.
   public var inFlightSeconds: Double
   public var warnings: [String]
+  /// Device time of all iterations split by the source that priced it
+  /// (measured, fitted, datasheet), in seconds.
+  public var costSources = SourceSeconds()
 }
 
 extension Simulator {

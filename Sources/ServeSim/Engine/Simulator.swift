@@ -21,9 +21,13 @@ public struct Simulator: Sendable {
   var preemptedThisIteration = false
   var roundRobinNext = 0
   var totalFlops = 0.0
+  /// Device time priced from each source (measured, fitted, datasheet), in seconds.
+  var costSources = SourceSeconds()
   /// Pipeline stages per replica and the layers of each.
   let stages: Int
   let stageLayers: [Int]
+  /// MoE layers of each stage.
+  let stageMoELayers: [Int]
   /// When each stage of each replica is next free ([replica · stages + stage]), in seconds.
   var stageFree: [Double]
   /// The link between stage s and s + 1 of each replica ([replica · (stages − 1) + s]).
@@ -56,10 +60,13 @@ public struct Simulator: Sendable {
       model: plan.model, device: plan.cluster.device, parallelism: plan.parallelism,
       precision: plan.precision, scheduler: plan.scheduler)
     if !memory.fits { throw .doesNotFit(FitReport(plan: plan, memory: memory)) }
-    let cost = CostModel(
+    var cost = CostModel(
       model: plan.model, device: plan.cluster.device, precision: plan.precision,
       tensorGroup: CommGroup(
-        ranks: plan.parallelism.tensor, cluster: plan.cluster, engine: plan.engine))
+        ranks: plan.parallelism.tensor, cluster: plan.cluster, engine: plan.engine),
+      calibration: plan.calibration)
+    cost.expertParallel = plan.parallelism.expert
+    cost.expertImbalance = plan.parallelism.expertImbalance
     pricer = IterationPricer(
       cost: cost, profile: profile,
       maxTokens: plan.scheduler.maxNumBatchedTokens + plan.scheduler.maxNumSeqs)
@@ -67,6 +74,13 @@ public struct Simulator: Sendable {
     let par = plan.parallelism
     stages = par.pipeline
     stageLayers = par.layersPerStage(of: plan.model.costedLayers)
+    var moeCounts = [Int]()
+    var firstLayer = 0
+    for layers in stageLayers {
+      moeCounts.append((firstLayer..<firstLayer + layers).filter(plan.model.isMoELayer).count)
+      firstLayer += layers
+    }
+    stageMoELayers = moeCounts
     let blocks = memory.blocks / stages
     blocksPerScheduler = blocks
     let stageCount = stages
@@ -110,7 +124,8 @@ public struct Simulator: Sendable {
     return SimulationResult(
       plan: plan, memory: memory, requests: requests, iterations: iterations, itl: itl,
       totalFlops: totalFlops, busyDeviceSeconds: busyDeviceSeconds,
-      kvUseSeconds: kvUseSeconds, inFlightSeconds: inFlightSeconds, warnings: plan.warnings())
+      kvUseSeconds: kvUseSeconds, inFlightSeconds: inFlightSeconds, warnings: plan.warnings(),
+      costSources: costSources)
   }
 
   // MARK: Arrivals

@@ -28,6 +28,11 @@ public struct Summary: Sendable, Equatable {
   /// Device-seconds the devices were busy.
   public var busyDeviceSeconds: Double
   public var iterations: Int
+  /// Shares of the simulated device time priced from measurements, from the
+  /// fitted model and from the datasheet roofline (0...1 each, summing to 1).
+  public var timeShareMeasured: Double
+  public var timeShareFitted: Double
+  public var timeShareDatasheet: Double
 
   /// Summarises a result.
   public init(_ result: SimulationResult) {
@@ -77,6 +82,9 @@ public struct Summary: Sendable, Equatable {
     goodputReqPerS = Double(meeting) * perSecond
     devices = plan.parallelism.devices
     iterations = result.iterations.count
+    timeShareMeasured = result.costSources.share(.measured)
+    timeShareFitted = result.costSources.share(.fitted)
+    timeShareDatasheet = result.costSources.total > 0 ? result.costSources.share(.datasheet) : 1
     busyDeviceSeconds = result.busyDeviceSeconds
     kvUtilMean = result.inFlightSeconds > 0 ? result.kvUseSeconds / result.inFlightSeconds : 0
     let device = plan.cluster.device

@@ -40,14 +40,20 @@ public struct ModelSpec: Sendable, Equatable {
   /// PanGu-alpha's extra "query layer" on top of the decoder layers: one more
   /// attention-plus-MLP block, costed as a decoder layer (arXiv 2104.12369, Fig. 1).
   public var queryLayer: Bool
+  /// The mixture-of-experts MLP, for MoE models.
+  public var moe: MoESpec?
+  /// Multi-head latent attention, for DeepSeek-style models.
+  public var mla: MLASpec?
 
   public init(
     name: String, layers: Int, hiddenSize: Int, heads: Int, kvHeads: Int, headDim: Int,
     intermediateSize: Int, gatedMLP: Bool = true, activation: Activation = .silu,
     norm: Norm = .rmsnorm, positionEmbedding: PositionEmbedding = .rope, vocabSize: Int,
     maxContext: Int, tiedEmbeddings: Bool = false, qkvBias: Bool = false,
-    queryLayer: Bool = false
+    queryLayer: Bool = false, moe: MoESpec? = nil, mla: MLASpec? = nil
   ) {
+    self.moe = moe
+    self.mla = mla
     self.name = name
     self.layers = layers
     self.hiddenSize = hiddenSize
@@ -72,14 +78,59 @@ public struct ModelSpec: Sendable, Equatable {
   /// Output width of the fused QKV projection, in elements.
   public var qkvOutputSize: Int { (heads + 2 * kvHeads) * headDim }
 
-  /// Parameters of one decoder layer (matrices, biases and norm weights).
-  public var parametersPerLayer: Double {
+  /// Parameters of one layer's attention block (projections, biases, norm).
+  public var attentionParameters: Double {
     let h = Double(hiddenSize)
+    let norms = (norm == .layernorm ? 2 : 1) * h
+    if let mla { return mla.parameters(hidden: hiddenSize, heads: heads) + norms }
     let qkv = h * Double(qkvOutputSize) + (qkvBias ? Double(qkvOutputSize) : 0)
     let out = Double(heads * headDim) * h
-    let mlp = Double(gatedMLP ? 3 : 2) * h * Double(intermediateSize)
-    let norms = (norm == .layernorm ? 4 : 2) * h
-    return qkv + out + mlp + norms
+    return qkv + out + norms
+  }
+
+  /// Parameters of a dense MLP block (and its norm).
+  public var denseMLPParameters: Double {
+    let h = Double(hiddenSize)
+    return Double(gatedMLP ? 3 : 2) * h * Double(intermediateSize)
+      + (norm == .layernorm ? 2 : 1) * h
+  }
+
+  /// Parameters of an MoE block: router, routed and shared experts, norm.
+  public var moeMLPParameters: Double {
+    guard let moe else { return denseMLPParameters }
+    let h = Double(hiddenSize)
+    let expert = moe.expertParameters(hidden: hiddenSize)
+    return h * Double(moe.experts) + Double(moe.experts + moe.sharedExperts) * expert
+      + (norm == .layernorm ? 2 : 1) * h
+  }
+
+  /// Whether layer `index` (0-based) has an MoE block.
+  public func isMoELayer(_ index: Int) -> Bool {
+    guard let moe else { return false }
+    return index >= moe.denseLayers && index < layers
+  }
+
+  /// Parameters of layer `index` (0-based).
+  public func parameters(ofLayer index: Int) -> Double {
+    attentionParameters + (isMoELayer(index) ? moeMLPParameters : denseMLPParameters)
+  }
+
+  /// Parameters of one decoder layer, averaged over the layers.
+  public var parametersPerLayer: Double {
+    var total = 0.0
+    for i in 0..<costedLayers { total += parameters(ofLayer: i) }
+    return total / Double(max(costedLayers, 1))
+  }
+
+  /// Parameters used per token by one layer (active experts only), averaged.
+  public var activeParametersPerLayer: Double {
+    guard let moe else { return parametersPerLayer }
+    let expert = moe.expertParameters(hidden: hiddenSize)
+    let moeActive = attentionParameters + Double(moe.expertsPerToken + moe.sharedExperts) * expert
+    let dense = attentionParameters + denseMLPParameters
+    let moeLayers = Double(max(layers - moe.denseLayers, 0))
+    return (moeLayers * moeActive + Double(costedLayers - Int(moeLayers)) * dense)
+      / Double(max(costedLayers, 1))
   }
 
   /// Parameters of the embedding table (and of the LM head when not tied).
@@ -96,6 +147,15 @@ public struct ModelSpec: Sendable, Equatable {
 
   /// Elements of KV cache one token occupies across all layers and KV heads.
   public var kvElementsPerToken: Double {
-    2 * Double(kvHeads) * Double(headDim) * Double(costedLayers)
+    kvElementsPerTokenPerLayer(tensor: 1) * Double(costedLayers)
+  }
+
+  /// Elements of KV cache one token occupies in one layer on one of `tensor`
+  /// ranks: K and V of the rank's KV heads (a replica of one head when there are
+  /// fewer KV heads than ranks, as vLLM does), or MLA's latent, which every rank
+  /// keeps whole.
+  public func kvElementsPerTokenPerLayer(tensor: Int) -> Double {
+    if let mla { return Double(mla.cacheElementsPerToken) }
+    return 2 * max(1, Double(kvHeads) / Double(max(tensor, 1))) * Double(headDim)
   }
 }

@@ -34,11 +34,14 @@ public struct MemoryPlan: Sendable, Equatable {
     let stages = parallelism.layersPerStage(of: model.costedLayers)
     let table = Double(model.vocabSize) * Double(model.hiddenSize) * 2
     let positions = model.embeddingParameters * 2 - table * (model.tiedEmbeddings ? 1 : 2)
-    let layerBytes = model.parametersPerLayer * precision.weights.bytes / t
     var heaviest = 0.0
     var stageWeights = [Double]()
+    var firstLayer = 0
     for (s, layers) in stages.enumerated() {
-      var bytes = Double(layers) * layerBytes
+      var parameters = 0.0
+      for i in firstLayer..<(firstLayer + layers) { parameters += model.parameters(ofLayer: i) }
+      firstLayer += layers
+      var bytes = parameters * precision.weights.bytes / t
       if s == 0 { bytes += (table + positions) / t }
       if s == stages.count - 1 && (stages.count > 1 || !model.tiedEmbeddings) { bytes += table / t }
       stageWeights.append(bytes)
@@ -57,9 +60,8 @@ public struct MemoryPlan: Sendable, Equatable {
       tokens * perToken * act + Double(scheduler.maxNumSeqs) * Double(model.vocabSize) * 4
     runtimeBytes = device.runtimeOverheadGB * 1e9
     kvBytes = max(0, usableBytes - weightBytes - activationBytes - runtimeBytes)
-    let kvHeadsPerRank = max(1, Double(model.kvHeads) / t)
     let perLayerBlock =
-      Double(scheduler.blockSize) * 2 * kvHeadsPerRank * Double(model.headDim)
+      Double(scheduler.blockSize) * model.kvElementsPerTokenPerLayer(tensor: parallelism.tensor)
       * precision.kvCache.bytes
     // Every stage holds the blocks of its own layers; the replica has as many
     // blocks as its tightest stage allows (vLLM takes the minimum over workers).

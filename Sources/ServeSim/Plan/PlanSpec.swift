@@ -39,6 +39,9 @@ public struct Parallelism: Sendable, Equatable {
   /// Decoder layers of each pipeline stage, first to last; nil splits evenly
   /// (the earlier stages take the remainder, as vLLM's `get_pp_indices`).
   public var stageLayers: [Int]?
+  /// Expert load imbalance under expert parallelism: the busiest rank gets
+  /// (1 + this) times the mean of the routed tokens (0: uniform).
+  public var expertImbalance: Double = 0
 
   public init(
     data: Int = 1, tensor: Int = 1, pipeline: Int = 1, expert: Int = 1, stageLayers: [Int]? = nil
@@ -137,6 +140,9 @@ public struct PlanSpec: Sendable, Equatable {
   public var router: RouterKind
   public var slo: ServiceLevel
   public var seed: UInt64
+  /// Measured kernel times and fitted parameters of the plan's device, which
+  /// the cost model prefers to the datasheet (nil: datasheet only).
+  public var calibration: Calibration?
 
   public init(
     name: String, model: ModelSpec, cluster: ClusterSpec, workload: WorkloadSpec,

@@ -55,10 +55,20 @@ extension PlanSpec {
       }
     }
     if par.expert > 1 {
-      issues.append(
-        PlanIssue(
-          .plan, "parallelism.expert",
-          "model '\(model.name)' is dense (no mixture of experts); valid: 1"))
+      if let moe = model.moe {
+        if par.tensor % par.expert != 0 || moe.experts % par.expert != 0 {
+          issues.append(
+            PlanIssue(
+              .plan, "parallelism.expert",
+              "expert \(par.expert) must divide both tensor (\(par.tensor)) and the \(moe.experts) experts; valid: \(divisors(of: par.tensor).filter { moe.experts % $0 == 0 }.map(String.init).joined(separator: ", "))"
+            ))
+        }
+      } else {
+        issues.append(
+          PlanIssue(
+            .plan, "parallelism.expert",
+            "model '\(model.name)' is dense (no mixture of experts); valid: 1"))
+      }
     }
     // An fp8 KV cache is a storage format on GPUs (vLLM dequantises in the
     // attention kernel, also on A100); Ascend's MindIE offers int8 instead.

@@ -42,6 +42,7 @@ extension Simulator {
     }
     let cost = pricer.price(shape)
     totalFlops += cost.flops
+    costSources += cost.sources
     replicas[r].phase = .busy
     // The micro-batch flows through the replica's stages in order; each stage
     // serves micro-batches first come first served, so its start is the later
@@ -53,7 +54,8 @@ extension Simulator {
     var t = clock
     for s in 0..<stages {
       let start = max(t, stageFree[d * stages + s])
-      let duration = cost.stageSeconds(stage: s, of: stages, layers: stageLayers[s])
+      let duration = cost.stageSeconds(
+        stage: s, of: stages, layers: stageLayers[s], moeLayers: stageMoELayers[s])
       stageFree[d * stages + s] = start + duration
       busyDeviceSeconds += duration * devices
       iterations.append(

@@ -1,0 +1,93 @@
+/// One device's calibration: its measurements (interpolated over shape) and the
+/// roofline parameters fitted to them. The cost model consults it before the
+/// datasheet.
+///
+/// Order of preference for an operator: measured data covering its shape →
+/// the fitted model → nothing (the caller falls back to the datasheet roofline).
+public struct Calibration: Sendable, Equatable {
+  /// The device the measurements belong to, as named in the store.
+  public var device: String
+  public private(set) var measurements: [KernelMeasurement]
+  public private(set) var fits: [OperatorFit]
+  /// The best source this calibration may answer from: `.fitted` ignores the
+  /// measurements (to check the fitted model), `.datasheet` ignores everything.
+  public var ceiling: CostSource
+  public private(set) var table: MeasurementTable
+  private var fitIndex: [FitKey: OperatorFit]
+
+  struct FitKey: Hashable {
+    var op: CalibrationOp
+    var dtype: DType?
+    var ranks: Int
+  }
+
+  /// - Parameters:
+  ///   - device: the store's name for the device.
+  ///   - measurements: that device's measurements.
+  ///   - fits: that device's fits (see `CalibrationFitter`).
+  ///   - ceiling: the best source allowed (default `.measured`).
+  public init(
+    device: String, measurements: [KernelMeasurement], fits: [OperatorFit],
+    ceiling: CostSource = .measured
+  ) {
+    self.device = device
+    self.measurements = measurements
+    self.fits = fits
+    self.ceiling = ceiling
+    table = MeasurementTable(measurements)
+    var index = [FitKey: OperatorFit]()
+    for f in fits { index[FitKey(op: f.op, dtype: f.dtype, ranks: f.ranks)] = f }
+    fitIndex = index
+  }
+
+  /// The fit for an operator: by dtype (or its 16-bit twin) for matrix products
+  /// and attention, by rank count for collectives; a memory-bound kernel without
+  /// a fit of its own uses the fit pooled over all memory-bound kernels.
+  public func fit(_ op: CalibrationOp, dtype: DType, ranks: Int = 0) -> OperatorFit? {
+    switch op.family {
+    case .collective:
+      return fitIndex[FitKey(op: op, dtype: nil, ranks: ranks)]
+    case .memory:
+      return fitIndex[FitKey(op: op, dtype: nil, ranks: 0)]
+        ?? fitIndex[FitKey(op: .elementwise, dtype: nil, ranks: 0)]
+    case .matmul, .attentionPrefill, .attentionDecode:
+      if let f = fitIndex[FitKey(op: op, dtype: dtype, ranks: 0)] { return f }
+      guard let twin = dtype.sixteenBitTwin else { return nil }
+      return fitIndex[FitKey(op: op, dtype: twin, ranks: 0)]
+    }
+  }
+
+  /// The time of an operator and where it came from, or nil when neither a
+  /// measurement nor a fit covers it.
+  ///
+  /// - Parameters:
+  ///   - family: the operator's family of shapes (see `MeasurementTable.Family`).
+  ///   - work: its FLOPs, bytes and interpolation size.
+  ///   - m, n, k: a matrix product's dimensions (for tile quantisation).
+  /// - Complexity: O(log n) in the family's measurements; no allocation.
+  public func seconds(
+    _ family: MeasurementTable.Family, work: OperatorWork, m: Double = 0, n: Double = 0,
+    k: Double = 0
+  ) -> (seconds: Double, source: CostSource)? {
+    if ceiling <= .measured, let t = table.seconds(family, size: work.size) {
+      return (t, .measured)
+    }
+    if ceiling <= .fitted,
+      let f = fit(
+        family.op, dtype: family.dtype ?? .fp32, ranks: family.op.family == .collective ? family.a : 0)
+    {
+      return (f.seconds(work, m: m, n: n, k: k), .fitted)
+    }
+    return nil
+  }
+
+  /// The time of `op` on `shape`, for single operators (`servesim cost`).
+  public func seconds(
+    _ op: CalibrationOp, shape: OperatorShape, dtype: DType, kvDType: DType
+  ) -> (seconds: Double, source: CostSource)? {
+    seconds(
+      MeasurementTable.Family(op, dtype: dtype, shape: shape),
+      work: OperatorWork(op, shape: shape, dtype: dtype, kvDType: kvDType), m: Double(shape.m),
+      n: Double(shape.n), k: Double(shape.k))
+  }
+}

@@ -1,0 +1,164 @@
+/// Fits roofline parameters to a device's measurements by least squares
+/// (`OperatorFit` gives the model).
+///
+/// Errors are relative (each point weighted by 1/time), so a 10 µs kernel
+/// counts as much as a 10 ms one. The max() of a roofline is fitted by
+/// alternating between assigning each point to its binding term and solving
+/// the then linear problem with non-negative coefficients; on a GPU the output
+/// tile is chosen among common cuBLAS tiles by the smallest residual.
+public enum CalibrationFitter {
+  /// Output tiles tried for matrix products on devices with compute units
+  /// (rows × columns).
+  public static let tileCandidates: [(Int, Int)] = [
+    (64, 64), (128, 64), (64, 128), (128, 128), (128, 256), (256, 128),
+  ]
+
+  /// One measured point, in SI units.
+  struct Point {
+    var work: OperatorWork
+    var m: Double
+    var n: Double
+    var k: Double
+    var seconds: Double
+  }
+
+  /// Fits every operator family with enough measurements.
+  ///
+  /// - Parameters:
+  ///   - measurements: one device's rows (rows flagged as taken on a busy
+  ///     machine are left out when unflagged ones remain).
+  ///   - computeUnits: the device's SMs for tile and wave quantisation of matrix
+  ///     products (0 for none, as on a CPU).
+  /// - Returns: the fits, sorted by operator, dtype and ranks.
+  public static func fit(_ measurements: [KernelMeasurement], computeUnits: Int) -> [OperatorFit] {
+    let clean = measurements.filter { !$0.flagged }
+    let rows = clean.isEmpty ? measurements : clean
+    var kernels = [String: (CalibrationOp, DType?, [Point])]()
+    var collectives = [String: (CalibrationOp, Int, [Point])]()
+    func point(_ m: KernelMeasurement) -> Point {
+      Point(
+        work: m.work, m: Double(m.shape.m), n: Double(m.shape.n), k: Double(m.shape.k),
+        seconds: m.medianUs * 1e-6)
+    }
+    for m in rows where m.medianUs > 0 {
+      switch m.op.family {
+      case .collective:
+        let key = "\(m.op.rawValue)/\(m.shape.ranks)"
+        collectives[key, default: (m.op, m.shape.ranks, [])].2.append(point(m))
+      case .memory:
+        kernels["\(m.op.rawValue)/", default: (m.op, nil, [])].2.append(point(m))
+        if m.op != .elementwise {
+          kernels["elementwise/", default: (.elementwise, nil, [])].2.append(point(m))
+        }
+      case .matmul, .attentionPrefill, .attentionDecode:
+        let key = "\(m.op.rawValue)/\(m.dtype.rawValue)"
+        kernels[key, default: (m.op, m.dtype, [])].2.append(point(m))
+      }
+    }
+    var fits = [OperatorFit]()
+    for (op, dtype, points) in kernels.values {
+      let units = op.family == .matmul ? computeUnits : 0
+      if let f = fitKernel(op: op, dtype: dtype, points: points, computeUnits: units) {
+        fits.append(f)
+      }
+    }
+    for (op, ranks, points) in collectives.values {
+      if let f = fitCollective(op: op, ranks: ranks, points: points) { fits.append(f) }
+    }
+    return fits.sorted {
+      ($0.op, $0.dtype?.rawValue ?? "", $0.ranks) < ($1.op, $1.dtype?.rawValue ?? "", $1.ranks)
+    }
+  }
+
+  /// Root-mean-square relative error of `predict` over `points`.
+  static func relativeRMS(_ points: [Point], _ predict: (Point) -> Double) -> Double {
+    guard !points.isEmpty else { return 0 }
+    var sum = 0.0
+    for p in points {
+      let e = (predict(p) - p.seconds) / p.seconds
+      sum += e * e
+    }
+    return (sum / Double(points.count)).squareRoot()
+  }
+
+  /// t = launch + max(F′·a, bytes·b), fitted for each candidate tile.
+  static func fitKernel(op: CalibrationOp, dtype: DType?, points: [Point], computeUnits: Int)
+    -> OperatorFit?
+  {
+    guard points.count >= 3 else { return nil }
+    var tiles: [(Int, Int)] = [(0, 0)]
+    if computeUnits > 0 { tiles += tileCandidates }
+    var best: OperatorFit?
+    for (tm, tn) in tiles {
+      let flops = points.map {
+        op.family == .matmul
+          ? OperatorFit.quantisedFlops(m: $0.m, n: $0.n, k: $0.k, tileM: tm, tileN: tn, units: computeUnits)
+          : $0.work.flops
+      }
+      guard let (beta, residual) = fitMax(points: points, flops: flops) else { continue }
+      if let b = best, b.residual <= residual { continue }
+      best = OperatorFit(
+        op: op, dtype: dtype, launchSeconds: beta[0], secondsPerFlop: beta[1],
+        secondsPerByte: beta[2], tileM: tm, tileN: tn, computeUnits: tm > 0 ? computeUnits : 0,
+        residual: residual, points: points.count)
+    }
+    return best
+  }
+
+  /// The roofline's max() by alternating assignment; returns [launch, s/FLOP,
+  /// s/byte] and the relative RMS error.
+  static func fitMax(points: [Point], flops: [Double]) -> ([Double], Double)? {
+    func residual(_ beta: [Double]) -> Double {
+      var sum = 0.0
+      for (i, p) in points.enumerated() {
+        let t = beta[0] + max(flops[i] * beta[1], p.work.bytes * beta[2])
+        let e = (t - p.seconds) / p.seconds
+        sum += e * e
+      }
+      return (sum / Double(points.count)).squareRoot()
+    }
+    /// Solves with each point on the term `computeBound` says (nil: both terms added).
+    func solve(_ computeBound: [Bool]?) -> [Double]? {
+      var ls = LeastSquares(parameters: 3)
+      for (i, p) in points.enumerated() {
+        let compute = computeBound.map { $0[i] } ?? true
+        let memory = computeBound.map { !$0[i] } ?? true
+        ls.add(1, compute ? flops[i] : 0, memory ? p.work.bytes : 0, y: p.seconds, weight: 1 / p.seconds)
+      }
+      return ls.solveNonNegative()?.beta
+    }
+    var best: ([Double], Double)?
+    let starts: [[Double]?] = [
+      solve(nil), solve([Bool](repeating: true, count: points.count)),
+      solve([Bool](repeating: false, count: points.count)),
+    ]
+    for start in starts {
+      guard var beta = start else { continue }
+      var assignment = [Bool]()
+      for _ in 0..<30 {
+        let r = residual(beta)
+        if best == nil || r < (best?.1 ?? .infinity) { best = (beta, r) }
+        let next = points.indices.map { flops[$0] * beta[1] >= points[$0].work.bytes * beta[2] }
+        if next == assignment { break }
+        assignment = next
+        guard let solved = solve(assignment) else { break }
+        beta = solved
+      }
+      let r = residual(beta)
+      if best == nil || r < (best?.1 ?? .infinity) { best = (beta, r) }
+    }
+    return best
+  }
+
+  /// t = α + bytes·β with α, β ≥ 0.
+  static func fitCollective(op: CalibrationOp, ranks: Int, points: [Point]) -> OperatorFit? {
+    guard points.count >= 2 else { return nil }
+    var ls = LeastSquares(parameters: 2)
+    for p in points { ls.add(1, p.work.bytes, y: p.seconds, weight: 1 / p.seconds) }
+    guard let (beta, _) = ls.solveNonNegative() else { return nil }
+    let residual = relativeRMS(points) { beta[0] + $0.work.bytes * beta[1] }
+    return OperatorFit(
+      op: op, dtype: nil, ranks: ranks, launchSeconds: beta[0], secondsPerFlop: 0,
+      secondsPerByte: beta[1], residual: residual, points: points.count)
+  }
+}

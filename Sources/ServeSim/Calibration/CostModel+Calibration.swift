@@ -1,0 +1,65 @@
+/// The calibration hook of the cost model: each operator is priced from the
+/// device's calibration when it covers the operator (measured, then fitted)
+/// and from the datasheet roofline otherwise, and says which.
+extension CostModel {
+  /// Prices one operator.
+  ///
+  /// Measured and fitted times were taken with eager launches, launch cost
+  /// included; inside a captured graph the difference between an eager and a
+  /// graph launch is taken off (keeping at least half the time).
+  ///
+  /// - Parameters:
+  ///   - family: the operator's family of shapes in the calibration.
+  ///   - work: FLOPs, bytes and the interpolation size.
+  ///   - roofline: the datasheet time without launch, in seconds.
+  func priced(
+    _ family: MeasurementTable.Family, work: OperatorWork, m: Double = 0, n: Double = 0,
+    k: Double = 0, roofline: Double, mode: LaunchMode
+  ) -> OperatorEstimate {
+    if let calibration, let (t, source) = calibration.seconds(family, work: work, m: m, n: n, k: k) {
+      let saved = launchSeconds(.eager) - launchSeconds(mode)
+      let seconds = max(t - saved, t / 2)
+      return OperatorEstimate(
+        seconds: seconds, flops: work.flops, bytes: work.bytes,
+        sources: SourceSeconds(seconds, from: source))
+    }
+    return OperatorEstimate(
+      seconds: roofline + launchSeconds(mode), flops: work.flops, bytes: work.bytes)
+  }
+
+  /// A collective of `bytes` per rank across the tensor group, from the
+  /// calibration's measurements or fit for this rank count, else the
+  /// alpha–beta model of the group's links.
+  public func collective(_ op: CalibrationOp, bytes: Double) -> OperatorEstimate {
+    guard tensor > 1, bytes > 0 else { return .zero }
+    let family = MeasurementTable.Family(op: op, dtype: .bf16, a: tensor)
+    let work = OperatorWork(flops: 0, bytes: bytes, size: bytes)
+    if let calibration, let (t, source) = calibration.seconds(family, work: work) {
+      return OperatorEstimate(
+        seconds: t, flops: 0, bytes: 0, sources: SourceSeconds(t, from: source))
+    }
+    return OperatorEstimate(seconds: tensorGroup.seconds(op, bytes: bytes), flops: 0, bytes: 0)
+  }
+
+  /// The family of an attention operator on this tensor-parallel rank.
+  func attentionFamily(_ op: CalibrationOp) -> MeasurementTable.Family {
+    MeasurementTable.Family(
+      op: op, dtype: precision.activations == .fp32 ? .fp32 : .bf16,
+      a: Int(headsPerRank.rounded()), b: Int(kvHeadsPerRank.rounded()), c: model.headDim)
+  }
+}
+
+extension CommGroup {
+  /// The alpha–beta time of a collective `op` of `bytes` per rank, in seconds
+  /// (`.sendRecv` over the intra-node link; 0 for a kernel).
+  public func seconds(_ op: CalibrationOp, bytes: Double) -> Double {
+    switch op {
+    case .allReduce: allReduce(bytes: bytes)
+    case .allGather: allGather(bytes: bytes)
+    case .reduceScatter: reduceScatter(bytes: bytes)
+    case .allToAll: allToAll(bytes: bytes)
+    case .sendRecv: CommGroup.sendRecv(bytes: bytes, link: nodes > 1 ? inter : intra)
+    default: 0
+    }
+  }
+}

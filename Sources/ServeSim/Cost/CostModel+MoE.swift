@@ -1,0 +1,144 @@
+/// Mixture-of-experts MLPs and multi-head latent attention.
+extension CostModel {
+  /// Expert GEMMs of a grouped (fused) MoE kernel on one rank: `assignments`
+  /// token-to-expert rows through gate/up, activation and down projections of
+  /// inner width `inner`, reading the weights of `activeExperts` experts.
+  func expertGEMMs(assignments a: Double, activeExperts x: Double, inner f: Double, mode: LaunchMode)
+    -> OperatorEstimate
+  {
+    guard a > 0 else { return .zero }
+    let h = Double(model.hiddenSize)
+    let act = activationBytes
+    var total = OperatorEstimate.zero
+    for (n, k) in [(2 * f, h), (h, f)] {
+      let flops = 2 * a * n * k
+      let bytes = x * n * k * weightBytes + a * (n + k) * act
+      let time = max(flops / matmulFlopsPerSecond, bytes / bytesPerSecond)
+      total += OperatorEstimate(seconds: time + launchSeconds(mode), flops: flops, bytes: bytes)
+    }
+    total += elementwise(bytes: 3 * a * f * act, flops: 8 * a * f, mode: mode, op: .siluMul)
+    return total
+  }
+
+  /// The MoE block of one layer for `tokens` tokens on one rank: norm, router
+  /// GEMM and top-k, routed experts, shared experts, and the collectives.
+  ///
+  /// With expert parallelism 1 every rank runs every expert sharded over the
+  /// tensor group and the block ends with an all-reduce (vLLM's fused MoE).
+  /// With expert parallelism e, each rank owns E/e experts (sharded over t/e
+  /// ranks): the tokens, split into e slices, are dispatched to their experts'
+  /// ranks by all-to-all and combined back by all-to-all (DeepEP, as SGLang and
+  /// vLLM run it), the busiest rank taking (1 + imbalance) of the mean load,
+  /// and an all-gather restores the full batch on the tensor group.
+  public func moeBlock(tokens m: Double, mode: LaunchMode) -> OperatorEstimate {
+    guard let moe = model.moe, m > 0 else { return mlpBlock(tokens: m, mode: mode) }
+    let h = Double(model.hiddenSize)
+    let experts = Double(moe.experts)
+    let fe = Double(moe.expertIntermediateSize)
+    let t = Double(tensor)
+    var total = norm(tokens: m, mode: mode)
+    total += gemm(m: m, n: experts, k: h, mode: mode)
+    total += elementwise(bytes: 2 * m * experts * 4, flops: 5 * m * experts, mode: mode)
+    let assignments = m * Double(moe.expertsPerToken)
+    let e = Double(max(expertParallel, 1))
+    if expertParallel <= 1 {
+      total += expertGEMMs(
+        assignments: assignments, activeExperts: moe.expectedActiveExperts(assignments: assignments),
+        inner: fe / t, mode: mode)
+    } else {
+      let group = CommGroup(
+        ranks: expertParallel, ranksPerNode: min(expertParallel, tensorGroup.ranksPerNode),
+        intra: tensorGroup.intra, inter: tensorGroup.inter,
+        customAllReduce: tensorGroup.customAllReduce)
+      let sliceBytes = m / e * Double(moe.expertsPerToken) * h * activationBytes
+      let dispatch = group.allToAll(bytes: sliceBytes)
+      let rankRows = assignments / e * (1 + expertImbalance)
+      let local = moe.expectedActiveExperts(assignments: assignments) / e
+      let shard = max(t / e, 1)
+      total += OperatorEstimate(seconds: 2 * dispatch, flops: 0, bytes: 0)
+      total += expertGEMMs(assignments: rankRows, activeExperts: local, inner: fe / shard, mode: mode)
+      if shard > 1 {
+        let sub = CommGroup(
+          ranks: Int(shard), ranksPerNode: min(Int(shard), tensorGroup.ranksPerNode),
+          intra: tensorGroup.intra, inter: tensorGroup.inter,
+          customAllReduce: tensorGroup.customAllReduce)
+        total += OperatorEstimate(
+          seconds: sub.allReduce(bytes: rankRows * h * activationBytes), flops: 0, bytes: 0)
+      }
+      total += OperatorEstimate(
+        seconds: tensorGroup.allGather(bytes: m * h * activationBytes), flops: 0, bytes: 0)
+    }
+    if moe.sharedExperts > 0 {
+      let inner = Double(moe.sharedExperts) * fe / t
+      total += expertGEMMs(assignments: m, activeExperts: 1, inner: inner, mode: mode)
+    }
+    if expertParallel <= 1 || moe.sharedExperts > 0 { total += tensorAllReduce(tokens: m, mode: mode) }
+    return total
+  }
+
+  /// Multi-head latent attention's token-proportional work on one rank: query
+  /// compression and expansion, the latent KV projection and its norm, rotary,
+  /// the cache write of the latent, the absorbed key and value up-projections
+  /// (W_UK, W_UV; vLLM's MLA decode path, applied to every token here), the
+  /// output projection and the all-reduce.
+  public func mlaBlock(tokens m: Double, mode: LaunchMode) -> OperatorEstimate {
+    guard let mla = model.mla else { return attentionBlock(tokens: m, mode: mode) }
+    let h = Double(model.hiddenSize)
+    let heads = headsPerRank
+    let qk = Double(mla.qkNopeHeadDim + mla.qkRopeHeadDim)
+    let latent = Double(mla.kvLoraRank)
+    var total = norm(tokens: m, mode: mode)
+    if mla.qLoraRank > 0 {
+      let q = Double(mla.qLoraRank)
+      total += gemm(m: m, n: q, k: h, mode: mode)
+      total += elementwise(bytes: 2 * m * q * activationBytes, flops: 4 * m * q, mode: mode, op: .rmsnorm)
+      total += gemm(m: m, n: heads * qk, k: q, mode: mode)
+    } else {
+      total += gemm(m: m, n: heads * qk, k: h, mode: mode)
+    }
+    total += gemm(m: m, n: latent + Double(mla.qkRopeHeadDim), k: h, mode: mode)
+    total += elementwise(bytes: 2 * m * latent * activationBytes, flops: 4 * m * latent, mode: mode, op: .rmsnorm)
+    let rotated = m * (heads + 1) * Double(mla.qkRopeHeadDim)
+    total += elementwise(bytes: 2 * rotated * activationBytes, flops: 6 * rotated, mode: mode, op: .rotary)
+    let cached = m * Double(mla.cacheElementsPerToken)
+    total += elementwise(bytes: cached * (activationBytes + kvBytes), flops: 0, mode: mode)
+    total += gemm(m: m, n: heads * latent, k: Double(mla.qkNopeHeadDim), mode: mode)
+    total += gemm(m: m, n: heads * Double(mla.vHeadDim), k: latent, mode: mode)
+    total += gemm(m: m, n: h, k: heads * Double(mla.vHeadDim), mode: mode)
+    total += tensorAllReduce(tokens: m, mode: mode)
+    return total
+  }
+
+  /// MLA prefill: the latent of each chunk's context is expanded to per-head
+  /// keys and values (kv_b projection) and attention runs as multi-head
+  /// attention with query/key width nope + rope and value width v.
+  func mlaAttentionPrefill(_ shape: BatchShape, _ mla: MLASpec, mode: LaunchMode) -> OperatorEstimate {
+    let heads = headsPerRank
+    let qk = Double(mla.qkNopeHeadDim + mla.qkRopeHeadDim)
+    let v = Double(mla.vHeadDim)
+    var total = gemm(
+      m: shape.prefillContextTokens, n: heads * (Double(mla.qkNopeHeadDim) + v),
+      k: Double(mla.kvLoraRank), mode: mode)
+    let flops = 2 * heads * shape.prefillAttentionPairs * (qk + v)
+    let bytes =
+      shape.prefillContextTokens * (Double(mla.cacheElementsPerToken) * kvBytes + heads * (qk + v) * activationBytes)
+      + Double(shape.prefillTokens) * heads * (qk + v) * activationBytes
+    let time = max(flops / attentionFlopsPerSecond, bytes / bytesPerSecond)
+    total += OperatorEstimate(seconds: time + launchSeconds(mode), flops: flops, bytes: bytes)
+    return total
+  }
+
+  /// MLA decode (absorbed): every head attends over the shared latent, keys of
+  /// width kv_lora_rank + rope and values of width kv_lora_rank; the latent is
+  /// read once for all heads, which is MLA's saving.
+  func mlaAttentionDecode(_ shape: BatchShape, _ mla: MLASpec, mode: LaunchMode) -> OperatorEstimate {
+    let heads = headsPerRank
+    let latent = Double(mla.kvLoraRank)
+    let flops = 2 * heads * shape.decodeContextTokens * (2 * latent + Double(mla.qkRopeHeadDim))
+    let bytes =
+      shape.decodeContextTokens * Double(mla.cacheElementsPerToken) * kvBytes
+      + Double(shape.decodeSequences) * heads * (2 * latent + Double(mla.qkRopeHeadDim)) * activationBytes
+    let time = max(flops / attentionFlopsPerSecond, bytes / bytesPerSecond)
+    return OperatorEstimate(seconds: time + launchSeconds(mode), flops: flops, bytes: bytes)
+  }
+}

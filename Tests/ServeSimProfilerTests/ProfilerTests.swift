@@ -1,0 +1,7 @@
+import Testing
+
+@testable import ServeSimProfiler
+
+@Test func blasReportsItsConfiguration() {
+  #expect(BLAS.configuration.contains("OpenBLAS"))
+}

@@ -1,0 +1,86 @@
+import Testing
+
+@testable import ServeSim
+
+@Suite struct MoETests {
+  static let mixtral = ModelSpec(
+    name: "mixtral-8x7b", layers: 32, hiddenSize: 4096, heads: 32, kvHeads: 8, headDim: 128,
+    intermediateSize: 14336, vocabSize: 32000, maxContext: 32768,
+    moe: MoESpec(experts: 8, expertsPerToken: 2, expertIntermediateSize: 14336))
+
+  static let deepseek = ModelSpec(
+    name: "deepseek-v3", layers: 61, hiddenSize: 7168, heads: 128, kvHeads: 128, headDim: 128,
+    intermediateSize: 18432, vocabSize: 129280, maxContext: 163840,
+    moe: MoESpec(
+      experts: 256, expertsPerToken: 8, expertIntermediateSize: 2048, sharedExperts: 1,
+      denseLayers: 3),
+    mla: MLASpec(qLoraRank: 1536, kvLoraRank: 512, qkNopeHeadDim: 128, qkRopeHeadDim: 64, vHeadDim: 128))
+
+  func cost(_ model: ModelSpec, tensor: Int, expert: Int = 1, imbalance: Double = 0) -> CostModel {
+    var c = CostModel(
+      model: model, device: Fixtures.device, precision: Precision(),
+      tensorGroup: Fixtures.group(tensor, .ringOnly))
+    c.expertParallel = expert
+    c.expertImbalance = imbalance
+    return c
+  }
+
+  @Test func publishedParameterCounts() {
+    // Mixtral: 46.7B in all (Jiang et al. 2024); DeepSeek-V3: 671B (without MTP).
+    #expect(abs(Self.mixtral.parameterCount / 46.7e9 - 1) < 0.01)
+    #expect(abs(Self.deepseek.parameterCount / 671e9 - 1) < 0.02)
+    // 12.9B active for Mixtral, 37B for DeepSeek-V3.
+    let mixtralActive = Self.mixtral.activeParametersPerLayer * 32 + Self.mixtral.embeddingParameters
+    #expect(abs(mixtralActive / 12.9e9 - 1) < 0.02)
+  }
+
+  @Test func expectedActiveExperts() throws {
+    let moe = try #require(Self.mixtral.moe)
+    #expect(abs(moe.expectedActiveExperts(assignments: 1) - 1) < 1e-12)
+    #expect(abs(moe.expectedActiveExperts(assignments: 2) - 1.875) < 1e-12)
+    #expect(moe.expectedActiveExperts(assignments: 10_000) > 7.999)
+  }
+
+  @Test func mlaCachesTheLatentOnly() {
+    // 512 latent + 64 rotary elements per token and layer, on every rank.
+    #expect(Self.deepseek.kvElementsPerTokenPerLayer(tensor: 8) == 576)
+    #expect(Self.deepseek.kvElementsPerToken == 576 * 61)
+    #expect(Self.mixtral.kvElementsPerTokenPerLayer(tensor: 8) == 2 * 1 * 128)
+  }
+
+  @Test func decodeReadsOnlyTheRoutedExperts() {
+    let c = cost(Self.mixtral, tensor: 1)
+    // One token, two experts: weights of ~1.875 experts on average are read.
+    let one = c.expertGEMMs(assignments: 2, activeExperts: 1.875, inner: 14336, mode: .graph)
+    let expertBytes = 3.0 * 4096 * 14336 * 2
+    #expect(abs(one.bytes / (1.875 * expertBytes) - 1) < 0.01)
+    let block = c.moeBlock(tokens: 1, mode: .graph)
+    #expect(block.bytes < 2 * expertBytes)
+    #expect(block.bytes > 1.8 * expertBytes)
+  }
+
+  @Test func expertParallelismSplitsTheSameWorkAndAddsAllToAll() {
+    let tp = cost(Self.mixtral, tensor: 8, expert: 1)
+    let ep = cost(Self.mixtral, tensor: 8, expert: 8)
+    let m = 4096.0
+    // Per-rank expert FLOPs are equal under uniform routing.
+    let a = tp.expertGEMMs(assignments: m * 2, activeExperts: 8, inner: 14336 / 8, mode: .eager)
+    let b = ep.expertGEMMs(assignments: m * 2 / 8, activeExperts: 1, inner: 14336, mode: .eager)
+    #expect(abs(a.flops / b.flops - 1) < 1e-12)
+    // Imbalance slows the busiest rank.
+    let skewed = cost(Self.mixtral, tensor: 8, expert: 8, imbalance: 0.5)
+    #expect(skewed.moeBlock(tokens: m, mode: .eager).seconds > ep.moeBlock(tokens: m, mode: .eager).seconds)
+    #expect(ep.moeBlock(tokens: m, mode: .eager).seconds != tp.moeBlock(tokens: m, mode: .eager).seconds)
+  }
+
+  @Test func mixtralSimulatesWithExpertParallelism() throws {
+    var plan = Fixtures.plan(
+      workload: Fixtures.workload(.poisson(rate: 20), requests: 30, input: .fixed(300), output: .fixed(20)),
+      parallelism: Parallelism(tensor: 8, expert: 8), model: Self.mixtral)
+    plan.cluster.device.memoryGB = 80
+    let result = try Fixtures.run(plan)
+    #expect(result.requests.allSatisfy { $0.status == .finished })
+    plan.parallelism.expert = 3
+    #expect(plan.validate().contains { $0.keyPath == "parallelism.expert" })
+  }
+}
