@@ -208,6 +208,20 @@ public enum CalibrationCSV {
     public var label: String
     /// Every field of the row as read, to repeat in the output.
     public var fields: [String]
+
+    public init(
+      line: Int, op: CalibrationOp, dtype: DType, kvDType: DType, shape: OperatorShape,
+      measuredUs: Double?, label: String, fields: [String]
+    ) {
+      self.line = line
+      self.op = op
+      self.dtype = dtype
+      self.kvDType = kvDType
+      self.shape = shape
+      self.measuredUs = measuredUs
+      self.label = label
+      self.fields = fields
+    }
   }
 
   /// Reads an operator list: the header must name every column of

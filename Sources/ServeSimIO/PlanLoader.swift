@@ -26,10 +26,6 @@ public enum PlanLoader {
     var planFile = try YAMLFile(path: path, referencedBy: nil)
     let routed = planFile.apply(overrides, fileKeys: ["model", "cluster", "workload"])
     let r = try NodeReader(planFile.root, file: path, allowed: planKeys)
-    for key in ["calibration", "disaggregation"] where r.has(key) {
-      throw r.fail(
-        key, "'\(key)' is not supported by this version of servesim yet; remove the key")
-    }
 
     func named(_ key: String) throws(ConfigError) -> YAMLFile {
       var file = try YAMLFile(
@@ -86,9 +82,6 @@ public enum PlanLoader {
           "preemption", "swap preemption is not modelled (vLLM's V1 engine removed it); valid: recompute")
       }
       scheduler.prefixCaching = try s.bool("prefix_caching", default: false)
-      if scheduler.prefixCaching {
-        throw s.fail("prefix_caching", "prefix caching is not modelled by this version yet; valid: false")
-      }
     }
     var slo = ServiceLevel(ttftMs: 2000, tpotMs: 100, percentile: 90)
     if r.has("slo") {
@@ -104,11 +97,17 @@ public enum PlanLoader {
     } else {
       planSeed = UInt64(try r.int("seed", default: 0, min: 0))
     }
-    let plan = PlanSpec(
+    var plan = PlanSpec(
       name: try r.string("name"), model: model, cluster: cluster, workload: workload,
       engine: engine, parallelism: parallelism, precision: precision, scheduler: scheduler,
       router: try r.choice("router", RouterKind.self, default: .roundRobin), slo: slo,
       seed: planSeed)
+    if r.has("disaggregation") {
+      plan.disaggregation = try disaggregation(r, planFile: planFile, cluster: cluster)
+    }
+    if r.has("calibration") {
+      plan.calibration = try calibration(r, planFile: planFile, device: cluster.device)
+    }
     if let issue = plan.validate().first {
       let file: YAMLFile
       switch issue.file {
@@ -122,5 +121,36 @@ public enum PlanLoader {
         message: issue.message)
     }
     return plan
+  }
+
+  /// Reads `disaggregation: {prefill: {replicas, tensor, cluster}, decode: {...},
+  /// transfer: {kind, bandwidth_gbps, latency_us, efficiency}}`.
+  static func disaggregation(_ r: NodeReader, planFile: YAMLFile, cluster: ClusterSpec)
+    throws(ConfigError) -> Disaggregation
+  {
+    let d = try r.child("disaggregation", allowed: ["prefill", "decode", "transfer"])
+    func pool(_ key: String) throws(ConfigError) -> Disaggregation.Pool {
+      let p = try d.child(key, allowed: ["replicas", "tensor", "cluster"])
+      var poolCluster = cluster
+      if p.has("cluster") {
+        let file = try YAMLFile(
+          path: planFile.resolve(try p.string("cluster")),
+          referencedBy: (planFile.path, p.line(of: "cluster"), "disaggregation.\(key).cluster"))
+        poolCluster = try SpecDecoders.cluster(file, overrides: [])
+      }
+      return Disaggregation.Pool(
+        replicas: try p.int("replicas", default: 1, min: 1), tensor: try p.int("tensor", default: 1, min: 1),
+        cluster: poolCluster)
+    }
+    let prefill = try pool("prefill")
+    let decode = try pool("decode")
+    var link = prefill.cluster.interNode ?? prefill.cluster.intraNode
+    if prefill.cluster == decode.cluster && prefill.devices + decode.devices <= cluster.devicesPerNode {
+      link = cluster.intraNode
+    }
+    if d.has("transfer") {
+      link = try SpecDecoders.link(try d.child("transfer", allowed: SpecDecoders.linkKeys))
+    }
+    return Disaggregation(prefill: prefill, decode: decode, transferLink: link)
   }
 }

@@ -12,7 +12,8 @@ public enum Reports {
     "usd_per_m_output_tok", "devices",
     // Beyond the contract's first columns:
     "dropped", "iterations", "kv_cache_tokens", "seed",
-    "time_share_measured", "time_share_fitted", "time_share_datasheet",
+    "time_share_measured", "time_share_fitted", "time_share_datasheet", "device_util",
+    "prefill_pool_util", "decode_pool_util", "prefix_hit_rate",
   ]
 
   public static let requestColumns = [
@@ -70,9 +71,13 @@ public enum Reports {
     }
     b.comma()
     b.int(Int64(bitPattern: result.plan.seed))
-    for v in [s.timeShareMeasured, s.timeShareFitted, s.timeShareDatasheet] {
+    for v in [s.timeShareMeasured, s.timeShareFitted, s.timeShareDatasheet, s.deviceUtilization] {
       b.comma()
       b.fixed(v, 4)
+    }
+    for v in [s.prefillPoolUtilization, s.decodePoolUtilization, s.prefixHitRate] {
+      b.comma()
+      if let v { b.fixed(v, 4) }
     }
     b.newline()
     return b.bytes

@@ -135,6 +135,7 @@ enum SpecDecoders {
 
   static let workloadKeys = [
     "name", "arrival", "requests", "duration_s", "input_tokens", "output_tokens", "trace",
+    "shared_prefix",
   ]
   static let arrivalKeys = ["process", "rate_per_s", "cv", "concurrency", "think_time_s"]
   static let distributionKeys = [
@@ -186,9 +187,14 @@ enum SpecDecoders {
       input = try distribution(try r.child("input_tokens", allowed: distributionKeys), file: file)
       output = try distribution(try r.child("output_tokens", allowed: distributionKeys), file: file)
     }
-    return WorkloadSpec(
+    var spec = WorkloadSpec(
       name: try r.string("name"), arrival: arrival, requests: requests, durationS: duration,
       inputTokens: input, outputTokens: output, trace: trace, traceTimeScale: timeScale)
+    if r.has("shared_prefix") {
+      let p = try r.child("shared_prefix", allowed: ["tokens", "groups"])
+      spec.sharedPrefix = (try p.int("tokens", min: 1), try p.int("groups", default: 1, min: 1))
+    }
+    return spec
   }
 
   static func distribution(_ r: NodeReader, file: YAMLFile) throws(ConfigError) -> LengthDistribution {

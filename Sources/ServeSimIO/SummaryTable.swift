@@ -15,9 +15,15 @@ public enum SummaryTable {
     }
     var lines = [String]()
     let p = plan.parallelism
-    lines.append(
-      "plan \(plan.name): \(plan.model.name) on \(p.devices) x \(plan.cluster.device.name) (data \(p.data), tensor \(p.tensor), pipeline \(p.pipeline), expert \(p.expert)), engine \(plan.engine.rawValue), policy \(plan.scheduler.policy.rawValue)"
-    )
+    if let d = plan.disaggregation {
+      lines.append(
+        "plan \(plan.name): \(plan.model.name) disaggregated: prefill \(d.prefill.replicas) x tensor \(d.prefill.tensor) on \(d.prefill.cluster.device.name), decode \(d.decode.replicas) x tensor \(d.decode.tensor) on \(d.decode.cluster.device.name), KV over \(d.transferLink.kind); engine \(plan.engine.rawValue), policy \(plan.scheduler.policy.rawValue)"
+      )
+    } else {
+      lines.append(
+        "plan \(plan.name): \(plan.model.name) on \(p.devices) x \(plan.cluster.device.name) (data \(p.data), tensor \(p.tensor), pipeline \(p.pipeline), expert \(p.expert)), engine \(plan.engine.rawValue), policy \(plan.scheduler.policy.rawValue)"
+      )
+    }
     lines.append(
       "requests \(s.requests), completed \(s.completed), dropped \(s.dropped), preemptions \(s.preemptions), iterations \(s.iterations)"
     )
@@ -37,6 +43,12 @@ public enum SummaryTable {
     lines.append(
       "SLO (TTFT \(f(plan.slo.ttftMs, 0)) ms, TPOT \(f(plan.slo.tpotMs, 0)) ms): attainment \(f(s.sloAttainment * 100, 1))%, goodput \(f(s.goodputReqPerS, 3)) req/s"
     )
+    var utilization = "device utilisation \(f(s.deviceUtilization * 100, 1))%"
+    if let pre = s.prefillPoolUtilization, let dec = s.decodePoolUtilization {
+      utilization += " (prefill pool \(f(pre * 100, 1))%, decode pool \(f(dec * 100, 1))%)"
+    }
+    if let hit = s.prefixHitRate { utilization += ", prefix cache hit rate \(f(hit * 100, 1))%" }
+    lines.append(utilization)
     lines.append(
       "MFU \(f(s.mfu * 100, 2))%, KV use \(f(s.kvUtilMean * 100, 1))%, \(f(s.energyJPerOutputTok, 3)) J/output token, $\(f(s.usdPerMOutputTok, 3)) per M output tokens"
     )

@@ -67,7 +67,7 @@ public enum VidurImport {
       -> KernelMeasurement
     {
       KernelMeasurement(
-        device: device, backend: "vidur", backendVersion: "vidur profile (PyTorch, Sarathi-Serve kernels)",
+        device: device, backend: "vidur", backendVersion: "vidur profile (PyTorch and Sarathi-Serve kernels)",
         op: op, dtype: .fp16, shape: shape, medianUs: median * 1000, spreadUs: std * 1000, repeats: 0,
         measuredAt: importedAt, host: "vidur", label: label)
     }

@@ -11,5 +11,5 @@ struct ServeSimCommand: ParsableCommand {
         servesim simulate plans/llama-3.1-70b-dgx-h100-tp8.yaml --set workload.arrival.rate_per_s=8
         servesim simulate plans/quickstart.yaml --set parallelism.tensor=2 --out reports/tp2
       """,
-    subcommands: [Simulate.self])
+    subcommands: [Simulate.self, Profile.self, Cost.self])
 }

@@ -62,6 +62,9 @@ import Testing
     "plans/llama-3.1-8b-h100.yaml", "plans/llama-3.1-70b-dgx-h100-tp8.yaml",
     "plans/llama-3.1-70b-dgx-h100-dp2-tp4.yaml", "plans/pangu-alpha-13b-atlas-800t-a2.yaml",
     "plans/llama-3.2-1b-apple-m2.yaml", "plans/llama-2-70b-dgx-h100-offline.yaml",
+    "plans/llama-3.1-405b-fp8-dgx-h100-x2-pp2-tp8.yaml", "plans/mixtral-8x7b-dgx-h100-ep8.yaml",
+    "plans/deepseek-v3-fp8-hgx-h200-x2-ep.yaml", "plans/llama-3.1-70b-dgx-h100-disagg.yaml",
+    "plans/llama-3.1-8b-h100-prefix-cache.yaml", "plans/pangu-alpha-200b-atlas-900.yaml",
   ])
   func shippedPlansRun(plan: String) throws {
     let out = temporaryFolder()

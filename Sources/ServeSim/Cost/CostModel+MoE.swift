@@ -97,7 +97,8 @@ extension CostModel {
       total += gemm(m: m, n: heads * qk, k: h, mode: mode)
     }
     total += gemm(m: m, n: latent + Double(mla.qkRopeHeadDim), k: h, mode: mode)
-    total += elementwise(bytes: 2 * m * latent * activationBytes, flops: 4 * m * latent, mode: mode, op: .rmsnorm)
+    total += elementwise(
+      bytes: 2 * m * latent * activationBytes, flops: 4 * m * latent, mode: mode, op: .rmsnorm)
     let rotated = m * (heads + 1) * Double(mla.qkRopeHeadDim)
     total += elementwise(bytes: 2 * rotated * activationBytes, flops: 6 * rotated, mode: mode, op: .rotary)
     let cached = m * Double(mla.cacheElementsPerToken)
@@ -121,7 +122,8 @@ extension CostModel {
       k: Double(mla.kvLoraRank), mode: mode)
     let flops = 2 * heads * shape.prefillAttentionPairs * (qk + v)
     let bytes =
-      shape.prefillContextTokens * (Double(mla.cacheElementsPerToken) * kvBytes + heads * (qk + v) * activationBytes)
+      shape.prefillContextTokens
+      * (Double(mla.cacheElementsPerToken) * kvBytes + heads * (qk + v) * activationBytes)
       + Double(shape.prefillTokens) * heads * (qk + v) * activationBytes
     let time = max(flops / attentionFlopsPerSecond, bytes / bytesPerSecond)
     total += OperatorEstimate(seconds: time + launchSeconds(mode), flops: flops, bytes: bytes)

@@ -21,6 +21,12 @@ public struct SimulationResult: Sendable {
   /// Device time of all iterations split by the source that priced it
   /// (measured, fitted, datasheet), in seconds.
   public var costSources = SourceSeconds()
+  /// Busy device-seconds and devices of each pool (one pool, or prefill and decode).
+  public var poolBusyDeviceSeconds: [Double] = []
+  public var poolDevices: [Int] = []
+  /// Prompt tokens found in prefix caches, and prompt tokens looked up.
+  public var prefixHitTokens = 0
+  public var prefixLookupTokens = 0
 }
 
 extension Simulator {
@@ -32,7 +38,15 @@ extension Simulator {
         throw .invariantViolated(
           "replica \(r) has \(replica.freeBlocks) free of \(replica.totalBlocks) blocks")
       }
-      var held = 0
+      var held = replica.transferBlocks
+      if let cache = replica.prefixCache {
+        for g in cache.cached.indices where cache.refs[g] > 0 { held += Int(cache.cached[g]) }
+        let idle = cache.cached.indices.reduce(0) { $0 + (cache.refs[$1] == 0 ? Int(cache.cached[$1]) : 0) }
+        if idle != cache.evictable {
+          throw .invariantViolated(
+            "replica \(r) prefix cache: \(idle) idle blocks, \(cache.evictable) evictable")
+        }
+      }
       for id in replica.running { held += Int(requests[Int(id)].blocks) }
       for id in replica.staticBatch where requests[Int(id)].status == .finished {
         held += Int(requests[Int(id)].blocks)

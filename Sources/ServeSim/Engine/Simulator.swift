@@ -10,7 +10,16 @@ public struct Simulator: Sendable {
   public let plan: PlanSpec
   public let memory: MemoryPlan
   public let profile: EngineProfile
-  var pricer: IterationPricer
+  /// Iteration pricers by pool (one pool, or prefill and decode).
+  var pricers: [IterationPricer]
+  /// Memory plans by pool.
+  public let poolMemory: [MemoryPlan]
+  /// Tensor degree by pool (devices of one stage).
+  let poolTensor: [Double]
+  /// Σ stage time × devices by pool, in device-seconds.
+  var poolBusyDeviceSeconds: [Double]
+  /// Data-parallel replicas that take arrivals (the prefill pool when disaggregated).
+  let entryReplicas: Int
   var generator: RequestGenerator
   var queue = EventQueue()
   var replicas: [Replica]
@@ -41,6 +50,9 @@ public struct Simulator: Sendable {
   /// Σ KV share in use × batch time in flight, and Σ batch time in flight, in seconds.
   var kvUseSeconds = 0.0
   var inFlightSeconds = 0.0
+  /// Prompt tokens found in prefix caches, and prompt tokens looked up, over admissions.
+  var prefixHitTokens = 0
+  var prefixLookupTokens = 0
   var checkInvariants: Bool
   var clock = 0.0
   /// A request generated ahead of its arrival event (open loop).
@@ -56,20 +68,48 @@ public struct Simulator: Sendable {
     self.plan = plan
     self.checkInvariants = checkInvariants
     profile = EngineProfile.of(plan.engine)
-    memory = MemoryPlan(
-      model: plan.model, device: plan.cluster.device, parallelism: plan.parallelism,
-      precision: plan.precision, scheduler: plan.scheduler)
-    if !memory.fits { throw .doesNotFit(FitReport(plan: plan, memory: memory)) }
-    var cost = CostModel(
-      model: plan.model, device: plan.cluster.device, precision: plan.precision,
-      tensorGroup: CommGroup(
-        ranks: plan.parallelism.tensor, cluster: plan.cluster, engine: plan.engine),
-      calibration: plan.calibration)
-    cost.expertParallel = plan.parallelism.expert
-    cost.expertImbalance = plan.parallelism.expertImbalance
-    pricer = IterationPricer(
-      cost: cost, profile: profile,
-      maxTokens: plan.scheduler.maxNumBatchedTokens + plan.scheduler.maxNumSeqs)
+    // One pool, or a prefill and a decode pool, each with its devices,
+    // parallelism, memory plan and cost model.
+    var pools: [(cluster: ClusterSpec, parallelism: Parallelism)] = [(plan.cluster, plan.parallelism)]
+    if let d = plan.disaggregation {
+      var prefill = d.prefill.parallelism
+      var decode = d.decode.parallelism
+      prefill.expert = min(plan.parallelism.expert, prefill.tensor)
+      decode.expert = min(plan.parallelism.expert, decode.tensor)
+      pools = [(d.prefill.cluster, prefill), (d.decode.cluster, decode)]
+    }
+    var memories = [MemoryPlan]()
+    var builtPricers = [IterationPricer]()
+    for (index, pool) in pools.enumerated() {
+      var poolPlan = plan
+      poolPlan.cluster = pool.cluster
+      poolPlan.parallelism = pool.parallelism
+      let m = MemoryPlan(
+        model: plan.model, device: pool.cluster.device, parallelism: pool.parallelism,
+        precision: plan.precision, scheduler: plan.scheduler)
+      if !m.fits {
+        if pools.count > 1 { poolPlan.name += index == 0 ? " (prefill pool)" : " (decode pool)" }
+        throw .doesNotFit(FitReport(plan: poolPlan, memory: m))
+      }
+      memories.append(m)
+      var cost = CostModel(
+        model: plan.model, device: pool.cluster.device, precision: plan.precision,
+        tensorGroup: CommGroup(
+          ranks: pool.parallelism.tensor, cluster: pool.cluster, engine: plan.engine),
+        calibration: plan.calibration)
+      cost.expertParallel = pool.parallelism.expert
+      cost.expertImbalance = plan.parallelism.expertImbalance
+      builtPricers.append(
+        IterationPricer(
+          cost: cost, profile: profile,
+          maxTokens: plan.scheduler.maxNumBatchedTokens + plan.scheduler.maxNumSeqs))
+    }
+    memory = memories[0]
+    poolMemory = memories
+    pricers = builtPricers
+    poolTensor = pools.map { Double($0.parallelism.tensor) }
+    poolBusyDeviceSeconds = pools.map { _ in 0 }
+    entryReplicas = pools[0].parallelism.data
     generator = RequestGenerator(workload: plan.workload, seed: plan.seed)
     let par = plan.parallelism
     stages = par.pipeline
@@ -84,8 +124,21 @@ public struct Simulator: Sendable {
     let blocks = memory.blocks / stages
     blocksPerScheduler = blocks
     let stageCount = stages
-    replicas = (0..<par.data * stages).map { Replica(blocks: blocks, pipeline: $0 / stageCount) }
-    stageFree = [Double](repeating: 0, count: par.data * stages)
+    if pools.count > 1 {
+      // Disaggregated: prefill replicas first, then decode replicas, one stage each.
+      let prefill = pools[0].parallelism.data
+      let decode = pools[1].parallelism.data
+      let decodeBlocks = memories[1].blocks
+      replicas =
+        (0..<prefill).map { Replica(blocks: blocks, pipeline: $0, pool: 0, role: .prefill) }
+        + (0..<decode).map {
+          Replica(blocks: decodeBlocks, pipeline: prefill + $0, pool: 1, role: .decode)
+        }
+      stageFree = [Double](repeating: 0, count: prefill + decode)
+    } else {
+      replicas = (0..<par.data * stages).map { Replica(blocks: blocks, pipeline: $0 / stageCount) }
+      stageFree = [Double](repeating: 0, count: par.data * stages)
+    }
     // Replica d holds devices [d·t·p, (d+1)·t·p), stage s the t devices from
     // d·t·p + s·t; a boundary whose two sides sit on different nodes goes over
     // the network.
@@ -100,6 +153,9 @@ public struct Simulator: Sendable {
     stageLinks = links
     activationBytesPerToken =
       Double(plan.model.hiddenSize) * (plan.precision.activations == .fp32 ? 4 : 2)
+    if plan.scheduler.prefixCaching, let prefix = plan.workload.sharedPrefix {
+      for r in replicas.indices { replicas[r].prefixCache = PrefixCache(groups: prefix.groups) }
+    }
     if let planned = generator.plannedCount { requests.reserveCapacity(planned) }
   }
 
@@ -114,6 +170,7 @@ public struct Simulator: Sendable {
       switch event.kind {
       case .arrival: arrive(Int(event.subject))
       case .iterationDone: finishIteration(replica: Int(event.subject))
+      case .kvTransferDone: finishTransfer(Int(event.subject))
       case .replicaWake:
         let r = Int(event.subject)
         replicas[r].phase = .idle
@@ -125,7 +182,10 @@ public struct Simulator: Sendable {
       plan: plan, memory: memory, requests: requests, iterations: iterations, itl: itl,
       totalFlops: totalFlops, busyDeviceSeconds: busyDeviceSeconds,
       kvUseSeconds: kvUseSeconds, inFlightSeconds: inFlightSeconds, warnings: plan.warnings(),
-      costSources: costSources)
+      costSources: costSources, poolBusyDeviceSeconds: poolBusyDeviceSeconds,
+      poolDevices: poolTensor.enumerated().map { i, t in
+        Int(t) * (i == 0 ? entryReplicas * stages : replicas.count - entryReplicas)
+      }, prefixHitTokens: prefixHitTokens, prefixLookupTokens: prefixLookupTokens)
   }
 
   // MARK: Arrivals
@@ -149,6 +209,10 @@ public struct Simulator: Sendable {
       arrival: time, inputTokens: Int32(clamping: draw.input),
       outputTokens: Int32(clamping: draw.output))
     if case .closed = plan.workload.arrival {} else { record.arrival = draw.arrival }
+    if let prefix = plan.workload.sharedPrefix {
+      record.prefixGroup = Int32(generator.lastGroup)
+      record.prefixTokens = Int32(prefix.tokens)
+    }
     requests.append(record)
     return Int32(requests.count - 1)
   }
@@ -165,12 +229,16 @@ public struct Simulator: Sendable {
       drop(id, .contextTooLong)
       return
     }
-    if blocksFor(total) > blocksPerScheduler {
+    if blocksFor(total) > blocksPerScheduler
+      || (replicas.count > entryReplicas * stages
+        && blocksFor(total) > poolMemory[poolMemory.count - 1].blocks)
+    {
       drop(id, .exceedsKVCache)
       return
     }
-    let r = route()
-    requests[id].replica = Int32(r)
+    let r = route(group: Int(requests[id].prefixGroup))
+    requests[id].scheduler = Int32(r)
+    requests[id].replica = Int32(replicas[r].pipeline)
     requests[id].status = .waiting
     replicas[r].waiting.append(Int32(id))
     replicas[r].outstanding += 1
@@ -202,11 +270,32 @@ public struct Simulator: Sendable {
   /// Picks the scheduler for a new request: the router picks the data-parallel
   /// replica, then the replica's virtual engine with the fewest unfinished
   /// requests takes it (vLLM v0 pipeline parallelism).
-  private mutating func route() -> Int {
-    let n = plan.parallelism.data
+  private mutating func route(group: Int) -> Int {
+    let n = entryReplicas
     var chosen = 0
     if n > 1 {
       switch plan.router {
+      case .prefixAffinity where group >= 0:
+        // SGLang's cache-aware router: the replica caching most of the prefix
+        // (else the group's home replica), unless it has 16 more requests in
+        // flight than the least loaded one, then the least loaded.
+        var best = group % n
+        var bestCached: Int32 = 0
+        var least = 0
+        var leastLoad = Int.max
+        for d in 0..<n {
+          var load = 0
+          for s in 0..<stages {
+            let v = d * stages + s
+            load += replicas[v].outstanding
+            let cached = replicas[v].prefixCache?.cached[group] ?? 0
+            if cached > bestCached { (bestCached, best) = (cached, d) }
+          }
+          if load < leastLoad { (leastLoad, least) = (load, d) }
+        }
+        var bestLoad = 0
+        for s in 0..<stages { bestLoad += replicas[best * stages + s].outstanding }
+        chosen = bestLoad > leastLoad + 16 ? least : best
       case .roundRobin:
         chosen = roundRobinNext
         roundRobinNext = (roundRobinNext + 1) % n

@@ -33,6 +33,15 @@ public struct Summary: Sendable, Equatable {
   public var timeShareMeasured: Double
   public var timeShareFitted: Double
   public var timeShareDatasheet: Double
+  /// Busy share of all devices over the run (0...1): busy device-seconds over
+  /// devices × duration.
+  public var deviceUtilization: Double
+  /// The same for the prefill and the decode pool (nil when not disaggregated).
+  public var prefillPoolUtilization: Double?
+  public var decodePoolUtilization: Double?
+  /// Share of looked-up prompt tokens found in the prefix cache (nil when
+  /// prefix caching is off).
+  public var prefixHitRate: Double?
 
   /// Summarises a result.
   public init(_ result: SimulationResult) {
@@ -80,7 +89,20 @@ public struct Summary: Sendable, Equatable {
     itl = LatencyStats(result.itl)
     sloAttainment = requests > 0 ? Double(meeting) / Double(requests) : 0
     goodputReqPerS = Double(meeting) * perSecond
-    devices = plan.parallelism.devices
+    devices = plan.devices
+    func utilization(_ busy: Double, _ n: Int) -> Double {
+      n > 0 && duration > 0 ? busy / (Double(n) * duration) : 0
+    }
+    deviceUtilization = utilization(result.busyDeviceSeconds, devices)
+    if plan.scheduler.prefixCaching {
+      prefixHitRate =
+        result.prefixLookupTokens > 0
+        ? Double(result.prefixHitTokens) / Double(result.prefixLookupTokens) : 0
+    }
+    if result.poolDevices.count == 2 {
+      prefillPoolUtilization = utilization(result.poolBusyDeviceSeconds[0], result.poolDevices[0])
+      decodePoolUtilization = utilization(result.poolBusyDeviceSeconds[1], result.poolDevices[1])
+    }
     iterations = result.iterations.count
     timeShareMeasured = result.costSources.share(.measured)
     timeShareFitted = result.costSources.share(.fitted)

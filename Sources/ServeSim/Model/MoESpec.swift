@@ -51,8 +51,7 @@ public struct MLASpec: Sendable, Equatable {
   public var qkRopeHeadDim: Int
   public var vHeadDim: Int
 
-  public init(qLoraRank: Int, kvLoraRank: Int, qkNopeHeadDim: Int, qkRopeHeadDim: Int, vHeadDim: Int)
-  {
+  public init(qLoraRank: Int, kvLoraRank: Int, qkNopeHeadDim: Int, qkRopeHeadDim: Int, vHeadDim: Int) {
     self.qLoraRank = qLoraRank
     self.kvLoraRank = kvLoraRank
     self.qkNopeHeadDim = qkNopeHeadDim

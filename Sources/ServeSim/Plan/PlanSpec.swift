@@ -140,6 +140,8 @@ public struct PlanSpec: Sendable, Equatable {
   public var router: RouterKind
   public var slo: ServiceLevel
   public var seed: UInt64
+  /// Separate prefill and decode pools (nil: every replica does both).
+  public var disaggregation: Disaggregation?
   /// Measured kernel times and fitted parameters of the plan's device, which
   /// the cost model prefers to the datasheet (nil: datasheet only).
   public var calibration: Calibration?
@@ -160,5 +162,12 @@ public struct PlanSpec: Sendable, Equatable {
     self.router = router
     self.slo = slo
     self.seed = seed
+    self.disaggregation = nil
+  }
+
+  /// Devices the plan uses.
+  public var devices: Int {
+    if let d = disaggregation { return d.prefill.devices + d.decode.devices }
+    return parallelism.devices
   }
 }

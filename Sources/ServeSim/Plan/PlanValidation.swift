@@ -83,6 +83,57 @@ extension PlanSpec {
         PlanIssue(
           .plan, "precision.kv_cache", "int4 KV cache is not supported; valid: fp32, bf16, fp16, fp8, int8"))
     }
+    if let d = disaggregation { issues += validate(d) }
+    if scheduler.prefixCaching && (scheduler.policy == .static || disaggregation != nil) {
+      issues.append(
+        PlanIssue(
+          .plan, "scheduler.prefix_caching",
+          "prefix caching is modelled for the vllm, sarathi and orca policies without disaggregation; valid: false here"
+        ))
+    }
+    return issues
+  }
+
+  /// Checks the pools of a disaggregated plan.
+  func validate(_ d: Disaggregation) -> [PlanIssue] {
+    var issues = [PlanIssue]()
+    for (name, pool) in [("prefill", d.prefill), ("decode", d.decode)] {
+      if model.heads % pool.tensor != 0 {
+        issues.append(
+          PlanIssue(
+            .plan, "disaggregation.\(name).tensor",
+            "model '\(model.name)' has \(model.heads) attention heads, not divisible by tensor \(pool.tensor)"
+          ))
+      }
+      if pool.tensor > pool.cluster.deviceCount {
+        issues.append(
+          PlanIssue(
+            .plan, "disaggregation.\(name).tensor",
+            "tensor \(pool.tensor) exceeds the \(pool.cluster.deviceCount) devices of cluster '\(pool.cluster.name)'"
+          ))
+      }
+    }
+    if d.prefill.cluster == d.decode.cluster
+      && d.prefill.devices + d.decode.devices > d.prefill.cluster.deviceCount
+    {
+      issues.append(
+        PlanIssue(
+          .plan, "disaggregation",
+          "the pools need \(d.prefill.devices) + \(d.decode.devices) devices but cluster '\(d.prefill.cluster.name)' has \(d.prefill.cluster.deviceCount)"
+        ))
+    }
+    if parallelism.pipeline > 1 || parallelism.data > 1 {
+      issues.append(
+        PlanIssue(
+          .plan, "parallelism",
+          "with disaggregation the pools set the replicas and tensor degrees; keep data and pipeline at 1"))
+    }
+    if scheduler.policy == .static {
+      issues.append(
+        PlanIssue(
+          .plan, "scheduler.policy",
+          "static batching cannot hand requests to a decode pool; valid: vllm, sarathi, orca"))
+    }
     return issues
   }
 

@@ -6,6 +6,8 @@ import DequeModule
 /// with 1/P of the KV blocks, so that up to P micro-batches are in flight.
 struct Replica: Sendable {
   enum Phase: UInt8 { case idle, wakePending, busy }
+  /// What a scheduler runs: everything, or one side of disaggregated serving.
+  enum Role: UInt8 { case both, prefill, decode }
 
   var waiting = Deque<Int32>()
   /// Running requests in admission order (the newest last: vLLM preempts from the end).
@@ -23,9 +25,18 @@ struct Replica: Sendable {
   var lastIterationEnd = -1.0
   /// The data-parallel replica (pipeline) this scheduler runs on.
   let pipeline: Int
+  /// The pool (0: the only or the prefill pool, 1: the decode pool).
+  let pool: Int
+  let role: Role
+  /// Blocks held by requests whose KV cache is being sent to a decode replica.
+  var transferBlocks = 0
+  /// The prefix cache (nil when prefix caching is off).
+  var prefixCache: PrefixCache?
 
-  init(blocks: Int, pipeline: Int) {
+  init(blocks: Int, pipeline: Int, pool: Int = 0, role: Role = .both) {
     self.pipeline = pipeline
+    self.pool = pool
+    self.role = role
     totalBlocks = blocks
     freeBlocks = blocks
     running.reserveCapacity(512)

@@ -6,6 +6,8 @@ public enum RequestStatus: UInt8, Sendable {
   case waiting
   /// In a replica's running batch.
   case running
+  /// Prefilled; its KV cache is on its way to a decode replica (disaggregation).
+  case transferring
   case finished
   /// Rejected at arrival; see `DropReason`.
   case dropped
@@ -37,7 +39,10 @@ public struct RequestRecord: Sendable, Equatable {
   public var inputTokens: Int32
   /// Output length the request will generate, in tokens.
   public var outputTokens: Int32
+  /// The data-parallel replica that served it (the decode replica when disaggregated).
   public var replica: Int32 = -1
+  /// The scheduler that holds it (a virtual engine under pipeline parallelism).
+  var scheduler: Int32 = -1
   /// Tokens whose KV is in the cache (prefill progress, then decoded tokens).
   public var computed: Int32 = 0
   /// Output tokens sampled so far.
@@ -53,6 +58,15 @@ public struct RequestRecord: Sendable, Equatable {
   public var dropReason: DropReason = .none
   /// The closed-loop client that sent it (-1 for open loop).
   public var client: Int32 = -1
+  /// The shared-prefix group of its prompt (-1: none) and the tokens of that prefix.
+  public var prefixGroup: Int32 = -1
+  public var prefixTokens: Int32 = 0
+  /// Prompt tokens found in the prefix cache (summed over admissions).
+  public var cachedTokens: Int32 = 0
+  /// Whether it holds a reference on its group's cached blocks, and how many
+  /// of those blocks it uses (not counted in `blocks`).
+  var holdsPrefix = false
+  var sharedBlocks: Int32 = 0
   /// The iteration that last scheduled it (scheduler bookkeeping).
   var stamp: Int64 = -1
 

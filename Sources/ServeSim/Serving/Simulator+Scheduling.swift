@@ -40,7 +40,8 @@ extension Simulator {
       replicas[r].phase = .idle
       return
     }
-    let cost = pricer.price(shape)
+    let pool = replicas[r].pool
+    let cost = pricers[pool].price(shape)
     totalFlops += cost.flops
     costSources += cost.sources
     replicas[r].phase = .busy
@@ -49,7 +50,7 @@ extension Simulator {
     // of the batch's arrival and the stage's last finish (pipeline bubbles
     // show as gaps between a stage's rows in iterations.csv).
     let d = replicas[r].pipeline
-    let devices = Double(plan.parallelism.tensor)
+    let devices = poolTensor[pool]
     let sendBytes = Double(shape.tokens) * activationBytesPerToken
     var t = clock
     for s in 0..<stages {
@@ -58,6 +59,7 @@ extension Simulator {
         stage: s, of: stages, layers: stageLayers[s], moeLayers: stageMoELayers[s])
       stageFree[d * stages + s] = start + duration
       busyDeviceSeconds += duration * devices
+      poolBusyDeviceSeconds[pool] += duration * devices
       iterations.append(
         IterationRecord(
           replica: Int32(d), stage: Int32(s), start: start, duration: duration,
@@ -94,9 +96,13 @@ extension Simulator {
   /// Grows request `id`'s blocks to hold `tokens` tokens; false if the pool is short.
   @inline(__always)
   private mutating func allocate(_ r: Int, _ id: Int, tokens: Int) -> Bool {
-    let need = blocksFor(tokens) - Int(requests[id].blocks)
+    let need = blocksFor(tokens) - Int(requests[id].blocks + requests[id].sharedBlocks)
     if need <= 0 { return true }
     if need > replicas[r].freeBlocks { return false }
+    let free = replicas[r].freeBlocks
+    if let evictable = replicas[r].prefixCache?.evictable, need > free - evictable {
+      replicas[r].prefixCache?.evict(need - (free - evictable))
+    }
     replicas[r].freeBlocks -= need
     requests[id].blocks += Int32(need)
     return true
@@ -153,7 +159,8 @@ extension Simulator {
     let blockSize = plan.scheduler.blockSize
     while true {
       if allocate(r, id, tokens: computed + tokens) { return tokens }
-      let room = (Int(requests[id].blocks) + replicas[r].freeBlocks) * blockSize - computed
+      let held = Int(requests[id].blocks + requests[id].sharedBlocks)
+      let room = (held + replicas[r].freeBlocks) * blockSize - computed
       if room > 0, allocate(r, id, tokens: computed + min(room, tokens)) {
         return min(room, tokens)
       }
@@ -181,6 +188,7 @@ extension Simulator {
     let id = Int(replicas[r].running.remove(at: index))
     replicas[r].freeBlocks += Int(requests[id].blocks)
     requests[id].blocks = 0
+    releasePrefix(r, id)
     requests[id].computed = 0
     requests[id].preemptions += 1
     requests[id].status = .waiting
@@ -196,6 +204,9 @@ extension Simulator {
     let maxSeqs = plan.scheduler.maxNumSeqs
     while let head = replicas[r].waiting.first, replicas[r].running.count < maxSeqs, budget > 0 {
       let id = Int(head)
+      if requests[id].computed == 0 && requests[id].prefixGroup >= 0 && replicas[r].prefixCache != nil {
+        acquirePrefix(r, id)
+      }
       let remaining = Int(requests[id].knownTokens - requests[id].computed)
       var tokens = remaining
       if chunked {
@@ -203,10 +214,19 @@ extension Simulator {
       } else if remaining > budget && !replicas[r].batchIDs.isEmpty {
         break
       }
-      if !allocate(r, id, tokens: Int(requests[id].computed) + tokens) { break }
+      if !allocate(r, id, tokens: Int(requests[id].computed) + tokens) {
+        releasePrefix(r, id)
+        requests[id].computed = 0
+        break
+      }
       replicas[r].waiting.removeFirst()
       requests[id].status = .running
       replicas[r].running.append(head)
+      if requests[id].holdsPrefix {
+        prefixHitTokens += Int(requests[id].computed)
+        prefixLookupTokens += Int(requests[id].knownTokens)
+        requests[id].cachedTokens += requests[id].computed
+      }
       enqueue(r, head, tokens: Int32(tokens), &shape)
       budget -= tokens
     }
@@ -257,6 +277,7 @@ extension Simulator {
     for k in replicas[r].batchIDs.indices {
       let id = Int(replicas[r].batchIDs[k])
       requests[id].computed += replicas[r].batchTokens[k]
+      if requests[id].holdsPrefix { publishPrefix(r, id) }
       guard requests[id].computed == requests[id].knownTokens else { continue }
       requests[id].generated += 1
       if requests[id].firstToken < 0 {
@@ -274,14 +295,20 @@ extension Simulator {
           replicas[r].freeBlocks += Int(requests[id].blocks)
           requests[id].blocks = 0
         }
+        releasePrefix(r, id)
         replicas[r].outstanding -= 1
         finished += 1
         nextClosedLoopRequest(after: id)
+      } else if replicas[r].role == .prefill {
+        startTransfer(id, from: r)
+        finished += 1
       }
     }
     if sharedGaps > 0 { itl.add(clock - previousEnd, weight: sharedGaps) }
     if finished > 0 {
-      replicas[r].running.removeAll { requests[Int($0)].status == .finished }
+      replicas[r].running.removeAll {
+        requests[Int($0)].status == .finished || requests[Int($0)].status == .transferring
+      }
     }
     replicas[r].lastIterationEnd = clock
     startIteration(replica: r)

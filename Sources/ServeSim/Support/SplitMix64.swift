@@ -44,4 +44,5 @@ public enum RandomStream: UInt64, Sendable {
   case inputLengths = 2
   case outputLengths = 3
   case routing = 4
+  case prefixGroups = 5
 }

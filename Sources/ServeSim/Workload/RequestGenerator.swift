@@ -10,6 +10,9 @@ public struct RequestGenerator: Sendable {
   private var arrivalRNG: SplitMix64
   private var inputRNG: SplitMix64
   private var outputRNG: SplitMix64
+  private var groupRNG: SplitMix64
+  /// The shared-prefix group of the request last returned by `next()` (-1: none).
+  public private(set) var lastGroup = -1
   private let inputSampler: LengthSampler
   private let outputSampler: LengthSampler
   private var clock: Double = 0
@@ -21,6 +24,7 @@ public struct RequestGenerator: Sendable {
     arrivalRNG = SplitMix64(seed: seed, stream: .arrivals)
     inputRNG = SplitMix64(seed: seed, stream: .inputLengths)
     outputRNG = SplitMix64(seed: seed, stream: .outputLengths)
+    groupRNG = SplitMix64(seed: seed, stream: .prefixGroups)
     inputSampler = LengthSampler(workload.inputTokens)
     outputSampler = LengthSampler(workload.outputTokens)
   }
@@ -39,6 +43,13 @@ public struct RequestGenerator: Sendable {
   ///
   /// - Returns: arrival time in seconds and prompt and output lengths in tokens.
   public mutating func next() -> (arrival: Double, input: Int, output: Int)? {
+    guard let drawn = draw() else { return nil }
+    guard let prefix = workload.sharedPrefix else { return drawn }
+    lastGroup = Int(groupRNG.next() % UInt64(prefix.groups))
+    return (drawn.arrival, drawn.input + prefix.tokens, drawn.output)
+  }
+
+  private mutating func draw() -> (arrival: Double, input: Int, output: Int)? {
     if let cap = workload.requests, produced >= cap { return nil }
     let arrival: Double
     switch workload.arrival {

@@ -46,6 +46,18 @@ public struct WorkloadSpec: Sendable, Equatable {
   public var trace: TraceRecords?
   /// Multiplies replayed arrival times (2 spreads a trace over twice the time).
   public var traceTimeScale: Double
+  /// A shared prompt prefix (system prompts): each request starts with one of
+  /// `groups` prefixes of `tokens` tokens, chosen uniformly, before its own
+  /// `input_tokens`.
+  public var sharedPrefix: (tokens: Int, groups: Int)? {
+    get { prefixGroups > 0 ? (prefixTokens, prefixGroups) : nil }
+    set {
+      prefixTokens = newValue?.tokens ?? 0
+      prefixGroups = newValue?.groups ?? 0
+    }
+  }
+  var prefixTokens = 0
+  var prefixGroups = 0
 
   public init(
     name: String, arrival: ArrivalProcess, requests: Int?, durationS: Double?,

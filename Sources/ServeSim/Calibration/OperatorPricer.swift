@@ -1,0 +1,59 @@
+/// Prices single operators with the simulator's cost model: what `servesim
+/// cost` shows, so the model can be checked against measurements.
+public enum OperatorPricer {
+  /// The time of `op` on `shape`, in seconds, and its source.
+  ///
+  /// The operator is priced as the simulator prices it in an eager iteration:
+  /// a matrix product with weights and activations in `dtype` (the device's
+  /// fallback math where it lacks that format), attention with its KV cache in
+  /// `kvDType`, a collective across `shape.ranks` consecutive devices of
+  /// `cluster` (vLLM's algorithms).
+  ///
+  /// - Returns: nil for a collective when no cluster is given.
+  public static func price(
+    _ op: CalibrationOp, shape: OperatorShape, dtype: DType, kvDType: DType, device: DeviceSpec,
+    cluster: ClusterSpec?, calibration: Calibration?
+  ) -> (seconds: Double, source: CostSource)? {
+    let heads = max(shape.heads, 1)
+    let model = ModelSpec(
+      name: "operator", layers: 1, hiddenSize: heads * max(shape.headDim, 1), heads: heads,
+      kvHeads: max(shape.kvHeads, 1), headDim: max(shape.headDim, 1), intermediateSize: 1,
+      vocabSize: 1, maxContext: max(shape.kvTokens, 1))
+    let precision = Precision(weights: dtype, activations: dtype, kvCache: kvDType)
+    let link = LinkSpec(kind: "none", bandwidthGBps: 1, latencyUs: 0, efficiency: 1, topology: "none")
+    var group = CommGroup(ranks: 1, ranksPerNode: 1, intra: link, inter: nil, customAllReduce: false)
+    if op.family == .collective {
+      guard let cluster else { return nil }
+      group = CommGroup(ranks: shape.ranks, cluster: cluster, engine: .vllm)
+    }
+    let cost = CostModel(
+      model: model, device: device, precision: precision, tensorGroup: group, calibration: calibration)
+    let estimate: OperatorEstimate
+    switch op.family {
+    case .matmul:
+      estimate = cost.gemm(m: Double(shape.m), n: Double(shape.n), k: Double(shape.k), mode: .eager)
+    case .attentionPrefill:
+      var batch = BatchShape()
+      for _ in 0..<shape.batch {
+        batch.addPrefill(chunk: shape.qTokens, context: shape.kvTokens, samples: false)
+      }
+      estimate = cost.attentionPrefill(batch, mode: .eager)
+    case .attentionDecode:
+      var batch = BatchShape()
+      for _ in 0..<shape.batch { batch.addDecode(context: shape.kvTokens) }
+      estimate = cost.attentionDecode(batch, mode: .eager)
+    case .memory:
+      estimate = cost.elementwise(bytes: Double(shape.bytes), flops: 0, mode: .eager, op: op)
+    case .collective:
+      estimate = cost.collective(op, bytes: Double(shape.bytes))
+    }
+    return (estimate.seconds, estimate.sources.dominant)
+  }
+}
+
+extension SourceSeconds {
+  /// The source with the most seconds (datasheet when there are none).
+  public var dominant: CostSource {
+    CostSource.allCases.max { self[$0] < self[$1] } ?? .datasheet
+  }
+}

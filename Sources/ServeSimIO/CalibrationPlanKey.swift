@@ -1,0 +1,28 @@
+import ServeSim
+
+extension PlanLoader {
+  /// Reads a plan's `calibration:` key: a store path (relative to the plan
+  /// file), or `{file: PATH, device: NAME}` to pick a device of a store that
+  /// holds several (by default the store's only device, or the one whose name
+  /// matches the cluster's device).
+  static func calibration(_ r: NodeReader, planFile: YAMLFile, device: DeviceSpec) throws(ConfigError)
+    -> Calibration
+  {
+    let key = "calibration"
+    var path: String
+    var name: String?
+    if r.mapping[key]?.scalar != nil {
+      path = try r.string(key)
+    } else {
+      let c = try r.child(key, allowed: ["file", "device"])
+      path = try c.string("file")
+      if c.has("device") { name = try c.string("device") }
+    }
+    path = planFile.resolve(path)
+    do {
+      return try CalibrationStore.open(existing: path).calibration(device: name, for: device)
+    } catch {
+      throw r.fail(key, error.description)
+    }
+  }
+}
