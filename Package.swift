@@ -43,7 +43,7 @@ let package = Package(
     ),
     .testTarget(name: "ServeSimTests", dependencies: ["ServeSim"]),
     .testTarget(
-      name: "ServeSimIOTests", dependencies: ["ServeSim", "ServeSimIO"], exclude: ["Golden"]),
+      name: "ServeSimIOTests", dependencies: ["ServeSim", "ServeSimIO"], exclude: ["Golden", "Fixtures"]),
     .testTarget(name: "CLITests", dependencies: ["ServeSimIO"]),
     .testTarget(name: "ServeSimProfilerTests", dependencies: ["ServeSim", "ServeSimProfiler"]),
   ]

@@ -67,7 +67,9 @@ struct CalibrationCSVTable {
       throw .badInput(file: file, line: 1, column: nil, message: "the file is empty")
     }
     header = first.1.map { $0.trimmingCharacters(in: .whitespaces) }
-    rows = records.dropFirst().map { (line: $0.0, fields: $0.1.map { $0.trimmingCharacters(in: .whitespaces) }) }
+    rows = records.dropFirst().map {
+      (line: $0.0, fields: $0.1.map { $0.trimmingCharacters(in: .whitespaces) })
+    }
   }
 
   /// Index of a column, if present.
@@ -250,7 +252,9 @@ public enum CalibrationCSV {
       guard let op = CalibrationOp(rawValue: opText) else {
         throw .badInput(
           file: table.file, line: row.line, column: "op",
-          message: "unknown operator '\(opText)'; valid: \(CalibrationOp.allCases.map(\.rawValue).joined(separator: ", "))")
+          message:
+            "unknown operator '\(opText)'; valid: \(CalibrationOp.allCases.map(\.rawValue).joined(separator: ", "))"
+        )
       }
       func dtype(_ name: String, default fallback: DType?) throws(CalibrationError) -> DType {
         let text = table.field(row, index[name] ?? 0)
@@ -258,7 +262,8 @@ public enum CalibrationCSV {
         guard let value = DType(rawValue: text) else {
           throw .badInput(
             file: table.file, line: row.line, column: name,
-            message: "unknown dtype '\(text)'; valid: \(DType.allCases.map(\.rawValue).joined(separator: ", "))")
+            message:
+              "unknown dtype '\(text)'; valid: \(DType.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         return value
       }

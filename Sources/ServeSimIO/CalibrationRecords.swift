@@ -98,7 +98,8 @@ struct FitRecord: Codable, FetchableRecord, MutablePersistableRecord {
     ranks = fit.ranks
     var object = [String: Double]()
     for (key, value) in fit.parameters { object[key] = value }
-    let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+    let data =
+      (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
     parameters = String(decoding: data, as: UTF8.self)
     residual = fit.residual
     points = fit.points

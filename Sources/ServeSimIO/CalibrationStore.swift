@@ -142,7 +142,8 @@ public struct CalibrationStore: Sendable {
     out.reserveCapacity(records.count)
     for r in records {
       guard let m = r.measurement else {
-        throw .store(path: path, message: "measurement \(r.id ?? 0) has an unknown op '\(r.op)' or dtype '\(r.dtype)'")
+        throw .store(
+          path: path, message: "measurement \(r.id ?? 0) has an unknown op '\(r.op)' or dtype '\(r.dtype)'")
       }
       out.append(m)
     }
@@ -160,7 +161,8 @@ public struct CalibrationStore: Sendable {
   // MARK: Fits
 
   /// Replaces `device`'s fits, in one transaction.
-  public func replaceFits(device: String, with fits: [OperatorFit], at time: String) throws(CalibrationError) {
+  public func replaceFits(device: String, with fits: [OperatorFit], at time: String) throws(CalibrationError)
+  {
     try write { db in
       try db.execute(sql: "DELETE FROM fit WHERE device = ?", arguments: [device])
       for f in fits {

@@ -121,9 +121,45 @@ struct NodeReader {
     has(key) ? try double(key, positive: positive, min: lower, max: upper) : value
   }
 
+  /// A list of strings; a single value counts as a list of one.
+  func stringList(_ key: String) throws(ConfigError) -> [String] {
+    let node = try require(key)
+    if case .scalar(let s) = node { return [s.string] }
+    guard case .sequence(let items) = node else {
+      throw fail(key, "expected a list like [a, b], found \(Self.describe(node))")
+    }
+    var values = [String]()
+    for item in items {
+      guard case .scalar(let s) = item else {
+        throw ConfigError(
+          file: file, line: item.mark?.line ?? line, keyPath: join(key), message: "expected a single value in the list")
+      }
+      values.append(s.string)
+    }
+    return values
+  }
+
+  /// A list of choices of an enumeration; a single value counts as a list of one.
+  func choiceList<T: RawRepresentable & CaseIterable>(_ key: String, _ type: T.Type)
+    throws(ConfigError) -> [T] where T.RawValue == String
+  {
+    var out = [T]()
+    for text in try stringList(key) {
+      guard let value = T(rawValue: text) else {
+        let valid = T.allCases.map(\.rawValue)
+        var message = "'\(text)' is not valid"
+        if let guess = nearest(to: text, in: valid) { message += "; did you mean '\(guess)'?" }
+        throw fail(key, message + " Valid: \(valid.joined(separator: ", "))")
+      }
+      out.append(value)
+    }
+    return out
+  }
+
   /// A list of whole numbers, each at least `lower`.
   func intList(_ key: String, min lower: Int) throws(ConfigError) -> [Int] {
     let node = try require(key)
+    if case .scalar = node { return [try int(key, min: lower)] }
     guard case .sequence(let items) = node else {
       throw fail(key, "expected a list of whole numbers like [40, 40], found \(Self.describe(node))")
     }

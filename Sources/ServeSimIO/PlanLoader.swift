@@ -36,7 +36,9 @@ public enum PlanLoader {
     let modelFile = try named("model")
     let clusterFile = try named("cluster")
     let workloadFile = try named("workload")
-    let model = try SpecDecoders.model(modelFile)
+    let model =
+      HFConfig.isConfig(path: modelFile.path)
+      ? try HFConfig.model(modelFile) : try SpecDecoders.model(modelFile)
     let cluster = try SpecDecoders.cluster(clusterFile, overrides: routed["cluster"] ?? [])
     let workload = try SpecDecoders.workload(workloadFile)
 
@@ -48,9 +50,10 @@ public enum PlanLoader {
         "parallelism",
         allowed: ["data", "tensor", "pipeline", "expert", "stage_layers", "expert_imbalance"])
       parallelism = Parallelism(
-        data: try p.int("data", default: 1, min: 1), tensor: try p.int("tensor", default: 1, min: 1),
-        pipeline: try p.int("pipeline", default: 1, min: 1),
-        expert: try p.int("expert", default: 1, min: 1),
+        data: try p.int("data", default: 1, min: 1, max: 1 << 20),
+        tensor: try p.int("tensor", default: 1, min: 1, max: 1 << 20),
+        pipeline: try p.int("pipeline", default: 1, min: 1, max: 1 << 20),
+        expert: try p.int("expert", default: 1, min: 1, max: 1 << 20),
         stageLayers: p.has("stage_layers") ? try p.intList("stage_layers", min: 1) : nil)
       parallelism.expertImbalance = try p.double("expert_imbalance", default: 0, min: 0, max: 10)
     }
@@ -69,7 +72,8 @@ public enum PlanLoader {
     if r.has("scheduler") {
       let s = try r.child("scheduler", allowed: schedulerKeys)
       scheduler.policy = try s.choice("policy", SchedulingPolicy.self, default: defaults.policy)
-      scheduler.maxNumSeqs = try s.int("max_num_seqs", default: defaults.maxNumSeqs, min: 1)
+      scheduler.maxNumSeqs = try s.int(
+        "max_num_seqs", default: defaults.maxNumSeqs, min: 1, max: 1 << 20)
       scheduler.maxNumBatchedTokens = try s.int(
         "max_num_batched_tokens", default: defaults.maxNumBatchedTokens, min: 1, max: 1 << 22)
       scheduler.chunkedPrefill = try s.bool("chunked_prefill", default: defaults.chunkedPrefill)

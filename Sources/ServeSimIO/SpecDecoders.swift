@@ -18,22 +18,22 @@ enum SpecDecoders {
 
   static func model(_ file: YAMLFile) throws(ConfigError) -> ModelSpec {
     let r = try NodeReader(file.root, file: file.path, allowed: modelKeys)
-    let heads = try r.int("heads", min: 1)
-    let hidden = try r.int("hidden_size", min: 1)
+    let heads = try r.int("heads", min: 1, max: 1 << 16)
+    let hidden = try r.int("hidden_size", min: 1, max: 1 << 20)
     let kvHeads = try r.int("kv_heads", default: heads, min: 1)
     if heads % kvHeads != 0 {
       throw r.fail("kv_heads", "\(kvHeads) must divide heads (\(heads)) for grouped-query attention")
     }
-    let headDim = try r.int("head_dim", default: hidden / heads, min: 1)
-    let layers = try r.int("layers", min: 1)
+    let headDim = try r.int("head_dim", default: max(hidden / heads, 1), min: 1, max: 1 << 16)
+    let layers = try r.int("layers", min: 1, max: 10_000)
     var moe: MoESpec?
     if r.has("moe") {
       let m = try r.child("moe", allowed: moeKeys)
-      let experts = try m.int("experts", min: 1)
+      let experts = try m.int("experts", min: 1, max: 1 << 16)
       moe = MoESpec(
         experts: experts, expertsPerToken: try m.int("experts_per_token", min: 1, max: experts),
-        expertIntermediateSize: try m.int("expert_intermediate_size", min: 1),
-        sharedExperts: try m.int("shared_experts", default: 0, min: 0),
+        expertIntermediateSize: try m.int("expert_intermediate_size", min: 1, max: 1 << 24),
+        sharedExperts: try m.int("shared_experts", default: 0, min: 0, max: 1 << 10),
         denseLayers: try m.int("dense_layers", default: 0, min: 0, max: layers - 1))
     }
     var mla: MLASpec?
@@ -42,11 +42,11 @@ enum SpecDecoders {
       let kind = try a.choice("kind", AttentionKind.self)
       if kind == .mla {
         mla = MLASpec(
-          qLoraRank: try a.int("q_lora_rank", default: 0, min: 0),
-          kvLoraRank: try a.int("kv_lora_rank", min: 1),
-          qkNopeHeadDim: try a.int("qk_nope_head_dim", min: 1),
-          qkRopeHeadDim: try a.int("qk_rope_head_dim", min: 0),
-          vHeadDim: try a.int("v_head_dim", min: 1))
+          qLoraRank: try a.int("q_lora_rank", default: 0, min: 0, max: 1 << 20),
+          kvLoraRank: try a.int("kv_lora_rank", min: 1, max: 1 << 20),
+          qkNopeHeadDim: try a.int("qk_nope_head_dim", min: 1, max: 1 << 16),
+          qkRopeHeadDim: try a.int("qk_rope_head_dim", min: 0, max: 1 << 16),
+          vHeadDim: try a.int("v_head_dim", min: 1, max: 1 << 16))
       } else {
         for key in attentionKeys.dropFirst() where a.has(key) {
           throw a.fail(key, "'\(key)' applies to kind: mla only")
@@ -56,13 +56,14 @@ enum SpecDecoders {
     return ModelSpec(
       name: try r.string("name"), layers: layers, hiddenSize: hidden,
       heads: heads, kvHeads: kvHeads, headDim: headDim,
-      intermediateSize: try r.int("intermediate_size", min: 1),
+      intermediateSize: try r.int("intermediate_size", min: 1, max: 1 << 24),
       gatedMLP: try r.bool("gated_mlp", default: true),
       activation: try r.choice("activation", ModelSpec.Activation.self, default: .silu),
       norm: try r.choice("norm", ModelSpec.Norm.self, default: .rmsnorm),
       positionEmbedding: try r.choice(
         "position_embedding", ModelSpec.PositionEmbedding.self, default: .rope),
-      vocabSize: try r.int("vocab_size", min: 1), maxContext: try r.int("max_context", min: 1),
+      vocabSize: try r.int("vocab_size", min: 1, max: 1 << 26),
+      maxContext: try r.int("max_context", min: 1, max: 1 << 30),
       tiedEmbeddings: try r.bool("tied_embeddings", default: false),
       qkvBias: try r.bool("qkv_bias", default: false),
       queryLayer: try r.bool("query_layer", default: false), moe: moe, mla: mla)
@@ -92,7 +93,7 @@ enum SpecDecoders {
     let compute = try eff.double("compute", positive: true, max: 1)
     return DeviceSpec(
       name: try r.string("name"), kind: try r.choice("kind", DeviceSpec.Kind.self),
-      peakTFLOPS: peak, memoryGB: try r.double("memory_gb", positive: true),
+      peakTFLOPS: peak, memoryGB: try r.double("memory_gb", positive: true, max: 1e6),
       memoryBandwidthGBps: try r.double("memory_bandwidth_gbps", positive: true),
       idlePowerW: idle, maxPowerW: maxPower,
       pricePerHourUSD: try r.double("price_per_hour_usd", default: 0, min: 0),
@@ -125,10 +126,10 @@ enum SpecDecoders {
       path: file.resolve(try r.string("device")),
       referencedBy: (file.path, r.line(of: "device"), "device"))
     _ = deviceFile.apply(routed["device"] ?? [], fileKeys: [])
-    let nodes = try r.int("nodes", min: 1)
+    let nodes = try r.int("nodes", min: 1, max: 100_000)
     return ClusterSpec(
       name: try r.string("name"), nodes: nodes,
-      devicesPerNode: try r.int("devices_per_node", min: 1), device: try device(deviceFile),
+      devicesPerNode: try r.int("devices_per_node", min: 1, max: 4096), device: try device(deviceFile),
       intraNode: try link(try r.child("intra_node", allowed: linkKeys)),
       interNode: r.has("inter_node") ? try link(try r.child("inter_node", allowed: linkKeys)) : nil)
   }
@@ -170,9 +171,22 @@ enum SpecDecoders {
     var input = LengthDistribution.fixed(1)
     var output = LengthDistribution.fixed(1)
     if process == .trace {
-      let t = try r.child("trace", allowed: ["file", "time_scale"])
-      trace = try TraceReader.records(file: file.resolve(try t.string("file")))
+      let t = try r.child("trace", allowed: ["file", "format", "time_scale", "rate_per_s"])
+      let records = try TraceReader.records(
+        file: file.resolve(try t.string("file")),
+        format: t.has("format") ? try t.choice("format", TraceFormat.self) : nil)
+      trace = records
       timeScale = try t.double("time_scale", default: 1, positive: true)
+      if t.has("rate_per_s") {
+        if t.has("time_scale") {
+          throw t.fail("rate_per_s", "give time_scale or rate_per_s, not both")
+        }
+        let rate = try t.double("rate_per_s", positive: true)
+        guard let scale = TraceReader.timeScale(for: records, rate: rate) else {
+          throw t.fail("rate_per_s", "the trace has no time span to rescale (one request, or all at once)")
+        }
+        timeScale = scale
+      }
     } else {
       if r.has("trace") { throw r.fail("trace", "a trace is replayed only with arrival.process: trace") }
       if requests == nil && duration == nil {
@@ -192,7 +206,10 @@ enum SpecDecoders {
       inputTokens: input, outputTokens: output, trace: trace, traceTimeScale: timeScale)
     if r.has("shared_prefix") {
       let p = try r.child("shared_prefix", allowed: ["tokens", "groups"])
-      spec.sharedPrefix = (try p.int("tokens", min: 1), try p.int("groups", default: 1, min: 1))
+      spec.sharedPrefix = (
+        try p.int("tokens", min: 1, max: 1 << 24),
+        try p.int("groups", default: 1, min: 1, max: 1_000_000)
+      )
     }
     return spec
   }

@@ -3,9 +3,9 @@ import ServeSim
 
 /// Reads request traces and length columns from CSV files with a header row.
 ///
-/// Accepted layouts: Vidur's processed Azure traces (`arrived_at`,
-/// `num_prefill_tokens`, `num_decode_tokens`) and any CSV with named numeric
-/// columns (for `distribution: trace`).
+/// Replayed traces come in the layouts `TraceFormat` lists (Vidur, Azure,
+/// APEX, Mooncake, BurstGPT), read line by line (TraceFormats.swift); length
+/// columns come from any CSV with named numeric columns (`distribution: trace`).
 public enum TraceReader {
   /// The values of one named integer column.
   public static func column(_ name: String, file: String) throws(ConfigError) -> [Int32] {
@@ -26,47 +26,10 @@ public enum TraceReader {
     return values
   }
 
-  /// A replayable trace: arrival times and token counts.
+  /// A replayable trace: arrival times and token counts, in any format
+  /// `TraceFormat` names (detected from the header or first line).
   public static func records(file: String) throws(ConfigError) -> TraceRecords {
-    let table = try CSVTable(file: file)
-    let layouts: [(String, String, String)] = [
-      ("arrived_at", "num_prefill_tokens", "num_decode_tokens")
-    ]
-    for (a, i, o) in layouts {
-      guard let ai = table.header.firstIndex(of: a), let ii = table.header.firstIndex(of: i),
-        let oi = table.header.firstIndex(of: o)
-      else { continue }
-      var trace = TraceRecords(arrivals: [], inputTokens: [], outputTokens: [])
-      trace.arrivals.reserveCapacity(table.rows.count)
-      trace.inputTokens.reserveCapacity(table.rows.count)
-      trace.outputTokens.reserveCapacity(table.rows.count)
-      var previous = -Double.infinity
-      for (line, fields) in table.rows {
-        guard ai < fields.count, let time = Double(fields[ai]), time.isFinite, time >= 0 else {
-          throw ConfigError(
-            file: file, line: line, keyPath: nil,
-            message: "column '\(a)' must be a time in seconds, 0 or more")
-        }
-        if time < previous {
-          throw ConfigError(
-            file: file, line: line, keyPath: nil,
-            message: "arrival times must not decrease (\(time) after \(previous))")
-        }
-        previous = time
-        trace.arrivals.append(time)
-        trace.inputTokens.append(try table.int(fields, ii, line: line, name: i))
-        trace.outputTokens.append(try table.int(fields, oi, line: line, name: o))
-      }
-      if trace.count == 0 {
-        throw ConfigError(file: file, line: nil, keyPath: nil, message: "the trace has no rows")
-      }
-      return trace
-    }
-    throw ConfigError(
-      file: file, line: 1, keyPath: nil,
-      message:
-        "unrecognised trace header (\(table.header.joined(separator: ","))); expected arrived_at,num_prefill_tokens,num_decode_tokens"
-    )
+    try records(file: file, format: nil)
   }
 }
 

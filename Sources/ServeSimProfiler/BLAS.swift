@@ -21,10 +21,11 @@ public enum BLAS {
   /// `cblas_sbgemm` (bf16 inputs, fp32 output) when this OpenBLAS was built
   /// with bfloat16 support: Debian's header declares it, but its library may
   /// not export it, so it is looked up at run time.
-  typealias SBGEMM = @convention(c) (
-    Int32, Int32, Int32, Int32, Int32, Int32, Float, UnsafePointer<UInt16>?, Int32,
-    UnsafePointer<UInt16>?, Int32, Float, UnsafeMutablePointer<Float>?, Int32
-  ) -> Void
+  typealias SBGEMM =
+    @convention(c) (
+      Int32, Int32, Int32, Int32, Int32, Int32, Float, UnsafePointer<UInt16>?, Int32,
+      UnsafePointer<UInt16>?, Int32, Float, UnsafeMutablePointer<Float>?, Int32
+    ) -> Void
 
   static let sbgemm: SBGEMM? = {
     guard let handle = dlopen(nil, RTLD_NOW), let symbol = dlsym(handle, "cblas_sbgemm") else {

@@ -37,11 +37,13 @@ enum HostKernels {
       guard BLAS.hasBF16 else { return nil }
       let a = BF16Buffer(count: m * k)
       let b = BF16Buffer(count: k * n)
-      return Prepared(run: { BLAS.bgemm(m: m, n: n, k: k, a.pointer, b.pointer, c.pointer) }, buffers: [a, b, c])
+      return Prepared(
+        run: { BLAS.bgemm(m: m, n: n, k: k, a.pointer, b.pointer, c.pointer) }, buffers: [a, b, c])
     }
     let a = FloatBuffer(count: m * k, seed: 2)
     let b = FloatBuffer(count: k * n, seed: 3)
-    return Prepared(run: { BLAS.sgemm(m: m, n: n, k: k, a.pointer, b.pointer, c.pointer) }, buffers: [a, b, c])
+    return Prepared(
+      run: { BLAS.sgemm(m: m, n: n, k: k, a.pointer, b.pointer, c.pointer) }, buffers: [a, b, c])
   }
 
   /// Attention of `batch` sequences: `q` new tokens (1 for decode) over `kv`

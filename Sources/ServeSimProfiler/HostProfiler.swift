@@ -7,9 +7,12 @@ import ServeSim
 /// Shapes run in a seeded random order, so slow drift of the machine (heat,
 /// other work) spreads over all shapes instead of biasing one end of a curve.
 /// A reference product (256³ fp32) is timed before and after each block of
-/// shapes; when the two differ by more than 20% the machine was busy, the
-/// block is timed again, and rows still timed on a busy machine are flagged
-/// (the fitter leaves flagged rows out).
+/// shapes. The machine counts as busy during a block when the two differ by
+/// more than 20%, or when either is more than 20% slower than the fastest
+/// reference seen so far in the run (a steady load from another process slows
+/// both alike). A busy block waits a second and is timed again, up to twice;
+/// rows still timed on a busy machine are flagged (the fitter leaves flagged
+/// rows out).
 public struct HostProfiler: Sendable {
   public var grid: ProfileGrid
   public var timer: KernelTimer
@@ -28,6 +31,14 @@ public struct HostProfiler: Sendable {
     self.seed = seed
   }
 
+  /// Whether a block ran on a busy machine: its reference times differ by more
+  /// than `threshold`, or either exceeds the run's best by more than it.
+  static func busy(before: Double, after: Double, best: Double, threshold: Double) -> Bool {
+    guard before > 0, after > 0 else { return false }
+    if abs(after - before) / min(before, after) > threshold { return true }
+    return max(before, after) > best * (1 + threshold)
+  }
+
   /// The store's device name for a thread count: "host" on all cores,
   /// "host-1t" (and so on) otherwise.
   public static func deviceName(threads: Int, cores: Int) -> String {
@@ -38,7 +49,7 @@ public struct HostProfiler: Sendable {
   public struct Result: Sendable {
     public var measurements: [KernelMeasurement]
     public var holdouts: [KernelMeasurement]
-    /// Blocks re-timed because the machine was busy.
+    /// Re-timings of blocks because the machine was busy.
     public var retriedBlocks: Int
     /// Rows flagged as timed on a busy machine.
     public var flaggedRows: Int
@@ -69,12 +80,14 @@ public struct HostProfiler: Sendable {
       }
       var order = grid.cases
       order.shuffle(using: &rng)
+      var best = Double.infinity
       var start = 0
       while start < order.count {
         let block = Array(order[start..<min(start + blockSize, order.count)])
         var rows = [(ProfileGrid.Case, KernelTimer.Sample)]()
         var busy = false
-        for attempt in 0..<2 {
+        for attempt in 0..<3 {
+          if attempt > 0 { Thread.sleep(forTimeInterval: 1) }
           let before = referenceTime()
           rows = []
           for c in block {
@@ -86,9 +99,10 @@ public struct HostProfiler: Sendable {
             withExtendedLifetime(kernel.buffers) {}
           }
           let after = referenceTime()
-          busy = before > 0 && abs(after - before) / min(before, after) > busyThreshold
+          best = min(best, before, after)
+          busy = Self.busy(before: before, after: after, best: best, threshold: busyThreshold)
           if !busy { break }
-          if attempt == 0 { retried += 1 }
+          if attempt < 2 { retried += 1 }
         }
         let now = ISO8601DateFormatter().string(from: Date())
         for (c, sample) in rows {

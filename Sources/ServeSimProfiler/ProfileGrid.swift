@@ -42,38 +42,47 @@ public struct ProfileGrid: Sendable, Equatable {
     // MLP 14336), over m tokens.
     let families: [(n: Int, k: Int, ms: [Int])]
     if quick {
-      families = [(2048, 2048, [1, 8, 64, 256, 1024]), (3072, 2048, [1, 8, 64, 256, 1024])]
+      let tokens = [1, 4, 16, 64, 256, 1024]
+      families = [(2048, 2048, tokens), (3072, 2048, tokens)]
     } else {
+      // 1 to 16K tokens on the smallest family; the larger ones stop where
+      // their time would dominate the run (the fit carries them further).
       let tokens = [1, 2, 4, 8, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096]
       families = [
-        (2048, 2048, tokens + [8192, 16384]), (3072, 2048, tokens), (4096, 4096, tokens),
-        (6144, 4096, tokens), (14336, 4096, Array(tokens.prefix(10))),
-        (4096, 14336, Array(tokens.prefix(10))),
+        (2048, 2048, tokens + [8192, 16384]), (3072, 2048, Array(tokens.prefix(12))),
+        (4096, 4096, Array(tokens.prefix(12))), (6144, 4096, Array(tokens.prefix(11))),
+        (14336, 4096, Array(tokens.prefix(10))), (4096, 14336, Array(tokens.prefix(10))),
       ]
     }
     for dtype in dtypes {
       for f in families {
-        for m in f.ms { cases.append(Case(op: .gemm, dtype: dtype, shape: OperatorShape(m: m, n: f.n, k: f.k))) }
+        for m in f.ms {
+          cases.append(Case(op: .gemm, dtype: dtype, shape: OperatorShape(m: m, n: f.n, k: f.k)))
+        }
         for m in midpoints(f.ms) {
-          cases.append(Case(op: .gemm, dtype: dtype, shape: OperatorShape(m: m, n: f.n, k: f.k), holdout: true))
+          cases.append(
+            Case(op: .gemm, dtype: dtype, shape: OperatorShape(m: m, n: f.n, k: f.k), holdout: true))
         }
       }
     }
     // Attention: Llama-3.2-1B (32 heads, 8 KV heads, 64) and Llama-3.1-8B
     // (32, 8, 128) head layouts.
     let layouts = quick ? [(32, 8, 64)] : [(32, 8, 64), (32, 8, 128)]
-    let prefillContexts = quick ? [128, 256, 512, 1024, 2048] : [128, 256, 512, 1024, 2048, 4096, 8192]
-    let decodeContexts = quick ? [256, 1024, 4096] : [256, 512, 1024, 2048, 4096, 8192, 16384]
+    let prefillContexts = quick ? [128, 256, 512, 1024, 2048] : [128, 256, 512, 1024, 2048, 4096]
+    let decodeContexts = quick ? [256, 512, 1024, 2048, 4096] : [256, 512, 1024, 2048, 4096, 8192]
     let decodeBatch = quick ? 4 : 8
     for (heads, kvHeads, d) in layouts {
       func prefill(_ q: Int, _ kv: Int, holdout: Bool) -> Case {
         Case(
           op: .attentionPrefill, dtype: .fp32,
-          shape: OperatorShape(batch: 1, heads: heads, kvHeads: kvHeads, headDim: d, qTokens: q, kvTokens: kv),
+          shape: OperatorShape(
+            batch: 1, heads: heads, kvHeads: kvHeads, headDim: d, qTokens: q, kvTokens: kv),
           holdout: holdout)
       }
-      for kv in prefillContexts { cases.append(prefill(kv, kv, holdout: false)) }
-      for kv in midpoints(prefillContexts) { cases.append(prefill(kv, kv, holdout: true)) }
+      // The wider heads stop at 2048 tokens of prefill (its time grows as the square).
+      let contexts = d > 64 ? prefillContexts.filter { $0 <= 2048 } : prefillContexts
+      for kv in contexts { cases.append(prefill(kv, kv, holdout: false)) }
+      for kv in midpoints(contexts) { cases.append(prefill(kv, kv, holdout: true)) }
       func decode(_ kv: Int, holdout: Bool) -> Case {
         Case(
           op: .attentionDecode, dtype: .fp32,

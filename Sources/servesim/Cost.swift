@@ -29,7 +29,9 @@ struct Cost: ParsableCommand {
   @Option(help: "The store's device to use (default: the only one, or the one matching the device's name).")
   var calibrationDevice: String?
 
-  @Option(help: "The best source to use: measured (all), fitted (ignore measurements), datasheet (ignore the store).")
+  @Option(
+    help:
+      "The best source to use: measured (all), fitted (ignore measurements), datasheet (ignore the store).")
   var use: Use = .measured
 
   @Option(help: "One operator: \(CalibrationOp.allCases.map(\.rawValue).joined(separator: ", ")).")
@@ -54,10 +56,14 @@ struct Cost: ParsableCommand {
   var compare = false
 
   func validate() throws {
-    if (device == nil) == (cluster == nil) { throw ValidationError("give one of --device FILE or --cluster FILE") }
+    if (device == nil) == (cluster == nil) {
+      throw ValidationError("give one of --device FILE or --cluster FILE")
+    }
     if (op == nil) == (input == nil) { throw ValidationError("give --op with --shape, or --input FILE") }
     if op != nil && shape == nil { throw ValidationError("--op needs --shape k=v,...") }
-    if compare && input == nil { throw ValidationError("--compare needs --input FILE with a measured_us column") }
+    if compare && input == nil {
+      throw ValidationError("--compare needs --input FILE with a measured_us column")
+    }
   }
 
   func badInput(_ message: String) -> ExitCode {
@@ -108,7 +114,9 @@ struct Cost: ParsableCommand {
     let file = input ?? ""
     let header: [String]
     let rows: [CalibrationCSV.OperatorRow]
-    do { (header, rows) = try CalibrationCSV.readOperators(file: file) } catch { throw badInput(error.description) }
+    do { (header, rows) = try CalibrationCSV.readOperators(file: file) } catch {
+      throw badInput(error.description)
+    }
     var priced = [(row: CalibrationCSV.OperatorRow, seconds: Double, source: CostSource)]()
     for row in rows {
       let (s, source) = try price(row)
@@ -118,9 +126,16 @@ struct Cost: ParsableCommand {
       guard header.contains("measured_us") else {
         throw badInput("\(file):1: column 'measured_us': --compare needs it in the header")
       }
-      print(ErrorTable.render(priced.compactMap { p in
-        p.row.measuredUs.map { (group: p.row.label.isEmpty ? p.row.op.rawValue : Self.group(p.row), predicted: p.seconds * 1e6, measured: $0, source: p.source) }
-      }))
+      print(
+        ErrorTable.render(
+          priced.compactMap { p in
+            p.row.measuredUs.map {
+              (
+                group: p.row.label.isEmpty ? p.row.op.rawValue : Self.group(p.row),
+                predicted: p.seconds * 1e6, measured: $0, source: p.source
+              )
+            }
+          }))
       if output == nil { return }
     }
     var b = CSVBuffer(capacity: rows.count * 96 + 256)
@@ -140,7 +155,8 @@ struct Cost: ParsableCommand {
     if let output {
       let folder = (output as NSString).deletingLastPathComponent
       do {
-        _ = try AtomicWriter.write([((output as NSString).lastPathComponent, b.bytes)], to: folder.isEmpty ? "." : folder)
+        _ = try AtomicWriter.write(
+          [((output as NSString).lastPathComponent, b.bytes)], to: folder.isEmpty ? "." : folder)
       } catch {
         Terminal.error("cannot write \(output): \(error.localizedDescription)")
         throw ExitCode(1)
@@ -161,14 +177,19 @@ struct Cost: ParsableCommand {
   /// Parses --op/--shape/--dtype into a row (errors name the option).
   func singleRow(op: String) throws -> CalibrationCSV.OperatorRow {
     guard let kind = CalibrationOp(rawValue: op) else {
-      throw badInput("--op: unknown operator '\(op)'; valid: \(CalibrationOp.allCases.map(\.rawValue).joined(separator: ", "))")
+      throw badInput(
+        "--op: unknown operator '\(op)'; valid: \(CalibrationOp.allCases.map(\.rawValue).joined(separator: ", "))"
+      )
     }
     guard let compute = DType(rawValue: dtype) else {
-      throw badInput("--dtype: unknown dtype '\(dtype)'; valid: \(DType.allCases.map(\.rawValue).joined(separator: ", "))")
+      throw badInput(
+        "--dtype: unknown dtype '\(dtype)'; valid: \(DType.allCases.map(\.rawValue).joined(separator: ", "))")
     }
     let kvText = kvDtype ?? dtype
     guard let kv = DType(rawValue: kvText) else {
-      throw badInput("--kv-dtype: unknown dtype '\(kvText)'; valid: \(DType.allCases.map(\.rawValue).joined(separator: ", "))")
+      throw badInput(
+        "--kv-dtype: unknown dtype '\(kvText)'; valid: \(DType.allCases.map(\.rawValue).joined(separator: ", "))"
+      )
     }
     var values = [String: Int]()
     let valid = Array(CalibrationCSV.operatorColumns[3...])
@@ -223,7 +244,8 @@ enum ErrorTable {
       let signed = ps.map { ($0.predicted - $0.measured) / $0.measured }.sorted()
       let counts = CostSource.allCases.map { s in ps.filter { $0.source == s }.count }
       return name.padding(toLength: 32, withPad: " ", startingAt: 0)
-        + String(format: " %5d %7.1f%% %7.1f%% %7.1f%% %+7.1f%%  ", ps.count, percentile(errors, 50) * 100,
+        + String(
+          format: " %5d %7.1f%% %7.1f%% %7.1f%% %+7.1f%%  ", ps.count, percentile(errors, 50) * 100,
           percentile(errors, 90) * 100, (errors.last ?? 0) * 100, percentile(signed, 50) * 100)
         + counts.map(String.init).joined(separator: "/")
     }

@@ -6,7 +6,8 @@ import ServeSimProfiler
 
 struct Profile: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Time real kernels into a calibration store (SQLite), import other tools' profiles, export to CSV.",
+    abstract:
+      "Time real kernels into a calibration store (SQLite), import other tools' profiles, export to CSV.",
     discussion: """
       Examples:
         servesim profile --device host --quick
@@ -38,7 +39,10 @@ struct Profile: ParsableCommand {
   @Option(help: "Write the off-grid shapes (timed, not stored) to this CSV, for `servesim cost --compare`.")
   var holdout: String?
 
-  @Option(name: .customLong("import"), help: "Import a profile (Vidur mlp.csv, all_reduce.csv, send_recv.csv, or a servesim export); repeatable.")
+  @Option(
+    name: .customLong("import"),
+    help: "Import a profile (Vidur mlp.csv, all_reduce.csv, send_recv.csv, or a servesim export); repeatable."
+  )
   var imports: [String] = []
 
   @Option(help: "The device name imported rows get (default: from the Vidur path, e.g. h100).")
@@ -47,7 +51,10 @@ struct Profile: ParsableCommand {
   @Option(help: "Export every measurement of the store to this CSV file.")
   var export: String?
 
-  @Option(help: "SMs for tile and wave quantisation of fitted matrix products (default: 132 for H100/H200, 108 for A100, none for CPUs).")
+  @Option(
+    help:
+      "SMs for tile and wave quantisation of fitted matrix products (default: 132 for H100/H200, 108 for A100, none for CPUs)."
+  )
   var computeUnits: Int?
 
   @Flag(help: "cuda: run the PyTorch script on the CPU with tiny shapes (checks the script without a GPU).")
@@ -80,8 +87,10 @@ struct Profile: ParsableCommand {
     if let export {
       do {
         let rows = try store.measurements()
-        _ = try AtomicWriter.write([((export as NSString).lastPathComponent, CalibrationCSV.export(rows))],
-          to: (export as NSString).deletingLastPathComponent.isEmpty ? "." : (export as NSString).deletingLastPathComponent)
+        _ = try AtomicWriter.write(
+          [((export as NSString).lastPathComponent, CalibrationCSV.export(rows))],
+          to: (export as NSString).deletingLastPathComponent.isEmpty
+            ? "." : (export as NSString).deletingLastPathComponent)
         print("exported \(rows.count) measurements to \(export)")
       } catch let error as CalibrationError {
         throw fail(error)
@@ -147,7 +156,7 @@ struct Profile: ParsableCommand {
   func profileHost(into store: CalibrationStore) throws -> Set<String> {
     let host = HostInfo.current()
     let counts = threads.isEmpty ? Array(Set([1, host.cores])).sorted() : threads
-    let timer = quick ? KernelTimer(minRepeats: 3, maxRepeats: 50, budgetSeconds: 0.05) : KernelTimer()
+    let timer = quick ? KernelTimer(minRepeats: 5, maxRepeats: 50, budgetSeconds: 0.08) : KernelTimer()
     let profiler = HostProfiler(
       grid: ProfileGrid.host(quick: quick, dtypes: BLAS.hasBF16 ? [.fp32, .bf16] : [.fp32]),
       timer: timer, threadCounts: counts, seed: seed)
@@ -169,10 +178,12 @@ struct Profile: ParsableCommand {
       try store.insert(result.measurements)
       try store.record(
         ProfileRunRecord(
-          device: counts.map { HostProfiler.deviceName(threads: $0, cores: host.cores) }.joined(separator: ","),
+          device: counts.map { HostProfiler.deviceName(threads: $0, cores: host.cores) }.joined(
+            separator: ","),
           backend: "openblas", backendVersion: host.blas, host: host.hostname, processor: host.processor,
           cores: host.cores, startedAt: started, finishedAt: Self.now(), rows: result.measurements.count,
-          notes: "grid \(quick ? "quick" : "full"), seed \(seed), threads \(counts.map(String.init).joined(separator: "/")), busy blocks re-timed \(result.retriedBlocks), rows flagged busy \(result.flaggedRows)"
+          notes:
+            "grid \(quick ? "quick" : "full"), seed \(seed), threads \(counts.map(String.init).joined(separator: "/")), busy blocks re-timed \(result.retriedBlocks), rows flagged busy \(result.flaggedRows)"
         ))
       if let holdout {
         let folder = (holdout as NSString).deletingLastPathComponent
@@ -190,7 +201,8 @@ struct Profile: ParsableCommand {
     )
     if result.retriedBlocks > 0 || result.flaggedRows > 0 {
       Terminal.warn(
-        "the machine looked busy: \(result.retriedBlocks) blocks re-timed, \(result.flaggedRows) rows flagged (left out of the fit)")
+        "the machine looked busy: \(result.retriedBlocks) blocks re-timed, \(result.flaggedRows) rows flagged (left out of the fit)"
+      )
     }
     return Set(result.measurements.map(\.device))
   }
@@ -220,7 +232,9 @@ struct Profile: ParsableCommand {
 /// The fitted parameters as a table.
 enum FitTable {
   static func render(_ fits: [OperatorFit]) -> String {
-    var lines = ["  op                 dtype ranks  launch_us    TFLOP/s       GB/s  tile      residual points"]
+    var lines = [
+      "  op                 dtype ranks  launch_us    TFLOP/s       GB/s  tile      residual points"
+    ]
     for f in fits {
       let tile = f.tileM > 0 ? "\(f.tileM)x\(f.tileN)" : "-"
       lines.append(
@@ -229,9 +243,10 @@ enum FitTable {
             f.op.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0),
             (f.dtype?.rawValue ?? "-").padding(toLength: 5, withPad: " ", startingAt: 0),
             String(format: "%5d", f.ranks), String(format: "%10.2f", f.launchSeconds * 1e6),
-            String(format: "%10.2f", f.secondsPerFlop > 0 ? 1 / f.secondsPerFlop / 1e12 : 0),
+            String(format: "%10.4f", f.secondsPerFlop > 0 ? 1 / f.secondsPerFlop / 1e12 : 0),
             String(format: "%10.1f", f.secondsPerByte > 0 ? 1 / f.secondsPerByte / 1e9 : 0),
-            tile.padding(toLength: 9, withPad: " ", startingAt: 0), String(format: "%7.1f%%", f.residual * 100),
+            tile.padding(toLength: 9, withPad: " ", startingAt: 0),
+            String(format: "%7.1f%%", f.residual * 100),
             String(format: "%6d", f.points),
           ].joined(separator: " "))
     }

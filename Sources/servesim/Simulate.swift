@@ -5,7 +5,16 @@ import ServeSimIO
 
 struct Simulate: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Run one serving plan and write summary.csv, requests.csv and iterations.csv.")
+    abstract: "Run one serving plan and write summary.csv, requests.csv and iterations.csv.",
+    discussion: """
+      Also writes SVG plots (latency CDFs, throughput, queue and KV-cache use over time) and an
+      index.html that shows them, unless --no-plots; with --trace, a Perfetto trace.json.
+
+      Examples:
+        servesim simulate plans/quickstart.yaml --trace
+        servesim simulate plans/quickstart.yaml --set workload.arrival.rate_per_s=12 --out reports/rate12
+        servesim simulate plans/quickstart.yaml --seed 7 --check-invariants
+      """)
 
   @Argument(help: "The plan file (YAML).")
   var plan: String
@@ -25,6 +34,15 @@ struct Simulate: ParsableCommand {
 
   @Flag(help: "Check simulation invariants after every event (slower).")
   var checkInvariants = false
+
+  @Flag(
+    help:
+      "Also write a Chrome/Perfetto trace, DIR/trace.json (open it in ui.perfetto.dev): iterations per replica and stage, KV-cache and queue counters, request lifecycles."
+  )
+  var trace = false
+
+  @Flag(help: "Do not write the SVG plots and index.html.")
+  var noPlots = false
 
   @Flag(help: "Print only the report paths.")
   var quiet = false
@@ -67,7 +85,8 @@ struct Simulate: ParsableCommand {
     let directory = out ?? "reports/\(planSpec.name)"
     let paths: [String]
     do {
-      paths = try Reports.write(result, summary: summary, to: directory)
+      paths = try ReportFiles.write(
+        result, summary: summary, to: directory, plots: !noPlots, trace: trace)
     } catch {
       Terminal.error("cannot write reports to '\(directory)': \(error.localizedDescription)")
       throw ExitCode(1)

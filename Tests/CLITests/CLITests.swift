@@ -127,3 +127,31 @@ import Testing
     #expect(run.stderr.contains("would fit: tensor"))
   }
 }
+
+@Suite(.serialized) struct SearchCLITests {
+  @Test func smallSearchWritesEveryResultAndBestRunsAsIs() throws {
+    let out = NSTemporaryDirectory() + "servesim-search-" + UUID().uuidString
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    let cli = CLITests()
+    let run = try cli.servesim([
+      "search", "plans/search-llama-3.1-70b-h100.yaml", "--out", out, "--quiet", "--jobs", "2",
+      "--set", "parallelism.pipeline=[1]", "--set", "scheduler.max_num_seqs=[128]",
+      "--set", "scheduler.max_num_batched_tokens=[8192]", "--set",
+      "clusters=[{cluster: ../clusters/dgx-h100.yaml}]",
+      "--set", "capacity.requests_per_replica=60",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.contains("best (goodput-per-device)"))
+    for name in ["plans.csv", "pareto.csv", "pareto.svg", "best.yaml", "best-workload.yaml", "search.sqlite"]
+    {
+      #expect(FileManager.default.fileExists(atPath: out + "/" + name), "\(name)")
+    }
+    let best = try cli.servesim(["simulate", out + "/best.yaml", "--out", out + "/best", "--quiet"])
+    #expect(best.status == 0, "\(best.stderr)")
+    let bad = try cli.servesim([
+      "search", "plans/search-llama-3.1-70b-h100.yaml", "--set", "objective=fastest",
+    ])
+    #expect(bad.status == 64)
+    #expect(bad.stderr.contains("objective"))
+  }
+}

@@ -34,26 +34,35 @@ public struct Calibration: Sendable, Equatable {
     self.measurements = measurements
     self.fits = fits
     self.ceiling = ceiling
-    table = MeasurementTable(measurements)
     var index = [FitKey: OperatorFit]()
     for f in fits { index[FitKey(op: f.op, dtype: f.dtype, ranks: f.ranks)] = f }
     fitIndex = index
+    table = MeasurementTable(measurements) { m in
+      Self.fit(in: index, m.op, dtype: m.dtype, ranks: m.shape.ranks)?.seconds(
+        m.work, m: Double(m.shape.m), n: Double(m.shape.n), k: Double(m.shape.k))
+    }
   }
 
   /// The fit for an operator: by dtype (or its 16-bit twin) for matrix products
   /// and attention, by rank count for collectives; a memory-bound kernel without
   /// a fit of its own uses the fit pooled over all memory-bound kernels.
   public func fit(_ op: CalibrationOp, dtype: DType, ranks: Int = 0) -> OperatorFit? {
+    Self.fit(in: fitIndex, op, dtype: dtype, ranks: ranks)
+  }
+
+  static func fit(in index: [FitKey: OperatorFit], _ op: CalibrationOp, dtype: DType, ranks: Int)
+    -> OperatorFit?
+  {
     switch op.family {
     case .collective:
-      return fitIndex[FitKey(op: op, dtype: nil, ranks: ranks)]
+      return index[FitKey(op: op, dtype: nil, ranks: ranks)]
     case .memory:
-      return fitIndex[FitKey(op: op, dtype: nil, ranks: 0)]
-        ?? fitIndex[FitKey(op: .elementwise, dtype: nil, ranks: 0)]
+      return index[FitKey(op: op, dtype: nil, ranks: 0)]
+        ?? index[FitKey(op: .elementwise, dtype: nil, ranks: 0)]
     case .matmul, .attentionPrefill, .attentionDecode:
-      if let f = fitIndex[FitKey(op: op, dtype: dtype, ranks: 0)] { return f }
+      if let f = index[FitKey(op: op, dtype: dtype, ranks: 0)] { return f }
       guard let twin = dtype.sixteenBitTwin else { return nil }
-      return fitIndex[FitKey(op: op, dtype: twin, ranks: 0)]
+      return index[FitKey(op: op, dtype: twin, ranks: 0)]
     }
   }
 
@@ -69,15 +78,13 @@ public struct Calibration: Sendable, Equatable {
     _ family: MeasurementTable.Family, work: OperatorWork, m: Double = 0, n: Double = 0,
     k: Double = 0
   ) -> (seconds: Double, source: CostSource)? {
-    if ceiling <= .measured, let t = table.seconds(family, size: work.size) {
+    let model = fit(
+      family.op, dtype: family.dtype ?? .fp32, ranks: family.op.family == .collective ? family.a : 0)
+    let fitted = model?.seconds(work, m: m, n: n, k: k)
+    if ceiling <= .measured, let t = table.seconds(family, size: work.size, fitted: fitted) {
       return (t, .measured)
     }
-    if ceiling <= .fitted,
-      let f = fit(
-        family.op, dtype: family.dtype ?? .fp32, ranks: family.op.family == .collective ? family.a : 0)
-    {
-      return (f.seconds(work, m: m, n: n, k: k), .fitted)
-    }
+    if ceiling <= .fitted, let fitted { return (fitted, .fitted) }
     return nil
   }
 

@@ -20,27 +20,31 @@ public enum CalibrationFitter {
     var n: Double
     var k: Double
     var seconds: Double
+    var flagged = false
   }
 
   /// Fits every operator family with enough measurements.
   ///
   /// - Parameters:
   ///   - measurements: one device's rows (rows flagged as taken on a busy
-  ///     machine are left out when unflagged ones remain).
+  ///     machine are left out of a fit that has enough unflagged ones).
   ///   - computeUnits: the device's SMs for tile and wave quantisation of matrix
   ///     products (0 for none, as on a CPU).
   /// - Returns: the fits, sorted by operator, dtype and ranks.
   public static func fit(_ measurements: [KernelMeasurement], computeUnits: Int) -> [OperatorFit] {
-    let clean = measurements.filter { !$0.flagged }
-    let rows = clean.isEmpty ? measurements : clean
     var kernels = [String: (CalibrationOp, DType?, [Point])]()
     var collectives = [String: (CalibrationOp, Int, [Point])]()
     func point(_ m: KernelMeasurement) -> Point {
       Point(
         work: m.work, m: Double(m.shape.m), n: Double(m.shape.n), k: Double(m.shape.k),
-        seconds: m.medianUs * 1e-6)
+        seconds: m.medianUs * 1e-6, flagged: m.flagged)
     }
-    for m in rows where m.medianUs > 0 {
+    /// The unflagged points when there are at least `minimum`, else all.
+    func usable(_ points: [Point], minimum: Int) -> [Point] {
+      let clean = points.filter { !$0.flagged }
+      return clean.count >= minimum ? clean : points
+    }
+    for m in measurements where m.medianUs > 0 {
       switch m.op.family {
       case .collective:
         let key = "\(m.op.rawValue)/\(m.shape.ranks)"
@@ -58,12 +62,14 @@ public enum CalibrationFitter {
     var fits = [OperatorFit]()
     for (op, dtype, points) in kernels.values {
       let units = op.family == .matmul ? computeUnits : 0
-      if let f = fitKernel(op: op, dtype: dtype, points: points, computeUnits: units) {
+      if let f = fitKernel(op: op, dtype: dtype, points: usable(points, minimum: 3), computeUnits: units) {
         fits.append(f)
       }
     }
     for (op, ranks, points) in collectives.values {
-      if let f = fitCollective(op: op, ranks: ranks, points: points) { fits.append(f) }
+      if let f = fitCollective(op: op, ranks: ranks, points: usable(points, minimum: 2)) {
+        fits.append(f)
+      }
     }
     return fits.sorted {
       ($0.op, $0.dtype?.rawValue ?? "", $0.ranks) < ($1.op, $1.dtype?.rawValue ?? "", $1.ranks)
@@ -128,10 +134,15 @@ public enum CalibrationFitter {
       return ls.solveNonNegative()?.beta
     }
     var best: ([Double], Double)?
-    let starts: [[Double]?] = [
-      solve(nil), solve([Bool](repeating: true, count: points.count)),
-      solve([Bool](repeating: false, count: points.count)),
-    ]
+    // Starts: both terms added, and splits at quantiles of the arithmetic
+    // intensity (a search over the ridge point), each refined by alternation.
+    var starts: [[Double]?] = [solve(nil)]
+    let intensity = points.indices.map { flops[$0] / max(points[$0].work.bytes, 1) }
+    let sorted = intensity.sorted()
+    for q in stride(from: 0.0, through: 1.0, by: 0.1) {
+      let ridge = sorted[min(Int(q * Double(sorted.count - 1)), sorted.count - 1)]
+      starts.append(solve(intensity.map { $0 >= ridge }))
+    }
     for start in starts {
       guard var beta = start else { continue }
       var assignment = [Bool]()

@@ -38,25 +38,39 @@ public struct MeasurementTable: Sendable, Equatable {
 
   public private(set) var curves: [Family: MeasuredCurve]
 
-  /// Groups `measurements` (of one device) into curves.
-  public init(_ measurements: [KernelMeasurement]) {
-    var points = [Family: [(size: Double, seconds: Double)]]()
+  /// Groups `measurements` (of one device) into curves; rows flagged as timed
+  /// on a busy machine are left out of a family with at least two unflagged rows.
+  ///
+  /// - Parameter fitted: the fitted model's time of a measurement, in seconds,
+  ///   if any (the curves then interpolate measured/fitted ratios).
+  public init(
+    _ measurements: [KernelMeasurement], fitted: (KernelMeasurement) -> Double? = { _ in nil }
+  ) {
+    var points = [Family: [(size: Double, seconds: Double, fitted: Double?, flagged: Bool)]]()
     for m in measurements {
       let family = Family(m.op, dtype: m.dtype, shape: m.shape)
-      points[family, default: []].append((m.work.size, m.medianUs * 1e-6))
+      points[family, default: []].append((m.work.size, m.medianUs * 1e-6, fitted(m), m.flagged))
     }
-    curves = points.mapValues { MeasuredCurve(points: $0) }
+    // Rows timed on a busy machine are left out of a family that has at
+    // least two others.
+    curves = points.mapValues { all in
+      let clean = all.filter { !$0.flagged }
+      let use = clean.count >= 2 ? clean : all
+      return MeasuredCurve(points: use.map { (size: $0.size, seconds: $0.seconds, fitted: $0.fitted) })
+    }
   }
 
   /// The measured (or interpolated) time of a family at `size`, in seconds;
   /// a 16-bit float family answers for the other 16-bit format when it has no
   /// data of its own.
-  public func seconds(_ family: Family, size: Double) -> Double? {
-    if let curve = curves[family], let t = curve.seconds(at: size) { return t }
+  ///
+  /// - Parameter fitted: the fitted model's time at `size` (see `MeasuredCurve`).
+  public func seconds(_ family: Family, size: Double, fitted: Double? = nil) -> Double? {
+    if let curve = curves[family], let t = curve.seconds(at: size, fitted: fitted) { return t }
     guard let twin = family.dtype?.sixteenBitTwin else { return nil }
     var other = family
     other.dtype = twin
-    return curves[other]?.seconds(at: size)
+    return curves[other]?.seconds(at: size, fitted: fitted)
   }
 }
 

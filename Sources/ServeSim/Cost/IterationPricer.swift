@@ -124,6 +124,35 @@ public struct IterationPricer: Sendable {
     return (layer.seconds, moe.seconds, embed.seconds, flops, sources)
   }
 
+  /// A lower bound on the time of any iteration of `tokens` tokens: the
+  /// token-proportional work in the cheaper launch mode, no attention, no
+  /// sampling, and the CPU overhead of one sequence. Every real iteration of
+  /// that many tokens costs at least this much (the optimizer's bound).
+  public mutating func lowerBound(tokens: Int) -> IterationCost {
+    let eager = dense(tokens: tokens, graph: false)
+    var layer = eager.layer
+    var moe = eager.moe
+    var embed = eager.embed
+    if profile.graphsForDecode && tokens <= profile.graphMaxBatch {
+      let graph = dense(tokens: tokens, graph: true)
+      layer = min(layer, graph.layer)
+      moe = min(moe, graph.moe)
+      embed = min(embed, graph.embed)
+    }
+    let cpu = (profile.iterationOverheadUs + profile.perSequenceOverheadUs) * 1e-6
+    return IterationCost(
+      perLayer: layer, perMoELayer: moe, head: cpu + embed, tail: 0, flops: 0, graph: false)
+  }
+
+  /// Fills the memo for every token count up to `tokens`, in both launch modes,
+  /// so that copies of this pricer share the work.
+  public mutating func warm(upTo tokens: Int) {
+    for n in 1...max(1, min(tokens, memoFlops.count - 1)) {
+      _ = dense(tokens: n, graph: false)
+      if n <= profile.graphMaxBatch { _ = dense(tokens: n, graph: true) }
+    }
+  }
+
   /// Prices one iteration.
   public mutating func price(_ shape: BatchShape) -> IterationCost {
     let graph = usesGraph(shape)

@@ -52,8 +52,32 @@ public struct FitReport: Sendable, Equatable, CustomStringConvertible {
         ideas.append("8-bit weights (precision.weights: fp8) leave \(m.kvTokens) tokens of KV cache")
       }
     }
-    if memory.activationBytes > 0.05 * memory.usableBytes, spare > 0 {
-      ideas.append("a smaller scheduler.max_num_batched_tokens or max_num_seqs lowers the activation peak")
+    let devices = plan.cluster.deviceCount
+    for p in [2, 4, 8] where p * plan.parallelism.tensor * plan.parallelism.data <= devices {
+      var trial = plan.parallelism
+      trial.pipeline = p * plan.parallelism.pipeline
+      guard trial.pipeline <= plan.model.costedLayers else { break }
+      trial.stageLayers = nil
+      let m = MemoryPlan(
+        model: plan.model, device: plan.cluster.device, parallelism: trial,
+        precision: plan.precision, scheduler: plan.scheduler)
+      if m.fits {
+        ideas.append("pipeline \(trial.pipeline) leaves \(m.kvTokens) tokens of KV cache per replica")
+        break
+      }
+    }
+    if spare > 0 {
+      var smaller = plan.scheduler
+      smaller.maxNumSeqs = max(1, smaller.maxNumSeqs / 4)
+      smaller.maxNumBatchedTokens = max(512, smaller.maxNumBatchedTokens / 4)
+      let m = MemoryPlan(
+        model: plan.model, device: plan.cluster.device, parallelism: plan.parallelism,
+        precision: plan.precision, scheduler: smaller)
+      if m.fits {
+        ideas.append(
+          "max_num_seqs \(smaller.maxNumSeqs) and max_num_batched_tokens \(smaller.maxNumBatchedTokens) shrink the activation peak to \((m.activationBytes / 1e7).rounded() / 100) GB and leave \(m.kvTokens) tokens of KV cache"
+        )
+      }
     }
     suggestions = ideas
   }

@@ -27,6 +27,10 @@ public struct SimulationResult: Sendable {
   /// Prompt tokens found in prefix caches, and prompt tokens looked up.
   public var prefixHitTokens = 0
   public var prefixLookupTokens = 0
+  /// Most requests running in one scheduler at any iteration.
+  public var peakRunning = 0
+  /// Most KV blocks in use in one scheduler at any iteration.
+  public var peakUsedBlocks = 0
 }
 
 extension Simulator {

@@ -52,6 +52,10 @@ public struct Simulator: Sendable {
   var inFlightSeconds = 0.0
   /// Prompt tokens found in prefix caches, and prompt tokens looked up, over admissions.
   var prefixHitTokens = 0
+  /// Most requests running in one scheduler, and most KV blocks in use in one
+  /// scheduler, at any iteration (the optimizer's dominance test).
+  var peakRunning = 0
+  var peakUsedBlocks = 0
   var prefixLookupTokens = 0
   var checkInvariants: Bool
   var clock = 0.0
@@ -62,7 +66,12 @@ public struct Simulator: Sendable {
   ///
   /// - Throws: `SimulationError.doesNotFit` when the plan's weights leave no room
   ///   for the KV cache, `SimulationError.invalidPlan` when `validate()` fails.
-  public init(plan: PlanSpec, checkInvariants: Bool = false) throws(SimulationError) {
+  ///   - pricers: iteration pricers to reuse, one per pool, already warmed for
+  ///     this plan's model, devices, parallelism, precision and engine (the
+  ///     optimizer shares them across plans); nil builds new ones.
+  public init(plan: PlanSpec, checkInvariants: Bool = false, pricers reused: [IterationPricer]? = nil)
+    throws(SimulationError)
+  {
     let issues = plan.validate()
     if !issues.isEmpty { throw .invalidPlan(issues) }
     self.plan = plan
@@ -106,7 +115,7 @@ public struct Simulator: Sendable {
     }
     memory = memories[0]
     poolMemory = memories
-    pricers = builtPricers
+    pricers = reused?.count == builtPricers.count ? reused ?? builtPricers : builtPricers
     poolTensor = pools.map { Double($0.parallelism.tensor) }
     poolBusyDeviceSeconds = pools.map { _ in 0 }
     entryReplicas = pools[0].parallelism.data
@@ -185,7 +194,8 @@ public struct Simulator: Sendable {
       costSources: costSources, poolBusyDeviceSeconds: poolBusyDeviceSeconds,
       poolDevices: poolTensor.enumerated().map { i, t in
         Int(t) * (i == 0 ? entryReplicas * stages : replicas.count - entryReplicas)
-      }, prefixHitTokens: prefixHitTokens, prefixLookupTokens: prefixLookupTokens)
+      }, prefixHitTokens: prefixHitTokens, prefixLookupTokens: prefixLookupTokens,
+      peakRunning: peakRunning, peakUsedBlocks: peakUsedBlocks)
   }
 
   // MARK: Arrivals

@@ -1,6 +1,6 @@
 /// The one-row summary of a simulation, with the metric definitions of the
 /// report contract (README "Metric definitions").
-public struct Summary: Sendable, Equatable {
+public struct Summary: Sendable, Equatable, Codable {
   public var plan: String
   public var requests: Int
   public var completed: Int
@@ -125,7 +125,7 @@ public struct Summary: Sendable, Equatable {
 }
 
 /// Mean and percentiles of a latency, in milliseconds (0 when there are no samples).
-public struct LatencyStats: Sendable, Equatable {
+public struct LatencyStats: Sendable, Equatable, Codable {
   public var count: Int
   public var mean: Double
   public var p50: Double

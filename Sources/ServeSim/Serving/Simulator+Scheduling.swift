@@ -40,6 +40,8 @@ extension Simulator {
       replicas[r].phase = .idle
       return
     }
+    peakRunning = max(peakRunning, replicas[r].running.count)
+    peakUsedBlocks = max(peakUsedBlocks, replicas[r].usedBlocks)
     let pool = replicas[r].pool
     let cost = pricers[pool].price(shape)
     totalFlops += cost.flops

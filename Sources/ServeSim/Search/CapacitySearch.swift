@@ -1,0 +1,146 @@
+import Foundation
+
+/// One simulation of a plan at one arrival rate.
+public struct Probe: Sendable, Equatable {
+  /// Arrival rate, in requests per second.
+  public var rate: Double
+  /// Whether the plan met the SLO there and kept up with the arrivals.
+  public var passed: Bool
+  public var summary: Summary
+  /// Most requests running, and most KV blocks in use, in one scheduler.
+  public var peakRunning: Int
+  public var peakUsedBlocks: Int
+}
+
+/// The highest arrival rate at which a plan still meets its SLO: bracketing
+/// (doubling or halving from a first guess) then bisection to a stated
+/// relative tolerance.
+///
+/// A rate passes when every request completes, the p-th percentile TTFT and
+/// TPOT are within their targets (p is the SLO's percentile), and the
+/// measured throughput (completions over first arrival to last completion)
+/// is at least (1 − slack) of the arrival rate: the plan keeps up rather than
+/// building a queue the run is too short to show. The slack (0.25) leaves room
+/// for the drain of the last requests, which a finite run counts against the
+/// throughput (at 200 requests a replica and chat-length outputs, about 10%).
+public struct CapacitySearch: Sendable {
+  public var tolerance: Double
+  public var slack: Double
+  public var requestsPerReplica: Int
+  /// Lowest rate worth probing, in requests per second.
+  public var minRate: Double
+
+  public init(
+    tolerance: Double = 0.05, slack: Double = 0.25, requestsPerReplica: Int = 200, minRate: Double = 0.01
+  ) {
+    self.tolerance = tolerance
+    self.slack = slack
+    self.requestsPerReplica = requestsPerReplica
+    self.minRate = minRate
+  }
+
+  /// The plan with its workload turned into `requests` Poisson arrivals at `rate`.
+  public func probePlan(_ plan: PlanSpec, rate: Double) -> PlanSpec {
+    var p = plan
+    p.workload.arrival = .poisson(rate: rate)
+    p.workload.durationS = nil
+    p.workload.requests = requestsPerReplica * max(plan.parallelism.data, 1)
+    return p
+  }
+
+  /// Simulates `plan` at `rate` and judges it.
+  public func probe(_ plan: PlanSpec, rate: Double, pricers: [IterationPricer]?) throws(SimulationError)
+    -> Probe
+  {
+    var simulator = try Simulator(plan: probePlan(plan, rate: rate), pricers: pricers)
+    let result = try simulator.run()
+    let summary = Summary(result)
+    return Probe(
+      rate: rate, passed: passes(summary, slo: plan.slo, rate: rate), summary: summary,
+      peakRunning: result.peakRunning, peakUsedBlocks: result.peakUsedBlocks)
+  }
+
+  /// Whether a run at `rate` meets the SLO and keeps up.
+  public func passes(_ s: Summary, slo: ServiceLevel, rate: Double) -> Bool {
+    guard s.completed == s.requests, s.completed > 0 else { return false }
+    let ttft = s.ttft.at(slo.percentile)
+    let tpot = s.tpot.at(slo.percentile)
+    return ttft <= slo.ttftMs && tpot <= slo.tpotMs && s.reqPerS >= (1 - slack) * rate
+  }
+
+  /// Finds the capacity of `plan`.
+  ///
+  /// - Parameters:
+  ///   - upper: a proven upper bound on the capacity, in requests per second.
+  ///   - guess: the first rate to try (a neighbour's capacity), if any.
+  /// - Returns: the highest passing rate (0 if none) and every probe made.
+  public func capacity(
+    of plan: PlanSpec, upper: Double, guess: Double?, pricers: [IterationPricer]?
+  ) throws(SimulationError) -> (rate: Double, probes: [Probe]) {
+    var probes = [Probe]()
+    let rate = try highestPassing(upper: upper, guess: guess) {
+      (rate: Double) throws(SimulationError) -> Bool in
+      let p = try probe(plan, rate: rate, pricers: pricers)
+      probes.append(p)
+      return p.passed
+    }
+    return (rate, probes)
+  }
+
+  /// The highest rate in (0, upper] for which `passes` holds, assuming it holds
+  /// below some threshold and fails above it, to within `tolerance` (relative).
+  ///
+  /// - Returns: the highest rate that passed (0 if none did).
+  public func highestPassing(
+    upper: Double, guess: Double?, passes run: (Double) throws(SimulationError) -> Bool
+  ) throws(SimulationError) -> Double {
+    let top = max(upper, minRate)
+    var first = min(max(guess ?? top / 2, minRate), top)
+    if !first.isFinite { first = minRate }
+    var low = 0.0
+    var high = top * 1.000001
+    // From a neighbour's capacity, bracket in steps of 1.25x (it is likely
+    // close); from the bound alone, in steps of 2x.
+    let step = guess == nil ? 2.0 : 1.25
+    if try run(first) {
+      low = first
+      while low < top {
+        let next = min(low * step, top)
+        if try run(next) {
+          low = next
+        } else {
+          high = next
+          break
+        }
+      }
+      if low >= top { return low }
+    } else {
+      high = first
+      var next = first / step
+      while next >= minRate {
+        if try run(next) {
+          low = next
+          break
+        }
+        high = next
+        next /= step
+      }
+      if low == 0 { return 0 }
+    }
+    while (high - low) / high > tolerance {
+      let mid = (low + high) / 2
+      if try run(mid) { low = mid } else { high = mid }
+    }
+    return low
+  }
+}
+
+extension LatencyStats {
+  /// The statistic at percentile `p` among those kept (50, 90, 99), in ms;
+  /// other percentiles take the next kept one above (conservative).
+  public func at(_ p: Double) -> Double {
+    if p <= 50 { return p50 }
+    if p <= 90 { return p90 }
+    return p99
+  }
+}

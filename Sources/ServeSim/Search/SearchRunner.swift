@@ -1,0 +1,411 @@
+import Dispatch
+import Synchronization
+
+/// Progress of a search, for a progress bar.
+public struct SearchProgress: Sendable, Equatable {
+  public var total: Int
+  public var done: Int
+  public var evaluated: Int
+  public var infeasible: Int
+  public var pruned: Int
+  /// The best plan so far and its objective value.
+  public var best: String?
+  public var bestValue: Double?
+}
+
+/// Everything a search concluded.
+public struct SearchResult: Sendable {
+  public var space: SearchSpace
+  /// One outcome per enumerated plan, in enumeration order.
+  public var outcomes: [SearchOutcome]
+  /// Index of the best plan in `outcomes`.
+  public var best: Int?
+  /// Indices of the Pareto-optimal plans (capacity per device against the
+  /// SLO percentile of TPOT at capacity), by increasing TPOT.
+  public var pareto: [Int]
+}
+
+/// Runs a search: enumerate, reject what cannot fit, bound, then simulate the
+/// plans that could still win, in waves, best bound first.
+///
+/// Plans are taken in waves of a fixed size in a fixed order; a wave's plans
+/// run in parallel over `jobs` workers, each taking a fixed share, and the
+/// best-so-far used for pruning changes only between waves, so the outcome of
+/// every plan is the same whatever `jobs` and the timing.
+public struct SearchRunner: Sendable {
+  public var space: SearchSpace
+  public var jobs: Int
+  /// Plans per wave.
+  public var waveSize: Int
+  public var capacity: CapacitySearch
+  /// Skip plans whose bound cannot beat the best found (off: exhaustive).
+  public var prune = true
+
+  public init(space: SearchSpace, jobs: Int = 1, waveSize: Int = 16) {
+    self.space = space
+    self.jobs = max(jobs, 1)
+    self.waveSize = max(waveSize, 1)
+    capacity = CapacitySearch(
+      tolerance: space.tolerance, requestsPerReplica: space.requestsPerReplica)
+  }
+
+  /// Runs the search.
+  ///
+  /// - Parameters:
+  ///   - previous: outcomes saved by an interrupted run of the same search, by
+  ///     plan name; they are reused, not recomputed.
+  ///   - progress: called after each wave.
+  ///   - save: called with each wave's new outcomes, before the next wave
+  ///     starts (the caller persists them; resuming needs nothing else).
+  public func run(
+    previous: [String: SearchOutcome] = [:], progress: (SearchProgress) -> Void = { _ in },
+    save: ([SearchOutcome]) throws -> Void = { _ in }
+  ) rethrows -> SearchResult {
+    let plans = PlanEnumerator.plans(space)
+    var outcomes = [SearchOutcome?](repeating: nil, count: plans.count)
+    var pricerCache = [String: [IterationPricer]]()
+    var meanTokens = [Int: Sample]()
+    var order = [(index: Int, key: Double)]()
+    var bounds = [Double](repeating: 0, count: plans.count)
+    let objective = space.objective
+
+    // Setup, sequential: rules, memory, bounds.
+    for (i, plan) in plans.enumerated() {
+      if let saved = previous[plan.name] {
+        outcomes[i] = saved
+        bounds[i] = saved.bound
+        continue
+      }
+      let simulator: Simulator
+      do {
+        simulator = try Simulator(plan: plan)
+      } catch {
+        outcomes[i] = SearchOutcome(plan: plan, status: .infeasible, reason: Self.reason(error))
+        continue
+      }
+      let key = Self.pricerKey(plan)
+      var pricers = pricerCache[key] ?? simulator.pricers
+      let n = capacity.requestsPerReplica * plan.parallelism.data
+      if meanTokens[n] == nil { meanTokens[n] = Self.sampleTokens(plan, requests: n) }
+      let sample = meanTokens[n] ?? Sample(mean: 1, maxInput: 1, contextReads: 0, prefillPairs: 0)
+      let chunked =
+        plan.scheduler.policy == .sarathi || (plan.scheduler.policy == .vllm && plan.scheduler.chunkedPrefill)
+      let maxTokens =
+        chunked
+        ? plan.scheduler.maxNumBatchedTokens : max(plan.scheduler.maxNumBatchedTokens, sample.maxInput)
+      let bound = CapacityBound.requestsPerSecond(
+        plan: plan, pricer: &pricers[0], maxTokens: maxTokens, meanTokens: sample.mean,
+        meanContextReads: sample.contextReads, meanPrefillPairs: sample.prefillPairs,
+        slack: capacity.slack)
+      if pricerCache[key] == nil {
+        pricers[0].warm(upTo: plan.scheduler.maxNumBatchedTokens + plan.scheduler.maxNumSeqs)
+        pricerCache[key] = pricers
+      }
+      bounds[i] = bound
+      order.append((i, objectiveBound(plan, bound: bound)))
+    }
+    order.sort { a, b in
+      if a.key != b.key { return objective.maximises ? a.key > b.key : a.key < b.key }
+      return a.index < b.index
+    }
+
+    var best: (index: Int, value: Double)?
+    var neighbours = [String: Double]()
+    func consider(_ i: Int) {
+      guard let o = outcomes[i], o.status == .evaluated else { return }
+      if o.capacity > 0 {
+        neighbours[Self.neighbourKey(o.plan)] = o.capacity / Double(o.plan.parallelism.data)
+      }
+      guard let value = o.objective else { return }
+      if let b = best, !objective.better(value, than: b.value) { return }
+      best = (i, value)
+    }
+    for i in outcomes.indices where outcomes[i] != nil { consider(i) }
+    var progressState = SearchProgress(
+      total: plans.count, done: 0, evaluated: 0, infeasible: 0, pruned: 0, best: nil, bestValue: nil)
+
+    let pending = order.filter { outcomes[$0.index] == nil }.map(\.index)
+    let pendingSet = Set(pending)
+    // Plans that differ only in max_num_seqs are siblings: one is simulated at a
+    // time, smallest cap first, and when a simulated sibling never had its cap
+    // reached nor more KV blocks in use than a larger-cap sibling has, that
+    // sibling would run the very same events, so its outcome is copied.
+    var evaluatedSiblings = [String: [Int]]()
+    var cursor = 0
+    while cursor < pending.count {
+      var wave = [Int]()
+      var toRun = [Int]()
+      var waveGroups = Set<String>()
+      var scan = cursor
+      while scan < pending.count && toRun.count < waveSize {
+        let i = pending[scan]
+        scan += 1
+        if outcomes[i] != nil { continue }
+        let group = Self.siblingKey(plans[i])
+        if let copy = dominatingSibling(
+          of: i, plans: plans, in: evaluatedSiblings[group] ?? [], outcomes: outcomes)
+        {
+          outcomes[i] = copy
+          wave.append(i)
+          continue
+        }
+        if waveGroups.contains(group) { continue }
+        if let reason = pruneReason(
+          plans[i], bound: bounds[i], best: best.map { ($0.value, plans[$0.index].name) })
+        {
+          outcomes[i] = SearchOutcome(plan: plans[i], status: .pruned, reason: reason, bound: bounds[i])
+          wave.append(i)
+          continue
+        }
+        waveGroups.insert(group)
+        toRun.append(i)
+        wave.append(i)
+      }
+      while cursor < pending.count && outcomes[pending[cursor]] != nil && !toRun.contains(pending[cursor]) {
+        cursor += 1
+      }
+      let guesses = toRun.map { i -> Double? in
+        neighbours[Self.neighbourKey(plans[i])].map { $0 * Double(plans[i].parallelism.data) }
+      }
+      let runPricers = toRun.map { pricerCache[Self.pricerKey(plans[$0])] }
+      let results = Mutex([SearchOutcome?](repeating: nil, count: toRun.count))
+      let workers = min(jobs, max(toRun.count, 1))
+      let me = self
+      let planList = plans
+      let boundList = bounds
+      let runList = toRun
+      DispatchQueue.concurrentPerform(iterations: workers) { worker in
+        for k in stride(from: worker, to: runList.count, by: workers) {
+          let i = runList[k]
+          let outcome = me.evaluate(
+            planList[i], bound: boundList[i], guess: guesses[k], pricers: runPricers[k])
+          results.withLock { $0[k] = outcome }
+        }
+      }
+      let finished = results.withLock { $0 }
+      for (k, i) in toRun.enumerated() {
+        outcomes[i] = finished[k]
+        evaluatedSiblings[Self.siblingKey(plans[i]), default: []].append(i)
+      }
+      for i in wave { consider(i) }
+      while cursor < pending.count && outcomes[pending[cursor]] != nil { cursor += 1 }
+      try save(wave.compactMap { outcomes[$0] })
+      progressState = tally(outcomes, total: plans.count, best: best.map { (plans[$0.index].name, $0.value) })
+      progress(progressState)
+    }
+    let final = outcomes.enumerated().map { i, o in
+      o ?? SearchOutcome(plan: plans[i], status: .infeasible, reason: "not evaluated")
+    }
+    try save(
+      final.enumerated().filter { previous[$0.element.plan.name] == nil && !pendingSet.contains($0.offset) }
+        .map(\.element))
+    progress(tally(final, total: plans.count, best: best.map { (plans[$0.index].name, $0.value) }))
+    return SearchResult(space: space, outcomes: final, best: best?.index, pareto: Self.pareto(final))
+  }
+
+  /// An outcome copied from a simulated sibling (same plan but a smaller
+  /// max_num_seqs) whose runs never reached that cap and never used more KV
+  /// blocks than this plan has: this plan would run identically.
+  func dominatingSibling(of i: Int, plans: [PlanSpec], in siblings: [Int], outcomes: [SearchOutcome?])
+    -> SearchOutcome?
+  {
+    let plan = plans[i]
+    guard plan.scheduler.policy != .static else { return nil }
+    for j in siblings {
+      guard let o = outcomes[j], o.status == .evaluated, o.peakRunning > 0 else { continue }
+      let sibling = plans[j]
+      guard sibling.scheduler.maxNumSeqs < plan.scheduler.maxNumSeqs,
+        o.peakRunning < sibling.scheduler.maxNumSeqs
+      else { continue }
+      let memory = MemoryPlan(
+        model: plan.model, device: plan.cluster.device, parallelism: plan.parallelism,
+        precision: plan.precision, scheduler: plan.scheduler)
+      guard o.peakUsedBlocks <= memory.blocks / max(plan.parallelism.pipeline, 1) else { continue }
+      var copy = o
+      copy.plan = plan
+      copy.probes = 0
+      copy.reason =
+        "same runs as \(sibling.name): max_num_seqs \(sibling.scheduler.maxNumSeqs) was never reached (peak \(o.peakRunning))"
+      copy.objective = space.objective.value(
+        plan: plan, capacity: o.capacity, summary: o.summary, requiredRate: space.requiredRate)
+      return copy
+    }
+    return nil
+  }
+
+  /// Plans that differ at most in max_num_seqs.
+  static func siblingKey(_ plan: PlanSpec) -> String {
+    let p = plan.parallelism
+    return neighbourKey(plan) + "|\(p.data)|\(plan.scheduler.maxNumBatchedTokens)"
+  }
+
+  /// The best objective value a plan could reach, from its capacity bound.
+  func objectiveBound(_ plan: PlanSpec, bound: Double) -> Double {
+    let devices = Double(plan.devices)
+    let dollars = devices * plan.cluster.device.pricePerHourUSD
+    switch space.objective {
+    case .goodputPerDevice: return bound / devices
+    case .goodputPerDollar: return dollars > 0 ? bound / dollars : bound
+    case .minDevices: return devices
+    case .minCost: return dollars
+    case .minLatency, .minEnergy: return -bound
+    }
+  }
+
+  /// Why a plan can be skipped given the best so far, or nil.
+  func pruneReason(_ plan: PlanSpec, bound: Double, best: (value: Double, name: String)?) -> String? {
+    guard prune else { return nil }
+    let objective = space.objective
+    if let rate = space.requiredRate, objective != .goodputPerDevice, objective != .goodputPerDollar,
+      bound < rate
+    {
+      return "capacity bound \(Self.short(bound)) req/s is below the required \(Self.short(rate)) req/s"
+    }
+    guard let best else { return nil }
+    switch objective {
+    case .goodputPerDevice, .goodputPerDollar, .minDevices, .minCost:
+      let reachable = objectiveBound(plan, bound: bound)
+      if !objective.better(reachable, than: best.value) {
+        return "bound \(Self.short(reachable)) cannot beat \(Self.short(best.value)) of \(best.name)"
+      }
+      return nil
+    case .minLatency, .minEnergy:
+      return nil
+    }
+  }
+
+  /// Simulates one plan: a capacity search, or one run at the required rate.
+  func evaluate(_ plan: PlanSpec, bound: Double, guess: Double?, pricers: [IterationPricer]?) -> SearchOutcome
+  {
+    do {
+      if space.objective.needsCapacity {
+        let found = try capacity.capacity(
+          of: plan, upper: min(bound, space.maxRate), guess: guess, pricers: pricers)
+        let passing = found.probes.last { $0.passed && $0.rate == found.rate }
+        let value = space.objective.value(
+          plan: plan, capacity: found.rate, summary: passing?.summary, requiredRate: space.requiredRate)
+        var outcome = SearchOutcome(
+          plan: plan, status: .evaluated, bound: bound, capacity: found.rate,
+          probes: found.probes.count, evaluatedRate: found.rate, summary: passing?.summary,
+          objective: value)
+        outcome.peakRunning = found.probes.map(\.peakRunning).max() ?? 0
+        outcome.peakUsedBlocks = found.probes.map(\.peakUsedBlocks).max() ?? 0
+        return outcome
+      }
+      let rate = space.requiredRate ?? 1
+      let probe = try capacity.probe(plan, rate: rate, pricers: pricers)
+      let value =
+        probe.passed
+        ? space.objective.value(plan: plan, capacity: rate, summary: probe.summary, requiredRate: rate) : nil
+      var outcome = SearchOutcome(
+        plan: plan, status: .evaluated, reason: probe.passed ? "" : "misses the SLO at the required rate",
+        bound: bound, capacity: probe.passed ? rate : 0, probes: 1, evaluatedRate: rate,
+        summary: probe.summary, objective: value)
+      outcome.peakRunning = probe.peakRunning
+      outcome.peakUsedBlocks = probe.peakUsedBlocks
+      return outcome
+    } catch {
+      return SearchOutcome(plan: plan, status: .infeasible, reason: Self.reason(error), bound: bound)
+    }
+  }
+
+  func tally(_ outcomes: [SearchOutcome?], total: Int, best: (String, Double)?) -> SearchProgress {
+    var p = SearchProgress(
+      total: total, done: 0, evaluated: 0, infeasible: 0, pruned: 0, best: best?.0, bestValue: best?.1)
+    for o in outcomes {
+      guard let o else { continue }
+      p.done += 1
+      switch o.status {
+      case .evaluated: p.evaluated += 1
+      case .infeasible: p.infeasible += 1
+      case .pruned: p.pruned += 1
+      }
+    }
+    return p
+  }
+
+  static func reason(_ error: SimulationError) -> String {
+    switch error {
+    case .doesNotFit(let report):
+      let m = report.memory
+      return
+        "does not fit: weights \(short(m.weightBytes / 1e9)) GB + activations \(short(m.activationBytes / 1e9)) GB + runtime \(short(m.runtimeBytes / 1e9)) GB of \(short(m.usableBytes / 1e9)) GB usable per device"
+    case .invalidPlan(let issues): return issues.map(\.message).joined(separator: "; ")
+    case .invariantViolated(let what): return what
+    }
+  }
+
+  static func short(_ x: Double) -> String {
+    guard x.isFinite else { return "inf" }
+    let rounded = (x * 1000).rounded() / 1000
+    return String(rounded)
+  }
+
+  /// Plans whose iterations cost the same share one warmed pricer.
+  static func pricerKey(_ plan: PlanSpec) -> String {
+    let p = plan.parallelism
+    let q = plan.precision
+    return
+      "\(plan.cluster.name)|\(plan.engine.rawValue)|\(p.tensor)|\(p.expert)|\(q.weights.rawValue)|\(q.activations.rawValue)|\(q.kvCache.rawValue)|\(plan.scheduler.maxNumBatchedTokens + plan.scheduler.maxNumSeqs)"
+  }
+
+  /// Plans whose capacity per replica is alike (warm start of the bisection).
+  static func neighbourKey(_ plan: PlanSpec) -> String {
+    let p = plan.parallelism
+    let q = plan.precision
+    return
+      "\(plan.cluster.name)|\(plan.engine.rawValue)|\(p.tensor)|\(p.pipeline)|\(p.expert)|\(q.weights.rawValue)|\(q.activations.rawValue)|\(plan.scheduler.policy.rawValue)"
+  }
+
+  /// Mean tokens computed per servable request of the probe workload, and the
+  /// longest prompt.
+  struct Sample {
+    var mean: Double
+    var maxInput: Int
+    var contextReads: Double
+    var prefillPairs: Double
+  }
+
+  static func sampleTokens(_ plan: PlanSpec, requests: Int) -> Sample {
+    var workload = plan.workload
+    workload.arrival = .poisson(rate: 1)
+    workload.requests = requests
+    workload.durationS = nil
+    var generator = RequestGenerator(workload: workload, seed: plan.seed)
+    var total = 0.0
+    var reads = 0.0
+    var pairs = 0.0
+    var count = 0
+    var longest = 1
+    while let r = generator.next() {
+      guard r.input + r.output <= plan.model.maxContext else { continue }
+      let input = Double(r.input)
+      let steps = Double(r.output - 1)
+      total += input + steps
+      reads += steps * input + steps * (steps + 1) / 2
+      pairs += input * (input + 1) / 2
+      count += 1
+      longest = max(longest, r.input)
+    }
+    let n = Double(max(count, 1))
+    return Sample(
+      mean: count > 0 ? total / n : 1, maxInput: longest, contextReads: reads / n, prefillPairs: pairs / n)
+  }
+
+  /// Pareto front: capacity per device (higher better) against the SLO
+  /// percentile of TPOT at capacity (lower better).
+  static func pareto(_ outcomes: [SearchOutcome]) -> [Int] {
+    let points = outcomes.indices.compactMap { i -> (Int, Double, Double)? in
+      let o = outcomes[i]
+      guard o.status == .evaluated, o.capacity > 0, let s = o.summary else { return nil }
+      return (i, s.tpot.at(o.plan.slo.percentile), o.capacity / Double(o.plan.devices))
+    }.sorted { $0.1 != $1.1 ? $0.1 < $1.1 : ($0.2 != $1.2 ? $0.2 > $1.2 : $0.0 < $1.0) }
+    var front = [Int]()
+    var bestY = -Double.infinity
+    for (i, _, y) in points where y > bestY {
+      front.append(i)
+      bestY = y
+    }
+    return front
+  }
+}

@@ -1,0 +1,100 @@
+/// What the optimizer ranks plans by.
+public enum SearchObjective: String, Sendable, CaseIterable {
+  /// Highest capacity (requests per second meeting the SLO) per device.
+  case goodputPerDevice = "goodput-per-device"
+  /// Highest capacity per dollar per hour of devices.
+  case goodputPerDollar = "goodput-per-dollar"
+  /// Fewest devices that sustain `required_rate` under the SLO.
+  case minDevices = "min-devices"
+  /// Lowest cost per hour that sustains `required_rate` under the SLO.
+  case minCost = "min-cost"
+  /// Lowest p-th percentile end-to-end latency at `required_rate`.
+  case minLatency = "min-latency"
+  /// Lowest energy per output token at `required_rate`.
+  case minEnergy = "min-energy"
+
+  /// Whether the objective needs a capacity search (else one run at the required rate).
+  public var needsCapacity: Bool {
+    switch self {
+    case .goodputPerDevice, .goodputPerDollar, .minDevices, .minCost: true
+    case .minLatency, .minEnergy: false
+    }
+  }
+}
+
+/// A cluster the optimizer may use, with how many of its devices.
+public struct SearchCluster: Sendable, Equatable {
+  public var cluster: ClusterSpec
+  /// Most devices a plan may use (at most the cluster's).
+  public var maxDevices: Int
+
+  public init(cluster: ClusterSpec, maxDevices: Int) {
+    self.cluster = cluster
+    self.maxDevices = min(maxDevices, cluster.deviceCount)
+  }
+}
+
+/// The space of plans to search and how to judge them.
+public struct SearchSpace: Sendable {
+  public var name: String
+  public var model: ModelSpec
+  public var workload: WorkloadSpec
+  public var slo: ServiceLevel
+  public var objective: SearchObjective
+  /// The arrival rate the min-* objectives must sustain, in requests per second.
+  public var requiredRate: Double?
+  public var clusters: [SearchCluster]
+  public var engines: [EngineKind]
+  /// Candidate degrees; data-parallel degrees are every count that fits unless given.
+  public var data: [Int]?
+  public var tensor: [Int]
+  public var pipeline: [Int]
+  public var expert: [Int]
+  /// Keep tensor-parallel groups inside a node.
+  public var tensorWithinNode: Bool
+  public var policies: [SchedulingPolicy]
+  public var maxNumSeqs: [Int]
+  public var maxNumBatchedTokens: [Int]
+  public var precisions: [Precision]
+  public var router: RouterKind
+  /// Capacity search: relative tolerance of the bisection, the largest rate
+  /// tried (requests per second), and requests simulated per replica per probe.
+  public var tolerance: Double
+  public var maxRate: Double
+  public var requestsPerReplica: Int
+  public var seed: UInt64
+
+  public init(
+    name: String, model: ModelSpec, workload: WorkloadSpec, slo: ServiceLevel,
+    objective: SearchObjective, requiredRate: Double? = nil, clusters: [SearchCluster],
+    engines: [EngineKind] = [.vllm], data: [Int]? = nil, tensor: [Int] = [1, 2, 4, 8],
+    pipeline: [Int] = [1], expert: [Int] = [1], tensorWithinNode: Bool = true,
+    policies: [SchedulingPolicy] = [.vllm], maxNumSeqs: [Int] = [256],
+    maxNumBatchedTokens: [Int] = [8192], precisions: [Precision] = [Precision()],
+    router: RouterKind = .leastOutstanding, tolerance: Double = 0.05, maxRate: Double = 1000,
+    requestsPerReplica: Int = 200, seed: UInt64 = 0
+  ) {
+    self.name = name
+    self.model = model
+    self.workload = workload
+    self.slo = slo
+    self.objective = objective
+    self.requiredRate = requiredRate
+    self.clusters = clusters
+    self.engines = engines
+    self.data = data
+    self.tensor = tensor
+    self.pipeline = pipeline
+    self.expert = expert
+    self.tensorWithinNode = tensorWithinNode
+    self.policies = policies
+    self.maxNumSeqs = maxNumSeqs
+    self.maxNumBatchedTokens = maxNumBatchedTokens
+    self.precisions = precisions
+    self.router = router
+    self.tolerance = tolerance
+    self.maxRate = maxRate
+    self.requestsPerReplica = requestsPerReplica
+    self.seed = seed
+  }
+}

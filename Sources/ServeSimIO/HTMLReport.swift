@@ -1,0 +1,97 @@
+import Foundation
+import ServeSim
+
+/// The whole report folder of a simulation: the CSV files, the SVG plots, a
+/// small `index.html` that shows them, and optionally `trace.json`.
+public enum ReportFiles {
+  /// Every file of the report, name and bytes, in writing order.
+  ///
+  /// - Parameters:
+  ///   - plots: write the SVG plots and `index.html`.
+  ///   - trace: write the Chrome/Perfetto `trace.json`.
+  public static func all(_ result: SimulationResult, summary: Summary, plots: Bool = true, trace: Bool)
+    -> [(String, [UInt8])]
+  {
+    var files: [(String, [UInt8])] = [
+      ("summary.csv", Reports.summaryCSV(summary, result: result)),
+      ("requests.csv", Reports.requestsCSV(result)),
+      ("iterations.csv", Reports.iterationsCSV(result)),
+    ]
+    if trace { files.append(("trace.json", PerfettoTrace.json(result))) }
+    if plots {
+      let charts = PlotReports.charts(result)
+      for (name, chart) in charts { files.append((name, Array(chart.svg().utf8))) }
+      files.append(
+        ("index.html", Array(index(summary, result: result, plots: charts.map(\.0), trace: trace).utf8)))
+    }
+    return files
+  }
+
+  /// Writes `all(...)` into `directory` through temporary files and renames.
+  ///
+  /// - Returns: the paths written.
+  public static func write(
+    _ result: SimulationResult, summary: Summary, to directory: String, plots: Bool = true, trace: Bool
+  ) throws -> [String] {
+    try AtomicWriter.write(all(result, summary: summary, plots: plots, trace: trace), to: directory)
+  }
+
+  /// A one-page HTML report: the headline figures, the plots and links to the data.
+  static func index(_ s: Summary, result: SimulationResult, plots: [String], trace: Bool) -> String {
+    func ms(_ v: Double) -> String { v.isFinite ? String(format: "%.1f ms", v) : "n/a" }
+    func num(_ v: Double, _ d: Int) -> String { v.isFinite ? String(format: "%.\(d)f", v) : "n/a" }
+    let rows: [(String, String)] = [
+      ("requests (completed / dropped)", "\(s.requests) (\(s.completed) / \(s.dropped))"),
+      ("duration", num(s.durationS, 2) + " s"),
+      ("throughput", num(s.reqPerS, 2) + " req/s, " + num(s.outputTokPerS, 0) + " output tok/s"),
+      (
+        "TTFT mean / p50 / p90 / p99",
+        [s.ttft.mean, s.ttft.p50, s.ttft.p90, s.ttft.p99].map(ms).joined(separator: " / ")
+      ),
+      (
+        "TPOT mean / p50 / p90 / p99",
+        [s.tpot.mean, s.tpot.p50, s.tpot.p90, s.tpot.p99].map(ms).joined(separator: " / ")
+      ),
+      (
+        "E2E mean / p50 / p90 / p99",
+        [s.e2e.mean, s.e2e.p50, s.e2e.p90, s.e2e.p99].map(ms).joined(separator: " / ")
+      ),
+      ("SLO attainment", num(s.sloAttainment * 100, 1) + " %"),
+      ("KV-cache use (mean)", num(s.kvUtilMean * 100, 1) + " %"),
+      ("MFU", num(s.mfu * 100, 1) + " %"),
+      ("preemptions", "\(s.preemptions)"),
+      ("devices", "\(s.devices) x \(result.plan.cluster.device.name)"),
+    ]
+    var html = """
+      <!DOCTYPE html>
+      <html lang="en"><head><meta charset="utf-8">
+      <title>servesim: \(LineChart.escape(s.plan))</title>
+      <style>body{font-family:Helvetica,Arial,sans-serif;max-width:1500px;margin:24px auto;padding:0 16px}
+      table{border-collapse:collapse}td{padding:3px 12px;border-bottom:1px solid #eee}
+      img{width:720px;max-width:100%;margin:6px}</style></head><body>
+      <h1>servesim report: \(LineChart.escape(s.plan))</h1>
+      <p>Model \(LineChart.escape(result.plan.model.name)), engine \(result.plan.engine.rawValue), \
+      parallelism data \(result.plan.parallelism.data) x tensor \(result.plan.parallelism.tensor) \
+      x pipeline \(result.plan.parallelism.pipeline), seed \(result.plan.seed). \
+      Latencies in milliseconds; shares in percent.</p>
+      <table>
+
+      """
+    for (name, value) in rows {
+      html += "<tr><td>\(name)</td><td>\(LineChart.escape(value))</td></tr>\n"
+    }
+    html += "</table>\n<h2>Plots</h2>\n<div>\n"
+    for plot in plots { html += "<img src=\"\(plot)\" alt=\"\(plot)\">\n" }
+    html += "</div>\n<h2>Data</h2>\n<ul>\n"
+    var data = ["summary.csv", "requests.csv", "iterations.csv"]
+    if trace { data.append("trace.json") }
+    for file in data { html += "<li><a href=\"\(file)\">\(file)</a></li>\n" }
+    if trace {
+      html += "</ul>\n<p>Open trace.json in <a href=\"https://ui.perfetto.dev\">Perfetto</a> "
+      html += "(or chrome://tracing).</p>\n</body></html>\n"
+    } else {
+      html += "</ul>\n</body></html>\n"
+    }
+    return html
+  }
+}

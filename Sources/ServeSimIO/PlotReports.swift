@@ -1,0 +1,181 @@
+import Foundation
+import ServeSim
+
+/// The plots of a simulation, as SVG charts.
+public enum PlotReports {
+  /// Points kept per curve at most (curves are resampled, not truncated).
+  static let maxPoints = 400
+  /// Time bins of the over-time charts.
+  static let bins = 60
+
+  /// File name and chart of every plot, in report order.
+  public static func charts(_ result: SimulationResult) -> [(String, LineChart)] {
+    [
+      ("ttft-cdf.svg", cdf(result, "TTFT", "time to first token", \.ttft)),
+      ("tpot-cdf.svg", cdf(result, "TPOT", "time per output token after the first", \.tpot)),
+      ("e2e-cdf.svg", cdf(result, "E2E", "end-to-end latency", \.e2e)),
+      ("throughput.svg", throughput(result)),
+      ("queue.svg", queue(result)),
+      ("kv-cache.svg", kvCache(result)),
+    ]
+  }
+
+  /// Percentile of sorted values by linear interpolation between order
+  /// statistics (numpy's default), as the summary computes it.
+  static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+    guard let first = sorted.first else { return .nan }
+    if sorted.count == 1 { return first }
+    let rank = p / 100 * Double(sorted.count - 1)
+    let low = Int(rank.rounded(.down))
+    let high = min(low + 1, sorted.count - 1)
+    return sorted[low] + (sorted[high] - sorted[low]) * (rank - Double(low))
+  }
+
+  /// The empirical CDF of a latency over completed requests, in milliseconds,
+  /// with p50, p90 and p99 marked.
+  static func cdf(
+    _ result: SimulationResult, _ short: String, _ long: String, _ metric: KeyPath<RequestRecord, Double?>
+  ) -> LineChart {
+    var values = [Double]()
+    values.reserveCapacity(result.requests.count)
+    for r in result.requests where r.status == .finished {
+      if let v = r[keyPath: metric], v.isFinite { values.append(v * 1000) }
+    }
+    values.sort()
+    var points = [(x: Double, y: Double)]()
+    if !values.isEmpty {
+      let n = values.count
+      let steps = min(n, maxPoints)
+      for k in 0...steps {
+        let i = min(n - 1, k * (n - 1) / max(steps, 1))
+        points.append((values[i], Double(i + 1) / Double(n)))
+      }
+    }
+    var chart = LineChart(
+      title: "\(short) CDF: \(long) (\(values.count) requests)", xLabel: "\(short) (ms)",
+      yLabel: "share of completed requests", series: [.init(name: short, points: points, steps: true)],
+      yRange: 0...1)
+    chart.legendBottomRight = true
+    if !values.isEmpty {
+      chart.markers = [50.0, 90, 99].map { p in
+        let v = percentile(values, p)
+        return (v, "p\(Int(p)) \(String(format: v < 10 ? "%.2f" : v < 100 ? "%.1f" : "%.0f", v)) ms")
+      }
+    }
+    return chart
+  }
+
+  /// The end of the simulated time: the last completion or iteration end, in seconds.
+  static func horizon(_ result: SimulationResult) -> Double {
+    var end = 0.0
+    for r in result.requests where r.completion > end { end = r.completion }
+    if let last = result.iterations.last { end = max(end, last.start + last.duration) }
+    return end
+  }
+
+  /// Output and prompt tokens per second over time (time bins of 1/60 of the run).
+  static func throughput(_ result: SimulationResult) -> LineChart {
+    let end = horizon(result)
+    let width = end > 0 ? end / Double(bins) : 1
+    var output = [Double](repeating: 0, count: bins)
+    var prompt = [Double](repeating: 0, count: bins)
+    func bin(_ t: Double) -> Int { min(max(Int(t / width), 0), bins - 1) }
+    for r in result.requests where r.status == .finished && r.firstToken >= 0 {
+      output[bin(r.firstToken)] += 1
+      // The remaining tokens are spread evenly between the first token and completion.
+      let rest = Double(r.outputTokens - 1)
+      let span = r.completion - r.firstToken
+      guard rest > 0 else { continue }
+      if span <= 0 {
+        output[bin(r.completion)] += rest
+        continue
+      }
+      var t = r.firstToken
+      while t < r.completion {
+        let b = bin(t)
+        let binEnd = min(Double(b + 1) * width, r.completion)
+        let piece = max(binEnd - t, 0)
+        output[b] += rest * piece / span
+        if binEnd <= t { break }
+        t = binEnd
+      }
+    }
+    for it in result.iterations where it.stage == 0 {
+      prompt[bin(it.start)] += Double(it.prefillTokens)
+    }
+    func series(_ name: String, _ values: [Double]) -> LineChart.Series {
+      .init(
+        name: name,
+        points: values.enumerated().map { (x: (Double($0.offset) + 0.5) * width, y: $0.element / width) })
+    }
+    return LineChart(
+      title: "Throughput over time (\(String(format: "%.3g", width)) s bins)", xLabel: "time (s)",
+      yLabel: "tokens per second",
+      series: [series("output tokens/s", output), series("prompt tokens/s", prompt)])
+  }
+
+  /// Queued and running requests over time (all replicas).
+  static func queue(_ result: SimulationResult) -> LineChart {
+    let steps = RequestCounts.steps(result.requests)
+    var queued = [(x: Double, y: Double)]()
+    var running = [(x: Double, y: Double)]()
+    if steps.count <= 2 * maxPoints {
+      for s in steps {
+        queued.append((s.time, Double(s.queued)))
+        running.append((s.time, Double(s.running)))
+      }
+    } else {
+      // Keep each bin's highest counts, so peaks survive the resampling.
+      let end = steps.last?.time ?? 1
+      let n = maxPoints
+      let width = end > 0 ? end / Double(n) : 1
+      var q = [Int](repeating: 0, count: n)
+      var r = [Int](repeating: 0, count: n)
+      for s in steps {
+        let b = min(Int(s.time / width), n - 1)
+        q[b] = max(q[b], s.queued)
+        r[b] = max(r[b], s.running)
+      }
+      for b in 0..<n {
+        queued.append((Double(b) * width, Double(q[b])))
+        running.append((Double(b) * width, Double(r[b])))
+      }
+    }
+    return LineChart(
+      title: "Requests queued and running over time", xLabel: "time (s)", yLabel: "requests",
+      series: [
+        .init(name: "queued (waiting for first schedule)", points: queued, steps: true),
+        .init(name: "running", points: running, steps: true),
+      ])
+  }
+
+  /// KV-cache blocks in use as a share of the pool, per replica (stage 0),
+  /// averaged over the iterations starting in each time bin.
+  static func kvCache(_ result: SimulationResult) -> LineChart {
+    let end = horizon(result)
+    let width = end > 0 ? end / Double(bins) : 1
+    let stages = max(result.plan.parallelism.pipeline, 1)
+    let pool = Double(max(result.memory.blocks / stages, 1))
+    let replicas = Int(result.iterations.map(\.replica).max() ?? -1) + 1
+    let grouped = replicas > 8
+    let lines = grouped ? 1 : max(replicas, 1)
+    var sums = [[Double]](repeating: [Double](repeating: 0, count: bins), count: lines)
+    var counts = [[Int]](repeating: [Int](repeating: 0, count: bins), count: lines)
+    for it in result.iterations where it.stage == 0 {
+      let line = grouped ? 0 : Int(it.replica)
+      let b = min(max(Int(it.start / width), 0), bins - 1)
+      sums[line][b] += Double(it.kvBlocksUsed) / pool * 100
+      counts[line][b] += 1
+    }
+    let series = (0..<lines).map { line in
+      LineChart.Series(
+        name: grouped ? "mean of \(replicas) replicas" : "replica \(line)",
+        points: (0..<bins).compactMap { b in
+          counts[line][b] > 0 ? ((Double(b) + 0.5) * width, sums[line][b] / Double(counts[line][b])) : nil
+        })
+    }
+    return LineChart(
+      title: "KV-cache use over time (pool: \(result.memory.blocks / stages) blocks per replica)",
+      xLabel: "time (s)", yLabel: "KV blocks in use (% of pool)", series: series, yRange: 0...100)
+  }
+}

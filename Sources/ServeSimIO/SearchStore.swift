@@ -1,0 +1,117 @@
+import Foundation
+import GRDB
+import ServeSim
+
+/// The SQLite file (through GRDB) a search writes every outcome to as it goes,
+/// so that a killed search resumes where it stopped (`servesim search --resume`),
+/// losing and duplicating nothing: outcomes are keyed by plan name and each
+/// wave is written in one transaction.
+public struct SearchStore: Sendable {
+  public let path: String
+  let queue: DatabaseQueue
+
+  /// Opens (creating if needed) the store of a search with `fingerprint`.
+  ///
+  /// - Parameter fresh: start over (delete what an earlier run saved).
+  /// - Throws: when the file belongs to a different search.
+  public init(path: String, fingerprint: String, fresh: Bool) throws {
+    self.path = path
+    let folder = (path as NSString).deletingLastPathComponent
+    if !folder.isEmpty {
+      try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+    if fresh { try? FileManager.default.removeItem(atPath: path) }
+    queue = try DatabaseQueue(path: path)
+    try Self.migrator.migrate(queue)
+    try queue.write { db in
+      let saved = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'fingerprint'")
+      if let saved, saved != fingerprint {
+        throw SearchStoreError.otherSearch(path)
+      }
+      try db.execute(
+        sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('fingerprint', ?)", arguments: [fingerprint])
+    }
+  }
+
+  static var migrator: DatabaseMigrator {
+    var migrator = DatabaseMigrator()
+    migrator.registerMigration("v1-search-outcome") { db in
+      try db.create(table: "meta") { t in
+        t.primaryKey("key", .text)
+        t.column("value", .text).notNull()
+      }
+      try db.create(table: "outcome") { t in
+        t.primaryKey("name", .text)
+        t.column("status", .text).notNull()
+        t.column("reason", .text).notNull()
+        t.column("bound", .double).notNull()
+        t.column("capacity", .double).notNull()
+        t.column("probes", .integer).notNull()
+        t.column("rate", .double).notNull()
+        t.column("objective", .double)
+        t.column("summary", .text)
+      }
+    }
+    return migrator
+  }
+
+  /// Saves outcomes in one transaction.
+  public func save(_ outcomes: [SearchOutcome]) throws {
+    guard !outcomes.isEmpty else { return }
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    try queue.write { db in
+      for o in outcomes {
+        let summary = try o.summary.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
+        try db.execute(
+          sql: """
+            INSERT OR REPLACE INTO outcome (name, status, reason, bound, capacity, probes, rate, objective, summary)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+          arguments: [
+            o.plan.name, o.status.rawValue, o.reason, o.bound, o.capacity, o.probes, o.evaluatedRate,
+            o.objective, summary,
+          ])
+      }
+    }
+  }
+
+  /// The outcomes saved for `plans` (matched by name).
+  public func load(plans: [PlanSpec]) throws -> [String: SearchOutcome] {
+    let byName = Dictionary(plans.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+    let decoder = JSONDecoder()
+    return try queue.read { db in
+      var out = [String: SearchOutcome]()
+      for row in try Row.fetchAll(db, sql: "SELECT * FROM outcome ORDER BY name") {
+        let name: String = row["name"]
+        guard let plan = byName[name],
+          let status = SearchOutcome.Status(rawValue: row["status"] as String)
+        else { continue }
+        let summaryText: String? = row["summary"]
+        let summary = try summaryText.map { try decoder.decode(Summary.self, from: Data($0.utf8)) }
+        out[name] = SearchOutcome(
+          plan: plan, status: status, reason: row["reason"], bound: row["bound"],
+          capacity: row["capacity"], probes: row["probes"], evaluatedRate: row["rate"],
+          summary: summary, objective: row["objective"])
+      }
+      return out
+    }
+  }
+
+  /// How many outcomes are saved.
+  public func count() throws -> Int {
+    try queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outcome") ?? 0 }
+  }
+}
+
+/// Why a search store cannot be used.
+public enum SearchStoreError: Error, CustomStringConvertible {
+  case otherSearch(String)
+
+  public var description: String {
+    switch self {
+    case .otherSearch(let path):
+      "'\(path)' holds the results of a different search (its file or --set overrides changed); run without --resume to start over"
+    }
+  }
+}

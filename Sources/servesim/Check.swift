@@ -1,0 +1,71 @@
+import ArgumentParser
+import Foundation
+import ServeSim
+import ServeSimIO
+
+/// The plan file and its `--set` overrides, shared by the commands that load a plan.
+struct PlanArguments: ParsableArguments {
+  @Argument(help: "The plan file (YAML).")
+  var plan: String
+
+  @Option(
+    name: .customLong("set"),
+    help: ArgumentHelp(
+      "Override a key: key.path=value (repeatable), as in simulate.", valueName: "key.path=value"))
+  var overrides: [String] = []
+
+  /// Loads the plan; prints the error and exits 64 on bad input.
+  func load() throws -> PlanSpec {
+    do {
+      var parsed = [Override]()
+      for text in overrides { parsed.append(try Override(parsing: text)) }
+      return try PlanLoader.load(path: plan, overrides: parsed)
+    } catch {
+      Terminal.error(error.description)
+      throw ExitCode(64)
+    }
+  }
+}
+
+struct Check: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Validate a plan and check that it fits in memory, without simulating.",
+    discussion: """
+      Exit status: 0 the plan is valid and fits; 1 it does not fit (the message gives the
+      figures and what would fit); 64 bad input.
+
+      Examples:
+        servesim check plans/quickstart.yaml
+        servesim check plans/llama-3.1-70b-dgx-h100-tp8.yaml --set parallelism.tensor=2
+      """)
+
+  @OptionGroup var arguments: PlanArguments
+
+  func run() throws {
+    let plan = try arguments.load()
+    for warning in plan.warnings() { Terminal.warn(warning) }
+    let simulator: Simulator
+    do {
+      simulator = try Simulator(plan: plan)
+    } catch {
+      Terminal.error(error.description)
+      if case .invalidPlan = error { throw ExitCode(64) }
+      throw ExitCode(1)
+    }
+    let p = plan.parallelism
+    print(
+      "plan \(plan.name): valid; \(plan.model.name) on \(plan.devices) x \(plan.cluster.device.name) (data \(p.data), tensor \(p.tensor), pipeline \(p.pipeline), expert \(p.expert)), engine \(plan.engine.rawValue)"
+    )
+    let pools = simulator.poolMemory.count > 1 ? ["prefill pool", "decode pool"] : ["each device"]
+    for (name, m) in zip(pools, simulator.poolMemory) {
+      func gb(_ bytes: Double) -> String { String(format: "%.2f GB", bytes / 1e9) }
+      print(
+        "\(name): \(gb(m.deviceBytes)) x memory_utilization = \(gb(m.usableBytes)) usable: weights \(gb(m.weightBytes)), activations \(gb(m.activationBytes)), runtime \(gb(m.runtimeBytes)), KV cache \(gb(m.kvBytes))"
+      )
+      print(
+        "  KV cache per replica: \(m.blocks) blocks of \(plan.scheduler.blockSize) tokens = \(m.kvTokens) tokens"
+      )
+    }
+    print("fits: yes")
+  }
+}

@@ -1,0 +1,33 @@
+import ArgumentParser
+import ServeSimIO
+
+extension ExportEngine: ExpressibleByArgument {}
+
+struct Export: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Print the command that launches a plan on a real serving engine.",
+    discussion: """
+      Sets the plan's tensor, pipeline, data and expert parallelism, max sequences,
+      batched tokens, chunked prefill, quantisation, KV-cache dtype, prefix caching,
+      block size and memory share, with the flags of vLLM 0.8.5, SGLang 0.4.9 or
+      TensorRT-LLM 0.19 (trtllm-serve); notes what the engine has no flag for.
+
+      Examples:
+        servesim export vllm plans/quickstart.yaml
+        servesim export sglang plans/llama-3.1-70b-dgx-h100-dp2-tp4.yaml
+        servesim export trtllm plans/quickstart.yaml --model /models/llama-3.1-8b > launch.sh
+      """)
+
+  @Argument(help: "The engine: \(ExportEngine.allCases.map(\.rawValue).joined(separator: ", ")).")
+  var engine: ExportEngine
+
+  @OptionGroup var arguments: PlanArguments
+
+  @Option(help: "The model's Hugging Face ID or local path (default: the shipped model's repository).")
+  var model: String?
+
+  func run() throws {
+    let plan = try arguments.load()
+    print(LaunchCommand.script(plan, engine: engine, model: model), terminator: "")
+  }
+}

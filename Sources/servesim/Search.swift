@@ -1,0 +1,116 @@
+import ArgumentParser
+import Foundation
+import ServeSim
+import ServeSimIO
+
+struct Search: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Search for the best serving plan under latency SLOs.",
+    discussion: """
+      Writes DIR/plans.csv (every plan: feasible or why not, pruned or why, capacity,
+      metrics), DIR/pareto.csv, DIR/pareto.svg, DIR/best.yaml (runs as is with
+      `servesim simulate`) and DIR/search.sqlite (resume a killed search with --resume).
+      """)
+
+  @Argument(help: "The search file (YAML).")
+  var search: String
+
+  @Option(
+    name: .customLong("set"),
+    help: ArgumentHelp("Override a key: key.path=value (repeatable).", valueName: "key.path=value"))
+  var overrides: [String] = []
+
+  @Option(help: "Output folder (default: reports/<search name>).")
+  var out: String?
+
+  @Option(help: "Plans simulated in parallel (default: the number of cores).")
+  var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+  @Flag(help: "Resume from DIR/search.sqlite, reusing the outcomes it holds.")
+  var resume = false
+
+  @Flag(help: "No progress bar.")
+  var quiet = false
+
+  func validate() throws {
+    if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+  }
+
+  func run() throws {
+    let loaded: LoadedSearch
+    do {
+      var parsed = [Override]()
+      for text in overrides { parsed.append(try Override(parsing: text)) }
+      loaded = try SearchLoader.load(path: search, overrides: parsed)
+    } catch {
+      Terminal.error(error.description)
+      throw ExitCode(64)
+    }
+    let directory = out ?? "reports/\(loaded.space.name)"
+    let store: SearchStore
+    let previous: [String: SearchOutcome]
+    do {
+      store = try SearchStore(
+        path: (directory as NSString).appendingPathComponent("search.sqlite"),
+        fingerprint: loaded.fingerprint, fresh: !resume)
+      previous = resume ? try store.load(plans: PlanEnumerator.plans(loaded.space)) : [:]
+    } catch {
+      Terminal.error("\(error)")
+      throw ExitCode(1)
+    }
+    let started = ContinuousClock.now
+    let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) != 0, started: started)
+    let runner = SearchRunner(space: loaded.space, jobs: jobs)
+    let result = try runner.run(previous: previous, progress: { bar.show($0) }, save: { try store.save($0) })
+    bar.finish()
+    let elapsed = started.duration(to: .now)
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    let paths: [String]
+    do {
+      paths = try SearchReports.write(result, search: loaded, to: directory)
+    } catch {
+      Terminal.error("cannot write the search results to '\(directory)': \(error)")
+      throw ExitCode(1)
+    }
+    let counts = Dictionary(grouping: result.outcomes, by: \.status).mapValues(\.count)
+    print(
+      "search \(loaded.space.name): \(result.outcomes.count) plans enumerated, \(counts[.infeasible] ?? 0) infeasible, \(counts[.pruned] ?? 0) pruned, \(counts[.evaluated] ?? 0) simulated (\(result.outcomes.reduce(0) { $0 + $1.probes }) simulations) in \(String(format: "%.1f", seconds)) s with \(jobs) jobs\(previous.isEmpty ? "" : " (\(previous.count) outcomes resumed)")"
+    )
+    if let best = result.best {
+      let o = result.outcomes[best]
+      print(
+        "best (\(loaded.space.objective.rawValue)): \(o.plan.name): capacity \(String(format: "%.3f", o.capacity)) req/s on \(o.plan.devices) devices, objective \(String(format: "%.4f", o.objective ?? 0))"
+      )
+    } else {
+      print("no plan meets the SLO and the requirement")
+    }
+    print("results: " + paths.joined(separator: ", "))
+  }
+}
+
+/// A one-line progress bar on standard error, redrawn in place.
+struct ProgressBar: Sendable {
+  let enabled: Bool
+  let started: ContinuousClock.Instant
+
+  func show(_ p: SearchProgress) {
+    guard enabled, p.total > 0 else { return }
+    let fraction = Double(p.done) / Double(p.total)
+    let width = 24
+    let filled = Int(fraction * Double(width))
+    let elapsed = started.duration(to: .now)
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    let left = fraction > 0 ? seconds / fraction - seconds : 0
+    var line =
+      "\r[" + String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled) + "] "
+    line +=
+      "\(p.done)/\(p.total) plans, \(p.evaluated) simulated, \(p.infeasible) infeasible, \(p.pruned) pruned"
+    if let best = p.bestValue { line += String(format: ", best %.4f", best) }
+    line += String(format: ", ~%.0f s left ", left)
+    FileHandle.standardError.write(Data(line.utf8))
+  }
+
+  func finish() {
+    if enabled { FileHandle.standardError.write(Data("\n".utf8)) }
+  }
+}

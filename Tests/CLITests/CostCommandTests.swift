@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+@Suite(.serialized) struct CostCommandTests {
+  @Test func pricesOneOperatorFromTheDatasheet() throws {
+    let run = try CalibrationCLI.servesim([
+      "cost", "--device", "clusters/devices/h100-sxm.yaml", "--op", "gemm", "--shape", "m=4096,n=8192,k=8192",
+      "--dtype", "bf16",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    #expect(run.stdout.hasSuffix(" us (datasheet)\n"))
+    let micros = Double(run.stdout.split(separator: " ").first ?? "") ?? 0
+    // 2·4096·8192·8192 FLOPs at 989 TFLOP/s × 0.78 is about 713 us.
+    #expect(micros > 600 && micros < 800)
+  }
+
+  @Test func calibratedListAndCompare() throws {
+    let folder = try CalibrationCLI.folder()
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let db = folder + "/h100.sqlite"
+    let imported = try CalibrationCLI.servesim([
+      "profile", "--db", db, "--import",
+      "clusters/profiles/vidur/compute/h100/meta-llama/Llama-2-7b-hf/mlp.csv",
+      "--import", "clusters/profiles/vidur/network/h100_dgx/all_reduce.csv",
+    ])
+    #expect(imported.status == 0, "\(imported.stderr)")
+    let ops = """
+      op,dtype,kv_dtype,m,n,k,batch,heads,kv_heads,head_dim,q_tokens,kv_tokens,bytes,ranks,measured_us
+      gemm,bf16,,512,12288,4096,,,,,,,,,150
+      gemm,bf16,,500,10240,8192,,,,,,,,,300
+      attention_decode,bf16,bf16,,,,8,32,8,128,,4096,,,100
+      all_reduce,bf16,,,,,,,,,,,1048576,8,40
+      elementwise,bf16,,,,,,,,,,,1000000,,5
+
+      """
+    try ops.write(toFile: folder + "/ops.csv", atomically: true, encoding: .utf8)
+    let run = try CalibrationCLI.servesim([
+      "cost", "--cluster", "clusters/dgx-h100.yaml", "--calibration", db, "--input", folder + "/ops.csv",
+      "--output", folder + "/preds.csv",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    let preds = try String(contentsOfFile: folder + "/preds.csv", encoding: .utf8).split(separator: "\n")
+    #expect(preds.first?.hasSuffix(",measured_us,latency_us,source") == true)
+    #expect(preds.count == 6)
+    #expect(preds[1].hasSuffix(",measured"))  // Llama-2-7B's QKV at tensor 1 is in the store
+    #expect(preds[2].hasSuffix(",fitted"))  // a shape of another model: the fit
+    #expect(preds[3].hasSuffix(",datasheet"))  // no attention in Vidur's mlp.csv
+    #expect(preds[4].hasSuffix(",measured"))
+    let compare = try CalibrationCLI.servesim([
+      "cost", "--cluster", "clusters/dgx-h100.yaml", "--calibration", db, "--input", folder + "/ops.csv",
+      "--compare",
+    ])
+    #expect(compare.status == 0)
+    #expect(
+      compare.stdout.contains("median") && compare.stdout.contains("p90") && compare.stdout.contains("worst"))
+    #expect(compare.stdout.contains("gemm") && compare.stdout.contains("all_reduce"))
+  }
+
+  @Test func badInputNamesFileLineAndColumnAndExits64() throws {
+    let folder = try CalibrationCLI.folder()
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    try
+      "op,dtype,kv_dtype,m,n,k,batch,heads,kv_heads,head_dim,q_tokens,kv_tokens,bytes,ranks\ngemm,bf16,,4,4,4,,,,,,,,\nall_reduce,bf16,,,,,,,,,,,-5,8\n"
+      .write(toFile: folder + "/ops.csv", atomically: true, encoding: .utf8)
+    let run = try CalibrationCLI.servesim([
+      "cost", "--cluster", "clusters/dgx-h100.yaml", "--input", folder + "/ops.csv",
+    ])
+    #expect(run.status == 64)
+    #expect(run.stderr.contains("ops.csv:3: column 'bytes'"))
+    let collective = try CalibrationCLI.servesim([
+      "cost", "--device", "clusters/devices/h100-sxm.yaml", "--op", "all_reduce", "--shape",
+      "bytes=1000,ranks=8",
+    ])
+    #expect(collective.status == 64 && collective.stderr.contains("--cluster"))
+    let shape = try CalibrationCLI.servesim([
+      "cost", "--device", "clusters/devices/h100-sxm.yaml", "--op", "gemm", "--shape", "m=4,x=2,k=3",
+    ])
+    #expect(shape.status == 64 && shape.stderr.contains("--shape"))
+    let usage = try CalibrationCLI.servesim(["cost", "--op", "gemm", "--shape", "m=1,n=1,k=1"])
+    #expect(usage.status == 64)
+  }
+}

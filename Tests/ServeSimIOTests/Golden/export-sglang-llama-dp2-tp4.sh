@@ -1,0 +1,13 @@
+#!/bin/sh
+# llama-3.1-70b-dgx-h100-dp2-tp4: llama-3.1-70b on 8 x NVIDIA H100 SXM5 80GB
+# exported by servesim for SGLang 0.4.9 (sglang.launch_server)
+# note: the plan was simulated with engine vllm's scheduler defaults; sglang's may differ
+python -m sglang.launch_server --model-path meta-llama/Llama-3.1-70B-Instruct \
+  --tp-size 4 \
+  --dp-size 2 \
+  --dtype bfloat16 \
+  --max-running-requests 256 \
+  --chunked-prefill-size 8192 \
+  --disable-radix-cache \
+  --page-size 16 \
+  --mem-fraction-static 0.9

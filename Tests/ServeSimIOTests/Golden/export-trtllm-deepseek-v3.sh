@@ -1,0 +1,20 @@
+#!/bin/sh
+# deepseek-v3-fp8-hgx-h200-x2-ep: deepseek-v3 on 16 x NVIDIA H200 SXM 141GB
+# exported by servesim for TensorRT-LLM 0.19 (trtllm-serve)
+# note: the plan was simulated with engine sglang's scheduler defaults; trtllm's may differ
+# note: fp8 weights: serve a checkpoint quantised with NVIDIA ModelOpt (TensorRT-LLM reads its quantisation from the checkpoint)
+# note: free_gpu_memory_fraction is TensorRT-LLM's share of the memory left after the weights, not of the device
+cat > extra-llm-api-options.yaml <<'EOF'
+enable_chunked_prefill: true
+kv_cache_config:
+  enable_block_reuse: false
+  free_gpu_memory_fraction: 0.88
+EOF
+trtllm-serve deepseek-ai/DeepSeek-V3 \
+  --backend pytorch \
+  --tp_size 8 \
+  --pp_size 2 \
+  --ep_size 8 \
+  --max_batch_size 1024 \
+  --max_num_tokens 8192 \
+  --extra_llm_api_options extra-llm-api-options.yaml

@@ -1,0 +1,181 @@
+import Testing
+
+@testable import ServeSim
+
+/// Interpolation, fitting and the source fallback order of the calibration.
+@Suite struct CalibrationTests {
+  func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-9) -> Bool {
+    abs(a - b) <= tolerance * max(abs(a), abs(b), 1e-300)
+  }
+
+  func measurement(
+    _ op: CalibrationOp, _ shape: OperatorShape, us: Double, dtype: DType = .bf16, device: String = "d"
+  ) -> KernelMeasurement {
+    KernelMeasurement(
+      device: device, backend: "test", backendVersion: "1", op: op, dtype: dtype, shape: shape,
+      medianUs: us, spreadUs: 0, repeats: 1, measuredAt: "2026-01-01T00:00:00Z", host: "h")
+  }
+
+  @Test func curveInterpolatesInLogSpaceAndOnlyInsideItsRange() {
+    let curve = MeasuredCurve(points: [
+      (size: 10, seconds: 1), (size: 1000, seconds: 100), (size: 10, seconds: 1),
+    ])
+    #expect(curve.count == 2)
+    #expect(close(curve.seconds(at: 10) ?? 0, 1))
+    #expect(close(curve.seconds(at: 1000) ?? 0, 100))
+    // log-log straight line: t = size / 10.
+    #expect(close(curve.seconds(at: 100) ?? 0, 10, 1e-12))
+    #expect(curve.seconds(at: 9) == nil)
+    #expect(curve.seconds(at: 1001) == nil)
+  }
+
+  @Test func curveWithRatiosFollowsTheModelBetweenPoints() {
+    // Measured 1.1x and 1.3x a model; between them the model's shape times the
+    // interpolated ratio.
+    let curve = MeasuredCurve(points: [
+      (size: 1, seconds: 1.1, fitted: 1), (size: 100, seconds: 130, fitted: 100),
+    ])
+    let mid = curve.seconds(at: 10, fitted: 5) ?? 0
+    let ratio = (1.1 * 1.3).squareRoot()  // geometric mean at the log-midpoint
+    #expect(close(mid, 5 * ratio, 1e-12))
+  }
+
+  @Test func leastSquaresRecoversALine() {
+    var ls = LeastSquares(parameters: 2)
+    for x in stride(from: 1.0, through: 10, by: 1) { ls.add(1, x, y: 3 + 2 * x) }
+    let beta = ls.solve() ?? []
+    #expect(close(beta[0], 3, 1e-9) && close(beta[1], 2, 1e-9))
+    // Non-negative: a negative intercept is not allowed, the slope absorbs it.
+    var negative = LeastSquares(parameters: 2)
+    for x in stride(from: 1.0, through: 10, by: 1) { negative.add(1, x, y: -1 + x) }
+    let constrained = negative.solveNonNegative()?.beta ?? []
+    #expect(constrained[0] == 0 && constrained[1] > 0)
+  }
+
+  @Test func fitRecoversKnownGemmParametersWithTileQuantisation() {
+    // A synthetic GPU: 5 us launch, 500 TFLOP/s, 2000 GB/s, 128x64 tiles on 100 SMs.
+    let truth = OperatorFit(
+      op: .gemm, dtype: .bf16, launchSeconds: 5e-6, secondsPerFlop: 1 / 500e12,
+      secondsPerByte: 1 / 2000e9, tileM: 128, tileN: 64, computeUnits: 100, residual: 0, points: 0)
+    var rows = [KernelMeasurement]()
+    for (n, k) in [(4096, 4096), (12288, 4096), (4096, 11008), (8192, 8192)] {
+      for m in [1, 16, 64, 100, 128, 200, 256, 384, 512, 1000, 1024, 2048, 3000, 4096, 8192] {
+        let shape = OperatorShape(m: m, n: n, k: k)
+        let work = OperatorWork(.gemm, shape: shape, dtype: .bf16, kvDType: .bf16)
+        let t = truth.seconds(work, m: Double(m), n: Double(n), k: Double(k))
+        rows.append(measurement(.gemm, shape, us: t * 1e6))
+      }
+    }
+    let fits = CalibrationFitter.fit(rows, computeUnits: 100)
+    let fit = try? #require(fits.first { $0.op == .gemm })
+    #expect(fit?.tileM == 128 && fit?.tileN == 64)
+    #expect(close(fit?.launchSeconds ?? 0, 5e-6, 1e-6))
+    #expect(close(1 / (fit?.secondsPerFlop ?? 1), 500e12, 1e-6))
+    #expect(close(1 / (fit?.secondsPerByte ?? 1), 2000e9, 1e-6))
+    #expect((fit?.residual ?? 1) < 1e-6)
+  }
+
+  @Test func fitRecoversCollectiveAlphaBetaAndBandwidth() {
+    var rows = [KernelMeasurement]()
+    for e in 10...28 {
+      let bytes = 1 << e
+      rows.append(
+        measurement(.allReduce, OperatorShape(bytes: bytes, ranks: 4), us: 20 + Double(bytes) / 100e9 * 1e6))
+      rows.append(measurement(.copy, OperatorShape(bytes: bytes), us: 2 + Double(bytes) / 1000e9 * 1e6))
+    }
+    let fits = CalibrationFitter.fit(rows, computeUnits: 0)
+    let collective = fits.first { $0.op == .allReduce && $0.ranks == 4 }
+    #expect(close(collective?.launchSeconds ?? 0, 20e-6, 1e-6))
+    #expect(close(1 / (collective?.secondsPerByte ?? 1), 100e9, 1e-6))
+    let copy = fits.first { $0.op == .copy }
+    #expect(close(copy?.launchSeconds ?? 0, 2e-6, 1e-6))
+    #expect(close(1 / (copy?.secondsPerByte ?? 1), 1000e9, 1e-6))
+    // A memory-bound kernel without its own fit uses the pooled one.
+    let calibration = Calibration(device: "d", measurements: [], fits: fits)
+    #expect(calibration.fit(.rmsnorm, dtype: .bf16)?.op == .elementwise)
+  }
+
+  @Test func fitParametersRoundTripThroughNamedFigures() {
+    let fit = OperatorFit(
+      op: .gemm, dtype: .bf16, launchSeconds: 4e-6, secondsPerFlop: 1 / 700e12,
+      secondsPerByte: 1 / 3000e9, tileM: 128, tileN: 128, computeUnits: 132, residual: 0.05, points: 9)
+    var figures = [String: Double]()
+    for (key, value) in fit.parameters { figures[key] = value }
+    let back = OperatorFit(op: .gemm, dtype: .bf16, ranks: 0, parameters: figures, residual: 0.05, points: 9)
+    #expect(close(back.launchSeconds, fit.launchSeconds) && back.tileN == 128 && back.computeUnits == 132)
+    #expect(close(back.secondsPerFlop, fit.secondsPerFlop) && close(back.secondsPerByte, fit.secondsPerByte))
+  }
+
+  @Test func sourcesFallBackFromMeasuredToFittedToDatasheet() {
+    let shape = OperatorShape(m: 64, n: 1024, k: 1024)
+    let rows = [
+      measurement(.gemm, OperatorShape(m: 16, n: 1024, k: 1024), us: 30),
+      measurement(.gemm, OperatorShape(m: 256, n: 1024, k: 1024), us: 60),
+    ]
+    let fit = OperatorFit(
+      op: .gemm, dtype: .bf16, launchSeconds: 20e-6, secondsPerFlop: 1e-13, secondsPerByte: 1e-12,
+      residual: 0, points: 2)
+    func cost(_ calibration: Calibration?) -> OperatorEstimate {
+      CostModel(
+        model: Fixtures.model, device: Fixtures.device, precision: Precision(),
+        tensorGroup: Fixtures.group(1, .ringOnly), calibration: calibration
+      ).gemm(m: Double(shape.m), n: Double(shape.n), k: Double(shape.k), mode: .eager)
+    }
+    // Covered by measurements: measured.
+    let measured = cost(Calibration(device: "d", measurements: rows, fits: [fit]))
+    #expect(measured.sources.measured == measured.seconds && measured.sources.dominant == .measured)
+    // Outside the measured range (another family): the fit.
+    let other = CostModel(
+      model: Fixtures.model, device: Fixtures.device, precision: Precision(),
+      tensorGroup: Fixtures.group(1, .ringOnly),
+      calibration: Calibration(device: "d", measurements: rows, fits: [fit])
+    ).gemm(m: 64, n: 2048, k: 1024, mode: .eager)
+    #expect(other.sources.dominant == .fitted)
+    let work = OperatorWork(
+      .gemm, shape: OperatorShape(m: 64, n: 2048, k: 1024), dtype: .bf16, kvDType: .bf16)
+    #expect(close(other.seconds, fit.seconds(work)))
+    // Ceiling .fitted ignores the measurements.
+    let fittedOnly = cost(Calibration(device: "d", measurements: rows, fits: [fit], ceiling: .fitted))
+    #expect(fittedOnly.sources.dominant == .fitted)
+    // Nothing: the datasheet, as without a calibration.
+    let datasheet = cost(Calibration(device: "d", measurements: [], fits: []))
+    #expect(datasheet == cost(nil) && datasheet.sources.dominant == .datasheet)
+  }
+
+  @Test func attentionLooksUpItsFamilyByHeadsPerRank() {
+    // Decode attention measured for the fixture's layout (8 heads, 2 KV heads, 128).
+    var rows = [KernelMeasurement]()
+    for context in [1000, 4000, 16000] {
+      rows.append(
+        measurement(
+          .attentionDecode, OperatorShape(batch: 1, heads: 8, kvHeads: 2, headDim: 128, kvTokens: context),
+          us: Double(context) / 100))
+    }
+    let cost = CostModel(
+      model: Fixtures.model, device: Fixtures.device, precision: Precision(),
+      tensorGroup: Fixtures.group(1, .ringOnly),
+      calibration: Calibration(device: "d", measurements: rows, fits: []))
+    var shape = BatchShape()
+    shape.addDecode(context: 1000)
+    shape.addDecode(context: 1000)
+    let e = cost.attentionDecode(shape, mode: .eager)
+    #expect(e.sources.dominant == .measured)
+    #expect(close(e.seconds, 20e-6, 1e-9))
+  }
+
+  @Test func simulationReportsTimeSharesBySource() throws {
+    var plan = Fixtures.plan()
+    let datasheetOnly = Summary(try Fixtures.run(plan))
+    #expect(datasheetOnly.timeShareDatasheet == 1 && datasheetOnly.timeShareMeasured == 0)
+    // A fit for every matrix product: part of the time becomes fitted.
+    let fit = OperatorFit(
+      op: .gemm, dtype: .bf16, launchSeconds: 10e-6, secondsPerFlop: 1 / 100e12,
+      secondsPerByte: 1 / 1000e9, residual: 0, points: 3)
+    plan.calibration = Calibration(device: "round", measurements: [], fits: [fit])
+    let calibrated = Summary(try Fixtures.run(plan))
+    #expect(calibrated.timeShareFitted > 0.1 && calibrated.timeShareFitted < 1)
+    #expect(
+      close(
+        calibrated.timeShareFitted + calibrated.timeShareDatasheet + calibrated.timeShareMeasured, 1, 1e-9))
+  }
+}

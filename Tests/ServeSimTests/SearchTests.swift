@@ -1,0 +1,105 @@
+import Testing
+
+@testable import ServeSim
+
+@Suite(.serialized) struct SearchTests {
+  func space(
+    objective: SearchObjective = .goodputPerDevice, seqs: [Int] = [4, 16], tokens: [Int] = [256, 1024]
+  )
+    -> SearchSpace
+  {
+    var model = Fixtures.model
+    model.layers = 4
+    var s = SearchSpace(
+      name: "small", model: model,
+      workload: Fixtures.workload(
+        .poisson(rate: 1), requests: 100, input: .uniform(min: 50, max: 400),
+        output: .uniform(min: 5, max: 40)),
+      slo: ServiceLevel(ttftMs: 50, tpotMs: 5, percentile: 90), objective: objective,
+      clusters: [SearchCluster(cluster: Fixtures.cluster(devices: 4), maxDevices: 4)])
+    s.tensor = [1, 2, 4]
+    s.pipeline = [1, 2]
+    s.maxNumSeqs = seqs
+    s.maxNumBatchedTokens = tokens
+    s.requestsPerReplica = 60
+    s.tolerance = 0.1
+    return s
+  }
+
+  @Test func enumerationCountsByHand() {
+    // 4 devices, tensor 1/2/4, pipeline 1/2: (t,p,d) with t·p·d ≤ 4:
+    // t1p1: d 1-4 (4), t1p2: d 1-2 (2), t2p1: d 1-2 (2), t2p2: d 1 (1), t4p1: d 1 (1) = 10;
+    // times 2 max_num_seqs and 2 token budgets = 40.
+    let plans = PlanEnumerator.plans(space())
+    #expect(plans.count == 40)
+    #expect(Set(plans.map(\.name)).count == 40)
+    var narrow = space(seqs: [8], tokens: [512])
+    narrow.pipeline = [1]
+    narrow.data = [1]
+    #expect(PlanEnumerator.plans(narrow).count == 3)
+  }
+
+  @Test func capacitySearchFindsAPlantedThreshold() throws {
+    let search = CapacitySearch(tolerance: 0.02)
+    for threshold in [0.37, 3.7, 42.0] {
+      var probes = 0
+      let found = try search.highestPassing(upper: 100, guess: nil) {
+        (rate: Double) throws(SimulationError) -> Bool in
+        probes += 1
+        return rate <= threshold
+      }
+      #expect(found <= threshold)
+      #expect(found >= threshold * (1 - 0.021))
+      #expect(probes < 20)
+    }
+    var cold = 0
+    _ = try search.highestPassing(upper: 100, guess: nil) { (rate: Double) throws(SimulationError) -> Bool in
+      cold += 1
+      return rate <= 3.7
+    }
+    // With a good guess the search needs fewer probes.
+    var warm = 0
+    _ = try search.highestPassing(upper: 100, guess: 3.6) { (rate: Double) throws(SimulationError) -> Bool in
+      warm += 1
+      return rate <= 3.7
+    }
+    #expect(warm < cold)
+  }
+
+  @Test func boundIsOptimisticAgainstSimulation() throws {
+    let result = try SearchRunner(space: space(), jobs: 1).run()
+    let evaluated = result.outcomes.filter { $0.status == .evaluated }
+    #expect(evaluated.count > 5)
+    for o in evaluated { #expect(o.capacity <= o.bound * (1 + 1e-9), "\(o.plan.name)") }
+  }
+
+  @Test func pruningNeverDropsTheTrueBest() throws {
+    var exhaustive = SearchRunner(space: space(), jobs: 1)
+    exhaustive.prune = false
+    let all = try exhaustive.run()
+    let pruned = try SearchRunner(space: space(), jobs: 1).run()
+    let a = try #require(all.best)
+    let b = try #require(pruned.best)
+    #expect(all.outcomes[a].objective == pruned.outcomes[b].objective)
+    #expect(all.outcomes.filter { $0.status == .pruned }.isEmpty)
+  }
+
+  @Test func sameResultsWithOneAndTwoJobs() throws {
+    let one = try SearchRunner(space: space(), jobs: 1).run()
+    let two = try SearchRunner(space: space(), jobs: 2).run()
+    #expect(one.outcomes == two.outcomes)
+    #expect(one.best == two.best)
+    #expect(one.pareto == two.pareto)
+  }
+
+  @Test func minDevicesMeetsTheRequiredRate() throws {
+    var s = space(objective: .minDevices)
+    s.requiredRate = 5
+    let result = try SearchRunner(space: s, jobs: 2).run()
+    let best = try #require(result.best)
+    let o = result.outcomes[best]
+    #expect(o.capacity >= 5)
+    let cheaper = result.outcomes.filter { $0.status == .evaluated && $0.plan.devices < o.plan.devices }
+    #expect(cheaper.allSatisfy { $0.capacity < 5 })
+  }
+}
