@@ -10,9 +10,9 @@ import ServeSim
 /// shapes. The machine counts as busy during a block when the two differ by
 /// more than 20%, or when either is more than 20% slower than the fastest
 /// reference seen so far in the run (a steady load from another process slows
-/// both alike). A busy block waits a second and is timed again, up to twice;
-/// rows still timed on a busy machine are flagged (the fitter leaves flagged
-/// rows out).
+/// both alike). A busy block waits half a second and is timed again once;
+/// rows still timed on a busy machine are flagged (the fitter and the
+/// measured curves leave flagged rows out where enough others remain).
 public struct HostProfiler: Sendable {
   public var grid: ProfileGrid
   public var timer: KernelTimer
@@ -49,7 +49,7 @@ public struct HostProfiler: Sendable {
   public struct Result: Sendable {
     public var measurements: [KernelMeasurement]
     public var holdouts: [KernelMeasurement]
-    /// Re-timings of blocks because the machine was busy.
+    /// Blocks re-timed because the machine was busy.
     public var retriedBlocks: Int
     /// Rows flagged as timed on a busy machine.
     public var flaggedRows: Int
@@ -86,8 +86,8 @@ public struct HostProfiler: Sendable {
         let block = Array(order[start..<min(start + blockSize, order.count)])
         var rows = [(ProfileGrid.Case, KernelTimer.Sample)]()
         var busy = false
-        for attempt in 0..<3 {
-          if attempt > 0 { Thread.sleep(forTimeInterval: 1) }
+        for attempt in 0..<2 {
+          if attempt > 0 { Thread.sleep(forTimeInterval: 0.5) }
           let before = referenceTime()
           rows = []
           for c in block {
@@ -102,7 +102,7 @@ public struct HostProfiler: Sendable {
           best = min(best, before, after)
           busy = Self.busy(before: before, after: after, best: best, threshold: busyThreshold)
           if !busy { break }
-          if attempt < 2 { retried += 1 }
+          if attempt == 0 { retried += 1 }
         }
         let now = ISO8601DateFormatter().string(from: Date())
         for (c, sample) in rows {

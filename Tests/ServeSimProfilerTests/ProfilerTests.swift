@@ -28,6 +28,15 @@ import Testing
     #expect(calls >= s.repeats + 1)  // warm-up included
   }
 
+  @Test func busyMachineIsNoticedFromTheReferenceKernel() {
+    // Steady: both references near the run's best.
+    #expect(!HostProfiler.busy(before: 1.0, after: 1.05, best: 1.0, threshold: 0.2))
+    // Load came or went during the block.
+    #expect(HostProfiler.busy(before: 1.0, after: 1.5, best: 1.0, threshold: 0.2))
+    // A steady load from another process slows both references alike.
+    #expect(HostProfiler.busy(before: 1.9, after: 2.0, best: 1.0, threshold: 0.2))
+  }
+
   @Test func sgemmComputesTheProduct() throws {
     // [1 2; 3 4] · [5 6; 7 8] = [19 22; 43 50]
     var a: [Float] = [1, 2, 3, 4]

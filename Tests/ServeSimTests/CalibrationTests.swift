@@ -29,6 +29,18 @@ import Testing
     #expect(curve.seconds(at: 1001) == nil)
   }
 
+  @Test func tableLeavesOutRowsTimedOnABusyMachine() {
+    var busy = measurement(.gemm, OperatorShape(m: 64, n: 8, k: 8), us: 1000)
+    busy.flagged = true
+    let rows = [
+      measurement(.gemm, OperatorShape(m: 1, n: 8, k: 8), us: 10), busy,
+      measurement(.gemm, OperatorShape(m: 4096, n: 8, k: 8), us: 10),
+    ]
+    let table = MeasurementTable(rows)
+    let family = MeasurementTable.Family(.gemm, dtype: .bf16, shape: OperatorShape(m: 64, n: 8, k: 8))
+    #expect(close(table.seconds(family, size: 64) ?? 0, 10e-6))
+  }
+
   @Test func curveWithRatiosFollowsTheModelBetweenPoints() {
     // Measured 1.1x and 1.3x a model; between them the model's shape times the
     // interpolated ratio.
