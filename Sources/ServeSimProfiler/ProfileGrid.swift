@@ -42,7 +42,7 @@ public struct ProfileGrid: Sendable, Equatable {
     // MLP 14336), over m tokens.
     let families: [(n: Int, k: Int, ms: [Int])]
     if quick {
-      let tokens = [1, 4, 16, 64, 256, 1024]
+      let tokens = [1, 4, 16, 64, 256]
       families = [(2048, 2048, tokens), (3072, 2048, tokens)]
     } else {
       // 1 to 16K tokens on the smallest family; the larger ones stop where
@@ -68,7 +68,7 @@ public struct ProfileGrid: Sendable, Equatable {
     // Attention: Llama-3.2-1B (32 heads, 8 KV heads, 64) and Llama-3.1-8B
     // (32, 8, 128) head layouts.
     let layouts = quick ? [(32, 8, 64)] : [(32, 8, 64), (32, 8, 128)]
-    let prefillContexts = quick ? [128, 256, 512, 1024, 2048] : [128, 256, 512, 1024, 2048, 4096]
+    let prefillContexts = quick ? [128, 256, 512, 1024] : [128, 256, 512, 1024, 2048, 4096]
     let decodeContexts = quick ? [256, 512, 1024, 2048, 4096] : [256, 512, 1024, 2048, 4096, 8192]
     let decodeBatch = quick ? 4 : 8
     for (heads, kvHeads, d) in layouts {

@@ -43,7 +43,8 @@ extension Simulator {
           "replica \(r) has \(replica.freeBlocks) free of \(replica.totalBlocks) blocks")
       }
       var held = replica.transferBlocks
-      if let cache = replica.prefixCache {
+      if !prefixCaches.isEmpty {
+        let cache = prefixCaches[r]
         for g in cache.cached.indices where cache.refs[g] > 0 { held += Int(cache.cached[g]) }
         let idle = cache.cached.indices.reduce(0) { $0 + (cache.refs[$1] == 0 ? Int(cache.cached[$1]) : 0) }
         if idle != cache.evictable {

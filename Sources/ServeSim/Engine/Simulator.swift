@@ -55,6 +55,9 @@ public struct Simulator: Sendable {
   /// Most requests running in one scheduler, and most KV blocks in use in one
   /// scheduler, at any iteration (the optimizer's dominance test).
   var peakRunning = 0
+  /// Each scheduler's prefix cache (empty when prefix caching is off). Kept
+  /// apart from `replicas` so that the hot path never copies a replica.
+  var prefixCaches: [PrefixCache] = []
   var peakUsedBlocks = 0
   var prefixLookupTokens = 0
   var checkInvariants: Bool
@@ -163,7 +166,7 @@ public struct Simulator: Sendable {
     activationBytesPerToken =
       Double(plan.model.hiddenSize) * (plan.precision.activations == .fp32 ? 4 : 2)
     if plan.scheduler.prefixCaching, let prefix = plan.workload.sharedPrefix {
-      for r in replicas.indices { replicas[r].prefixCache = PrefixCache(groups: prefix.groups) }
+      prefixCaches = replicas.map { _ in PrefixCache(groups: prefix.groups) }
     }
     if let planned = generator.plannedCount { requests.reserveCapacity(planned) }
   }
@@ -298,7 +301,7 @@ public struct Simulator: Sendable {
           for s in 0..<stages {
             let v = d * stages + s
             load += replicas[v].outstanding
-            let cached = replicas[v].prefixCache?.cached[group] ?? 0
+            let cached = prefixCaches.isEmpty ? 0 : prefixCaches[v].cached[group]
             if cached > bestCached { (bestCached, best) = (cached, d) }
           }
           if load < leastLoad { (leastLoad, least) = (load, d) }

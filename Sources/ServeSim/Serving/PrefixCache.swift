@@ -46,17 +46,16 @@ extension Simulator {
   /// scheduler `r` and skips the tokens they hold (at least one prompt token is
   /// always computed, as vLLM does to produce logits).
   mutating func acquirePrefix(_ r: Int, _ id: Int) {
-    guard var cache = replicas[r].prefixCache, !requests[id].holdsPrefix else { return }
+    guard !prefixCaches.isEmpty, !requests[id].holdsPrefix else { return }
     let g = Int(requests[id].prefixGroup)
     let blockSize = plan.scheduler.blockSize
     let prefixBlocks = Int(requests[id].prefixTokens) / blockSize
-    let hit = min(Int(cache.cached[g]), prefixBlocks, (Int(requests[id].knownTokens) - 1) / blockSize)
-    if cache.refs[g] == 0 {
-      replicas[r].freeBlocks -= Int(cache.cached[g])
-      cache.evictable -= Int(cache.cached[g])
+    let hit = min(Int(prefixCaches[r].cached[g]), prefixBlocks, (Int(requests[id].knownTokens) - 1) / blockSize)
+    if prefixCaches[r].refs[g] == 0 {
+      replicas[r].freeBlocks -= Int(prefixCaches[r].cached[g])
+      prefixCaches[r].evictable -= Int(prefixCaches[r].cached[g])
     }
-    cache.refs[g] += 1
-    replicas[r].prefixCache = cache
+    prefixCaches[r].refs[g] += 1
     requests[id].holdsPrefix = true
     requests[id].sharedBlocks = Int32(hit)
     requests[id].computed = Int32(hit * blockSize)
@@ -65,15 +64,14 @@ extension Simulator {
   /// Drops request `id`'s reference on its group's cached blocks; the last
   /// reference makes them evictable.
   mutating func releasePrefix(_ r: Int, _ id: Int) {
-    guard requests[id].holdsPrefix, var cache = replicas[r].prefixCache else { return }
+    guard requests[id].holdsPrefix, !prefixCaches.isEmpty else { return }
     let g = Int(requests[id].prefixGroup)
-    cache.refs[g] -= 1
-    if cache.refs[g] == 0 {
-      replicas[r].freeBlocks += Int(cache.cached[g])
-      cache.evictable += Int(cache.cached[g])
-      cache.lastUse[g] = clock
+    prefixCaches[r].refs[g] -= 1
+    if prefixCaches[r].refs[g] == 0 {
+      replicas[r].freeBlocks += Int(prefixCaches[r].cached[g])
+      prefixCaches[r].evictable += Int(prefixCaches[r].cached[g])
+      prefixCaches[r].lastUse[g] = clock
     }
-    replicas[r].prefixCache = cache
     requests[id].holdsPrefix = false
     requests[id].sharedBlocks = 0
   }
@@ -82,16 +80,15 @@ extension Simulator {
   /// request extending its group's cached prefix: they move from its own blocks
   /// to the group's.
   mutating func publishPrefix(_ r: Int, _ id: Int) {
-    guard var cache = replicas[r].prefixCache else { return }
+    guard !prefixCaches.isEmpty else { return }
     let g = Int(requests[id].prefixGroup)
     let blockSize = plan.scheduler.blockSize
     let full = min(Int(requests[id].computed) / blockSize, Int(requests[id].prefixTokens) / blockSize)
-    let cached = Int(cache.cached[g])
+    let cached = Int(prefixCaches[r].cached[g])
     guard full > cached, Int(requests[id].sharedBlocks) == cached else { return }
     let moved = full - cached
     requests[id].blocks -= Int32(moved)
     requests[id].sharedBlocks += Int32(moved)
-    cache.cached[g] = Int32(full)
-    replicas[r].prefixCache = cache
+    prefixCaches[r].cached[g] = Int32(full)
   }
 }

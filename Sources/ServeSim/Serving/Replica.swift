@@ -30,8 +30,6 @@ struct Replica: Sendable {
   let role: Role
   /// Blocks held by requests whose KV cache is being sent to a decode replica.
   var transferBlocks = 0
-  /// The prefix cache (nil when prefix caching is off).
-  var prefixCache: PrefixCache?
 
   init(blocks: Int, pipeline: Int, pool: Int = 0, role: Role = .both) {
     self.pipeline = pipeline

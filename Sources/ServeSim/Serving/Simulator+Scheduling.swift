@@ -102,8 +102,8 @@ extension Simulator {
     if need <= 0 { return true }
     if need > replicas[r].freeBlocks { return false }
     let free = replicas[r].freeBlocks
-    if let evictable = replicas[r].prefixCache?.evictable, need > free - evictable {
-      replicas[r].prefixCache?.evict(need - (free - evictable))
+    if !prefixCaches.isEmpty, need > free - prefixCaches[r].evictable {
+      prefixCaches[r].evict(need - (free - prefixCaches[r].evictable))
     }
     replicas[r].freeBlocks -= need
     requests[id].blocks += Int32(need)
@@ -206,7 +206,7 @@ extension Simulator {
     let maxSeqs = plan.scheduler.maxNumSeqs
     while let head = replicas[r].waiting.first, replicas[r].running.count < maxSeqs, budget > 0 {
       let id = Int(head)
-      if requests[id].computed == 0 && requests[id].prefixGroup >= 0 && replicas[r].prefixCache != nil {
+      if requests[id].computed == 0 && requests[id].prefixGroup >= 0 && !prefixCaches.isEmpty {
         acquirePrefix(r, id)
       }
       let remaining = Int(requests[id].knownTokens - requests[id].computed)
