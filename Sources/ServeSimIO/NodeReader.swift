@@ -132,7 +132,8 @@ struct NodeReader {
     for item in items {
       guard case .scalar(let s) = item else {
         throw ConfigError(
-          file: file, line: item.mark?.line ?? line, keyPath: join(key), message: "expected a single value in the list")
+          file: file, line: item.mark?.line ?? line, keyPath: join(key),
+          message: "expected a single value in the list")
       }
       values.append(s.string)
     }

@@ -31,7 +31,7 @@ struct Check: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Validate a plan and check that it fits in memory, without simulating.",
     discussion: """
-      Exit status: 0 the plan is valid and fits; 1 it does not fit (the message gives the
+      Exit status: 0 the plan is valid and fits; 1 it does not fit (the message gives the \
       figures and what would fit); 64 bad input.
 
       Examples:

@@ -7,9 +7,9 @@ struct Export: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Print the command that launches a plan on a real serving engine.",
     discussion: """
-      Sets the plan's tensor, pipeline, data and expert parallelism, max sequences,
-      batched tokens, chunked prefill, quantisation, KV-cache dtype, prefix caching,
-      block size and memory share, with the flags of vLLM 0.8.5, SGLang 0.4.9 or
+      Sets the plan's tensor, pipeline, data and expert parallelism, max sequences, \
+      batched tokens, chunked prefill, quantisation, KV-cache dtype, prefix caching, \
+      block size and memory share, with the flags of vLLM 0.8.5, SGLang 0.4.9 or \
       TensorRT-LLM 0.19 (trtllm-serve); notes what the engine has no flag for.
 
       Examples:

@@ -156,7 +156,7 @@ struct Profile: ParsableCommand {
   func profileHost(into store: CalibrationStore) throws -> Set<String> {
     let host = HostInfo.current()
     let counts = threads.isEmpty ? Array(Set([1, host.cores])).sorted() : threads
-    let timer = quick ? KernelTimer(minRepeats: 5, maxRepeats: 100, budgetSeconds: 0.2) : KernelTimer()
+    let timer = quick ? KernelTimer(minRepeats: 9, maxRepeats: 100, budgetSeconds: 0.25) : KernelTimer()
     let profiler = HostProfiler(
       grid: ProfileGrid.host(quick: quick, dtypes: BLAS.hasBF16 ? [.fp32, .bf16] : [.fp32]),
       timer: timer, threadCounts: counts, seed: seed)

@@ -7,7 +7,7 @@ struct Simulate: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Run one serving plan and write summary.csv, requests.csv and iterations.csv.",
     discussion: """
-      Also writes SVG plots (latency CDFs, throughput, queue and KV-cache use over time) and an
+      Also writes SVG plots (latency CDFs, throughput, queue and KV-cache use over time) and an \
       index.html that shows them, unless --no-plots; with --trace, a Perfetto trace.json.
 
       Examples:

@@ -50,7 +50,8 @@ extension Simulator {
     let g = Int(requests[id].prefixGroup)
     let blockSize = plan.scheduler.blockSize
     let prefixBlocks = Int(requests[id].prefixTokens) / blockSize
-    let hit = min(Int(prefixCaches[r].cached[g]), prefixBlocks, (Int(requests[id].knownTokens) - 1) / blockSize)
+    let hit = min(
+      Int(prefixCaches[r].cached[g]), prefixBlocks, (Int(requests[id].knownTokens) - 1) / blockSize)
     if prefixCaches[r].refs[g] == 0 {
       replicas[r].freeBlocks -= Int(prefixCaches[r].cached[g])
       prefixCaches[r].evictable -= Int(prefixCaches[r].cached[g])
