@@ -273,4 +273,69 @@ import Testing
     #expect(problems.isEmpty, "\(problems.prefix(10))")
     #expect(loaded + rejected == count)
   }
+
+  /// Keys `--set` may reach on the quickstart plan (plan, model, workload,
+  /// cluster and device keys), for the override fuzz.
+  static let overrideKeys = [
+    "parallelism.data", "parallelism.tensor", "parallelism.pipeline", "parallelism.expert",
+    "parallelism.stage_layers", "parallelism.expert_imbalance", "precision.weights", "precision.kv_cache",
+    "scheduler.policy", "scheduler.max_num_seqs", "scheduler.max_num_batched_tokens",
+    "scheduler.chunked_prefill", "scheduler.block_size", "scheduler.memory_utilization",
+    "scheduler.prefix_caching", "router", "engine", "slo.ttft_ms", "slo.percentile", "seed",
+    "model.layers", "model.hidden_size", "model.heads", "model.kv_heads", "model.head_dim",
+    "model.intermediate_size", "model.vocab_size", "model.max_context", "model.moe",
+    "workload.requests", "workload.duration_s", "workload.arrival.rate_per_s", "workload.arrival.process",
+    "workload.arrival.cv", "workload.arrival.concurrency", "workload.input_tokens.distribution",
+    "workload.input_tokens.max", "workload.output_tokens", "workload.shared_prefix",
+    "cluster.nodes", "cluster.devices_per_node", "cluster.intra_node.bandwidth_gbps",
+    "cluster.device.memory_gb", "cluster.device.memory_bandwidth_gbps", "cluster.device.peak_tflops.bf16",
+    "cluster.device.efficiency.compute", "cluster.device.power_w.idle",
+  ]
+  static let overrideValues =
+    values + [
+      "gamma", "closed", "offline", "static", "orca", "sarathi", "fp8", "int4", "sglang", "mindie",
+      "least-kv", "prefix-affinity", "{tokens: 512, groups: 4}", "{distribution: fixed, value: 1}",
+      "{experts: 8, experts_per_token: 2, expert_intermediate_size: 1024}", "[16, 16]", "0.5", "1e-300",
+    ]
+
+  @Test func randomOverridesNeverCrashOrGiveNonFiniteNumbers() throws {
+    let count = ProcessInfo.processInfo.environment["SERVESIM_FUZZ_INPUTS"].flatMap { Int($0) } ?? 800
+    var g = Generator(state: 6_400_064)
+    // The copy's traces are cut to 300 rows, so a load costs little.
+    let (folder, _) = try Self.corpus()
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    var problems = [String]()
+    var simulated = 0
+    var rejected = 0
+    for index in 0..<count {
+      var overrides = [Override]()
+      for _ in 0...g.below(2) {
+        let text = g.pick(Self.overrideKeys) + "=" + g.pick(Self.overrideValues)
+        if let o = try? Override(parsing: text) { overrides.append(o) }
+      }
+      var plan: PlanSpec
+      do {
+        plan = try PlanLoader.load(path: folder + "/plans/quickstart.yaml", overrides: overrides)
+      } catch {
+        rejected += 1
+        continue
+      }
+      guard simulated < 150 else { continue }
+      plan.workload.requests = min(plan.workload.requests ?? Self.requests, Self.requests)
+      do {
+        var simulator = try Simulator(plan: plan, checkInvariants: true)
+        let result = try simulator.run()
+        simulated += 1
+        let bad = Self.nonFinite(Summary(result))
+        if !bad.isEmpty { problems.append("override input \(index) \(overrides): non-finite \(bad)") }
+      } catch {
+        switch error {
+        case .doesNotFit, .invalidPlan: break
+        default: problems.append("override input \(index) \(overrides): \(error)")
+        }
+      }
+    }
+    print("override fuzz: \(count) inputs, \(rejected) rejected with a ConfigError, \(simulated) simulated")
+    #expect(problems.isEmpty, "\(problems.prefix(10))")
+  }
 }
