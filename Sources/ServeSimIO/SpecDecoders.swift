@@ -198,8 +198,11 @@ enum SpecDecoders {
       } else if case .offline = arrival, requests == nil {
         throw r.fail("requests", "an offline workload needs 'requests'")
       }
-      input = try distribution(try r.child("input_tokens", allowed: distributionKeys), file: file)
-      output = try distribution(try r.child("output_tokens", allowed: distributionKeys), file: file)
+      var tables = [String: CSVTable]()
+      input = try distribution(
+        try r.child("input_tokens", allowed: distributionKeys), file: file, tables: &tables)
+      output = try distribution(
+        try r.child("output_tokens", allowed: distributionKeys), file: file, tables: &tables)
     }
     var spec = WorkloadSpec(
       name: try r.string("name"), arrival: arrival, requests: requests, durationS: duration,
@@ -214,7 +217,9 @@ enum SpecDecoders {
     return spec
   }
 
-  static func distribution(_ r: NodeReader, file: YAMLFile) throws(ConfigError) -> LengthDistribution {
+  static func distribution(_ r: NodeReader, file: YAMLFile, tables: inout [String: CSVTable])
+    throws(ConfigError) -> LengthDistribution
+  {
     let kind = try r.choice("distribution", Distribution.self)
     let lower = try r.int("min", default: 1, min: 1)
     let upper = try r.int("max", default: 1 << 30, min: 1)
@@ -237,7 +242,7 @@ enum SpecDecoders {
       return .zipf(s: try r.double("s", positive: true), min: lower, max: upper)
     case .trace:
       let values = try TraceReader.column(
-        try r.string("column"), file: file.resolve(try r.string("file")))
+        try r.string("column"), file: file.resolve(try r.string("file")), tables: &tables)
       return .empirical(values: values, min: lower, max: upper)
     }
   }

@@ -146,8 +146,9 @@ public struct LatencyStats: Sendable, Equatable, Codable {
   public init(_ samples: WeightedSamples) {
     count = Int(samples.count)
     mean = (samples.mean ?? 0) * 1000
-    p50 = (samples.percentile(50) ?? 0) * 1000
-    p90 = (samples.percentile(90) ?? 0) * 1000
-    p99 = (samples.percentile(99) ?? 0) * 1000
+    let q = samples.percentiles([50, 90, 99])
+    p50 = (q[0] ?? 0) * 1000
+    p90 = (q[1] ?? 0) * 1000
+    p99 = (q[2] ?? 0) * 1000
   }
 }

@@ -22,9 +22,18 @@ public struct WeightedSamples: Sendable, Equatable {
   /// The p-th percentile (0...100) by linear interpolation between order
   /// statistics, as numpy's default; nil when empty.
   public func percentile(_ p: Double) -> Double? {
+    percentiles([p]).first ?? nil
+  }
+
+  /// Several percentiles with one sort.
+  public func percentiles(_ ps: [Double]) -> [Double?] {
+    let order = values.indices.sorted { values[$0] < values[$1] }
+    return ps.map { percentile($0, order: order) }
+  }
+
+  func percentile(_ p: Double, order: [Int]) -> Double? {
     let total = count
     guard total > 0 else { return nil }
-    let order = values.indices.sorted { values[$0] < values[$1] }
     let position = p / 100 * Double(total - 1)
     let lower = Int64(position.rounded(.down))
     let fraction = position - Double(lower)
