@@ -3,43 +3,12 @@ import Testing
 
 /// End-to-end runs of the built `servesim` tool on the shipped files.
 @Suite(.serialized) struct CLITests {
-  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .deletingLastPathComponent().deletingLastPathComponent()
+  static let root = CalibrationCLI.root
 
-  /// The servesim executable next to the test bundle (swift test builds it).
-  static var binary: URL {
-    let candidates = [
-      Bundle.main.bundleURL.appendingPathComponent("servesim"),
-      Bundle.main.bundleURL.deletingLastPathComponent().appendingPathComponent("servesim"),
-      root.appendingPathComponent(".build/debug/servesim"),
-    ]
-    return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) }
-      ?? candidates[2]
-  }
+  /// A run of the built tool (the runner is shared with the calibration tests).
+  typealias Run = CalibrationCLI.Run
 
-  struct Run {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-  }
-
-  func servesim(_ arguments: [String]) throws -> Run {
-    let process = Process()
-    process.executableURL = Self.binary
-    process.arguments = arguments
-    process.currentDirectoryURL = Self.root
-    let out = Pipe()
-    let err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    try process.run()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return Run(
-      status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-      stderr: String(decoding: errData, as: UTF8.self))
-  }
+  func servesim(_ arguments: [String]) throws -> Run { try CalibrationCLI.servesim(arguments) }
 
   func temporaryFolder() -> String {
     NSTemporaryDirectory() + "servesim-cli-" + UUID().uuidString

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// Runs the built `servesim` for the calibration commands.
+/// Runs the built `servesim` (shared by every command-line test).
 enum CalibrationCLI {
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent()
