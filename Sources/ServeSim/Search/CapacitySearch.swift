@@ -55,9 +55,35 @@ public struct CapacitySearch: Sendable {
     var simulator = try Simulator(plan: probePlan(plan, rate: rate), pricers: pricers)
     let result = try simulator.run()
     let summary = Summary(result)
+    let late = lateLatencies(result, percentile: plan.slo.percentile)
+    let passed =
+      passes(summary, slo: plan.slo, rate: rate) && late.ttftMs <= plan.slo.ttftMs
+      && late.tpotMs <= plan.slo.tpotMs
     return Probe(
-      rate: rate, passed: passes(summary, slo: plan.slo, rate: rate), summary: summary,
-      peakRunning: result.peakRunning, peakUsedBlocks: result.peakUsedBlocks)
+      rate: rate, passed: passed, summary: summary, peakRunning: result.peakRunning,
+      peakUsedBlocks: result.peakUsedBlocks)
+  }
+
+  /// The SLO percentile of TTFT and TPOT over the second half of the requests
+  /// (by arrival), in milliseconds. A queue that grows slowly shows there
+  /// while the whole run's percentile can still look fine, so a probe must
+  /// meet the SLO on both (steady-state check).
+  func lateLatencies(_ result: SimulationResult, percentile: Double) -> (ttftMs: Double, tpotMs: Double) {
+    let half = result.requests.count / 2
+    var ttfts = [Double]()
+    var tpots = [Double]()
+    ttfts.reserveCapacity(result.requests.count - half)
+    tpots.reserveCapacity(result.requests.count - half)
+    for r in result.requests[half...] where r.status == .finished {
+      if let t = r.ttft { ttfts.append(t) }
+      if let t = r.tpot { tpots.append(t) }
+    }
+    ttfts.sort()
+    tpots.sort()
+    return (
+      (Percentile.of(sorted: ttfts, percentile) ?? 0) * 1000,
+      (Percentile.of(sorted: tpots, percentile) ?? 0) * 1000
+    )
   }
 
   /// Whether a run at `rate` meets the SLO and keeps up.
