@@ -52,6 +52,12 @@ public struct SearchStore: Sendable {
         t.column("summary", .text)
       }
     }
+    migrator.registerMigration("v2-search-peaks") { db in
+      try db.alter(table: "outcome") { t in
+        t.add(column: "peak_running", .integer).notNull().defaults(to: 0)
+        t.add(column: "peak_blocks", .integer).notNull().defaults(to: 0)
+      }
+    }
     return migrator
   }
 
@@ -65,12 +71,13 @@ public struct SearchStore: Sendable {
         let summary = try o.summary.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
         try db.execute(
           sql: """
-            INSERT OR REPLACE INTO outcome (name, status, reason, bound, capacity, probes, rate, objective, summary)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT OR REPLACE INTO outcome (name, status, reason, bound, capacity, probes, rate, objective, summary,
+              peak_running, peak_blocks)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
           arguments: [
             o.plan.name, o.status.rawValue, o.reason, o.bound, o.capacity, o.probes, o.evaluatedRate,
-            o.objective, summary,
+            o.objective, summary, o.peakRunning, o.peakUsedBlocks,
           ])
       }
     }
@@ -89,10 +96,13 @@ public struct SearchStore: Sendable {
         else { continue }
         let summaryText: String? = row["summary"]
         let summary = try summaryText.map { try decoder.decode(Summary.self, from: Data($0.utf8)) }
-        out[name] = SearchOutcome(
+        var outcome = SearchOutcome(
           plan: plan, status: status, reason: row["reason"], bound: row["bound"],
           capacity: row["capacity"], probes: row["probes"], evaluatedRate: row["rate"],
           summary: summary, objective: row["objective"])
+        outcome.peakRunning = row["peak_running"]
+        outcome.peakUsedBlocks = row["peak_blocks"]
+        out[name] = outcome
       }
       return out
     }

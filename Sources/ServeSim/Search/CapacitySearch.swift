@@ -58,10 +58,34 @@ public struct CapacitySearch: Sendable {
     let late = lateLatencies(result, percentile: plan.slo.percentile)
     let passed =
       passes(summary, slo: plan.slo, rate: rate) && late.ttftMs <= plan.slo.ttftMs
-      && late.tpotMs <= plan.slo.tpotMs
+      && late.tpotMs <= plan.slo.tpotMs && steady(result)
     return Probe(
       rate: rate, passed: passed, summary: summary, peakRunning: result.peakRunning,
       peakUsedBlocks: result.peakUsedBlocks)
+  }
+
+  /// Whether the run reached a steady state: the median TTFT and TPOT of the
+  /// last quarter of the requests (by arrival) are within 25% (plus 5 ms) of
+  /// the second quarter's. Past capacity, an engine that admits eagerly keeps
+  /// growing its batch, so TPOT keeps rising; one that queues keeps raising
+  /// TTFT. The first quarter is left out: it starts from an empty system.
+  func steady(_ result: SimulationResult) -> Bool {
+    let n = result.requests.count
+    guard n >= 40 else { return true }
+    func medians(_ slice: ArraySlice<RequestRecord>) -> (Double, Double) {
+      var ttft = [Double]()
+      var tpot = [Double]()
+      for r in slice where r.status == .finished {
+        if let t = r.ttft { ttft.append(t) }
+        if let t = r.tpot { tpot.append(t) }
+      }
+      ttft.sort()
+      tpot.sort()
+      return (Percentile.of(sorted: ttft, 50) ?? 0, Percentile.of(sorted: tpot, 50) ?? 0)
+    }
+    let second = medians(result.requests[(n / 4)..<(n / 2)])
+    let last = medians(result.requests[(3 * n / 4)...])
+    return last.0 <= second.0 * 1.25 + 0.005 && last.1 <= second.1 * 1.25 + 0.005
   }
 
   /// The SLO percentile of TTFT and TPOT over the second half of the requests

@@ -71,11 +71,6 @@ public struct SearchRunner: Sendable {
 
     // Setup, sequential: rules, memory, bounds.
     for (i, plan) in plans.enumerated() {
-      if let saved = previous[plan.name] {
-        outcomes[i] = saved
-        bounds[i] = saved.bound
-        continue
-      }
       let simulator: Simulator
       do {
         simulator = try Simulator(plan: plan)
@@ -177,8 +172,13 @@ public struct SearchRunner: Sendable {
       DispatchQueue.concurrentPerform(iterations: workers) { worker in
         for k in stride(from: worker, to: runList.count, by: workers) {
           let i = runList[k]
-          let outcome = me.evaluate(
-            planList[i], bound: boundList[i], guess: guesses[k], pricers: runPricers[k])
+          // A resumed search replays the saved outcome in its place, so every
+          // later decision (pruning, warm starts, copies) is the same as in
+          // the uninterrupted run.
+          let outcome =
+            previous[planList[i].name]
+            ?? me.evaluate(
+              planList[i], bound: boundList[i], guess: guesses[k], pricers: runPricers[k])
           results.withLock { $0[k] = outcome }
         }
       }
