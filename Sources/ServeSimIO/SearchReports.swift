@@ -150,7 +150,7 @@ public enum SearchReports {
     }
     let width = 720.0
     let height = 480.0
-    let left = 80.0, right = 30.0, top = 40.0, bottom = 60.0
+    let left = 80.0, right = 30.0, top = 64.0, bottom = 60.0
     let maxX = max(points.map(\.1).max() ?? 1, 1) * 1.05
     let maxY = max(points.map(\.2).max() ?? 1, 0.001) * 1.1
     func x(_ v: Double) -> Double { left + v / maxX * (width - left - right) }
@@ -161,6 +161,7 @@ public enum SearchReports {
       return String(decoding: b.bytes, as: UTF8.self)
     }
     func tick(_ v: Double) -> String {
+      if v == 0 { return "0" }
       var b = CSVBuffer(capacity: 16)
       b.fixed(v, v < 1 ? 3 : (v < 10 ? 2 : 0))
       return String(decoding: b.bytes, as: UTF8.self)
@@ -195,14 +196,15 @@ public enum SearchReports {
     if let best = result.best, let p = points.first(where: { $0.0 == best }) {
       svg +=
         "<circle cx=\"\(f(x(p.1)))\" cy=\"\(f(y(p.2)))\" r=\"7\" fill=\"none\" stroke=\"#036\" stroke-width=\"2.5\"/>\n"
+      let rightHalf = x(p.1) > width / 2
       svg +=
-        "<text x=\"\(f(x(p.1) + 10))\" y=\"\(f(y(p.2) - 10))\">best: \(escape(result.outcomes[best].plan.name))</text>\n"
+        "<text x=\"\(f(x(p.1) + (rightHalf ? -10 : 10)))\" y=\"\(f(y(p.2) + 22))\" text-anchor=\"\(rightHalf ? "end" : "start")\">best: \(escape(result.outcomes[best].plan.name))</text>\n"
     }
     svg += """
-      <g transform="translate(\(f(width - right - 190)) \(f(top + 10)))">
+      <g transform="translate(\(f(left + 10)) 46)">
       <circle cx="6" cy="0" r="3" fill="#8aa"/><text x="16" y="4">evaluated plan</text>
-      <line x1="0" y1="18" x2="12" y2="18" stroke="#c33" stroke-width="2"/><text x="16" y="22">Pareto front</text>
-      <circle cx="6" cy="36" r="6" fill="none" stroke="#036" stroke-width="2"/><text x="16" y="40">best by objective</text>
+      <line x1="130" y1="0" x2="142" y2="0" stroke="#c33" stroke-width="2"/><text x="148" y="4">Pareto front</text>
+      <circle cx="256" cy="0" r="6" fill="none" stroke="#036" stroke-width="2"/><text x="268" y="4">best by objective</text>
       </g>
       </svg>
 
