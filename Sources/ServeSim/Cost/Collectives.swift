@@ -76,6 +76,13 @@ public struct CommGroup: Sendable, Equatable {
       customAllReduce: engine != .mindie && cluster.intraNode.kind == "nvlink")
   }
 
+  /// A group of the first `ranks` ranks of this one, on the same links.
+  public func subgroup(ranks: Int) -> CommGroup {
+    CommGroup(
+      ranks: ranks, ranksPerNode: min(ranks, ranksPerNode), intra: intra, inter: inter,
+      customAllReduce: customAllReduce)
+  }
+
   /// Nodes the group spans.
   public var nodes: Int { (ranks + ranksPerNode - 1) / ranksPerNode }
 

@@ -46,10 +46,7 @@ extension CostModel {
         assignments: assignments, activeExperts: moe.expectedActiveExperts(assignments: assignments),
         inner: fe / t, mode: mode)
     } else {
-      let group = CommGroup(
-        ranks: expertParallel, ranksPerNode: min(expertParallel, tensorGroup.ranksPerNode),
-        intra: tensorGroup.intra, inter: tensorGroup.inter,
-        customAllReduce: tensorGroup.customAllReduce)
+      let group = tensorGroup.subgroup(ranks: expertParallel)
       let sliceBytes = m / e * Double(moe.expertsPerToken) * h * activationBytes
       let dispatch = group.allToAll(bytes: sliceBytes)
       let rankRows = assignments / e * (1 + expertImbalance)
@@ -58,10 +55,7 @@ extension CostModel {
       total += OperatorEstimate(seconds: 2 * dispatch, flops: 0, bytes: 0)
       total += expertGEMMs(assignments: rankRows, activeExperts: local, inner: fe / shard, mode: mode)
       if shard > 1 {
-        let sub = CommGroup(
-          ranks: Int(shard), ranksPerNode: min(Int(shard), tensorGroup.ranksPerNode),
-          intra: tensorGroup.intra, inter: tensorGroup.inter,
-          customAllReduce: tensorGroup.customAllReduce)
+        let sub = tensorGroup.subgroup(ranks: Int(shard))
         total += OperatorEstimate(
           seconds: sub.allReduce(bytes: rankRows * h * activationBytes), flops: 0, bytes: 0)
       }

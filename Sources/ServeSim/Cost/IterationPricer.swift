@@ -68,8 +68,7 @@ public struct IterationPricer: Sendable {
     let empty = [Double](repeating: -1, count: size)
     memoLayer = [empty, empty]
     memoMoE = [empty, empty]
-    var moe = 0
-    for i in 0..<cost.model.costedLayers where cost.model.isMoELayer(i) { moe += 1 }
+    let moe = cost.model.moeLayerCount(in: 0..<cost.model.costedLayers)
     moeLayers = Double(moe)
     denseLayers = Double(cost.model.costedLayers - moe)
     memoEmbed = [empty, empty]

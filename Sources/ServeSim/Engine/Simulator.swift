@@ -45,6 +45,9 @@ public struct Simulator: Sendable {
   let activationBytesPerToken: Double
   /// KV-cache blocks of one scheduler.
   let blocksPerScheduler: Int
+  /// Most blocks one request may need: the smallest scheduler pool it passes
+  /// through (the decode pool's too when disaggregated).
+  let maxRequestBlocks: Int
   /// Σ stage time × its devices, in device-seconds.
   var busyDeviceSeconds = 0.0
   /// Σ KV share in use × batch time in flight, and Σ batch time in flight, in seconds.
@@ -126,15 +129,10 @@ public struct Simulator: Sendable {
     let par = plan.parallelism
     stages = par.pipeline
     stageLayers = par.layersPerStage(of: plan.model.costedLayers)
-    var moeCounts = [Int]()
-    var firstLayer = 0
-    for layers in stageLayers {
-      moeCounts.append((firstLayer..<firstLayer + layers).filter(plan.model.isMoELayer).count)
-      firstLayer += layers
-    }
-    stageMoELayers = moeCounts
+    stageMoELayers = plan.model.moeLayersPerStage(stageLayers)
     let blocks = memory.blocks / stages
     blocksPerScheduler = blocks
+    maxRequestBlocks = min(blocks, memories.count > 1 ? memories[1].blocks : blocks)
     let stageCount = stages
     if pools.count > 1 {
       // Disaggregated: prefill replicas first, then decode replicas, one stage each.
@@ -242,10 +240,7 @@ public struct Simulator: Sendable {
       drop(id, .contextTooLong)
       return
     }
-    if blocksFor(total) > blocksPerScheduler
-      || (replicas.count > entryReplicas * stages
-        && blocksFor(total) > poolMemory[poolMemory.count - 1].blocks)
-    {
+    if blocksFor(total) > maxRequestBlocks {
       drop(id, .exceedsKVCache)
       return
     }

@@ -104,22 +104,32 @@ public struct ModelSpec: Sendable, Equatable {
       + (norm == .layernorm ? 2 : 1) * h
   }
 
-  /// Whether layer `index` (0-based) has an MoE block.
-  public func isMoELayer(_ index: Int) -> Bool {
-    guard let moe else { return false }
-    return index >= moe.denseLayers && index < layers
+  /// MoE layers among layers `range` (0-based): those from `dense_layers` up to
+  /// the decoder layers' end (the query layer is dense).
+  public func moeLayerCount(in range: Range<Int>) -> Int {
+    guard let moe else { return 0 }
+    return max(0, min(range.upperBound, layers) - max(range.lowerBound, moe.denseLayers))
   }
 
-  /// Parameters of layer `index` (0-based).
-  public func parameters(ofLayer index: Int) -> Double {
-    attentionParameters + (isMoELayer(index) ? moeMLPParameters : denseMLPParameters)
+  /// MoE layers of each pipeline stage holding `stageLayers` layers, first to last.
+  public func moeLayersPerStage(_ stageLayers: [Int]) -> [Int] {
+    var first = 0
+    return stageLayers.map { count in
+      defer { first += count }
+      return moeLayerCount(in: first..<first + count)
+    }
+  }
+
+  /// Parameters of layers `range` (0-based).
+  public func parameters(ofLayers range: Range<Int>) -> Double {
+    let moeCount = Double(moeLayerCount(in: range))
+    return Double(range.count) * attentionParameters + moeCount * moeMLPParameters
+      + (Double(range.count) - moeCount) * denseMLPParameters
   }
 
   /// Parameters of one decoder layer, averaged over the layers.
   public var parametersPerLayer: Double {
-    var total = 0.0
-    for i in 0..<costedLayers { total += parameters(ofLayer: i) }
-    return total / Double(max(costedLayers, 1))
+    parameters(ofLayers: 0..<costedLayers) / Double(max(costedLayers, 1))
   }
 
   /// Parameters used per token by one layer (active experts only), averaged.

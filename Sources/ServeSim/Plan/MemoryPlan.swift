@@ -38,8 +38,7 @@ public struct MemoryPlan: Sendable, Equatable {
     var stageWeights = [Double]()
     var firstLayer = 0
     for (s, layers) in stages.enumerated() {
-      var parameters = 0.0
-      for i in firstLayer..<(firstLayer + layers) { parameters += model.parameters(ofLayer: i) }
+      let parameters = model.parameters(ofLayers: firstLayer..<(firstLayer + layers))
       firstLayer += layers
       var bytes = parameters * precision.weights.bytes / t
       if s == 0 { bytes += (table + positions) / t }

@@ -32,12 +32,7 @@ public enum CapacityBound {
   ) -> Double {
     guard meanTokens > 0 else { return .infinity }
     let stageLayers = plan.parallelism.layersPerStage(of: plan.model.costedLayers)
-    var moeLayers = [Int]()
-    var first = 0
-    for layers in stageLayers {
-      moeLayers.append((first..<first + layers).filter(plan.model.isMoELayer).count)
-      first += layers
-    }
+    let moeLayers = plan.model.moeLayersPerStage(stageLayers)
     let stages = stageLayers.count
     var best = [Double](repeating: 0, count: stages)
     for k in 1...max(maxTokens, 1) {
