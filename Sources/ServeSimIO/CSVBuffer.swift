@@ -6,6 +6,9 @@ public struct CSVBuffer: Sendable {
 
   public init(capacity: Int = 1 << 16) { bytes.reserveCapacity(capacity) }
 
+  /// Empties the buffer, keeping its capacity (after its bytes were written out).
+  public mutating func clear() { bytes.removeAll(keepingCapacity: true) }
+
   public mutating func text(_ s: String) { bytes.append(contentsOf: s.utf8) }
 
   public mutating func comma() { bytes.append(UInt8(ascii: ",")) }

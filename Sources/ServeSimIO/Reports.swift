@@ -86,61 +86,67 @@ public enum Reports {
   public static func requestsCSV(_ result: SimulationResult) -> [UInt8] {
     var b = CSVBuffer(capacity: result.requests.count * 80 + 256)
     header(requestColumns, &b)
-    for (id, r) in result.requests.enumerated() {
-      b.int(id)
-      b.comma()
-      b.fixed(r.arrival, 6)
-      b.comma()
-      b.int(r.inputTokens)
-      b.comma()
-      b.int(r.outputTokens)
-      b.comma()
-      if r.replica >= 0 { b.int(r.replica) }
-      b.comma()
-      if r.firstToken >= 0 { b.fixed(r.firstToken, 6) }
-      b.comma()
-      if r.completion >= 0 { b.fixed(r.completion, 6) }
-      b.comma()
-      if let ttft = r.ttft { b.fixed(ttft * 1000, 3) }
-      b.comma()
-      if let tpot = r.tpot { b.fixed(tpot * 1000, 3) }
-      b.comma()
-      if let e2e = r.e2e { b.fixed(e2e * 1000, 3) }
-      b.comma()
-      b.int(r.preemptions)
-      b.comma()
-      switch r.status {
-      case .finished: b.text("finished")
-      case .dropped: b.text(r.dropReason.label)
-      default: b.text("unfinished")
-      }
-      b.newline()
-    }
+    for (id, r) in result.requests.enumerated() { requestRow(r, id: id, &b) }
     return b.bytes
+  }
+
+  /// One row of `requests.csv`.
+  static func requestRow(_ r: RequestRecord, id: Int, _ b: inout CSVBuffer) {
+    b.int(id)
+    b.comma()
+    b.fixed(r.arrival, 6)
+    b.comma()
+    b.int(r.inputTokens)
+    b.comma()
+    b.int(r.outputTokens)
+    b.comma()
+    if r.replica >= 0 { b.int(r.replica) }
+    b.comma()
+    if r.firstToken >= 0 { b.fixed(r.firstToken, 6) }
+    b.comma()
+    if r.completion >= 0 { b.fixed(r.completion, 6) }
+    b.comma()
+    if let ttft = r.ttft { b.fixed(ttft * 1000, 3) }
+    b.comma()
+    if let tpot = r.tpot { b.fixed(tpot * 1000, 3) }
+    b.comma()
+    if let e2e = r.e2e { b.fixed(e2e * 1000, 3) }
+    b.comma()
+    b.int(r.preemptions)
+    b.comma()
+    switch r.status {
+    case .finished: b.text("finished")
+    case .dropped: b.text(r.dropReason.label)
+    default: b.text("unfinished")
+    }
+    b.newline()
   }
 
   public static func iterationsCSV(_ result: SimulationResult) -> [UInt8] {
     var b = CSVBuffer(capacity: result.iterations.count * 48 + 256)
     header(iterationColumns, &b)
-    for it in result.iterations {
-      b.int(it.replica)
-      b.comma()
-      b.int(it.stage)
-      b.comma()
-      b.fixed(it.start, 6)
-      b.comma()
-      b.fixed(it.duration * 1000, 4)
-      b.comma()
-      b.int(it.prefillTokens)
-      b.comma()
-      b.int(it.decodeTokens)
-      b.comma()
-      b.int(it.batchSize)
-      b.comma()
-      b.int(it.kvBlocksUsed)
-      b.newline()
-    }
+    for it in result.iterations { iterationRow(it, &b) }
     return b.bytes
+  }
+
+  /// One row of `iterations.csv`.
+  static func iterationRow(_ it: IterationRecord, _ b: inout CSVBuffer) {
+    b.int(it.replica)
+    b.comma()
+    b.int(it.stage)
+    b.comma()
+    b.fixed(it.start, 6)
+    b.comma()
+    b.fixed(it.duration * 1000, 4)
+    b.comma()
+    b.int(it.prefillTokens)
+    b.comma()
+    b.int(it.decodeTokens)
+    b.comma()
+    b.int(it.batchSize)
+    b.comma()
+    b.int(it.kvBlocksUsed)
+    b.newline()
   }
 
   /// Writes the three reports into `directory` (created if missing). Each file
@@ -163,28 +169,49 @@ public enum Reports {
 /// Writes files through temporary names and renames.
 public enum AtomicWriter {
   public static func write(_ files: [(String, [UInt8])], to directory: String) throws -> [String] {
-    let fm = FileManager.default
-    try fm.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let staged = try stage(files, in: directory)
+    do {
+      try commit(staged)
+    } catch {
+      for (temporary, _) in staged { try? FileManager.default.removeItem(atPath: temporary) }
+      throw error
+    }
+    return staged.map(\.1)
+  }
+
+  /// The hidden temporary name of `name` in `directory` (unique to this process).
+  static func temporaryPath(for name: String, in directory: String) -> String {
     let token = ProcessInfo.processInfo.processIdentifier
+    return (directory as NSString).appendingPathComponent(".\(name).\(token).tmp")
+  }
+
+  /// Writes each file under its temporary name.
+  ///
+  /// - Returns: (temporary path, final path) of each; none are left on error.
+  static func stage(_ files: [(String, [UInt8])], in directory: String) throws -> [(String, String)] {
+    let fm = FileManager.default
     var staged = [(String, String)]()
     do {
       for (name, data) in files {
         let final = (directory as NSString).appendingPathComponent(name)
-        let temporary = (directory as NSString).appendingPathComponent(".\(name).\(token).tmp")
+        let temporary = temporaryPath(for: name, in: directory)
         guard fm.createFile(atPath: temporary, contents: Data(data)) else {
           throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary])
         }
         staged.append((temporary, final))
       }
-      for (temporary, final) in staged {
-        if rename(temporary, final) != 0 {
-          throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: final])
-        }
-      }
     } catch {
       for (temporary, _) in staged { try? fm.removeItem(atPath: temporary) }
       throw error
     }
-    return staged.map(\.1)
+    return staged
+  }
+
+  /// Renames staged files into place.
+  static func commit(_ staged: [(String, String)]) throws {
+    for (temporary, final) in staged where rename(temporary, final) != 0 {
+      throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: final])
+    }
   }
 }

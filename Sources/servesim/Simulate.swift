@@ -44,6 +44,15 @@ struct Simulate: ParsableCommand {
   @Flag(help: "Do not write the SVG plots and index.html.")
   var noPlots = false
 
+  @Flag(
+    help: ArgumentHelp(
+      "Stream the reports: write requests.csv and iterations.csv as the simulation runs and keep only the requests in flight, so memory does not grow with the workload (no plots or trace). On by default above \(Simulate.streamingThreshold) requests."
+    ))
+  var stream = false
+
+  /// Workloads of more requests than this stream their reports by default.
+  static let streamingThreshold = 1_000_000
+
   @Flag(help: "Print only the report paths.")
   var quiet = false
 
@@ -78,11 +87,18 @@ struct Simulate: ParsableCommand {
   func run() throws {
     let planSpec = try loadPlan()
     for warning in planSpec.warnings() { Terminal.warn(warning) }
+    let directory = out ?? "reports/\(planSpec.name)"
+    let planned = RequestGenerator(workload: planSpec.workload, seed: planSpec.seed).plannedCount
+    if stream || (planned ?? 0) > Self.streamingThreshold {
+      try runStreaming(planSpec, directory: directory)
+      return
+    }
     let started = ContinuousClock.now
     let result = try simulate(planSpec)
     let elapsed = started.duration(to: .now)
     let summary = Summary(result)
-    let directory = out ?? "reports/\(planSpec.name)"
+    let cleanup = Interruption.removingTemporaryFiles(in: directory)
+    defer { cleanup.cancel() }
     let paths: [String]
     do {
       paths = try ReportFiles.write(
@@ -91,6 +107,54 @@ struct Simulate: ParsableCommand {
       Terminal.error("cannot write reports to '\(directory)': \(error.localizedDescription)")
       throw ExitCode(1)
     }
+    report(summary, result: result, elapsed: elapsed, paths: paths)
+  }
+
+  /// Simulates while writing the request and iteration reports; an error or
+  /// Ctrl-C removes the partial files.
+  func runStreaming(_ planSpec: PlanSpec, directory: String) throws {
+    if !quiet && (trace || !noPlots) {
+      Terminal.note("streaming reports: no plots or trace (they need every request in memory)")
+    }
+    var writer: StreamingReports
+    do {
+      writer = try StreamingReports(plan: planSpec, directory: directory)
+    } catch {
+      Terminal.error("cannot write reports to '\(directory)': \(error.localizedDescription)")
+      throw ExitCode(1)
+    }
+    let cleanup = Interruption.removingTemporaryFiles(in: directory)
+    defer { cleanup.cancel() }
+    let started = ContinuousClock.now
+    let outcome: Result<SimulationResult, SimulationError>
+    do {
+      var simulator = try Simulator(plan: planSpec, checkInvariants: checkInvariants)
+      outcome = .success(try simulator.run(streamingTo: &writer))
+    } catch {
+      outcome = .failure(error)
+    }
+    let elapsed = started.duration(to: .now)
+    let result: SimulationResult
+    switch outcome {
+    case .success(let value): result = value
+    case .failure(let error):
+      writer.abandon()
+      Terminal.error(error.description)
+      if case .invalidPlan = error { throw ExitCode(64) }
+      throw ExitCode(1)
+    }
+    let summary: Summary
+    let paths: [String]
+    do {
+      (summary, paths) = try writer.finish(result)
+    } catch {
+      Terminal.error("cannot write reports to '\(directory)': \(error.localizedDescription)")
+      throw ExitCode(1)
+    }
+    report(summary, result: result, elapsed: elapsed, paths: paths)
+  }
+
+  func report(_ summary: Summary, result: SimulationResult, elapsed: Duration, paths: [String]) {
     if !quiet {
       print(SummaryTable.render(summary, result: result))
       let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
@@ -107,7 +171,44 @@ enum Terminal {
     FileHandle.standardError.write(Data("error: \(message)\n".utf8))
   }
 
+  static func note(_ message: String) {
+    FileHandle.standardError.write(Data("note: \(message)\n".utf8))
+  }
+
   static func warn(_ message: String) {
     FileHandle.standardError.write(Data("warning: \(message)\n".utf8))
+  }
+}
+
+/// Removes this process's temporary report files (`AtomicWriter`'s hidden
+/// `.NAME.PID.tmp`) when it is interrupted (SIGINT, SIGTERM), then exits with
+/// 128 + the signal, as shells expect: an interrupted run leaves no report,
+/// whole or partial.
+final class Interruption {
+  private var sources: [DispatchSourceSignal] = []
+
+  static func removingTemporaryFiles(in directory: String) -> Interruption {
+    let handler = Interruption()
+    let suffix = ".\(ProcessInfo.processInfo.processIdentifier).tmp"
+    for number in [SIGINT, SIGTERM] {
+      signal(number, SIG_IGN)
+      let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+      source.setEventHandler {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        for name in names where name.hasPrefix(".") && name.hasSuffix(suffix) {
+          unlink((directory as NSString).appendingPathComponent(name))
+        }
+        exit(128 + number)
+      }
+      source.resume()
+      handler.sources.append(source)
+    }
+    return handler
+  }
+
+  func cancel() {
+    for source in sources { source.cancel() }
+    signal(SIGINT, SIG_DFL)
+    signal(SIGTERM, SIG_DFL)
   }
 }

@@ -48,6 +48,51 @@ import Testing
     #expect(fields[2] == "120")
   }
 
+  @Test func streamingWritesTheSameReports() throws {
+    let kept = temporaryFolder()
+    let streamed = temporaryFolder()
+    defer { for f in [kept, streamed] { try? FileManager.default.removeItem(atPath: f) } }
+    let plan = "plans/llama-3.1-8b-h100-prefix-cache.yaml"
+    let a = try servesim(["simulate", plan, "--out", kept, "--quiet", "--no-plots"])
+    let b = try servesim(["simulate", plan, "--out", streamed, "--stream"])
+    #expect(a.status == 0 && b.status == 0, "\(b.stderr)")
+    #expect(b.stderr.contains("streaming reports: no plots or trace"))
+    #expect(b.stdout.contains("TTFT"))
+    for name in ["summary.csv", "requests.csv", "iterations.csv"] {
+      let x = try Data(contentsOf: URL(fileURLWithPath: kept + "/" + name))
+      let y = try Data(contentsOf: URL(fileURLWithPath: streamed + "/" + name))
+      #expect(x == y, "\(name)")
+    }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: streamed).count == 3)
+  }
+
+  @Test func interruptedStreamingLeavesNoReport() throws {
+    let out = temporaryFolder()
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    // Two million requests stream by default; interrupt once writing has begun.
+    let process = Process()
+    process.executableURL = CalibrationCLI.binary
+    process.arguments = [
+      "simulate", "plans/quickstart.yaml", "--out", out, "--quiet", "--set", "workload.requests=2000000",
+    ]
+    process.currentDirectoryURL = CalibrationCLI.root
+    process.standardOutput = FileHandle.nullDevice
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let deadline = Date().addingTimeInterval(60)
+    var started = false
+    while Date() < deadline && process.isRunning && !started {
+      started = ((try? FileManager.default.contentsOfDirectory(atPath: out)) ?? []).count >= 2
+      Thread.sleep(forTimeInterval: 0.05)
+    }
+    #expect(started, "the run never began writing")
+    Thread.sleep(forTimeInterval: 0.3)
+    process.interrupt()
+    process.waitUntilExit()
+    #expect(process.terminationStatus == 130)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: out).isEmpty)
+  }
+
   @Test func sameSeedSameBytesDifferentSeedDifferentBytes() throws {
     let a = temporaryFolder()
     let b = temporaryFolder()

@@ -38,6 +38,43 @@ import Testing
     return texts
   }
 
+  @Test func streamedReportsAreTheSameBytes() throws {
+    let files = try TempPlan()
+    defer { files.remove() }
+    let kept = try runReports(files)
+    let plan = try PlanLoader.load(path: files.planPath)
+    let out = files.path("streamed")
+    var writer = try StreamingReports(plan: plan, directory: out)
+    // Nothing is in place until the run ends: only hidden temporary files.
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: out).allSatisfy { $0.hasPrefix(".") })
+    var simulator = try Simulator(plan: plan, checkInvariants: true)
+    let result = try simulator.run(streamingTo: &writer)
+    let (summary, paths) = try writer.finish(result)
+    #expect(summary.requests == 50)
+    #expect(
+      paths.map { ($0 as NSString).lastPathComponent } == ["summary.csv", "requests.csv", "iterations.csv"])
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: out).sorted() == [
+        "iterations.csv", "requests.csv", "summary.csv",
+      ])
+    for (name, text) in kept {
+      #expect(try String(contentsOfFile: out + "/" + name, encoding: .utf8) == text, "\(name)")
+    }
+  }
+
+  @Test func abandonedStreamingLeavesNothing() throws {
+    let files = try TempPlan()
+    defer { files.remove() }
+    let plan = try PlanLoader.load(path: files.planPath)
+    let out = files.path("abandoned")
+    var writer = try StreamingReports(plan: plan, directory: out)
+    var simulator = try Simulator(plan: plan)
+    _ = try simulator.run(streamingTo: &writer)
+    writer.abandon()
+    #expect(try FileManager.default.contentsOfDirectory(atPath: out).isEmpty)
+  }
+
   @Test func sameSeedGivesIdenticalBytes() throws {
     let a = try TempPlan()
     let b = try TempPlan()

@@ -2,9 +2,10 @@
 public struct SimulationResult: Sendable {
   public var plan: PlanSpec
   public var memory: MemoryPlan
-  /// Every request, in creation order (its index is its ID).
+  /// Every request, in creation order (its index is its ID); empty when the
+  /// simulation streamed them to an observer.
   public var requests: [RequestRecord]
-  /// Every iteration of every replica, in start order.
+  /// Every iteration of every replica, in start order; empty when streamed.
   public var iterations: [IterationRecord]
   /// Pooled inter-token latencies, in seconds.
   public var itl: WeightedSamples
@@ -31,6 +32,15 @@ public struct SimulationResult: Sendable {
   public var peakRunning = 0
   /// Most KV blocks in use in one scheduler at any iteration.
   public var peakUsedBlocks = 0
+  /// Requests created and iteration records (one per stage) of the whole run,
+  /// streamed or kept (nil: the counts of `requests` and `iterations`).
+  public var requestCount: Int?
+  public var iterationCount: Int?
+
+  /// Requests of the whole run.
+  public var totalRequests: Int { requestCount ?? requests.count }
+  /// Iteration records (one per stage) of the whole run.
+  public var totalIterations: Int { iterationCount ?? iterations.count }
 }
 
 extension Simulator {

@@ -23,8 +23,16 @@ public struct Simulator: Sendable {
   var generator: RequestGenerator
   var queue = EventQueue()
   var replicas: [Replica]
-  var requests: [RequestRecord] = []
+  var requests = RequestWindow()
   var iterations: [IterationRecord] = []
+  /// Streaming: requests below this ID went to the observer; iterations recorded before.
+  var retiredRequests = 0
+  var recordedIterations = 0
+  /// Streaming: retired requests forgotten at once (at least; and at least
+  /// half the window), and events between hand-overs to the observer − 1 (a
+  /// power of two minus one). Small values in tests move the window often.
+  var discardBatch = 16_384
+  var handOverMask = 4_095
   var itl = WeightedSamples()
   var iterationCounter: Int64 = 0
   var preemptedThisIteration = false
@@ -166,12 +174,37 @@ public struct Simulator: Sendable {
     if plan.scheduler.prefixCaching, let prefix = plan.workload.sharedPrefix {
       prefixCaches = replicas.map { _ in PrefixCache(groups: prefix.groups) }
     }
-    if let planned = generator.plannedCount { requests.reserveCapacity(planned) }
   }
 
-  /// Runs the simulation to the end of the workload.
+  /// Latency samples a streaming run keeps exactly per metric (twice as many
+  /// inter-token gaps) before counting them in a `LogHistogram`.
+  public static let streamingExactSamples = 1 << 21
+
+  /// Runs the simulation to the end of the workload and keeps every request
+  /// and iteration in the result.
   public mutating func run() throws(SimulationError) -> SimulationResult {
+    if let planned = generator.plannedCount { requests.reserveCapacity(planned) }
+    var ignoring = IgnoringObserver()
+    return try run(streaming: false, &ignoring)
+  }
+
+  /// Runs the simulation to the end of the workload, handing each request to
+  /// `observer` once it is done (in ID order) and iterations in batches, and
+  /// forgetting them: memory follows the requests in flight, not the length of
+  /// the workload. The result's `requests` and `iterations` are empty; its
+  /// counts and totals are those of the whole run.
+  public mutating func run<Observer: SimulationObserver>(streamingTo observer: inout Observer)
+    throws(SimulationError) -> SimulationResult
+  {
+    try run(streaming: true, &observer)
+  }
+
+  private mutating func run<Observer: SimulationObserver>(
+    streaming: Bool, _ observer: inout Observer
+  ) throws(SimulationError) -> SimulationResult {
+    if streaming { itl.exactLimit = Self.streamingExactSamples * 2 }
     startArrivals()
+    var events = 0
     while let event = queue.pop() {
       if checkInvariants && event.time < clock {
         throw .invariantViolated("time went backwards: \(event.time) < \(clock)")
@@ -187,16 +220,50 @@ public struct Simulator: Sendable {
         startIteration(replica: r)
       }
       if checkInvariants { try verify() }
+      if streaming {
+        events &+= 1
+        if events & handOverMask == 0 || iterations.count >= 8192 { hand(to: &observer, final: false) }
+      }
     }
+    if streaming { hand(to: &observer, final: true) }
     return SimulationResult(
-      plan: plan, memory: memory, requests: requests, iterations: iterations, itl: itl,
+      plan: plan, memory: memory, requests: streaming ? [] : requests.records,
+      iterations: streaming ? [] : iterations, itl: itl,
       totalFlops: totalFlops, busyDeviceSeconds: busyDeviceSeconds,
       kvUseSeconds: kvUseSeconds, inFlightSeconds: inFlightSeconds, warnings: plan.warnings(),
       costSources: costSources, poolBusyDeviceSeconds: poolBusyDeviceSeconds,
       poolDevices: poolTensor.enumerated().map { i, t in
         Int(t) * (i == 0 ? entryReplicas * stages : replicas.count - entryReplicas)
       }, prefixHitTokens: prefixHitTokens, prefixLookupTokens: prefixLookupTokens,
-      peakRunning: peakRunning, peakUsedBlocks: peakUsedBlocks)
+      peakRunning: peakRunning, peakUsedBlocks: peakUsedBlocks, requestCount: requests.endID,
+      iterationCount: recordedIterations + iterations.count)
+  }
+
+  /// Streaming: hands the observer the iterations recorded so far and the
+  /// oldest requests that are done (all that are left when `final`), and
+  /// forgets them. A request is done when it finished or was dropped and holds
+  /// no KV blocks (a static batch keeps finished requests' blocks until the
+  /// batch ends).
+  private mutating func hand<Observer: SimulationObserver>(
+    to observer: inout Observer, final: Bool
+  ) {
+    if !iterations.isEmpty {
+      observer.record(iterations[...])
+      recordedIterations += iterations.count
+      iterations.removeAll(keepingCapacity: true)
+    }
+    let end = requests.endID
+    while retiredRequests < end {
+      let record = requests[retiredRequests]
+      let done = (record.status == .finished || record.status == .dropped) && record.blocks == 0
+      guard done || final else { break }
+      observer.retire(record, id: retiredRequests)
+      retiredRequests += 1
+    }
+    let forgettable = retiredRequests - requests.base
+    if final || (forgettable >= discardBatch && forgettable * 2 >= requests.records.count) {
+      requests.discard(before: retiredRequests)
+    }
   }
 
   // MARK: Arrivals
@@ -224,8 +291,7 @@ public struct Simulator: Sendable {
       record.prefixGroup = Int32(generator.lastGroup)
       record.prefixTokens = Int32(prefix.tokens)
     }
-    requests.append(record)
-    return Int32(requests.count - 1)
+    return Int32(requests.append(record))
   }
 
   private mutating func scheduleNextOpenArrival() {

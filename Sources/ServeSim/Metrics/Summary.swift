@@ -43,36 +43,28 @@ public struct Summary: Sendable, Equatable, Codable {
   /// prefix caching is off).
   public var prefixHitRate: Double?
 
-  /// Summarises a result.
+  /// Summarises a result that kept its requests.
   public init(_ result: SimulationResult) {
+    var outcomes = RequestOutcomes(plan: result.plan)
+    outcomes.reserveCapacity(result.requests.count)
+    for r in result.requests { outcomes.add(r) }
+    self.init(result, outcomes: outcomes)
+  }
+
+  /// Summarises a result from its requests' outcomes (gathered as a streaming
+  /// simulation retired them, or from `result.requests`).
+  public init(_ result: SimulationResult, outcomes: consuming RequestOutcomes) {
     let plan = result.plan
     self.plan = plan.name
-    requests = result.requests.count
-    var ttfts = [Double](), tpots = [Double](), e2es = [Double](), queues = [Double]()
-    ttfts.reserveCapacity(requests)
-    e2es.reserveCapacity(requests)
-    var firstArrival = Double.infinity
-    var lastCompletion = 0.0
-    var inputTokens = 0.0, outputTokens = 0.0
-    var meeting = 0, preempted = 0, done = 0, lost = 0
-    let ttftTarget = plan.slo.ttftMs / 1000
-    let tpotTarget = plan.slo.tpotMs / 1000
-    for r in result.requests {
-      firstArrival = min(firstArrival, r.arrival)
-      preempted += Int(r.preemptions)
-      if r.status == .dropped { lost += 1 }
-      guard r.status == .finished, let ttft = r.ttft, let e2e = r.e2e else { continue }
-      done += 1
-      lastCompletion = max(lastCompletion, r.completion)
-      inputTokens += Double(r.inputTokens)
-      outputTokens += Double(r.outputTokens)
-      ttfts.append(ttft)
-      e2es.append(e2e)
-      queues.append(r.firstScheduled - r.arrival)
-      let tpot = r.tpot
-      if let tpot { tpots.append(tpot) }
-      if ttft <= ttftTarget && (tpot ?? 0) <= tpotTarget { meeting += 1 }
-    }
+    requests = outcomes.requests
+    let firstArrival = outcomes.firstArrival
+    let lastCompletion = outcomes.lastCompletion
+    let inputTokens = outcomes.inputTokens
+    let outputTokens = outcomes.outputTokens
+    let meeting = outcomes.meeting
+    let done = outcomes.completed
+    let preempted = outcomes.preemptions
+    let lost = outcomes.dropped
     completed = done
     dropped = lost
     preemptions = preempted
@@ -82,10 +74,10 @@ public struct Summary: Sendable, Equatable, Codable {
     reqPerS = Double(done) * perSecond
     inputTokPerS = inputTokens * perSecond
     outputTokPerS = outputTokens * perSecond
-    ttft = LatencyStats(seconds: ttfts)
-    tpot = LatencyStats(seconds: tpots)
-    e2e = LatencyStats(seconds: e2es)
-    queue = LatencyStats(seconds: queues)
+    ttft = LatencyStats(&outcomes.ttfts)
+    tpot = LatencyStats(&outcomes.tpots)
+    e2e = LatencyStats(&outcomes.e2es)
+    queue = LatencyStats(&outcomes.queues)
     itl = LatencyStats(result.itl)
     sloAttainment = requests > 0 ? Double(meeting) / Double(requests) : 0
     goodputReqPerS = Double(meeting) * perSecond
@@ -103,7 +95,7 @@ public struct Summary: Sendable, Equatable, Codable {
       prefillPoolUtilization = utilization(result.poolBusyDeviceSeconds[0], result.poolDevices[0])
       decodePoolUtilization = utilization(result.poolBusyDeviceSeconds[1], result.poolDevices[1])
     }
-    iterations = result.iterations.count
+    iterations = result.totalIterations
     timeShareMeasured = result.costSources.share(.measured)
     timeShareFitted = result.costSources.share(.fitted)
     timeShareDatasheet = result.costSources.total > 0 ? result.costSources.share(.datasheet) : 1
@@ -134,7 +126,33 @@ public struct LatencyStats: Sendable, Equatable, Codable {
 
   /// From samples in seconds.
   public init(seconds: [Double]) {
-    let sorted = seconds.sorted()
+    var samples = seconds
+    self.init(sorting: &samples)
+  }
+
+  /// From samples in seconds: exact ones are sorted in place (no copy:
+  /// streaming summaries hold millions), folded ones read from their histogram.
+  public init(_ samples: inout LatencySamples) {
+    if let histogram = samples.histogram {
+      self.init(
+        count: samples.count, mean: samples.count > 0 ? samples.sum / Double(samples.count) * 1000 : 0,
+        p50: (histogram.percentile(50) ?? 0) * 1000, p90: (histogram.percentile(90) ?? 0) * 1000,
+        p99: (histogram.percentile(99) ?? 0) * 1000)
+      return
+    }
+    var values = samples.exact
+    samples = LatencySamples()
+    self.init(sorting: &values)
+  }
+
+  init(count: Int, mean: Double, p50: Double, p90: Double, p99: Double) {
+    (self.count, self.mean, self.p50, self.p90, self.p99) = (count, mean, p50, p90, p99)
+  }
+
+  /// From samples in seconds, sorting them in place.
+  init(sorting samples: inout [Double]) {
+    samples.sort()
+    let sorted = samples
     count = sorted.count
     mean = sorted.isEmpty ? 0 : sorted.reduce(0, +) / Double(sorted.count) * 1000
     p50 = (Percentile.of(sorted: sorted, 50) ?? 0) * 1000
@@ -150,5 +168,64 @@ public struct LatencyStats: Sendable, Equatable, Codable {
     p50 = (q[0] ?? 0) * 1000
     p90 = (q[1] ?? 0) * 1000
     p99 = (q[2] ?? 0) * 1000
+  }
+}
+
+/// What a summary needs of each request, gathered one request at a time: the
+/// counts and token totals, and the latency samples of finished requests (in
+/// seconds) for exact percentiles.
+public struct RequestOutcomes: Sendable {
+  public private(set) var requests = 0
+  public private(set) var completed = 0
+  public private(set) var dropped = 0
+  public private(set) var preemptions = 0
+  /// Finished requests that met both SLO targets.
+  public private(set) var meeting = 0
+  public private(set) var firstArrival = Double.infinity
+  public private(set) var lastCompletion = 0.0
+  /// Prompt and output tokens of finished requests.
+  public private(set) var inputTokens = 0.0
+  public private(set) var outputTokens = 0.0
+  var ttfts: LatencySamples
+  var tpots: LatencySamples
+  var e2es: LatencySamples
+  var queues: LatencySamples
+  /// SLO targets, in seconds.
+  let ttftTarget: Double
+  let tpotTarget: Double
+
+  /// - Parameter exactLimit: latency samples kept exactly per metric, beyond
+  ///   which they are counted in a `LogHistogram` (streaming).
+  public init(plan: PlanSpec, exactLimit: Int = .max) {
+    ttftTarget = plan.slo.ttftMs / 1000
+    tpotTarget = plan.slo.tpotMs / 1000
+    ttfts = LatencySamples(exactLimit: exactLimit)
+    tpots = LatencySamples(exactLimit: exactLimit)
+    e2es = LatencySamples(exactLimit: exactLimit)
+    queues = LatencySamples(exactLimit: exactLimit)
+  }
+
+  mutating func reserveCapacity(_ count: Int) {
+    ttfts.reserveCapacity(count)
+    e2es.reserveCapacity(count)
+  }
+
+  /// Counts one request (in any order; the same order gives the same sums).
+  public mutating func add(_ r: RequestRecord) {
+    requests += 1
+    firstArrival = min(firstArrival, r.arrival)
+    preemptions += Int(r.preemptions)
+    if r.status == .dropped { dropped += 1 }
+    guard r.status == .finished, let ttft = r.ttft, let e2e = r.e2e else { return }
+    completed += 1
+    lastCompletion = max(lastCompletion, r.completion)
+    inputTokens += Double(r.inputTokens)
+    outputTokens += Double(r.outputTokens)
+    ttfts.append(ttft)
+    e2es.append(e2e)
+    queues.append(r.firstScheduled - r.arrival)
+    let tpot = r.tpot
+    if let tpot { tpots.append(tpot) }
+    if ttft <= ttftTarget && (tpot ?? 0) <= tpotTarget { meeting += 1 }
   }
 }

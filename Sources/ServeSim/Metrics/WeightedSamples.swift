@@ -2,22 +2,50 @@
 /// (inter-token latencies) that come in runs of equal values.
 ///
 /// Percentiles treat a value of weight w as w equal order statistics, so they
-/// equal those of the expanded sample exactly.
+/// equal those of the expanded sample exactly, until there are more than
+/// `exactLimit` (value, weight) pairs: then the pairs are folded into a
+/// `LogHistogram` (streaming simulations bound their memory so), percentiles
+/// are within 2⁻¹³ of the exact ones and the mean stays exact.
 public struct WeightedSamples: Sendable, Equatable {
   public private(set) var values: [Double] = []
   public private(set) var weights: [Int64] = []
+  public private(set) var histogram: LogHistogram?
+  /// Σ value × weight and Σ weight of the folded samples.
+  private var foldedSum = 0.0
+  private var foldedCount: Int64 = 0
+  /// Pairs kept exactly before folding.
+  public var exactLimit = Int.max
 
   public init() {}
 
   /// Adds `value` `weight` times.
   public mutating func add(_ value: Double, weight: Int64) {
     guard weight > 0 else { return }
+    if histogram != nil {
+      histogram?.add(value, weight: UInt64(weight))
+      foldedSum += value * Double(weight)
+      foldedCount += weight
+      return
+    }
     values.append(value)
     weights.append(weight)
+    if values.count >= exactLimit { fold() }
+  }
+
+  private mutating func fold() {
+    var folded = LogHistogram()
+    for i in values.indices {
+      folded.add(values[i], weight: UInt64(weights[i]))
+      foldedSum += values[i] * Double(weights[i])
+      foldedCount += weights[i]
+    }
+    histogram = folded
+    values = []
+    weights = []
   }
 
   /// Samples in all.
-  public var count: Int64 { weights.reduce(0, +) }
+  public var count: Int64 { histogram != nil ? foldedCount : weights.reduce(0, +) }
 
   /// The p-th percentile (0...100) by linear interpolation between order
   /// statistics, as numpy's default; nil when empty.
@@ -27,6 +55,7 @@ public struct WeightedSamples: Sendable, Equatable {
 
   /// Several percentiles with one sort.
   public func percentiles(_ ps: [Double]) -> [Double?] {
+    if let histogram { return ps.map { histogram.percentile($0) } }
     let order = values.indices.sorted { values[$0] < values[$1] }
     return ps.map { percentile($0, order: order) }
   }
@@ -54,6 +83,7 @@ public struct WeightedSamples: Sendable, Equatable {
   public var mean: Double? {
     let total = count
     guard total > 0 else { return nil }
+    if histogram != nil { return foldedSum / Double(total) }
     var sum = 0.0
     for i in values.indices { sum += values[i] * Double(weights[i]) }
     return sum / Double(total)

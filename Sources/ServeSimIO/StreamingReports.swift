@@ -1,0 +1,134 @@
+import Foundation
+import ServeSim
+
+/// Writes `requests.csv` and `iterations.csv` while a streaming simulation
+/// runs (`Simulator.run(streamingTo:)`), and `summary.csv` at the end, so that
+/// replaying tens of millions of requests needs memory for the requests in
+/// flight and the latency samples only, not for every record and its text.
+///
+/// The rows are the same bytes `Reports` writes from a kept result. Files go
+/// to temporary names in the report folder and are renamed only when all
+/// three are complete; `abandon()` leaves no report behind.
+public struct StreamingReports: SimulationObserver {
+  private let requests: StagedFile
+  private let iterations: StagedFile
+  private let directory: String
+  /// The outcomes of the requests retired so far, for the summary.
+  public private(set) var outcomes: RequestOutcomes
+
+  /// Opens the temporary files in `directory` (created if missing).
+  public init(plan: PlanSpec, directory: String) throws {
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    self.directory = directory
+    requests = try StagedFile(directory: directory, name: "requests.csv")
+    do {
+      iterations = try StagedFile(directory: directory, name: "iterations.csv")
+    } catch {
+      requests.remove()
+      throw error
+    }
+    outcomes = RequestOutcomes(plan: plan, exactLimit: Simulator.streamingExactSamples)
+    Reports.header(Reports.requestColumns, &requests.buffer)
+    Reports.header(Reports.iterationColumns, &iterations.buffer)
+  }
+
+  public mutating func retire(_ record: RequestRecord, id: Int) {
+    outcomes.add(record)
+    Reports.requestRow(record, id: id, &requests.buffer)
+    requests.flushIfFull()
+  }
+
+  public mutating func record(_ batch: ArraySlice<IterationRecord>) {
+    for it in batch { Reports.iterationRow(it, &iterations.buffer) }
+    iterations.flushIfFull()
+  }
+
+  /// Completes the reports: summarises, writes `summary.csv`, and renames the
+  /// three files into place.
+  ///
+  /// - Returns: the summary and the paths written.
+  public consuming func finish(_ result: SimulationResult) throws -> (Summary, [String]) {
+    let summary = Summary(result, outcomes: outcomes)
+    do {
+      try requests.close()
+      try iterations.close()
+      let staged = try AtomicWriter.stage(
+        [("summary.csv", Reports.summaryCSV(summary, result: result))], in: directory)
+      let all =
+        staged + [
+          (requests.temporary, requests.final), (iterations.temporary, iterations.final),
+        ]
+      do {
+        try AtomicWriter.commit(all)
+      } catch {
+        for (temporary, _) in staged { try? FileManager.default.removeItem(atPath: temporary) }
+        throw error
+      }
+      return (summary, [staged[0].1, requests.final, iterations.final])
+    } catch {
+      abandon()
+      throw error
+    }
+  }
+
+  /// Removes the temporary files (a failed or interrupted run).
+  public func abandon() {
+    requests.remove()
+    iterations.remove()
+  }
+}
+
+/// A file written through a temporary name, in 1 MiB writes.
+private final class StagedFile {
+  let temporary: String
+  let final: String
+  var buffer = CSVBuffer(capacity: 1 << 21)
+  private var file: UnsafeMutablePointer<FILE>?
+  /// The first write error (reported by `close()`).
+  private var failed: Int32 = 0
+
+  init(directory: String, name: String) throws {
+    final = (directory as NSString).appendingPathComponent(name)
+    temporary = AtomicWriter.temporaryPath(for: name, in: directory)
+    guard let opened = fopen(temporary, "wb") else {
+      throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary])
+    }
+    file = opened
+  }
+
+  @inline(__always)
+  func flushIfFull() {
+    if buffer.bytes.count >= 1 << 20 { flush() }
+  }
+
+  func flush() {
+    guard let file, !buffer.bytes.isEmpty else { return }
+    let count = buffer.bytes.count
+    let written = buffer.bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, count, file) }
+    if written != count && failed == 0 { failed = errno == 0 ? EIO : errno }
+    buffer.clear()
+  }
+
+  func close() throws {
+    flush()
+    guard let file else { return }
+    self.file = nil
+    if fclose(file) != 0 && failed == 0 { failed = errno == 0 ? EIO : errno }
+    if failed != 0 {
+      throw CocoaError(
+        .fileWriteUnknown,
+        userInfo: [
+          NSFilePathErrorKey: final,
+          NSLocalizedDescriptionKey: "cannot write \(final): \(String(cString: strerror(failed)))",
+        ])
+    }
+  }
+
+  func remove() {
+    if let file {
+      fclose(file)
+      self.file = nil
+    }
+    unlink(temporary)
+  }
+}
