@@ -126,6 +126,9 @@ public enum Catalog {
     if let n = w.requests { text += ", \(n) requests" }
     if let d = w.durationS { text += ", \(number(d)) s" }
     if let prefix = w.sharedPrefix { text += ", shared prefix \(prefix.tokens) tokens x \(prefix.groups)" }
+    if let hashes = w.trace?.blockHashes {
+      text += ", \(hashes.distinct) distinct \(hashes.blockTokens)-token prompt blocks"
+    }
     return text
   }
 }

@@ -158,18 +158,18 @@ struct NodeReader {
   }
 
   /// A list of whole numbers, each at least `lower`.
-  func intList(_ key: String, min lower: Int) throws(ConfigError) -> [Int] {
+  func intList(_ key: String, min lower: Int, max upper: Int = 1 << 20) throws(ConfigError) -> [Int] {
     let node = try require(key)
-    if case .scalar = node { return [try int(key, min: lower)] }
+    if case .scalar = node { return [try int(key, min: lower, max: upper)] }
     guard case .sequence(let items) = node else {
       throw fail(key, "expected a list of whole numbers like [40, 40], found \(Self.describe(node))")
     }
     var values = [Int]()
     for item in items {
-      guard let value = item.int, value >= lower else {
+      guard let value = item.int, value >= lower, value <= upper else {
         throw ConfigError(
           file: file, line: item.mark?.line ?? line, keyPath: join(key),
-          message: "'\(item.string ?? "?")' is not a whole number of at least \(lower)")
+          message: "'\(item.string ?? "?")' is not a whole number from \(lower) to \(upper)")
       }
       values.append(value)
     }

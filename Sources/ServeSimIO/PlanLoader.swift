@@ -143,7 +143,8 @@ public enum PlanLoader {
         poolCluster = try SpecDecoders.cluster(file, overrides: [])
       }
       return Disaggregation.Pool(
-        replicas: try p.int("replicas", default: 1, min: 1), tensor: try p.int("tensor", default: 1, min: 1),
+        replicas: try p.int("replicas", default: 1, min: 1, max: 1 << 20),
+        tensor: try p.int("tensor", default: 1, min: 1, max: 1 << 20),
         cluster: poolCluster)
     }
     let prefill = try pool("prefill")

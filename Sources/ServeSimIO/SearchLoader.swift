@@ -82,7 +82,7 @@ public enum SearchLoader {
       if s.has("policy") { space.policies = try s.choiceList("policy", SchedulingPolicy.self) }
       if s.has("max_num_seqs") { space.maxNumSeqs = try s.intList("max_num_seqs", min: 1) }
       if s.has("max_num_batched_tokens") {
-        space.maxNumBatchedTokens = try s.intList("max_num_batched_tokens", min: 1)
+        space.maxNumBatchedTokens = try s.intList("max_num_batched_tokens", min: 1, max: 1 << 22)
       }
     }
     if r.has("precision") {

@@ -171,10 +171,21 @@ enum SpecDecoders {
     var input = LengthDistribution.fixed(1)
     var output = LengthDistribution.fixed(1)
     if process == .trace {
-      let t = try r.child("trace", allowed: ["file", "format", "time_scale", "rate_per_s"])
-      let records = try TraceReader.records(
+      let t = try r.child("trace", allowed: ["file", "format", "time_scale", "rate_per_s", "block_tokens"])
+      var records = try TraceReader.records(
         file: file.resolve(try t.string("file")),
         format: t.has("format") ? try t.choice("format", TraceFormat.self) : nil)
+      if t.has("block_tokens") {
+        guard records.blockHashes != nil else {
+          throw t.fail("block_tokens", "the trace has no hash_ids (prompt-block hashes) to size")
+        }
+        records.blockHashes?.blockTokens = try t.int("block_tokens", min: 1, max: 1 << 20)
+      }
+      if r.has("shared_prefix"), records.blockHashes != nil {
+        throw r.fail(
+          "shared_prefix",
+          "the trace's hash_ids already say which prompt blocks requests share; remove shared_prefix")
+      }
       trace = records
       timeScale = try t.double("time_scale", default: 1, positive: true)
       if t.has("rate_per_s") {

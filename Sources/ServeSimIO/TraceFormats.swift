@@ -17,8 +17,8 @@ public enum TraceFormat: String, CaseIterable, Sendable {
   /// APEX's JSONL: `StartTimeOffset` (nanoseconds), `ContextTokens`, `GeneratedTokens`.
   case apex
   /// Mooncake's JSONL (kvcache-ai/Mooncake traces): `timestamp` (milliseconds),
-  /// `input_length`, `output_length`, `hash_ids` (512-token block hashes; read
-  /// but not replayed as prefix sharing: lengths only).
+  /// `input_length`, `output_length`, `hash_ids` (the chained hashes of the
+  /// prompt's 512-token blocks, which drive prefix caching).
   case mooncake
   /// BurstGPT's CSV (HPMLL/BurstGPT): `Timestamp` (seconds), `Model`,
   /// `Request tokens`, `Response tokens`, `Total tokens`, `Log Type`.
@@ -45,6 +45,9 @@ public enum TraceFormat: String, CaseIterable, Sendable {
   }
 
   var isJSONLines: Bool { self == .apex || self == .mooncake }
+
+  /// Prompt tokens per `hash_ids` block in Mooncake's traces.
+  public static let mooncakeBlockTokens = 512
 
   /// Rows with zero tokens are failed requests in the raw service logs (Azure,
   /// BurstGPT, APEX, Mooncake) and are skipped; Vidur's processed traces have none.
@@ -136,7 +139,7 @@ extension TraceReader {
     if parse.trace.count == 0 {
       throw ConfigError(file: file, line: nil, keyPath: nil, message: "the trace has no rows")
     }
-    return parse.trace
+    return parse.records
   }
 
   /// The time scale that replays `trace` at `rate` requests per second on
@@ -163,6 +166,11 @@ struct TraceRowParser {
   /// The first row's time: whole seconds and the fraction (dates), or units.
   var origin: (whole: Int64, fraction: Double)?
   var previous = -Double.infinity
+  /// Mooncake: each row's prompt-block hashes, renumbered densely.
+  var hashes = BlockHashes(blockTokens: TraceFormat.mooncakeBlockTokens)
+  var hashNumbers = [Int64: Int32]()
+  var hashChain = [Int32]()
+  var sawHashes = false
 
   init(format: TraceFormat, file: String, columns: [Int]?) {
     self.format = format
@@ -194,16 +202,18 @@ struct TraceRowParser {
       inputText = fields[columns[1]]
       outputText = fields[columns[2]]
     } else {
-      var found = [Substring?](repeating: nil, count: 3)
-      if let problem = JSONLine.values(bytes, keys: [names.time, names.input, names.output], into: &found) {
+      let keys = [names.time, names.input, names.output, "hash_ids"]
+      var found = [Substring?](repeating: nil, count: format == .mooncake ? 4 : 3)
+      if let problem = JSONLine.values(bytes, keys: keys, into: &found) {
         throw fail(line, "not a JSON object: \(problem)")
       }
-      for (i, key) in [names.time, names.input, names.output].enumerated() where found[i] == nil {
+      for (i, key) in keys.prefix(3).enumerated() where found[i] == nil {
         throw fail(line, "no '\(key)' in this line")
       }
       timeText = found[0] ?? ""
       inputText = found[1] ?? ""
       outputText = found[2] ?? ""
+      if format == .mooncake { try hashIDs(found[3], line) }
     }
     let input = try tokens(inputText, names.input, line)
     let output = try tokens(outputText, names.output, line)
@@ -216,6 +226,44 @@ struct TraceRowParser {
     trace.arrivals.append(time)
     trace.inputTokens.append(input)
     trace.outputTokens.append(output)
+    if format == .mooncake { hashes.append(hashChain) }
+  }
+
+  /// Reads a Mooncake row's `hash_ids` (a JSON array of whole numbers, or
+  /// absent) into `hashChain`, numbering new hashes in order of appearance.
+  mutating func hashIDs(_ raw: Substring?, _ line: Int) throws(ConfigError) {
+    hashChain.removeAll(keepingCapacity: true)
+    guard let raw else { return }
+    let text = CSVLine.trimmed(raw)
+    guard text.first == "[", text.last == "]" else {
+      throw fail(
+        line, "'hash_ids' must be an array of whole numbers like [1, 2, 3]; found '\(text.prefix(40))'")
+    }
+    for item in text.dropFirst().dropLast().split(separator: ",") {
+      let number = CSVLine.trimmed(item)
+      guard let value = Int64(number) else {
+        throw fail(line, "'hash_ids' must hold whole numbers; found '\(number.prefix(40))'")
+      }
+      if let known = hashNumbers[value] {
+        hashChain.append(known)
+      } else {
+        let next = Int32(clamping: hashNumbers.count)
+        hashNumbers[value] = next
+        hashChain.append(next)
+      }
+    }
+    sawHashes = sawHashes || !hashChain.isEmpty
+  }
+
+  /// The records read, with their block hashes when any row had some.
+  var records: TraceRecords {
+    var result = trace
+    if sawHashes {
+      var h = hashes
+      h.distinct = hashNumbers.count
+      result.blockHashes = h
+    }
+    return result
   }
 
   /// A token count: a whole number from 1 to 2^31 − 1 (0 where empty rows are skipped).
@@ -494,6 +542,7 @@ enum JSONLine {
           i += 1
         }
         if depth != 0 { return "unbalanced brackets in \"\(key)\"" }
+        valueRange = valueStart..<i
       } else {
         while i < b.count, b[i] != 44, b[i] != 125, b[i] != 32, b[i] != 9 { i += 1 }
         valueRange = valueStart..<i

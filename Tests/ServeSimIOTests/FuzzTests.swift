@@ -161,6 +161,7 @@ import Testing
     var cluster = "../clusters/dgx-h100.yaml"
     var workload = "../workloads/short-chat.yaml"
     var tensor = 1
+    var extra = ""
     switch target {
     case .plan(let path): return folder + "/" + path
     case .model(let path):
@@ -176,15 +177,19 @@ import Testing
       arrival: {process: trace}
       trace: {file: \(file)}
       """.write(toFile: folder + "/workloads/fuzz-trace.yaml", atomically: true, encoding: .utf8)
+      // Mooncake's hash_ids drive the prefix cache and the cache-aware router.
+      extra = "scheduler: {prefix_caching: true}\nrouter: prefix-affinity\n"
+      tensor = 0
     }
     let plan = """
       name: fuzz
       model: \(model)
       cluster: \(cluster)
       workload: \(workload)
-      parallelism: {tensor: \(tensor)}
+      parallelism: {\(tensor > 0 ? "tensor: \(tensor)" : "data: 2")}
       seed: 1
-      """
+
+      """ + extra
     try plan.write(toFile: folder + "/plans/fuzz.yaml", atomically: true, encoding: .utf8)
     return folder + "/plans/fuzz.yaml"
   }

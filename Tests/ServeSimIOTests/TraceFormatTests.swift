@@ -48,6 +48,65 @@ import Testing
     for (a, b) in zip(apex.arrivals, mooncake.arrivals) { #expect(abs(a - b) < 1e-3) }
   }
 
+  @Test func mooncakeHashIDsBecomeDenseChains() throws {
+    let trace = try TraceReader.records(file: Self.sample("mooncake-sample.jsonl"), format: nil)
+    let hashes = try #require(trace.blockHashes)
+    #expect(hashes.blockTokens == 512 && hashes.count == 20)
+    // Ids 0, 1 and 100...121 in order of appearance: 0→0, 100→1, 101→2, ...
+    #expect(hashes.distinct == 24)
+    func chain(_ i: Int) -> [Int32] { Array(hashes.ids[hashes.chain(i)]) }
+    #expect(chain(0) == [0])
+    #expect(chain(2) == [2, 3])
+    #expect(chain(6) == [0, 6, 7])  // [0, 1, 105]: 1 is first seen here
+    #expect(chain(12) == [0, 6, 12])  // [0, 1, 110] shares two blocks with row 6
+    // Other layouts carry no hashes.
+    #expect(try TraceReader.records(file: Self.sample("apex-sample.jsonl"), format: nil).blockHashes == nil)
+    // Rows without hash_ids have empty chains; a trace with none has no hashes.
+    let none = try temporary(
+      "{\"timestamp\": 0, \"input_length\": 5, \"output_length\": 1}\n", suffix: ".jsonl")
+    defer { try? FileManager.default.removeItem(atPath: none) }
+    #expect(try TraceReader.records(file: none, format: nil).blockHashes == nil)
+  }
+
+  @Test func malformedHashIDsNameTheLine() throws {
+    let words = try error(
+      "{\"timestamp\": 0, \"input_length\": 5, \"output_length\": 1, \"hash_ids\": [1]}\n{\"timestamp\": 1, \"input_length\": 5, \"output_length\": 1, \"hash_ids\": [1, \"x\"]}\n",
+      suffix: ".jsonl")
+    #expect(words?.line == 2 && words?.message.contains("hash_ids") == true)
+    let scalar = try error(
+      "{\"timestamp\": 0, \"input_length\": 5, \"output_length\": 1, \"hash_ids\": 7}\n", suffix: ".jsonl")
+    #expect(scalar?.line == 1 && scalar?.message.contains("array") == true)
+  }
+
+  @Test func mooncakeReplayHitsThePrefixCache() throws {
+    let workload = """
+      name: replay
+      arrival: {process: trace}
+      trace: {file: \(Self.sample("mooncake-sample.jsonl"))}
+      """
+    let plan = TempPlan.plan.replacingOccurrences(
+      of: "scheduler: {max_num_batched_tokens: 512}",
+      with: "scheduler: {max_num_batched_tokens: 512, prefix_caching: true}")
+    let files = try TempPlan(workload: workload, plan: plan)
+    defer { files.remove() }
+    let spec = try PlanLoader.load(path: files.planPath)
+    var simulator = try Simulator(plan: spec, checkInvariants: true)
+    let result = try simulator.run()
+    // Row 12 finds the two 512-token blocks row 6 computed (hashes 0 and 1).
+    #expect(result.requests[12].cachedTokens == 1024)
+    #expect(result.prefixHitTokens == 1024)
+    #expect(result.prefixLookupTokens == Int(spec.workload.trace?.inputTokens.reduce(0, +) ?? 0))
+    // block_tokens resizes the hashed blocks; shared_prefix cannot be added.
+    let small = try TempPlan(
+      workload: workload.replacingOccurrences(of: ".jsonl}", with: ".jsonl, block_tokens: 256}"), plan: plan)
+    defer { small.remove() }
+    #expect(try PlanLoader.load(path: small.planPath).workload.trace?.blockHashes?.blockTokens == 256)
+    let both = try TempPlan(workload: workload + "\nshared_prefix: {tokens: 64}\n", plan: plan)
+    defer { both.remove() }
+    let error = #expect(throws: ConfigError.self) { try PlanLoader.load(path: both.planPath) }
+    #expect(error?.keyPath == "shared_prefix")
+  }
+
   @Test func azureTimestampsAreRelativeToTheFirstRow() throws {
     let trace = try TraceReader.records(file: Self.sample("azure-llm-2023-code-sample.csv"), format: .azure)
     let vidur = try TraceReader.records(

@@ -62,6 +62,17 @@ extension Simulator {
             "replica \(r) prefix cache: \(idle) idle blocks, \(cache.evictable) evictable")
         }
       }
+      if !hashCaches.isEmpty {
+        let cache = hashCaches[r]
+        var idle = 0
+        for h in cache.resident.indices where cache.resident[h] {
+          if cache.refs[h] > 0 { held += cache.blocksPerHash } else { idle += cache.blocksPerHash }
+        }
+        if idle != cache.evictable {
+          throw .invariantViolated(
+            "replica \(r) block-hash cache: \(idle) idle blocks, \(cache.evictable) evictable")
+        }
+      }
       for id in replica.running { held += Int(requests[Int(id)].blocks) }
       for id in replica.staticBatch where requests[Int(id)].status == .finished {
         held += Int(requests[Int(id)].blocks)

@@ -69,6 +69,11 @@ public struct Simulator: Sendable {
   /// Each scheduler's prefix cache (empty when prefix caching is off). Kept
   /// apart from `replicas` so that the hot path never copies a replica.
   var prefixCaches: [PrefixCache] = []
+  /// Each scheduler's block-hash prefix cache, and the hashes of every
+  /// request's prompt blocks (a trace with hash_ids under prefix caching;
+  /// request i is trace row i).
+  var hashCaches: [BlockPrefixCache] = []
+  let blockHashes: BlockHashes?
   var peakUsedBlocks = 0
   var prefixLookupTokens = 0
   var checkInvariants: Bool
@@ -173,6 +178,13 @@ public struct Simulator: Sendable {
       Double(plan.model.hiddenSize) * (plan.precision.activations == .fp32 ? 4 : 2)
     if plan.scheduler.prefixCaching, let prefix = plan.workload.sharedPrefix {
       prefixCaches = replicas.map { _ in PrefixCache(groups: prefix.groups) }
+    }
+    if plan.scheduler.prefixCaching, let hashes = plan.workload.trace?.blockHashes, hashes.count > 0 {
+      blockHashes = hashes
+      let perHash = hashes.blockTokens / plan.scheduler.blockSize
+      hashCaches = replicas.map { _ in BlockPrefixCache(hashes: hashes.distinct, blocksPerHash: perHash) }
+    } else {
+      blockHashes = nil
     }
   }
 
@@ -310,7 +322,7 @@ public struct Simulator: Sendable {
       drop(id, .exceedsKVCache)
       return
     }
-    let r = route(group: Int(requests[id].prefixGroup))
+    let r = route(id)
     requests[id].scheduler = Int32(r)
     requests[id].replica = Int32(replicas[r].pipeline)
     requests[id].status = .waiting
@@ -344,11 +356,14 @@ public struct Simulator: Sendable {
   /// Picks the scheduler for a new request: the router picks the data-parallel
   /// replica, then the replica's virtual engine with the fewest unfinished
   /// requests takes it (vLLM v0 pipeline parallelism).
-  private mutating func route(group: Int) -> Int {
+  private mutating func route(_ id: Int) -> Int {
     let n = entryReplicas
+    let group = Int(requests[id].prefixGroup)
     var chosen = 0
     if n > 1 {
       switch plan.router {
+      case .prefixAffinity where blockHashes != nil:
+        chosen = routeByHashes(id)
       case .prefixAffinity where group >= 0:
         // SGLang's cache-aware router: the replica caching most of the prefix
         // (else the group's home replica), unless it has 16 more requests in
@@ -396,6 +411,34 @@ public struct Simulator: Sendable {
       pick = v
     }
     return pick
+  }
+
+  /// SGLang's cache-aware routing over block hashes: the replica with the
+  /// longest resident run of the request's leading hashes (ties to the least
+  /// loaded), unless it has 16 more requests in flight than the least loaded
+  /// replica, then that one.
+  private func routeByHashes(_ id: Int) -> Int {
+    guard let hashes = blockHashes else { return 0 }
+    let chain = hashes.chain(id)
+    var best = 0
+    var bestCached = -1
+    var bestLoad = 0
+    var least = 0
+    var leastLoad = Int.max
+    for d in 0..<entryReplicas {
+      var load = 0
+      var cached = 0
+      for s in 0..<stages {
+        let v = d * stages + s
+        load += replicas[v].outstanding
+        cached = max(cached, hashCaches[v].residentPrefix(hashes.ids, chain, limit: chain.count))
+      }
+      if cached > bestCached || (cached == bestCached && load < bestLoad) {
+        (best, bestCached, bestLoad) = (d, cached, load)
+      }
+      if load < leastLoad { (leastLoad, least) = (load, d) }
+    }
+    return bestLoad > leastLoad + 16 ? least : best
   }
 
   @inline(__always)

@@ -84,6 +84,15 @@ extension PlanSpec {
           .plan, "precision.kv_cache", "int4 KV cache is not supported; valid: fp32, bf16, fp16, fp8, int8"))
     }
     if let d = disaggregation { issues += validate(d) }
+    if scheduler.prefixCaching, let hashes = workload.trace?.blockHashes,
+      hashes.blockTokens % scheduler.blockSize != 0
+    {
+      issues.append(
+        PlanIssue(
+          .plan, "scheduler.block_size",
+          "the trace hashes prompt blocks of \(hashes.blockTokens) tokens, which \(scheduler.blockSize)-token KV blocks do not divide; valid: a divisor of \(hashes.blockTokens) (16 or 32 for Mooncake traces)"
+        ))
+    }
     if scheduler.prefixCaching && (scheduler.policy == .static || disaggregation != nil) {
       issues.append(
         PlanIssue(

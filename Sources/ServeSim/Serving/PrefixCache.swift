@@ -65,7 +65,12 @@ extension Simulator {
   /// Drops request `id`'s reference on its group's cached blocks; the last
   /// reference makes them evictable.
   mutating func releasePrefix(_ r: Int, _ id: Int) {
-    guard requests[id].holdsPrefix, !prefixCaches.isEmpty else { return }
+    guard requests[id].holdsPrefix else { return }
+    if !hashCaches.isEmpty {
+      releaseHashedPrefix(r, id)
+      return
+    }
+    guard !prefixCaches.isEmpty else { return }
     let g = Int(requests[id].prefixGroup)
     prefixCaches[r].refs[g] -= 1
     if prefixCaches[r].refs[g] == 0 {
@@ -81,6 +86,10 @@ extension Simulator {
   /// request extending its group's cached prefix: they move from its own blocks
   /// to the group's.
   mutating func publishPrefix(_ r: Int, _ id: Int) {
+    if !hashCaches.isEmpty {
+      publishHashedPrefix(r, id)
+      return
+    }
     guard !prefixCaches.isEmpty else { return }
     let g = Int(requests[id].prefixGroup)
     let blockSize = plan.scheduler.blockSize

@@ -104,6 +104,8 @@ extension Simulator {
     let free = replicas[r].freeBlocks
     if !prefixCaches.isEmpty, need > free - prefixCaches[r].evictable {
       prefixCaches[r].evict(need - (free - prefixCaches[r].evictable))
+    } else if !hashCaches.isEmpty, need > free - hashCaches[r].evictable {
+      hashCaches[r].evict(need - (free - hashCaches[r].evictable))
     }
     replicas[r].freeBlocks -= need
     requests[id].blocks += Int32(need)
@@ -208,6 +210,8 @@ extension Simulator {
       let id = Int(head)
       if requests[id].computed == 0 && requests[id].prefixGroup >= 0 && !prefixCaches.isEmpty {
         acquirePrefix(r, id)
+      } else if requests[id].computed == 0 && !hashCaches.isEmpty {
+        acquireHashedPrefix(r, id)
       }
       let remaining = Int(requests[id].knownTokens - requests[id].computed)
       var tokens = remaining

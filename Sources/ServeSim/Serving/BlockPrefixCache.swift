@@ -1,0 +1,151 @@
+/// A replica's prefix cache keyed by block hash, for traces that say which
+/// prompt blocks requests share (Mooncake's `hash_ids`): vLLM V1's automatic
+/// prefix caching (`KVCacheManager`), where a full prompt block is found again
+/// by its chained hash.
+///
+/// A request reuses the longest run of its leading hashes that is resident.
+/// Hashed blocks that no running request references stay resident but count
+/// as free; allocation evicts them least recently released first, and a
+/// request's blocks are released tail first so that a prefix's leaves go
+/// before its root (vLLM's `FreeKVCacheBlockQueue`).
+struct BlockPrefixCache: Sendable {
+  /// KV-cache blocks per hashed block (its tokens over the block size).
+  let blocksPerHash: Int
+  var resident: [Bool]
+  /// Running requests that reference each hash's blocks.
+  var refs: [Int32]
+  /// The release-ordered list of resident, unreferenced hashes (oldest at
+  /// `head`): links by hash, -1 for none.
+  private var previous: [Int32]
+  private var following: [Int32]
+  private var head: Int32 = -1
+  private var tail: Int32 = -1
+  /// KV blocks of resident hashes with no references.
+  var evictable = 0
+
+  init(hashes: Int, blocksPerHash: Int) {
+    self.blocksPerHash = blocksPerHash
+    resident = [Bool](repeating: false, count: hashes)
+    refs = [Int32](repeating: 0, count: hashes)
+    previous = [Int32](repeating: -1, count: hashes)
+    following = [Int32](repeating: -1, count: hashes)
+  }
+
+  /// Takes a reference on resident hash `h` (out of the evictable list if it
+  /// was unreferenced); returns the blocks that stopped counting as free.
+  mutating func retain(_ h: Int) -> Int {
+    refs[h] += 1
+    guard refs[h] == 1 else { return 0 }
+    unlink(h)
+    evictable -= blocksPerHash
+    return blocksPerHash
+  }
+
+  /// Drops a reference on hash `h`; returns the blocks that became free
+  /// (evictable) when it was the last.
+  mutating func release(_ h: Int) -> Int {
+    refs[h] -= 1
+    guard refs[h] == 0 else { return 0 }
+    append(h)
+    evictable += blocksPerHash
+    return blocksPerHash
+  }
+
+  /// Makes hash `h` resident with one reference (its blocks move from the
+  /// request that computed them to the cache).
+  mutating func publish(_ h: Int) {
+    resident[h] = true
+    refs[h] = 1
+  }
+
+  /// Evicts unreferenced hashes, least recently released first, until at
+  /// least `blocks` blocks are no longer cached (they were counted free already).
+  mutating func evict(_ blocks: Int) {
+    var left = blocks
+    while left > 0, head >= 0 {
+      let h = Int(head)
+      unlink(h)
+      resident[h] = false
+      evictable -= blocksPerHash
+      left -= blocksPerHash
+    }
+  }
+
+  /// Leading hashes of `chain` (positions in `ids`) that are resident.
+  func residentPrefix(_ ids: [Int32], _ chain: Range<Int>, limit: Int) -> Int {
+    var hit = 0
+    while hit < limit, resident[Int(ids[chain.lowerBound + hit])] { hit += 1 }
+    return hit
+  }
+
+  private mutating func append(_ h: Int) {
+    previous[h] = tail
+    following[h] = -1
+    if tail >= 0 { following[Int(tail)] = Int32(h) } else { head = Int32(h) }
+    tail = Int32(h)
+  }
+
+  private mutating func unlink(_ h: Int) {
+    let p = previous[h]
+    let n = following[h]
+    if p >= 0 { following[Int(p)] = n } else if head == Int32(h) { head = n }
+    if n >= 0 { previous[Int(n)] = p } else if tail == Int32(h) { tail = p }
+    previous[h] = -1
+    following[h] = -1
+  }
+}
+
+extension Simulator {
+  /// Block-hash mode of `acquirePrefix`: references the leading resident
+  /// hashes of request `id`'s prompt at scheduler `r` and skips their tokens
+  /// (at least one prompt token is always computed).
+  mutating func acquireHashedPrefix(_ r: Int, _ id: Int) {
+    guard let hashes = blockHashes else { return }
+    let chain = hashes.chain(id)
+    let perHash = hashes.blockTokens
+    let limit = min(
+      chain.count, Int(requests[id].inputTokens) / perHash, (Int(requests[id].knownTokens) - 1) / perHash)
+    let hit = hashCaches[r].residentPrefix(hashes.ids, chain, limit: max(limit, 0))
+    for k in 0..<hit {
+      replicas[r].freeBlocks -= hashCaches[r].retain(Int(hashes.ids[chain.lowerBound + k]))
+    }
+    requests[id].holdsPrefix = true
+    requests[id].sharedBlocks = Int32(hit * hashCaches[r].blocksPerHash)
+    requests[id].computed = Int32(hit * perHash)
+  }
+
+  /// Block-hash mode of `releasePrefix`: drops request `id`'s references, tail first.
+  mutating func releaseHashedPrefix(_ r: Int, _ id: Int) {
+    guard let hashes = blockHashes else { return }
+    let chain = hashes.chain(id)
+    let held = Int(requests[id].sharedBlocks) / hashCaches[r].blocksPerHash
+    var k = held - 1
+    while k >= 0 {
+      replicas[r].freeBlocks += hashCaches[r].release(Int(hashes.ids[chain.lowerBound + k]))
+      k -= 1
+    }
+    requests[id].holdsPrefix = false
+    requests[id].sharedBlocks = 0
+  }
+
+  /// Block-hash mode of `publishPrefix`: the full prompt blocks request `id`
+  /// has computed past the ones it references become cached, in chain order,
+  /// until one is already resident (computed meanwhile by another request:
+  /// the request keeps its own copy, as vLLM does not merge duplicates).
+  mutating func publishHashedPrefix(_ r: Int, _ id: Int) {
+    guard let hashes = blockHashes else { return }
+    let chain = hashes.chain(id)
+    let perBlocks = hashCaches[r].blocksPerHash
+    let full = min(
+      chain.count, Int(min(requests[id].computed, requests[id].inputTokens)) / hashes.blockTokens)
+    var k = Int(requests[id].sharedBlocks) / perBlocks
+    while k < full {
+      let h = Int(hashes.ids[chain.lowerBound + k])
+      if hashCaches[r].resident[h] { return }
+      hashCaches[r].publish(h)
+      requests[id].blocks -= Int32(perBlocks)
+      requests[id].sharedBlocks += Int32(perBlocks)
+      k += 1
+    }
+  }
+}
