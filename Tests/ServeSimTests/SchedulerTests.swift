@@ -167,4 +167,22 @@ import Testing
       return report.description.contains("does not fit") && !report.suggestions.isEmpty
     }
   }
+
+  @Test func endOfRunChecksCatchLostRequestsAndTokens() throws {
+    let plan = Fixtures.plan(
+      workload: Fixtures.workload(.poisson(rate: 200), requests: 200, input: .uniform(min: 10, max: 400)))
+    var simulator = try Simulator(plan: plan, checkInvariants: true)
+    _ = try simulator.run()
+    #expect(simulator.scheduledTokens > 0)
+    try simulator.verifyEnd()
+    var leaky = simulator
+    leaky.scheduledTokens += 1
+    #expect(throws: SimulationError.self) { try leaky.verifyEnd() }
+    var lost = simulator
+    lost.requests[7].status = .waiting
+    #expect(throws: SimulationError.self) { try lost.verifyEnd() }
+    var short = simulator
+    short.requests[3].generated -= 1
+    #expect(throws: SimulationError.self) { try short.verifyEnd() }
+  }
 }

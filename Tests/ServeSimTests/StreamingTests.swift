@@ -28,7 +28,13 @@ struct CollectingObserver: SimulationObserver {
       var p = Fixtures.plan(
         workload: Fixtures.workload(arrival, requests: requests, input: lengths.input, output: lengths.output)
       )
-      p.cluster.device.memoryGB = 1.2  // a small KV pool: preemptions happen
+      // A KV pool of 200 blocks (3,200 tokens) for up to 64 requests of up
+      // to 640 tokens: preemptions happen.
+      let full = MemoryPlan(
+        model: p.model, device: p.cluster.device, parallelism: p.parallelism, precision: p.precision,
+        scheduler: p.scheduler)
+      p.cluster.device.memoryGB =
+        (full.weightBytes + full.activationBytes + 200.5 * full.blockBytes) / 0.9 / 1e9
       return p
     }
     var plans = [base()]
@@ -56,9 +62,11 @@ struct CollectingObserver: SimulationObserver {
   }
 
   @Test func streamingHandsOutWhatAKeptRunHolds() throws {
+    var preempting = 0
     for plan in plans() {
-      var kept = try Simulator(plan: plan)
+      var kept = try Simulator(plan: plan, checkInvariants: true)
       let whole = try kept.run()
+      if whole.requests.contains(where: { $0.preemptions > 0 }) { preempting += 1 }
       var streaming = try Simulator(plan: plan)
       streaming.discardBatch = 16
       streaming.handOverMask = 63
@@ -74,6 +82,8 @@ struct CollectingObserver: SimulationObserver {
       for r in observer.requests { outcomes.add(r) }
       #expect(Summary(streamed, outcomes: outcomes) == Summary(whole), "\(plan.name)")
     }
+    // The small pool makes most of them preempt (recompute) along the way.
+    #expect(preempting >= 4)
   }
 
   @Test func theWindowHoldsOnlyRequestsInFlight() throws {

@@ -44,6 +44,32 @@ public struct SimulationResult: Sendable {
 }
 
 extension Simulator {
+  /// Checks, at the end of a run, that every request that arrived completed
+  /// with all its output tokens or was dropped with a reason, and that tokens
+  /// are conserved: what iterations computed equals what finished requests
+  /// hold plus what preemption threw away, less what prefix caches supplied.
+  func verifyEnd() throws(SimulationError) {
+    for id in retiredRequests..<requests.endID {
+      let r = requests[id]
+      switch r.status {
+      case .finished:
+        if r.generated != r.outputTokens || Int(r.computed) != Int(r.inputTokens + r.outputTokens) - 1 {
+          throw .invariantViolated(
+            "request \(id) finished with \(r.generated) of \(r.outputTokens) output tokens and \(r.computed) computed"
+          )
+        }
+      case .dropped where r.dropReason != .none: continue
+      default:
+        throw .invariantViolated("request \(id) ended \(r.status) without a reason")
+      }
+    }
+    if scheduledTokens != finishedTokens + discardedTokens - prefixHitTokens {
+      throw .invariantViolated(
+        "tokens not conserved: iterations computed \(scheduledTokens), finished requests hold \(finishedTokens), preemption discarded \(discardedTokens), prefix caches supplied \(prefixHitTokens)"
+      )
+    }
+  }
+
   /// Checks the simulation's invariants: KV blocks within the pool and
   /// accounted for, nothing left idle with work waiting.
   func verify() throws(SimulationError) {

@@ -77,6 +77,12 @@ public struct Simulator: Sendable {
   var peakUsedBlocks = 0
   var prefixLookupTokens = 0
   var checkInvariants: Bool
+  /// Token accounting (checked under `checkInvariants`): tokens computed by
+  /// iterations, tokens of finished requests' caches, and tokens thrown away
+  /// by preemption.
+  var scheduledTokens = 0
+  var finishedTokens = 0
+  var discardedTokens = 0
   var clock = 0.0
   /// A request generated ahead of its arrival event (open loop).
   var lookahead: Int32 = -1
@@ -237,6 +243,7 @@ public struct Simulator: Sendable {
         if events & handOverMask == 0 || iterations.count >= 8192 { hand(to: &observer, final: false) }
       }
     }
+    if checkInvariants { try verifyEnd() }
     if streaming { hand(to: &observer, final: true) }
     return SimulationResult(
       plan: plan, memory: memory, requests: streaming ? [] : requests.records,

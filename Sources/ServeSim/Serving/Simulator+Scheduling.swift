@@ -190,6 +190,7 @@ extension Simulator {
   /// Preempts the running request at `index` of replica `r` (recompute).
   private mutating func preempt(_ r: Int, at index: Int) {
     let id = Int(replicas[r].running.remove(at: index))
+    discardedTokens += Int(requests[id].computed)
     replicas[r].freeBlocks += Int(requests[id].blocks)
     requests[id].blocks = 0
     releasePrefix(r, id)
@@ -283,6 +284,7 @@ extension Simulator {
     for k in replicas[r].batchIDs.indices {
       let id = Int(replicas[r].batchIDs[k])
       requests[id].computed += replicas[r].batchTokens[k]
+      scheduledTokens += Int(replicas[r].batchTokens[k])
       if requests[id].holdsPrefix { publishPrefix(r, id) }
       guard requests[id].computed == requests[id].knownTokens else { continue }
       requests[id].generated += 1
@@ -295,6 +297,7 @@ extension Simulator {
       }
       requests[id].lastToken = clock
       if requests[id].generated >= requests[id].outputTokens {
+        finishedTokens += Int(requests[id].computed)
         requests[id].completion = clock
         requests[id].status = .finished
         if plan.scheduler.policy != .static {
