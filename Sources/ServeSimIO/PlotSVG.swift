@@ -143,13 +143,16 @@ public struct LineChart: Sendable {
     s += "<text transform=\"translate(18 \(f(Self.top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">"
     s += Self.escape(yLabel) + "</text>\n"
     // Markers.
+    var labels = ""
     for (index, (x, text)) in markers.enumerated() where x.isFinite && x >= xMin && x <= xMax {
       s += "<line x1=\"\(f(px(x)))\" y1=\"\(f(Self.top))\" x2=\"\(f(px(x)))\" y2=\"\(f(Self.top + plotH))\" "
       s += "stroke=\"#999\" stroke-dasharray=\"4 3\"/>\n"
-      // Labels step down so close markers do not overlap.
+      // Labels step down so close markers do not overlap, and go on top of
+      // the curves with a white halo so that a curve never hides one.
       let labelY = Self.top + 14 + 13 * Double(index)
-      s += "<text x=\"\(f(px(x) + 3))\" y=\"\(f(labelY))\" font-size=\"11\" fill=\"#555\">"
-      s += Self.escape(text) + "</text>\n"
+      labels += "<text x=\"\(f(px(x) + 3))\" y=\"\(f(labelY))\" font-size=\"11\" fill=\"#444\" "
+      labels += "stroke=\"white\" stroke-width=\"3\" paint-order=\"stroke\">"
+      labels += Self.escape(text) + "</text>\n"
     }
     // Lines.
     for (i, line) in series.enumerated() {
@@ -166,6 +169,7 @@ public struct LineChart: Sendable {
       s += "<polyline fill=\"none\" stroke=\"\(colour)\" stroke-width=\"2\" stroke-linejoin=\"round\" "
       s += "points=\"\(points.joined(separator: " "))\"/>\n"
     }
+    s += labels
     // Legend, top left inside the plot.
     if series.count > 1 || !(series.first?.name.isEmpty ?? true) {
       let boxW = 16.0 + 7.5 * Double(series.map(\.name.count).max() ?? 0) + 28
