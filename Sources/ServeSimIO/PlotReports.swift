@@ -42,6 +42,31 @@ public enum PlotReports {
       if let v = r[keyPath: metric], v.isFinite { values.append(v * 1000) }
     }
     values.sort()
+    return cdf(sortedMs: values, short, long)
+  }
+
+  /// The CDF of latency samples (seconds) gathered by a streaming run: the
+  /// same chart as from the requests while the samples are exact, else drawn
+  /// from the histogram's buckets.
+  static func cdf(_ samples: LatencySamples, _ short: String, _ long: String) -> LineChart {
+    guard let histogram = samples.histogram else {
+      return cdf(sortedMs: samples.exact.filter(\.isFinite).map { $0 * 1000 }.sorted(), short, long)
+    }
+    let n = Double(histogram.total)
+    var cumulative: UInt64 = 0
+    var all = [(x: Double, y: Double)]()
+    histogram.forEachBucket { value, count in
+      cumulative += count
+      all.append((value * 1000, Double(cumulative) / n))
+    }
+    var points = [(x: Double, y: Double)]()
+    let stride = max(1, all.count / maxPoints)
+    for (i, p) in all.enumerated() where i % stride == 0 || i == all.count - 1 { points.append(p) }
+    let markers = [50.0, 90, 99].map { p in ((histogram.percentile(p) ?? 0) * 1000, p) }
+    return chart(points: points, count: Int(histogram.total), markers: markers, short, long)
+  }
+
+  static func cdf(sortedMs values: [Double], _ short: String, _ long: String) -> LineChart {
     var points = [(x: Double, y: Double)]()
     if !values.isEmpty {
       let n = values.count
@@ -51,16 +76,20 @@ public enum PlotReports {
         points.append((values[i], Double(i + 1) / Double(n)))
       }
     }
+    let markers = values.isEmpty ? [] : [50.0, 90, 99].map { p in (percentile(values, p), p) }
+    return chart(points: points, count: values.count, markers: markers, short, long)
+  }
+
+  static func chart(
+    points: [(x: Double, y: Double)], count: Int, markers: [(Double, Double)], _ short: String, _ long: String
+  ) -> LineChart {
     var chart = LineChart(
-      title: "\(short) CDF: \(long) (\(values.count) requests)", xLabel: "\(short) (ms)",
+      title: "\(short) CDF: \(long) (\(count) requests)", xLabel: "\(short) (ms)",
       yLabel: "share of completed requests", series: [.init(name: short, points: points, steps: true)],
       yRange: 0...1)
     chart.legendBottomRight = true
-    if !values.isEmpty {
-      chart.markers = [50.0, 90, 99].map { p in
-        let v = percentile(values, p)
-        return (v, "p\(Int(p)) \(String(format: v < 10 ? "%.2f" : v < 100 ? "%.1f" : "%.0f", v)) ms")
-      }
+    chart.markers = markers.map { v, p in
+      (v, "p\(Int(p)) \(String(format: v < 10 ? "%.2f" : v < 100 ? "%.1f" : "%.0f", v)) ms")
     }
     return chart
   }

@@ -6,18 +6,23 @@ import ServeSim
 /// replaying tens of millions of requests needs memory for the requests in
 /// flight and the latency samples only, not for every record and its text.
 ///
-/// The rows are the same bytes `Reports` writes from a kept result. Files go
-/// to temporary names in the report folder and are renamed only when all
-/// three are complete; `abandon()` leaves no report behind.
+/// The rows are the same bytes `Reports` writes from a kept result. With
+/// plots, the latency CDFs come from the summary's samples (the same charts
+/// while they are exact) and the over-time charts from `StreamingPlots`. Files
+/// go to temporary names in the report folder and are renamed only when all
+/// are complete; `abandon()` leaves no report behind.
 public struct StreamingReports: SimulationObserver {
   private let requests: StagedFile
   private let iterations: StagedFile
   private let directory: String
   /// The outcomes of the requests retired so far, for the summary.
   public private(set) var outcomes: RequestOutcomes
+  private var plots: StreamingPlots?
 
   /// Opens the temporary files in `directory` (created if missing).
-  public init(plan: PlanSpec, directory: String) throws {
+  ///
+  /// - Parameter plots: also write the SVG plots and `index.html`.
+  public init(plan: PlanSpec, directory: String, plots: Bool = false) throws {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     self.directory = directory
     requests = try StagedFile(directory: directory, name: "requests.csv")
@@ -28,43 +33,61 @@ public struct StreamingReports: SimulationObserver {
       throw error
     }
     outcomes = RequestOutcomes(plan: plan, exactLimit: Simulator.streamingExactSamples)
+    self.plots = plots ? StreamingPlots() : nil
     Reports.header(Reports.requestColumns, &requests.buffer)
     Reports.header(Reports.iterationColumns, &iterations.buffer)
   }
 
   public mutating func retire(_ record: RequestRecord, id: Int) {
     outcomes.add(record)
+    plots?.add(record)
     Reports.requestRow(record, id: id, &requests.buffer)
     requests.flushIfFull()
   }
 
   public mutating func record(_ batch: ArraySlice<IterationRecord>) {
-    for it in batch { Reports.iterationRow(it, &iterations.buffer) }
+    for it in batch {
+      Reports.iterationRow(it, &iterations.buffer)
+      plots?.add(it)
+    }
     iterations.flushIfFull()
   }
 
-  /// Completes the reports: summarises, writes `summary.csv`, and renames the
-  /// three files into place.
+  /// Completes the reports: summarises, writes `summary.csv` (and the plots
+  /// and `index.html`), and renames every file into place.
   ///
   /// - Returns: the summary and the paths written.
   public consuming func finish(_ result: SimulationResult) throws -> (Summary, [String]) {
+    var charts = [(String, LineChart)]()
+    if let plots {
+      charts = [
+        ("ttft-cdf.svg", PlotReports.cdf(outcomes.ttfts, "TTFT", "time to first token")),
+        ("tpot-cdf.svg", PlotReports.cdf(outcomes.tpots, "TPOT", "time per output token after the first")),
+        ("e2e-cdf.svg", PlotReports.cdf(outcomes.e2es, "E2E", "end-to-end latency")),
+      ]
+      charts += plots.charts(plan: result.plan, memory: result.memory)
+    }
     let summary = Summary(result, outcomes: outcomes)
     do {
       try requests.close()
       try iterations.close()
-      let staged = try AtomicWriter.stage(
-        [("summary.csv", Reports.summaryCSV(summary, result: result))], in: directory)
+      var files = [("summary.csv", Reports.summaryCSV(summary, result: result))]
+      for (name, chart) in charts { files.append((name, Array(chart.svg().utf8))) }
+      if !charts.isEmpty {
+        let index = ReportFiles.index(summary, result: result, plots: charts.map(\.0), trace: false)
+        files.append(("index.html", Array(index.utf8)))
+      }
+      let staged = try AtomicWriter.stage(files, in: directory)
       let all =
-        staged + [
-          (requests.temporary, requests.final), (iterations.temporary, iterations.final),
-        ]
+        [staged[0], (requests.temporary, requests.final), (iterations.temporary, iterations.final)]
+        + staged.dropFirst()
       do {
         try AtomicWriter.commit(all)
       } catch {
         for (temporary, _) in staged { try? FileManager.default.removeItem(atPath: temporary) }
         throw error
       }
-      return (summary, [staged[0].1, requests.final, iterations.final])
+      return (summary, all.map(\.1))
     } catch {
       abandon()
       throw error

@@ -46,7 +46,7 @@ struct Simulate: ParsableCommand {
 
   @Flag(
     help: ArgumentHelp(
-      "Stream the reports: write requests.csv and iterations.csv as the simulation runs and keep only the requests in flight, so memory does not grow with the workload (no plots or trace). On by default above \(Simulate.streamingThreshold) requests."
+      "Stream the reports: write requests.csv and iterations.csv as the simulation runs and keep only the requests in flight, so memory does not grow with the workload (no trace; over-time plots show bin means). On by default above \(Simulate.streamingThreshold) requests."
     ))
   var stream = false
 
@@ -113,12 +113,12 @@ struct Simulate: ParsableCommand {
   /// Simulates while writing the request and iteration reports; an error or
   /// Ctrl-C removes the partial files.
   func runStreaming(_ planSpec: PlanSpec, directory: String) throws {
-    if !quiet && (trace || !noPlots) {
-      Terminal.note("streaming reports: no plots or trace (they need every request in memory)")
+    if !quiet && trace {
+      Terminal.note("streaming reports: no trace (it draws every request)")
     }
     var writer: StreamingReports
     do {
-      writer = try StreamingReports(plan: planSpec, directory: directory)
+      writer = try StreamingReports(plan: planSpec, directory: directory, plots: !noPlots)
     } catch {
       Terminal.error("cannot write reports to '\(directory)': \(error.localizedDescription)")
       throw ExitCode(1)

@@ -133,3 +133,61 @@ import Testing
     }
   }
 }
+
+@Suite struct StreamingPlotsTests {
+  func request(arrival: Double, scheduled: Double, first: Double, done: Double, output: Int32)
+    -> RequestRecord
+  {
+    var r = RequestRecord(arrival: arrival, inputTokens: 10, outputTokens: output)
+    r.firstScheduled = scheduled
+    r.firstToken = first
+    r.completion = done
+    r.status = .finished
+    return r
+  }
+
+  @Test func binsWidenWithoutLosingTokensOrTime() throws {
+    let files = try TempPlan()
+    defer { files.remove() }
+    let plan = try PlanLoader.load(path: files.planPath)
+    let memory = MemoryPlan(
+      model: plan.model, device: plan.cluster.device, parallelism: plan.parallelism,
+      precision: plan.precision, scheduler: plan.scheduler)
+    var plots = StreamingPlots()
+    var outputs = 0.0
+    var queuedSeconds = 0.0
+    // Requests over 0.01 s to 10,000 s: the 1 ms bins must double 25 times.
+    var t = 0.01
+    while t < 10_000 {
+      let r = request(arrival: t, scheduled: t * 1.1, first: t * 1.2, done: t * 1.5, output: 7)
+      plots.add(r)
+      outputs += 7
+      queuedSeconds += t * 0.1
+      t *= 1.7
+    }
+    #expect(plots.width >= 15_000.0 / Double(StreamingPlots.fineBins))
+    let charts = plots.charts(plan: plan, memory: memory)
+    #expect(charts.map(\.0) == ["throughput.svg", "queue.svg", "kv-cache.svg"])
+    // Rates × bin width sum back to the totals.
+    let throughput = charts[0].1
+    let queue = charts[1].1
+    func total(_ series: LineChart.Series) -> Double {
+      let xs = series.points.map(\.x)
+      let w = xs.count > 1 ? xs[1] - xs[0] : 1
+      return series.points.reduce(0) { $0 + $1.y * w }
+    }
+    #expect(abs(total(throughput.series[0]) - outputs) < 1e-6 * outputs)
+    #expect(abs(total(queue.series[0]) - queuedSeconds) < 1e-6 * queuedSeconds)
+    #expect(throughput.series[0].points.count <= 2 * PlotReports.bins)
+  }
+
+  @Test func histogramCDFsRiseToOneWithTheSummaryPercentiles() {
+    var samples = LatencySamples(exactLimit: 10)
+    for i in 1...1_000 { samples.append(Double(i) * 1e-3) }
+    let chart = PlotReports.cdf(samples, "TTFT", "time to first token")
+    let ys = chart.series[0].points.map(\.y)
+    #expect(ys == ys.sorted() && ys.last == 1)
+    #expect(chart.title.contains("1000 requests"))
+    #expect(chart.markers.map(\.label).first?.hasPrefix("p50 50") == true)
+  }
+}

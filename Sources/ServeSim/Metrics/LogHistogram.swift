@@ -42,6 +42,13 @@ public struct LogHistogram: Sendable, Equatable {
     return (lower + upper) / 2
   }
 
+  /// Calls `body` with each non-empty bucket's middle (0 for the zeros) and
+  /// count, in increasing order.
+  public func forEachBucket(_ body: (Double, UInt64) -> Void) {
+    if zeros > 0 { body(0, zeros) }
+    for index in counts.indices where counts[index] > 0 { body(Self.midpoint(index), counts[index]) }
+  }
+
   /// The `rank`-th smallest value (0-based), as its bucket's middle.
   func value(atRank rank: UInt64) -> Double {
     if rank < zeros { return 0 }

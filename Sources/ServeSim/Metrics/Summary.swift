@@ -186,10 +186,10 @@ public struct RequestOutcomes: Sendable {
   /// Prompt and output tokens of finished requests.
   public private(set) var inputTokens = 0.0
   public private(set) var outputTokens = 0.0
-  var ttfts: LatencySamples
-  var tpots: LatencySamples
-  var e2es: LatencySamples
-  var queues: LatencySamples
+  public internal(set) var ttfts: LatencySamples
+  public internal(set) var tpots: LatencySamples
+  public internal(set) var e2es: LatencySamples
+  public internal(set) var queues: LatencySamples
   /// SLO targets, in seconds.
   let ttftTarget: Double
   let tpotTarget: Double
