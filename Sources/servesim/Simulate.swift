@@ -88,8 +88,8 @@ struct Simulate: ParsableCommand {
     let planSpec = try loadPlan()
     for warning in planSpec.warnings() { Terminal.warn(warning) }
     let directory = out ?? "reports/\(planSpec.name)"
-    let planned = RequestGenerator(workload: planSpec.workload, seed: planSpec.seed).plannedCount
-    if stream || (planned ?? 0) > Self.streamingThreshold {
+    let expected = RequestGenerator(workload: planSpec.workload, seed: planSpec.seed).expectedCount
+    if stream || (expected ?? 0) > Self.streamingThreshold {
       try runStreaming(planSpec, directory: directory)
       return
     }

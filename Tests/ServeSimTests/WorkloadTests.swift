@@ -72,3 +72,16 @@ import Testing
     #expect(got.map(\.2) == [1, 2, 3])
   }
 }
+
+@Suite struct ExpectedCountTests {
+  @Test func countsOrRateTimesDuration() {
+    var w = Fixtures.workload(.poisson(rate: 50), requests: nil)
+    w.durationS = 100
+    #expect(RequestGenerator(workload: w, seed: 1).expectedCount == 5_000)
+    w.requests = 30
+    #expect(RequestGenerator(workload: w, seed: 1).expectedCount == 30)
+    var closed = Fixtures.workload(.closed(concurrency: 4, thinkTime: 0), requests: nil)
+    closed.durationS = 100
+    #expect(RequestGenerator(workload: closed, seed: 1).expectedCount == nil)
+  }
+}

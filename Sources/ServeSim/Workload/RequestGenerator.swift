@@ -39,6 +39,20 @@ public struct RequestGenerator: Sendable {
     return workload.requests
   }
 
+  /// The number of requests the workload will produce, or its expectation for
+  /// a duration-bounded open loop (rate × duration); nil for a duration-bounded
+  /// closed loop.
+  public var expectedCount: Int? {
+    if let planned = plannedCount { return planned }
+    guard let duration = workload.durationS else { return nil }
+    switch workload.arrival {
+    case .poisson(let rate), .gamma(let rate, _), .constant(let rate):
+      let expected = rate * duration
+      return expected.isFinite ? Int(min(expected, 1e15)) : nil
+    default: return nil
+    }
+  }
+
   /// The next request of an open-loop or offline workload, or nil when done.
   ///
   /// - Returns: arrival time in seconds and prompt and output lengths in tokens.
