@@ -9,10 +9,12 @@ public enum ExportEngine: String, CaseIterable, Sendable {
 /// shell script: the command with the plan's parallelism, batching, KV-cache
 /// and precision settings, and comments where the engine has no equivalent.
 ///
-/// Flags follow the engines' documented command lines:
-/// - vLLM 0.8.5, `vllm serve` (docs.vllm.ai, "Engine Arguments").
-/// - SGLang 0.4.9, `python -m sglang.launch_server` (docs.sglang.ai,
-///   "Server Arguments"; `--pp-size` since 0.4.8).
+/// Flags follow the engines' command lines, checked against their argument
+/// parsers (ExportTests.engineFlags):
+/// - vLLM 0.8.5, `vllm serve` (`vllm/engine/arg_utils.py` and
+///   `vllm/config.py` of the PyPI wheel).
+/// - SGLang 0.4.9, `python -m sglang.launch_server`
+///   (`sglang/srt/server_args.py` of the PyPI wheel).
 /// - TensorRT-LLM 0.19, `trtllm-serve` (nvidia.github.io/TensorRT-LLM,
 ///   "trtllm-serve"), with the LLM API options it does not take as flags in
 ///   an `--extra_llm_api_options` YAML file.
@@ -94,7 +96,9 @@ public enum LaunchCommand {
   static func vllm(_ plan: PlanSpec, _ model: String, _ notes: inout [String]) -> [String] {
     let p = plan.parallelism
     let s = plan.scheduler
-    var l = ["vllm serve \(model)"]
+    // vLLM 0.8.5's V1 engine always chunks prefills (EngineArgs.
+    // _set_default_args_v1); an unchunked plan models the V0 scheduler.
+    var l = [s.chunkedPrefill ? "vllm serve \(model)" : "VLLM_USE_V1=0 vllm serve \(model)"]
     l.append("--tensor-parallel-size \(p.tensor)")
     if p.pipeline > 1 { l.append("--pipeline-parallel-size \(p.pipeline)") }
     if p.data > 1 { l.append("--data-parallel-size \(p.data)") }
@@ -105,7 +109,14 @@ public enum LaunchCommand {
     if plan.precision.kvCache == .fp8 { l.append("--kv-cache-dtype fp8") }
     l.append("--max-num-seqs \(s.maxNumSeqs)")
     l.append("--max-num-batched-tokens \(s.maxNumBatchedTokens)")
-    l.append(s.chunkedPrefill ? "--enable-chunked-prefill" : "--enable-chunked-prefill False")
+    // Boolean engine arguments are argparse BooleanOptionalActions: --x or --no-x.
+    if s.chunkedPrefill {
+      l.append("--enable-chunked-prefill")
+    } else {
+      l.append("--no-enable-chunked-prefill")
+      notes.append(
+        "vLLM's V1 engine always chunks prefills; VLLM_USE_V1=0 runs the V0 engine without chunking")
+    }
     // V1 turns prefix caching on by default.
     l.append(s.prefixCaching ? "--enable-prefix-caching" : "--no-enable-prefix-caching")
     // vLLM 0.8.5 accepts --block-size 8, 16, 32, 64 or 128 (CUDA).

@@ -31,7 +31,8 @@ import Testing
     plan.precision.kvCache = .fp8
     let vllm = LaunchCommand.script(plan, engine: .vllm, model: "/models/llama")
     #expect(vllm.contains("vllm serve /models/llama"))
-    #expect(vllm.contains("--enable-chunked-prefill False") && vllm.contains("--enable-prefix-caching"))
+    #expect(vllm.contains("VLLM_USE_V1=0 vllm serve"))
+    #expect(vllm.contains("--no-enable-chunked-prefill") && vllm.contains("--enable-prefix-caching"))
     #expect(vllm.contains("--kv-cache-dtype fp8"))
     let sglang = LaunchCommand.script(plan, engine: .sglang)
     #expect(sglang.contains("--chunked-prefill-size -1") && !sglang.contains("--disable-radix-cache"))
@@ -39,5 +40,110 @@ import Testing
     #expect(trtllm.contains("enable_chunked_prefill: false") && trtllm.contains("enable_block_reuse: true"))
     #expect(trtllm.contains("dtype: fp8"))
     #expect(LaunchCommand.fraction(0.9) == "0.9" && LaunchCommand.fraction(0.885) == "0.885")
+  }
+
+  /// An engine's command-line arguments: each flag, and the values it accepts
+  /// (nil: a number; ["*"]: any text; empty: a switch that takes no value).
+  typealias Flags = [String: Set<String>?]
+
+  /// vLLM 0.8.5 `vllm serve`, read from the PyPI wheel
+  /// (vllm-0.8.5-cp38-abi3-manylinux1_x86_64.whl, 2026-11-27):
+  /// `EngineArgs.add_cli_args` in vllm/engine/arg_utils.py, where a bool
+  /// config field becomes an argparse.BooleanOptionalAction (--x and --no-x)
+  /// and a Literal field its choices (BlockSize, CacheDType in vllm/config.py;
+  /// QuantizationMethods in vllm/model_executor/layers/quantization).
+  static let vllmFlags: Flags = [
+    "--tensor-parallel-size": nil, "--pipeline-parallel-size": nil, "--data-parallel-size": nil,
+    "--enable-expert-parallel": [], "--no-enable-expert-parallel": [],
+    "--dtype": ["auto", "half", "float16", "bfloat16", "float", "float32"],
+    "--quantization": [
+      "aqlm", "awq", "deepspeedfp", "tpu_int8", "fp8", "ptpc_fp8", "fbgemm_fp8", "modelopt", "nvfp4",
+      "marlin", "bitblas", "gguf", "gptq_marlin_24", "gptq_marlin", "gptq_bitblas", "awq_marlin", "gptq",
+      "compressed-tensors", "bitsandbytes", "qqq", "hqq", "experts_int8", "neuron_quant", "ipex", "quark",
+      "moe_wna16", "torchao",
+    ],
+    "--kv-cache-dtype": ["auto", "fp8", "fp8_e4m3", "fp8_e5m2"],
+    "--max-num-seqs": nil, "--max-num-batched-tokens": nil,
+    "--enable-chunked-prefill": [], "--no-enable-chunked-prefill": [],
+    "--enable-prefix-caching": [], "--no-enable-prefix-caching": [],
+    "--block-size": ["1", "8", "16", "32", "64", "128"], "--gpu-memory-utilization": nil,
+  ]
+
+  /// SGLang 0.4.9 `sglang.launch_server`, read from the PyPI wheel
+  /// (sglang-0.4.9-py3-none-any.whl, 2026-11-27): `ServerArgs.add_cli_args`
+  /// in sglang/srt/server_args.py.
+  static let sglangFlags: Flags = [
+    "--model-path": ["*"], "--tp-size": nil, "--pp-size": nil, "--dp-size": nil, "--ep-size": nil,
+    "--enable-ep-moe": [], "--dtype": ["auto", "half", "float16", "bfloat16", "float", "float32"],
+    "--quantization": [
+      "awq", "fp8", "gptq", "marlin", "gptq_marlin", "awq_marlin", "bitsandbytes", "gguf", "modelopt",
+      "modelopt_fp4", "w8a8_int8", "w8a8_fp8", "moe_wna16", "qoq",
+    ],
+    "--kv-cache-dtype": ["auto", "fp8_e5m2", "fp8_e4m3"], "--max-running-requests": nil,
+    "--chunked-prefill-size": nil, "--max-prefill-tokens": nil, "--disable-radix-cache": [],
+    "--page-size": nil, "--mem-fraction-static": nil,
+  ]
+
+  /// The flags and values of an exported command (its last, multi-line statement).
+  static func arguments(_ script: String) -> [(flag: String, value: String?)] {
+    let command = script.split(separator: "\n").filter { !$0.hasPrefix("#") }
+      .map { $0.hasSuffix(" \\") ? String($0.dropLast(2)) : String($0) }.joined(separator: " ")
+    let words = command.split(separator: " ").map(String.init)
+    var result = [(flag: String, value: String?)]()
+    var i = 0
+    while i < words.count {
+      if words[i].hasPrefix("--") {
+        let next = i + 1 < words.count && !words[i + 1].hasPrefix("--") ? words[i + 1] : nil
+        result.append((words[i], next))
+        i += next == nil ? 1 : 2
+      } else {
+        i += 1
+      }
+    }
+    return result
+  }
+
+  /// Every shipped plan, and variants that turn on each exported switch,
+  /// exports only flags and values the engine's parser accepts.
+  @Test(arguments: [ExportEngine.vllm, .sglang])
+  func engineFlags(engine: ExportEngine) throws {
+    let table = engine == .vllm ? Self.vllmFlags : Self.sglangFlags
+    var plans = [PlanSpec]()
+    for name in try FileManager.default.contentsOfDirectory(atPath: Self.root + "/plans").sorted()
+    where name.hasSuffix(".yaml") && !name.hasPrefix("search-") {
+      plans.append(try Self.plan(name))
+    }
+    var variant = try Self.plan("quickstart.yaml")
+    variant.scheduler.chunkedPrefill = false
+    variant.scheduler.prefixCaching = true
+    variant.precision.kvCache = .fp8
+    variant.precision.weights = .fp8
+    plans.append(variant)
+    variant.scheduler.prefixCaching = false
+    variant.scheduler.chunkedPrefill = true
+    variant.precision.activations = .fp16
+    plans.append(variant)
+    var checked = 0
+    for plan in plans {
+      for (flag, value) in Self.arguments(LaunchCommand.script(plan, engine: engine)) {
+        guard let accepted = table[flag] else {
+          Issue.record("\(plan.name): \(engine.rawValue) has no \(flag)")
+          continue
+        }
+        checked += 1
+        if let accepted {
+          if accepted.isEmpty {
+            #expect(value == nil, "\(plan.name): \(flag) is a switch but got '\(value ?? "")'")
+          } else if accepted == ["*"] {
+            #expect(value != nil, "\(plan.name): \(flag) needs a value")
+          } else {
+            #expect(value.map(accepted.contains) == true, "\(plan.name): \(flag) \(value ?? "(none)")")
+          }
+        } else {
+          #expect(value != nil && Double(value ?? "") != nil, "\(plan.name): \(flag) needs a number")
+        }
+      }
+    }
+    #expect(checked > 100)
   }
 }
