@@ -43,7 +43,6 @@ public enum PlanLoader {
     let workload = try SpecDecoders.workload(workloadFile)
 
     let engine = try r.choice("engine", EngineKind.self, default: .vllm)
-    let defaults = EngineProfile.of(engine).defaultScheduler
     var parallelism = Parallelism()
     if r.has("parallelism") {
       let p = try r.child(
@@ -68,6 +67,8 @@ public enum PlanLoader {
         throw p.fail("activations", "int4 activations are not supported; valid: fp32, bf16, fp16, fp8, int8")
       }
     }
+    let defaults = EngineProfile.defaultScheduler(
+      engine, model: model, device: cluster.device, parallelism: parallelism, precision: precision)
     var scheduler = defaults
     if r.has("scheduler") {
       let s = try r.child("scheduler", allowed: schedulerKeys)

@@ -101,7 +101,7 @@ public struct Simulator: Sendable {
     if !issues.isEmpty { throw .invalidPlan(issues) }
     self.plan = plan
     self.checkInvariants = checkInvariants
-    profile = EngineProfile.of(plan.engine)
+    profile = EngineProfile.of(plan.engine, device: plan.cluster.device, parallelism: plan.parallelism)
     // One pool, or a prefill and a decode pool, each with its devices,
     // parallelism, memory plan and cost model.
     var pools: [(cluster: ClusterSpec, parallelism: Parallelism)] = [(plan.cluster, plan.parallelism)]

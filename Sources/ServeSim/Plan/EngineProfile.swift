@@ -23,32 +23,61 @@ public struct EngineProfile: Sendable, Equatable {
   /// Extra CPU time per sequence in the batch, in microseconds.
   public var perSequenceOverheadUs: Double
 
-  /// The profile of an engine.
-  public static func of(_ engine: EngineKind) -> EngineProfile {
+  /// The profile of an engine, with the defaults it picks for `device` and
+  /// the plan's tensor × pipeline size (nil: an 80 GB-class GPU).
+  public static func of(
+    _ engine: EngineKind, device: DeviceSpec? = nil, parallelism: Parallelism = Parallelism()
+  ) -> EngineProfile {
+    // Device memory as the engines read it: vLLM in GiB, SGLang in MiB.
+    let bytes = (device?.memoryGB ?? 80) * 1e9
+    let gib = bytes / 1_073_741_824
+    let mib = bytes / 1_048_576
     switch engine {
     case .vllm:
-      // vLLM 0.8 (V1 engine) EngineArgs for the OpenAI server: max_num_seqs 256,
-      // max_num_batched_tokens 8192, block_size 16, gpu_memory_utilization 0.9,
-      // chunked prefill always on; CUDA graphs captured for decode batches up to
-      // 512. CPU overhead (u): V1 without async scheduling runs schedule and
-      // prepare_inputs between steps, about 0.5 ms plus a few us per sequence.
-      EngineProfile(
-        engine: .vllm, policy: .vllm, maxNumSeqs: 256, maxNumBatchedTokens: 8192,
-        chunkedPrefill: true, blockSize: 16, memoryUtilization: 0.9, graphsForDecode: true,
-        graphMaxBatch: 512, iterationOverheadUs: 500, perSequenceOverheadUs: 4)
+      // vLLM 0.8.5 (V1 engine), EngineArgs._set_default_args_v1 for the
+      // OpenAI server: on devices of 70 GiB or more, max_num_seqs 1024 and
+      // max_num_batched_tokens 8192; otherwise 256 and 2048. block_size 16,
+      // gpu_memory_utilization 0.9, chunked prefill always on; CUDA graphs
+      // captured for decode batches up to 512. CPU overhead (u): V1 without
+      // async scheduling runs schedule and prepare_inputs between steps,
+      // about 0.5 ms plus a few us per sequence.
+      let large = gib >= 70
+      return EngineProfile(
+        engine: .vllm, policy: .vllm, maxNumSeqs: large ? 1024 : 256,
+        maxNumBatchedTokens: large ? 8192 : 2048, chunkedPrefill: true, blockSize: 16,
+        memoryUtilization: 0.9, graphsForDecode: true, graphMaxBatch: 512, iterationOverheadUs: 500,
+        perSequenceOverheadUs: 4)
     case .sglang:
-      // SGLang 0.4 server_args: chunked_prefill_size 8192 on 80 GB GPUs,
-      // page_size 1, mem_fraction_static about 0.88, cuda_graph_max_bs 160
-      // (256 at larger TP); the overlap scheduler hides most CPU time (u).
-      EngineProfile(
-        engine: .sglang, policy: .vllm, maxNumSeqs: 1024, maxNumBatchedTokens: 8192,
-        chunkedPrefill: true, blockSize: 1, memoryUtilization: 0.88, graphsForDecode: true,
-        graphMaxBatch: 160, iterationOverheadUs: 150, perSequenceOverheadUs: 1)
+      // SGLang 0.4.9 ServerArgs.__post_init__ by device memory (MiB):
+      // chunked_prefill_size 2048 under 35 GiB, 8192 under 160 GiB, else
+      // 16384; mem_fraction_static = (memory − reserved) / memory with
+      // reserved (2.8 + tp·pp/10) GiB under 35 GiB, (9.5 + tp·pp/2) under
+      // 90, (12 + tp·pp/2) under 160, else 32; page_size 1. CUDA graphs
+      // (cuda_graph_runner) up to batch 160, 256 above 90 GiB, 512 above
+      // 160 GB, but 8 (tp < 4) or 80 under 35 GiB. max_running_requests is
+      // set from the KV pool (`defaultScheduler(model:...)`). The overlap
+      // scheduler hides most CPU time (u).
+      let parallel = Double(parallelism.tensor * parallelism.pipeline)
+      let reserved: Double =
+        mib < 35 * 1024
+        ? (2.8 + parallel / 10) * 1024
+        : mib < 90 * 1024
+          ? (9.5 + parallel / 2) * 1024 : mib < 160 * 1024 ? (12 + parallel / 2) * 1024 : 32 * 1024
+      let fraction = ((mib - reserved) / mib * 1000).rounded() / 1000
+      let graphs =
+        mib < 35 * 1024
+        ? (parallelism.tensor < 4 ? 8 : 80) : mib > 160 * 1000 ? 512 : mib > 90 * 1024 ? 256 : 160
+      return EngineProfile(
+        engine: .sglang, policy: .vllm, maxNumSeqs: 1024,
+        maxNumBatchedTokens: mib < 35 * 1024 ? 2048 : mib < 160 * 1024 ? 8192 : 16384,
+        chunkedPrefill: true, blockSize: 1, memoryUtilization: min(max(fraction, 0.05), 0.95),
+        graphsForDecode: true, graphMaxBatch: graphs, iterationOverheadUs: 150,
+        perSequenceOverheadUs: 1)
     case .trtllm:
       // TensorRT-LLM trtllm-serve (0.19): max_batch_size 2048, max_num_tokens
       // 8192, tokens_per_block 32, free_gpu_memory_fraction 0.9, in-flight
       // batching with chunked context; C++ executor overhead is small (u).
-      EngineProfile(
+      return EngineProfile(
         engine: .trtllm, policy: .vllm, maxNumSeqs: 2048, maxNumBatchedTokens: 8192,
         chunkedPrefill: true, blockSize: 32, memoryUtilization: 0.9, graphsForDecode: true,
         graphMaxBatch: 512, iterationOverheadUs: 100, perSequenceOverheadUs: 1)
@@ -57,11 +86,31 @@ public struct EngineProfile: Sendable, Equatable {
       // maxPrefillTokens 8192, cacheBlockSize 128, SplitFuse (chunked prefill)
       // off by default, so whole prompts are prefilled (Orca-style). Eager ATB
       // operators, no captured graph (u); host overhead about 1.5 ms (u).
-      EngineProfile(
+      return EngineProfile(
         engine: .mindie, policy: .orca, maxNumSeqs: 200, maxNumBatchedTokens: 8192,
         chunkedPrefill: false, blockSize: 128, memoryUtilization: 0.9, graphsForDecode: false,
         graphMaxBatch: 0, iterationOverheadUs: 1500, perSequenceOverheadUs: 6)
     }
+  }
+
+  /// The scheduler settings `engine` picks for a plan that sets none: the
+  /// profile's, and for SGLang a max_running_requests derived from the KV
+  /// pool as its TpModelWorker does: min(pool tokens / 2, request slots), the
+  /// slots being pool tokens / context length × 512, clamped to 2048...4096.
+  public static func defaultScheduler(
+    _ engine: EngineKind, model: ModelSpec, device: DeviceSpec, parallelism: Parallelism,
+    precision: Precision
+  ) -> SchedulerConfig {
+    var scheduler = of(engine, device: device, parallelism: parallelism).defaultScheduler
+    if engine == .sglang {
+      let memory = MemoryPlan(
+        model: model, device: device, parallelism: parallelism, precision: precision,
+        scheduler: scheduler)
+      let tokens = memory.kvTokens / max(parallelism.pipeline, 1)
+      let slots = min(max(Int(Double(tokens) / Double(max(model.maxContext, 1)) * 512), 2048), 4096)
+      scheduler.maxNumSeqs = max(min(tokens / 2, slots), 1)
+    }
+    return scheduler
   }
 
   /// The scheduler settings an engine uses when a plan sets none.

@@ -8,11 +8,15 @@ public enum PlanEnumerator {
     for choice in space.clusters {
       let cluster = choice.cluster
       for engine in space.engines {
-        let defaults = EngineProfile.of(engine).defaultScheduler
         for t in space.tensor.sorted() where space.model.heads % t == 0 {
           if space.tensorWithinNode && t > cluster.devicesPerNode { continue }
           if space.model.kvHeads % t != 0 && t % space.model.kvHeads != 0 { continue }
           for p in space.pipeline.sorted() where p <= space.model.costedLayers {
+            // The engine's defaults for this device and tensor × pipeline size
+            // (SGLang's memory share depends on it); the space sets the rest.
+            let defaults = EngineProfile.of(
+              engine, device: cluster.device, parallelism: Parallelism(tensor: t, pipeline: p)
+            ).defaultScheduler
             let perReplica = t * p
             guard perReplica <= choice.maxDevices else { continue }
             let dataOptions = space.data?.sorted() ?? Array(1...(choice.maxDevices / perReplica))

@@ -7,8 +7,8 @@ python -m sglang.launch_server --model-path deepseek-ai/DeepSeek-V3 \
   --enable-ep-moe --ep-size 8 \
   --dtype bfloat16 \
   --quantization fp8 \
-  --max-running-requests 1024 \
+  --max-running-requests 3321 \
   --chunked-prefill-size 8192 \
   --disable-radix-cache \
   --page-size 1 \
-  --mem-fraction-static 0.88
+  --mem-fraction-static 0.848
