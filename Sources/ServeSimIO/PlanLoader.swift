@@ -70,8 +70,10 @@ public enum PlanLoader {
     let defaults = EngineProfile.defaultScheduler(
       engine, model: model, device: cluster.device, parallelism: parallelism, precision: precision)
     var scheduler = defaults
+    var prefixCachingSet = false
     if r.has("scheduler") {
       let s = try r.child("scheduler", allowed: schedulerKeys)
+      prefixCachingSet = s.has("prefix_caching")
       scheduler.policy = try s.choice("policy", SchedulingPolicy.self, default: defaults.policy)
       scheduler.maxNumSeqs = try s.int(
         "max_num_seqs", default: defaults.maxNumSeqs, min: 1, max: 1 << 20)
@@ -86,7 +88,7 @@ public enum PlanLoader {
         throw s.fail(
           "preemption", "swap preemption is not modelled (vLLM's V1 engine removed it); valid: recompute")
       }
-      scheduler.prefixCaching = try s.bool("prefix_caching", default: false)
+      scheduler.prefixCaching = try s.bool("prefix_caching", default: defaults.prefixCaching)
     }
     var slo = ServiceLevel(ttftMs: 2000, tpotMs: 100, percentile: 90)
     if r.has("slo") {
@@ -112,6 +114,11 @@ public enum PlanLoader {
     }
     if r.has("calibration") {
       plan.calibration = try calibration(r, planFile: planFile, device: cluster.device)
+    }
+    // The engine's default prefix caching applies where it is modelled (not
+    // with static batching or disaggregated pools).
+    if !prefixCachingSet && (plan.scheduler.policy == .static || plan.disaggregation != nil) {
+      plan.scheduler.prefixCaching = false
     }
     if let issue = plan.validate().first {
       let file: YAMLFile

@@ -126,7 +126,7 @@ public enum SearchReports {
       engine: \(p.engine.rawValue)
       parallelism: {data: \(p.parallelism.data), tensor: \(p.parallelism.tensor), pipeline: \(p.parallelism.pipeline), expert: \(p.parallelism.expert)}
       precision: {weights: \(q.weights.rawValue), activations: \(q.activations.rawValue), kv_cache: \(q.kvCache.rawValue)}
-      scheduler: {policy: \(s.policy.rawValue), max_num_seqs: \(s.maxNumSeqs), max_num_batched_tokens: \(s.maxNumBatchedTokens), chunked_prefill: \(s.chunkedPrefill), block_size: \(s.blockSize), memory_utilization: \(s.memoryUtilization)}
+      scheduler: {policy: \(s.policy.rawValue), max_num_seqs: \(s.maxNumSeqs), max_num_batched_tokens: \(s.maxNumBatchedTokens), chunked_prefill: \(s.chunkedPrefill), block_size: \(s.blockSize), memory_utilization: \(s.memoryUtilization), prefix_caching: \(s.prefixCaching)}
       router: \(p.router.rawValue)
       slo: {ttft_ms: \(p.slo.ttftMs), tpot_ms: \(p.slo.tpotMs), percentile: \(p.slo.percentile)}
       seed: \(p.seed)

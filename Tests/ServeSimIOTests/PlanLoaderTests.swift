@@ -33,10 +33,35 @@ import Testing
     #expect(plan.model.heads == 8)
     #expect(plan.parallelism.tensor == 2)
     #expect(plan.scheduler.maxNumBatchedTokens == 512)
-    #expect(plan.scheduler.maxNumSeqs == 256)  // vLLM default
+    #expect(plan.scheduler.maxNumSeqs == 256)  // vLLM's default under 70 GiB
     #expect(plan.scheduler.blockSize == 16)
+    #expect(plan.scheduler.prefixCaching)  // vLLM V1 caches prefixes by default
     #expect(plan.cluster.device.memoryGB == 20)
     #expect(plan.seed == 3)
+  }
+
+  @Test func prefixCachingFollowsTheEngineWhereItIsModelled() throws {
+    func load(_ lines: String) throws -> PlanSpec {
+      let files = try TempPlan(plan: TempPlan.plan + "\n" + lines)
+      defer { files.remove() }
+      return try PlanLoader.load(path: files.planPath)
+    }
+    #expect(try load("engine: sglang").scheduler.prefixCaching)
+    #expect(try !load("engine: mindie").scheduler.prefixCaching)
+    // Static batching and disaggregated pools have no prefix cache model:
+    // the default turns off rather than making the plan invalid.
+    let staticPlan = TempPlan.plan.replacingOccurrences(
+      of: "scheduler: {max_num_batched_tokens: 512}",
+      with: "scheduler: {max_num_batched_tokens: 512, policy: static}")
+    let files = try TempPlan(plan: staticPlan)
+    defer { files.remove() }
+    #expect(try !PlanLoader.load(path: files.planPath).scheduler.prefixCaching)
+    let off = TempPlan.plan.replacingOccurrences(
+      of: "scheduler: {max_num_batched_tokens: 512}",
+      with: "scheduler: {max_num_batched_tokens: 512, prefix_caching: false}")
+    let explicit = try TempPlan(plan: off)
+    defer { explicit.remove() }
+    #expect(try !PlanLoader.load(path: explicit.planPath).scheduler.prefixCaching)
   }
 
   @Test func unknownKeySuggestsTheNearest() throws {

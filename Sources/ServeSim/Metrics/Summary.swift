@@ -40,7 +40,7 @@ public struct Summary: Sendable, Equatable, Codable {
   public var prefillPoolUtilization: Double?
   public var decodePoolUtilization: Double?
   /// Share of looked-up prompt tokens found in the prefix cache (nil when
-  /// prefix caching is off).
+  /// prefix caching is off or the workload has no shared prefixes).
   public var prefixHitRate: Double?
 
   /// Summarises a result that kept its requests.
@@ -86,7 +86,10 @@ public struct Summary: Sendable, Equatable, Codable {
       n > 0 && duration > 0 ? busy / (Double(n) * duration) : 0
     }
     deviceUtilization = utilization(result.busyDeviceSeconds, devices)
-    if plan.scheduler.prefixCaching {
+    // Only a workload that says which prompts share prefixes can hit.
+    if plan.scheduler.prefixCaching
+      && (plan.workload.sharedPrefix != nil || plan.workload.trace?.blockHashes != nil)
+    {
       prefixHitRate =
         result.prefixLookupTokens > 0
         ? Double(result.prefixHitTokens) / Double(result.prefixLookupTokens) : 0

@@ -12,6 +12,8 @@ public struct EngineProfile: Sendable, Equatable {
   public var chunkedPrefill: Bool
   public var blockSize: Int
   public var memoryUtilization: Double
+  /// Whether the engine caches prompt prefixes unless told not to.
+  public var prefixCaching: Bool
   /// Whether decode-only iterations replay a captured graph (CUDA graphs), so
   /// each kernel costs `DeviceSpec.graphKernelUs` instead of a launch.
   public var graphsForDecode: Bool
@@ -37,7 +39,8 @@ public struct EngineProfile: Sendable, Equatable {
       // vLLM 0.8.5 (V1 engine), EngineArgs._set_default_args_v1 for the
       // OpenAI server: on devices of 70 GiB or more, max_num_seqs 1024 and
       // max_num_batched_tokens 8192; otherwise 256 and 2048. block_size 16,
-      // gpu_memory_utilization 0.9, chunked prefill always on; CUDA graphs
+      // gpu_memory_utilization 0.9, chunked prefill always on, prefix caching
+      // on unless disabled (enable_prefix_caching None → True); CUDA graphs
       // captured for decode batches up to 512. CPU overhead (u): V1 without
       // async scheduling runs schedule and prepare_inputs between steps,
       // about 0.5 ms plus a few us per sequence.
@@ -45,14 +48,16 @@ public struct EngineProfile: Sendable, Equatable {
       return EngineProfile(
         engine: .vllm, policy: .vllm, maxNumSeqs: large ? 1024 : 256,
         maxNumBatchedTokens: large ? 8192 : 2048, chunkedPrefill: true, blockSize: 16,
-        memoryUtilization: 0.9, graphsForDecode: true, graphMaxBatch: 512, iterationOverheadUs: 500,
+        memoryUtilization: 0.9, prefixCaching: true, graphsForDecode: true, graphMaxBatch: 512,
+        iterationOverheadUs: 500,
         perSequenceOverheadUs: 4)
     case .sglang:
       // SGLang 0.4.9 ServerArgs.__post_init__ by device memory (MiB):
       // chunked_prefill_size 2048 under 35 GiB, 8192 under 160 GiB, else
       // 16384; mem_fraction_static = (memory − reserved) / memory with
       // reserved (2.8 + tp·pp/10) GiB under 35 GiB, (9.5 + tp·pp/2) under
-      // 90, (12 + tp·pp/2) under 160, else 32; page_size 1. CUDA graphs
+      // 90, (12 + tp·pp/2) under 160, else 32; page_size 1; the radix cache
+      // on (disable_radix_cache False). CUDA graphs
       // (cuda_graph_runner) up to batch 160, 256 above 90 GiB, 512 above
       // 160 GB, but 8 (tp < 4) or 80 under 35 GiB. max_running_requests is
       // set from the KV pool (`defaultScheduler(model:...)`). The overlap
@@ -71,24 +76,28 @@ public struct EngineProfile: Sendable, Equatable {
         engine: .sglang, policy: .vllm, maxNumSeqs: 1024,
         maxNumBatchedTokens: mib < 35 * 1024 ? 2048 : mib < 160 * 1024 ? 8192 : 16384,
         chunkedPrefill: true, blockSize: 1, memoryUtilization: min(max(fraction, 0.05), 0.95),
-        graphsForDecode: true, graphMaxBatch: graphs, iterationOverheadUs: 150,
+        prefixCaching: true, graphsForDecode: true, graphMaxBatch: graphs, iterationOverheadUs: 150,
         perSequenceOverheadUs: 1)
     case .trtllm:
       // TensorRT-LLM trtllm-serve (0.19): max_batch_size 2048, max_num_tokens
-      // 8192, tokens_per_block 32, free_gpu_memory_fraction 0.9, in-flight
+      // 8192, tokens_per_block 32, free_gpu_memory_fraction 0.9, KV-cache
+      // block reuse on (KvCacheConfig.enable_block_reuse, as documented), in-flight
       // batching with chunked context; C++ executor overhead is small (u).
       return EngineProfile(
         engine: .trtllm, policy: .vllm, maxNumSeqs: 2048, maxNumBatchedTokens: 8192,
-        chunkedPrefill: true, blockSize: 32, memoryUtilization: 0.9, graphsForDecode: true,
+        chunkedPrefill: true, blockSize: 32, memoryUtilization: 0.9, prefixCaching: true,
+        graphsForDecode: true,
         graphMaxBatch: 512, iterationOverheadUs: 100, perSequenceOverheadUs: 1)
     case .mindie:
       // MindIE-Service 1.0 config.json on Ascend: maxBatchSize 200,
       // maxPrefillTokens 8192, cacheBlockSize 128, SplitFuse (chunked prefill)
-      // off by default, so whole prompts are prefilled (Orca-style). Eager ATB
+      // off by default, so whole prompts are prefilled (Orca-style), prefix
+      // cache off by default. Eager ATB
       // operators, no captured graph (u); host overhead about 1.5 ms (u).
       return EngineProfile(
         engine: .mindie, policy: .orca, maxNumSeqs: 200, maxNumBatchedTokens: 8192,
-        chunkedPrefill: false, blockSize: 128, memoryUtilization: 0.9, graphsForDecode: false,
+        chunkedPrefill: false, blockSize: 128, memoryUtilization: 0.9, prefixCaching: false,
+        graphsForDecode: false,
         graphMaxBatch: 0, iterationOverheadUs: 1500, perSequenceOverheadUs: 6)
     }
   }
@@ -118,6 +127,6 @@ public struct EngineProfile: Sendable, Equatable {
     SchedulerConfig(
       policy: policy, maxNumSeqs: maxNumSeqs, maxNumBatchedTokens: maxNumBatchedTokens,
       chunkedPrefill: chunkedPrefill, blockSize: blockSize,
-      memoryUtilization: memoryUtilization)
+      memoryUtilization: memoryUtilization, prefixCaching: prefixCaching)
   }
 }

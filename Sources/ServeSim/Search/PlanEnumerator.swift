@@ -32,6 +32,8 @@ public enum PlanEnumerator {
                         scheduler.policy = policy
                         scheduler.maxNumSeqs = seqs
                         scheduler.maxNumBatchedTokens = tokens
+                        // Prefix caching is modelled for iteration-level policies.
+                        if policy == .static { scheduler.prefixCaching = false }
                         var plan = PlanSpec(
                           name: "", model: space.model, cluster: cluster, workload: space.workload,
                           engine: engine,

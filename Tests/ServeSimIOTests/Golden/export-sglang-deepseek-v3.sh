@@ -9,6 +9,5 @@ python -m sglang.launch_server --model-path deepseek-ai/DeepSeek-V3 \
   --quantization fp8 \
   --max-running-requests 3321 \
   --chunked-prefill-size 8192 \
-  --disable-radix-cache \
   --page-size 1 \
   --mem-fraction-static 0.848

@@ -8,6 +8,5 @@ python -m sglang.launch_server --model-path meta-llama/Llama-3.1-70B-Instruct \
   --dtype bfloat16 \
   --max-running-requests 256 \
   --chunked-prefill-size 8192 \
-  --disable-radix-cache \
   --page-size 16 \
   --mem-fraction-static 0.9

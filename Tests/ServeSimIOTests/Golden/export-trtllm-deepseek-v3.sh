@@ -7,7 +7,7 @@
 cat > extra-llm-api-options.yaml <<'EOF'
 enable_chunked_prefill: true
 kv_cache_config:
-  enable_block_reuse: false
+  enable_block_reuse: true
   free_gpu_memory_fraction: 0.848
 EOF
 trtllm-serve deepseek-ai/DeepSeek-V3 \

@@ -7,7 +7,7 @@
 cat > extra-llm-api-options.yaml <<'EOF'
 enable_chunked_prefill: true
 kv_cache_config:
-  enable_block_reuse: false
+  enable_block_reuse: true
   free_gpu_memory_fraction: 0.9
 EOF
 trtllm-serve meta-llama/Llama-3.1-70B-Instruct \

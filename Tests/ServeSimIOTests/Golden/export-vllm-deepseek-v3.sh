@@ -12,5 +12,5 @@ vllm serve deepseek-ai/DeepSeek-V3 \
   --max-num-seqs 3321 \
   --max-num-batched-tokens 8192 \
   --enable-chunked-prefill \
-  --no-enable-prefix-caching \
+  --enable-prefix-caching \
   --gpu-memory-utilization 0.848

@@ -8,6 +8,6 @@ vllm serve meta-llama/Llama-3.1-70B-Instruct \
   --max-num-seqs 256 \
   --max-num-batched-tokens 8192 \
   --enable-chunked-prefill \
-  --no-enable-prefix-caching \
+  --enable-prefix-caching \
   --block-size 16 \
   --gpu-memory-utilization 0.9
