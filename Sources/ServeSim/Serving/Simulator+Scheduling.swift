@@ -1,12 +1,15 @@
 /// The replica schedulers: which requests run in the next iteration and with
 /// how many tokens each.
 ///
-/// vLLM policy (v0.6 `_schedule_chunked_prefill`, which the V1 scheduler keeps
-/// in effect): a token budget of `max_num_batched_tokens`; running decodes first
-/// (one token each), then running partial prefills (chunked to the budget), then
-/// new requests from the waiting queue, FCFS, while `max_num_seqs` and the KV
-/// cache allow. A decode that finds no free block preempts the newest running
-/// request (recompute: its blocks are freed and it goes back to the front of the
+/// vLLM policy (0.8.5 V1 `Scheduler.schedule`, vllm/v1/core/sched/scheduler.py,
+/// read from the PyPI wheel): a token budget of `max_num_batched_tokens`; the
+/// running requests first, in admission order, each with min(tokens left,
+/// budget): decodes (one token each) and then partial prefills, which is the
+/// order V1's single pass meets them in since a partial prefill is always the
+/// newest; then new requests from the waiting queue, FCFS, while `max_num_seqs`
+/// and the KV cache allow, and only in a step that preempted nothing. A running
+/// request whose tokens find no free blocks preempts the newest running request
+/// (recompute: its blocks are freed and it goes back to the front of the
 /// waiting queue, to prefill prompt and outputs again later). Without chunked
 /// prefill, vLLM v0's default scheduler runs prefill-only batches when any
 /// waiting prompt fits, else a decode batch.
@@ -129,8 +132,7 @@ extension Simulator {
     }
   }
 
-  /// Running requests part-way through their prefill, chunked to the budget and
-  /// to the free blocks.
+  /// Running requests part-way through their prefill, chunked to the budget.
   private mutating func schedulePartialPrefills(
     _ r: Int, _ shape: inout BatchShape, _ budget: inout Int
   ) {
@@ -150,24 +152,19 @@ extension Simulator {
     }
   }
 
-  /// Allocates blocks for up to `tokens` more tokens of the running request at
-  /// `index`, shrinking a prefill chunk to the blocks that are free and, when
-  /// not even one token fits, preempting the newest running request not already
-  /// in this batch (vLLM), or the request itself when there is no other.
+  /// Allocates blocks for `tokens` more tokens of the running request at
+  /// `index`, preempting the newest running request not already in this batch
+  /// until they fit, or the request itself when there is no other (vLLM 0.8.5
+  /// V1 `Scheduler.schedule`: `allocate_slots` for the whole chunk, else
+  /// `self.running.pop()`; a chunk is not shrunk to the free blocks).
   ///
   /// - Returns: the tokens granted; 0 when the request itself was preempted
   ///   (`index` then points at the next request).
   private mutating func makeRoom(_ r: Int, index i: inout Int, tokens: Int) -> Int {
     let id = Int(replicas[r].running[i])
     let computed = Int(requests[id].computed)
-    let blockSize = plan.scheduler.blockSize
     while true {
       if allocate(r, id, tokens: computed + tokens) { return tokens }
-      let held = Int(requests[id].blocks + requests[id].sharedBlocks)
-      let room = (held + replicas[r].freeBlocks) * blockSize - computed
-      if room > 0, allocate(r, id, tokens: computed + min(room, tokens)) {
-        return min(room, tokens)
-      }
       guard let victim = newestUnscheduled(r, excluding: id) else {
         preempt(r, at: i)
         return 0
