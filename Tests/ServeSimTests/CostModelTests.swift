@@ -107,6 +107,20 @@ import Testing
     #expect(plan.warnings().count == 1)
   }
 
+  @Test func graphsCoverMixedBatchesOnlyUnderVLLM() {
+    var mixed = BatchShape()
+    mixed.addPrefill(chunk: 40, context: 40, samples: true)
+    mixed.addDecode(context: 700)
+    var decode = BatchShape()
+    decode.addDecode(context: 700)
+    let vllm = IterationPricer(cost: cost, profile: EngineProfile.of(.vllm), maxTokens: 1024)
+    let sglang = IterationPricer(cost: cost, profile: EngineProfile.of(.sglang), maxTokens: 1024)
+    #expect(vllm.usesGraph(mixed) && vllm.usesGraph(decode))
+    #expect(!sglang.usesGraph(mixed) && sglang.usesGraph(decode))
+    // V1 captures [1, 2, 4] and multiples of 8 up to 512.
+    #expect(IterationPricer.graphPadded(257) == 264 && IterationPricer.graphPadded(505) == 512)
+  }
+
   @Test func memoisedPricingEqualsDirectPricing() {
     var pricer = IterationPricer(cost: cost, profile: EngineProfile.of(.vllm), maxTokens: 1024)
     var shape = BatchShape()

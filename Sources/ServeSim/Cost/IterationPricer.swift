@@ -79,19 +79,22 @@ public struct IterationPricer: Sendable {
     ranks = Double(cost.tensor)
   }
 
-  /// The batch size a captured graph runs for `tokens` tokens: vLLM pads to the
-  /// next capture size ([1, 2, 4] then multiples of 8 up to 256, then of 16).
+  /// The batch size a captured graph runs for `tokens` tokens: the next
+  /// capture size, [1, 2, 4] then multiples of 8 (vLLM 0.8.5 V1
+  /// `VllmConfig._set_cudagraph_sizes`: [1, 2, 4] + range(8, 513, 8); SGLang's
+  /// default list has the same steps up to 160).
   public static func graphPadded(_ tokens: Int) -> Int {
     if tokens <= 2 { return tokens }
     if tokens <= 4 { return 4 }
-    if tokens <= 256 { return (tokens + 7) / 8 * 8 }
-    return (tokens + 15) / 16 * 16
+    return (tokens + 7) / 8 * 8
   }
 
   /// Whether an iteration of this shape replays a captured graph: vLLM V1 runs
-  /// piecewise CUDA graphs for batches up to the largest capture size.
+  /// piecewise CUDA graphs (attention outside them) for any batch up to the
+  /// largest capture size; SGLang and TensorRT-LLM capture decode-only batches.
   public func usesGraph(_ shape: BatchShape) -> Bool {
     profile.graphsForDecode && shape.tokens <= profile.graphMaxBatch
+      && (profile.graphsForMixedBatches || shape.prefillTokens == 0)
   }
 
   /// The token-proportional time of one layer and of the embedding, and the

@@ -17,6 +17,9 @@ public struct EngineProfile: Sendable, Equatable {
   /// Whether decode-only iterations replay a captured graph (CUDA graphs), so
   /// each kernel costs `DeviceSpec.graphKernelUs` instead of a launch.
   public var graphsForDecode: Bool
+  /// Whether batches with prefill tokens replay graphs too (vLLM V1's
+  /// piecewise graphs), not only decode-only batches.
+  public var graphsForMixedBatches = false
   /// Largest decode batch that is captured in a graph.
   public var graphMaxBatch: Int
   /// CPU time per iteration on the critical path (scheduling, input preparation,
@@ -45,12 +48,14 @@ public struct EngineProfile: Sendable, Equatable {
       // async scheduling runs schedule and prepare_inputs between steps,
       // about 0.5 ms plus a few us per sequence.
       let large = gib >= 70
-      return EngineProfile(
+      var profile = EngineProfile(
         engine: .vllm, policy: .vllm, maxNumSeqs: large ? 1024 : 256,
         maxNumBatchedTokens: large ? 8192 : 2048, chunkedPrefill: true, blockSize: 16,
         memoryUtilization: 0.9, prefixCaching: true, graphsForDecode: true, graphMaxBatch: 512,
         iterationOverheadUs: 500,
         perSequenceOverheadUs: 4)
+      profile.graphsForMixedBatches = true
+      return profile
     case .sglang:
       // SGLang 0.4.9 ServerArgs.__post_init__ by device memory (MiB):
       // chunked_prefill_size 2048 under 35 GiB, 8192 under 160 GiB, else
