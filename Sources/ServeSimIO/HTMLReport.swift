@@ -19,12 +19,18 @@ public enum ReportFiles {
     ]
     if trace { files.append(("trace.json", PerfettoTrace.json(result))) }
     if plots {
-      let charts = PlotReports.charts(result)
-      for (name, chart) in charts { files.append((name, Array(chart.svg().utf8))) }
-      files.append(
-        ("index.html", Array(index(summary, result: result, plots: charts.map(\.0), trace: trace).utf8)))
+      files += plotFiles(PlotReports.charts(result), summary: summary, result: result, trace: trace)
     }
     return files
+  }
+
+  /// The SVG files of `charts` and the `index.html` that shows them.
+  static func plotFiles(
+    _ charts: [(String, LineChart)], summary: Summary, result: SimulationResult, trace: Bool
+  ) -> [(String, [UInt8])] {
+    charts.map { ($0.0, Array($0.1.svg().utf8)) } + [
+      ("index.html", Array(index(summary, result: result, plots: charts.map(\.0), trace: trace).utf8))
+    ]
   }
 
   /// Writes `all(...)` into `directory` through temporary files and renames.

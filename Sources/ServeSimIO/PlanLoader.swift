@@ -117,7 +117,7 @@ public enum PlanLoader {
     }
     // The engine's default prefix caching applies where it is modelled (not
     // with static batching or disaggregated pools).
-    if !prefixCachingSet && (plan.scheduler.policy == .static || plan.disaggregation != nil) {
+    if !prefixCachingSet && !plan.prefixCachingModelled {
       plan.scheduler.prefixCaching = false
     }
     if let issue = plan.validate().first {

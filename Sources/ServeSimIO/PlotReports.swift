@@ -8,27 +8,23 @@ public enum PlotReports {
   /// Time bins of the over-time charts.
   static let bins = 60
 
+  /// The latency CDF plots: file, short and long name, and request field.
+  static var latencies: [(file: String, short: String, long: String, metric: KeyPath<RequestRecord, Double?>)]
+  {
+    [
+      ("ttft-cdf.svg", "TTFT", "time to first token", \.ttft),
+      ("tpot-cdf.svg", "TPOT", "time per output token after the first", \.tpot),
+      ("e2e-cdf.svg", "E2E", "end-to-end latency", \.e2e),
+    ]
+  }
+
   /// File name and chart of every plot, in report order.
   public static func charts(_ result: SimulationResult) -> [(String, LineChart)] {
-    [
-      ("ttft-cdf.svg", cdf(result, "TTFT", "time to first token", \.ttft)),
-      ("tpot-cdf.svg", cdf(result, "TPOT", "time per output token after the first", \.tpot)),
-      ("e2e-cdf.svg", cdf(result, "E2E", "end-to-end latency", \.e2e)),
+    latencies.map { ($0.file, cdf(result, $0.short, $0.long, $0.metric)) } + [
       ("throughput.svg", throughput(result)),
       ("queue.svg", queue(result)),
       ("kv-cache.svg", kvCache(result)),
     ]
-  }
-
-  /// Percentile of sorted values by linear interpolation between order
-  /// statistics (numpy's default), as the summary computes it.
-  static func percentile(_ sorted: [Double], _ p: Double) -> Double {
-    guard let first = sorted.first else { return .nan }
-    if sorted.count == 1 { return first }
-    let rank = p / 100 * Double(sorted.count - 1)
-    let low = Int(rank.rounded(.down))
-    let high = min(low + 1, sorted.count - 1)
-    return sorted[low] + (sorted[high] - sorted[low]) * (rank - Double(low))
   }
 
   /// The empirical CDF of a latency over completed requests, in milliseconds,
@@ -76,7 +72,8 @@ public enum PlotReports {
         points.append((values[i], Double(i + 1) / Double(n)))
       }
     }
-    let markers = values.isEmpty ? [] : [50.0, 90, 99].map { p in (percentile(values, p), p) }
+    let markers =
+      values.isEmpty ? [] : [50.0, 90, 99].map { p in (Percentile.of(sorted: values, p) ?? 0, p) }
     return chart(points: points, count: values.count, markers: markers, short, long)
   }
 

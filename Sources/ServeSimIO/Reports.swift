@@ -186,6 +186,16 @@ public enum AtomicWriter {
     return (directory as NSString).appendingPathComponent(".\(name).\(token).tmp")
   }
 
+  /// Removes this process's temporary files in `directory` (an interrupted
+  /// run); safe to call from a signal handler's queue.
+  public static func removeTemporaryFiles(in directory: String) {
+    let suffix = ".\(ProcessInfo.processInfo.processIdentifier).tmp"
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    for name in names where name.hasPrefix(".") && name.hasSuffix(suffix) {
+      unlink((directory as NSString).appendingPathComponent(name))
+    }
+  }
+
   /// Writes each file under its temporary name.
   ///
   /// - Returns: (temporary path, final path) of each; none are left on error.

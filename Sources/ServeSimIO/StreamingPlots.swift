@@ -19,7 +19,7 @@ struct StreamingPlots {
   /// Σ KV blocks in use and samples of the stage-0 iterations starting in
   /// each bin, per replica.
   private var kvSums: [[Double]] = []
-  private var kvCounts: [[Int]] = []
+  private var kvCounts: [[Double]] = []
   /// The latest time seen, in seconds.
   private(set) var end = 0.0
 
@@ -38,10 +38,7 @@ struct StreamingPlots {
       merge(&running)
       for line in kvSums.indices {
         merge(&kvSums[line])
-        for i in 0..<(Self.fineBins / 2) {
-          kvCounts[line][i] = kvCounts[line][2 * i] + kvCounts[line][2 * i + 1]
-        }
-        for i in (Self.fineBins / 2)..<Self.fineBins { kvCounts[line][i] = 0 }
+        merge(&kvCounts[line])
       }
       width *= 2
     }
@@ -88,7 +85,7 @@ struct StreamingPlots {
     let line = Int(it.replica)
     while kvSums.count <= line {
       kvSums.append([Double](repeating: 0, count: Self.fineBins))
-      kvCounts.append([Int](repeating: 0, count: Self.fineBins))
+      kvCounts.append([Double](repeating: 0, count: Self.fineBins))
     }
     kvSums[line][k] += Double(it.kvBlocksUsed)
     kvCounts[line][k] += 1
@@ -138,7 +135,7 @@ struct StreamingPlots {
       for m in members {
         for i in 0..<Self.fineBins {
           sums[i] += kvSums[m][i]
-          counts[i] += Double(kvCounts[m][i])
+          counts[i] += kvCounts[m][i]
         }
       }
       let s = self.grouped(sums)

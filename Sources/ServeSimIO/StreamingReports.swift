@@ -60,11 +60,10 @@ public struct StreamingReports: SimulationObserver {
   public consuming func finish(_ result: SimulationResult) throws -> (Summary, [String]) {
     var charts = [(String, LineChart)]()
     if let plots {
-      charts = [
-        ("ttft-cdf.svg", PlotReports.cdf(outcomes.ttfts, "TTFT", "time to first token")),
-        ("tpot-cdf.svg", PlotReports.cdf(outcomes.tpots, "TPOT", "time per output token after the first")),
-        ("e2e-cdf.svg", PlotReports.cdf(outcomes.e2es, "E2E", "end-to-end latency")),
-      ]
+      let samples = [outcomes.ttfts, outcomes.tpots, outcomes.e2es]
+      charts = zip(PlotReports.latencies, samples).map { plot, values in
+        (plot.file, PlotReports.cdf(values, plot.short, plot.long))
+      }
       charts += plots.charts(plan: result.plan, memory: result.memory)
     }
     let summary = Summary(result, outcomes: outcomes)
@@ -72,10 +71,8 @@ public struct StreamingReports: SimulationObserver {
       try requests.close()
       try iterations.close()
       var files = [("summary.csv", Reports.summaryCSV(summary, result: result))]
-      for (name, chart) in charts { files.append((name, Array(chart.svg().utf8))) }
       if !charts.isEmpty {
-        let index = ReportFiles.index(summary, result: result, plots: charts.map(\.0), trace: false)
-        files.append(("index.html", Array(index.utf8)))
+        files += ReportFiles.plotFiles(charts, summary: summary, result: result, trace: false)
       }
       let staged = try AtomicWriter.stage(files, in: directory)
       let all =

@@ -189,15 +189,11 @@ final class Interruption {
 
   static func removingTemporaryFiles(in directory: String) -> Interruption {
     let handler = Interruption()
-    let suffix = ".\(ProcessInfo.processInfo.processIdentifier).tmp"
     for number in [SIGINT, SIGTERM] {
       signal(number, SIG_IGN)
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
       source.setEventHandler {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
-        for name in names where name.hasPrefix(".") && name.hasSuffix(suffix) {
-          unlink((directory as NSString).appendingPathComponent(name))
-        }
+        AtomicWriter.removeTemporaryFiles(in: directory)
         exit(128 + number)
       }
       source.resume()

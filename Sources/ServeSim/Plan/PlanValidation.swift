@@ -93,7 +93,7 @@ extension PlanSpec {
           "the trace hashes prompt blocks of \(hashes.blockTokens) tokens, which \(scheduler.blockSize)-token KV blocks do not divide; valid: a divisor of \(hashes.blockTokens) (16 or 32 for Mooncake traces)"
         ))
     }
-    if scheduler.prefixCaching && (scheduler.policy == .static || disaggregation != nil) {
+    if scheduler.prefixCaching && !prefixCachingModelled {
       issues.append(
         PlanIssue(
           .plan, "scheduler.prefix_caching",
@@ -102,6 +102,10 @@ extension PlanSpec {
     }
     return issues
   }
+
+  /// Whether prefix caching is modelled for this plan: iteration-level
+  /// policies without disaggregated pools.
+  public var prefixCachingModelled: Bool { scheduler.policy != .static && disaggregation == nil }
 
   /// Checks the pools of a disaggregated plan.
   func validate(_ d: Disaggregation) -> [PlanIssue] {

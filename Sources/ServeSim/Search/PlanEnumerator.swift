@@ -32,14 +32,14 @@ public enum PlanEnumerator {
                         scheduler.policy = policy
                         scheduler.maxNumSeqs = seqs
                         scheduler.maxNumBatchedTokens = tokens
-                        // Prefix caching is modelled for iteration-level policies.
-                        if policy == .static { scheduler.prefixCaching = false }
                         var plan = PlanSpec(
                           name: "", model: space.model, cluster: cluster, workload: space.workload,
                           engine: engine,
                           parallelism: Parallelism(data: d, tensor: t, pipeline: p, expert: e),
                           precision: precision, scheduler: scheduler, router: space.router,
                           slo: space.slo, seed: space.seed)
+                        // The engine's default prefix caching, where it is modelled.
+                        if !plan.prefixCachingModelled { plan.scheduler.prefixCaching = false }
                         plan.name = name(of: plan)
                         out.append(plan)
                       }

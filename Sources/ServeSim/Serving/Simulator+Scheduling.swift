@@ -280,9 +280,14 @@ extension Simulator {
     var finished = 0
     for k in replicas[r].batchIDs.indices {
       let id = Int(replicas[r].batchIDs[k])
-      requests[id].computed += replicas[r].batchTokens[k]
-      scheduledTokens += Int(replicas[r].batchTokens[k])
-      if requests[id].holdsPrefix { publishPrefix(r, id) }
+      let tokens = replicas[r].batchTokens[k]
+      requests[id].computed += tokens
+      scheduledTokens += Int(tokens)
+      // Blocks are cached as they fill, so only an iteration that computed
+      // prompt tokens can publish (not every decode step).
+      if requests[id].holdsPrefix && requests[id].computed - tokens < requests[id].inputTokens {
+        publishPrefix(r, id)
+      }
       guard requests[id].computed == requests[id].knownTokens else { continue }
       requests[id].generated += 1
       if requests[id].firstToken < 0 {
