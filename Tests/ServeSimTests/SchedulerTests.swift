@@ -173,10 +173,10 @@ import Testing
       workload: Fixtures.workload(.poisson(rate: 200), requests: 200, input: .uniform(min: 10, max: 400)))
     var simulator = try Simulator(plan: plan, checkInvariants: true)
     _ = try simulator.run()
-    #expect(simulator.scheduledTokens > 0)
+    #expect(simulator.tally.scheduledTokens > 0)
     try simulator.verifyEnd()
     var leaky = simulator
-    leaky.scheduledTokens += 1
+    leaky.schedulers[0].tally.scheduledTokens += 1
     #expect(throws: SimulationError.self) { try leaky.verifyEnd() }
     var lost = simulator
     lost.requests[7].status = .waiting

@@ -68,8 +68,8 @@ struct CollectingObserver: SimulationObserver {
       let whole = try kept.run()
       if whole.requests.contains(where: { $0.preemptions > 0 }) { preempting += 1 }
       var streaming = try Simulator(plan: plan)
-      streaming.discardBatch = 16
-      streaming.handOverMask = 63
+      streaming.stream.discardBatch = 16
+      streaming.stream.handOverMask = 63
       var observer = CollectingObserver()
       let streamed = try streaming.run(streamingTo: &observer)
       #expect(streamed.requests.isEmpty && streamed.iterations.isEmpty, "\(plan.name)")
@@ -91,8 +91,8 @@ struct CollectingObserver: SimulationObserver {
     // discarded as requests finish instead of growing with the workload.
     let plan = plans()[0]
     var simulator = try Simulator(plan: plan)
-    simulator.discardBatch = 16
-    simulator.handOverMask = 63
+    simulator.stream.discardBatch = 16
+    simulator.stream.handOverMask = 63
     var observer = CollectingObserver()
     _ = try simulator.run(streamingTo: &observer)
     #expect(observer.requests.count == 3_000)

@@ -79,14 +79,12 @@ public struct SearchRunner: Sendable {
         continue
       }
       let key = Self.pricerKey(plan)
-      var pricers = pricerCache[key] ?? simulator.pricers
+      var pricers = pricerCache[key] ?? simulator.pools.pricers
       let n = capacity.requestsPerReplica * plan.parallelism.data
       if meanTokens[n] == nil { meanTokens[n] = Self.sampleTokens(plan, requests: n) }
       let sample = meanTokens[n] ?? Sample(mean: 1, maxInput: 1, contextReads: 0, prefillPairs: 0)
-      let chunked =
-        plan.scheduler.policy == .sarathi || (plan.scheduler.policy == .vllm && plan.scheduler.chunkedPrefill)
       let maxTokens =
-        chunked
+        SchedulerLimits(plan.scheduler).chunked
         ? plan.scheduler.maxNumBatchedTokens : max(plan.scheduler.maxNumBatchedTokens, sample.maxInput)
       let bound = CapacityBound.requestsPerSecond(
         plan: plan, pricer: &pricers[0], maxTokens: maxTokens, meanTokens: sample.mean,

@@ -1,0 +1,92 @@
+/// The device pools of a plan, one or (disaggregated) a prefill and a decode
+/// pool, each with its memory plan and iteration pricer.
+struct ServingPools: Sendable {
+  /// Iteration pricers by pool.
+  var pricers: [IterationPricer]
+  /// Memory plans by pool.
+  let memory: [MemoryPlan]
+  /// Tensor degree by pool (devices of one stage).
+  let tensor: [Double]
+  /// Data-parallel replicas that take arrivals (the prefill pool when disaggregated).
+  let entryReplicas: Int
+  /// Most blocks one request may need: the smallest scheduler pool it passes
+  /// through (the decode pool's too when disaggregated).
+  let maxRequestBlocks: Int
+
+  /// Builds the pools of `plan`.
+  ///
+  /// - Parameter reused: pricers already warmed for this plan's model, devices,
+  ///   parallelism, precision and engine (the optimizer shares them); nil builds new ones.
+  /// - Throws: `SimulationError.doesNotFit` when a pool's weights leave no room for the KV cache.
+  init(plan: PlanSpec, profile: EngineProfile, reusing reused: [IterationPricer]?) throws(SimulationError) {
+    var pools: [(cluster: ClusterSpec, parallelism: Parallelism)] = [(plan.cluster, plan.parallelism)]
+    if let d = plan.disaggregation {
+      var prefill = d.prefill.parallelism
+      var decode = d.decode.parallelism
+      prefill.expert = min(plan.parallelism.expert, prefill.tensor)
+      decode.expert = min(plan.parallelism.expert, decode.tensor)
+      pools = [(d.prefill.cluster, prefill), (d.decode.cluster, decode)]
+    }
+    var memories = [MemoryPlan]()
+    var built = [IterationPricer]()
+    for (index, pool) in pools.enumerated() {
+      let m = MemoryPlan(
+        model: plan.model, device: pool.cluster.device, parallelism: pool.parallelism,
+        precision: plan.precision, scheduler: plan.scheduler)
+      if !m.fits {
+        var poolPlan = plan
+        poolPlan.cluster = pool.cluster
+        poolPlan.parallelism = pool.parallelism
+        if pools.count > 1 { poolPlan.name += index == 0 ? " (prefill pool)" : " (decode pool)" }
+        throw .doesNotFit(FitReport(plan: poolPlan, memory: m))
+      }
+      memories.append(m)
+      var cost = CostModel(
+        model: plan.model, device: pool.cluster.device, precision: plan.precision,
+        tensorGroup: CommGroup(ranks: pool.parallelism.tensor, cluster: pool.cluster, engine: plan.engine),
+        calibration: plan.calibration)
+      cost.expertParallel = pool.parallelism.expert
+      cost.expertImbalance = plan.parallelism.expertImbalance
+      built.append(
+        IterationPricer(
+          cost: cost, profile: profile,
+          maxTokens: plan.scheduler.maxNumBatchedTokens + plan.scheduler.maxNumSeqs))
+    }
+    memory = memories
+    pricers = reused?.count == built.count ? reused ?? built : built
+    tensor = pools.map { Double($0.parallelism.tensor) }
+    entryReplicas = pools[0].parallelism.data
+    let blocks = memories[0].blocks / plan.parallelism.pipeline
+    maxRequestBlocks = min(blocks, memories.count > 1 ? memories[1].blocks : blocks)
+  }
+
+  /// The schedulers of `plan`: one per stage of each data-parallel replica,
+  /// or prefill replicas then decode replicas when disaggregated.
+  func makeSchedulers(plan: PlanSpec) -> [ReplicaScheduler] {
+    let limits = SchedulerLimits(plan.scheduler)
+    let stages = plan.parallelism.pipeline
+    let blocks = memory[0].blocks / stages
+    var prefix = PrefixIndex.none
+    if plan.scheduler.prefixCaching, let shared = plan.workload.sharedPrefix {
+      prefix = .groups(PrefixCache(groups: shared.groups))
+    }
+    if plan.scheduler.prefixCaching, let hashes = plan.workload.trace?.blockHashes, hashes.count > 0 {
+      let perHash = hashes.blockTokens / plan.scheduler.blockSize
+      prefix = .hashes(BlockPrefixCache(hashes: hashes.distinct, blocksPerHash: perHash), hashes)
+    }
+    guard let d = plan.disaggregation else {
+      return (0..<plan.parallelism.data * stages).map {
+        ReplicaScheduler(blocks: blocks, pipeline: $0 / stages, limits: limits, prefix: prefix)
+      }
+    }
+    let prefill = d.prefill.parallelism.data
+    return (0..<prefill).map {
+      ReplicaScheduler(blocks: blocks, pipeline: $0, pool: 0, role: .prefill, limits: limits, prefix: prefix)
+    }
+      + (0..<d.decode.parallelism.data).map {
+        ReplicaScheduler(
+          blocks: memory[1].blocks, pipeline: prefill + $0, pool: 1, role: .decode, limits: limits,
+          prefix: prefix)
+      }
+  }
+}

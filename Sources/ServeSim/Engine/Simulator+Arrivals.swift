@@ -1,0 +1,87 @@
+/// Arrivals: requests drawn from the workload (open loop at their arrival
+/// times, or closed loop, a client sending its next request when its last one
+/// ends), checked against the context and the KV cache, and routed.
+extension Simulator {
+  mutating func startArrivals() {
+    if case .closed(let concurrency, _) = plan.workload.arrival {
+      for client in 0..<concurrency {
+        guard let id = createRequest(at: 0) else { break }
+        requests[Int(id)].client = Int32(client)
+        queue.schedule(at: 0, .arrival, subject: id)
+      }
+    } else {
+      scheduleNextOpenArrival()
+    }
+  }
+
+  /// Draws the next request of the workload and appends its record.
+  private mutating func createRequest(at time: Double) -> Int32? {
+    guard let draw = generator.next() else { return nil }
+    var record = RequestRecord(
+      arrival: time, inputTokens: Int32(clamping: draw.input),
+      outputTokens: Int32(clamping: draw.output))
+    if case .closed = plan.workload.arrival {} else { record.arrival = draw.arrival }
+    if let prefix = plan.workload.sharedPrefix {
+      record.prefixGroup = Int32(generator.lastGroup)
+      record.prefixTokens = Int32(prefix.tokens)
+    }
+    return Int32(requests.append(record))
+  }
+
+  private mutating func scheduleNextOpenArrival() {
+    guard let id = createRequest(at: 0) else { return }
+    queue.schedule(at: requests[Int(id)].arrival, .arrival, subject: id)
+  }
+
+  mutating func arrive(_ id: Int) {
+    if requests[id].client < 0 { scheduleNextOpenArrival() }
+    let total = Int(requests[id].inputTokens) + Int(requests[id].outputTokens)
+    if total > plan.model.maxContext {
+      drop(id, .contextTooLong)
+      return
+    }
+    if (total + plan.scheduler.blockSize - 1) / plan.scheduler.blockSize > pools.maxRequestBlocks {
+      drop(id, .exceedsKVCache)
+      return
+    }
+    let r = route(id)
+    schedulers[r].accept(Int32(id), &requests, scheduler: r)
+    // Wake after every arrival of this instant is queued (kind order).
+    wakeIfIdle(r)
+  }
+
+  private mutating func drop(_ id: Int, _ reason: DropReason) {
+    requests[id].status = .dropped
+    requests[id].dropReason = reason
+    requests[id].completion = -1
+    nextClosedLoopRequest(after: id)
+  }
+
+  /// A closed-loop client sends its next request when its last one ends.
+  mutating func nextClosedLoopRequest(after id: Int) {
+    guard case .closed(_, let think) = plan.workload.arrival else { return }
+    let client = requests[id].client
+    let at = clock + think
+    if let limit = plan.workload.durationS, at > limit { return }
+    guard let next = createRequest(at: at) else { return }
+    requests[Int(next)].client = client
+    queue.schedule(at: at, .arrival, subject: next)
+  }
+
+  /// Picks the scheduler for a new request: the router picks the data-parallel
+  /// replica, then the replica's virtual engine with the fewest unfinished
+  /// requests takes it (vLLM v0 pipeline parallelism).
+  private mutating func route(_ id: Int) -> Int {
+    let view = RoutingView(
+      schedulers: schedulers, replicas: pools.entryReplicas, stages: timeline.stages)
+    let chosen = view.replicas > 1 ? router.route(id, requests[id], view) : 0
+    return view.scheduler(of: chosen)
+  }
+
+  /// Schedules a wake-up of scheduler `r` if it is idle.
+  mutating func wakeIfIdle(_ r: Int) {
+    guard schedulers[r].phase == .idle else { return }
+    schedulers[r].phase = .wakePending
+    queue.schedule(at: clock, .replicaWake, subject: Int32(r))
+  }
+}

@@ -1,0 +1,19 @@
+/// The batch being formed in one iteration of one scheduler.
+struct BatchContext: Sendable {
+  /// What the batch computes, for the cost model.
+  var shape = BatchShape()
+  /// Tokens the batch may still take.
+  var budget: Int
+  /// The iteration's number (requests in the batch carry it).
+  let stamp: Int64
+  /// When the batch is formed, in seconds.
+  let clock: Double
+  /// Whether forming the batch preempted a request.
+  var preempted = false
+
+  init(budget: Int, stamp: Int64, clock: Double) {
+    self.budget = budget
+    self.stamp = stamp
+    self.clock = clock
+  }
+}

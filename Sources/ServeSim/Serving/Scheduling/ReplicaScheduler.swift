@@ -1,0 +1,119 @@
+import DequeModule
+
+/// One scheduler: its queues, its KV-cache pool, its prefix index and the
+/// batch it has in flight. A data-parallel replica without pipeline
+/// parallelism has one; under pipeline parallelism of P stages it has P, like
+/// vLLM's virtual engines, each with 1/P of the KV blocks, so that up to P
+/// micro-batches are in flight.
+///
+/// The scheduler decides which requests run in its next iteration and with how
+/// many tokens each (`formBatch`, by its `BatchPolicy`), allocates and evicts
+/// KV blocks, preempts, and does the bookkeeping when an iteration ends
+/// (`finishBatch`). The simulator owns the clock, the events and the request
+/// records, and hands the records in.
+struct ReplicaScheduler: Sendable {
+  enum Phase: UInt8 { case idle, wakePending, busy }
+  /// What a scheduler runs: everything, or one side of disaggregated serving.
+  enum Role: UInt8 { case both, prefill, decode }
+
+  var waiting = Deque<Int32>()
+  /// Running requests in admission order (the newest last: vLLM preempts from the end).
+  var running: [Int32] = []
+  /// KV-cache blocks of the pool, and those not held by a request or a
+  /// referenced prefix (unreferenced cached prefix blocks count as free).
+  let totalBlocks: Int
+  var freeBlocks: Int
+  var phase: Phase = .idle
+  /// Requests routed here and not yet finished.
+  var outstanding = 0
+  /// The batch of the iteration in flight: request and tokens computed for it.
+  var batchIDs: [Int32] = []
+  var batchTokens: [Int32] = []
+  /// Static batching: the requests of the batch in flight, finished or not.
+  var staticBatch: [Int32] = []
+  /// When the last iteration ended, in seconds (−1 before the first).
+  var lastIterationEnd = -1.0
+  /// The data-parallel replica (pipeline) this scheduler runs on.
+  let pipeline: Int
+  /// The pool (0: the only or the prefill pool, 1: the decode pool).
+  let pool: Int
+  let role: Role
+  /// Blocks held by requests whose KV cache is being sent to a decode replica.
+  var transferBlocks = 0
+  /// Cached prompt prefixes that later requests can reuse.
+  var prefix: PrefixIndex
+  let limits: SchedulerLimits
+  /// How this scheduler forms batches.
+  let policy: any BatchPolicy.Type
+  /// Requests that finished or left for a decode replica in the last
+  /// iteration, in the order they did (the simulator follows them up).
+  var departed: [Int32] = []
+  var tally = SchedulerTally()
+
+  init(
+    blocks: Int, pipeline: Int, pool: Int = 0, role: Role = .both, limits: SchedulerLimits,
+    prefix: PrefixIndex = .none
+  ) {
+    self.pipeline = pipeline
+    self.pool = pool
+    self.role = role
+    self.limits = limits
+    self.prefix = prefix
+    policy = limits.policy.batchPolicy
+    totalBlocks = blocks
+    freeBlocks = blocks
+    running.reserveCapacity(512)
+    batchIDs.reserveCapacity(512)
+    batchTokens.reserveCapacity(512)
+    departed.reserveCapacity(64)
+  }
+
+  var usedBlocks: Int { totalBlocks - freeBlocks }
+
+  /// Blocks that hold `tokens` tokens.
+  @inline(__always)
+  func blocksFor(_ tokens: Int) -> Int { (tokens + limits.blockSize - 1) / limits.blockSize }
+
+  /// Queues request `id`, routed here, for admission.
+  mutating func accept(_ id: Int32, _ requests: inout RequestWindow, scheduler index: Int) {
+    requests[Int(id)].scheduler = Int32(index)
+    requests[Int(id)].replica = Int32(pipeline)
+    requests[Int(id)].status = .waiting
+    waiting.append(id)
+    outstanding += 1
+  }
+
+  /// Forms the next iteration's batch by the scheduler's policy.
+  ///
+  /// - Parameters:
+  ///   - stamp: the iteration's number, unique across the simulation.
+  ///   - clock: the time the batch is formed, in seconds.
+  /// - Returns: the batch's shape, or nil when there is nothing to run.
+  mutating func formBatch(_ requests: inout RequestWindow, stamp: Int64, clock: Double) -> BatchShape? {
+    batchIDs.removeAll(keepingCapacity: true)
+    batchTokens.removeAll(keepingCapacity: true)
+    var batch = BatchContext(budget: limits.maxNumBatchedTokens, stamp: stamp, clock: clock)
+    let policy = policy
+    policy.formBatch(&self, &requests, &batch)
+    return batchIDs.isEmpty ? nil : batch.shape
+  }
+
+  /// Adds request `id` to the batch with `tokens` new tokens.
+  @inline(__always)
+  mutating func enqueue(
+    _ id: Int32, tokens: Int32, _ requests: inout RequestWindow, _ batch: inout BatchContext
+  ) {
+    let i = Int(id)
+    let context = Int(requests[i].computed + tokens)
+    if requests[i].isDecoding {
+      batch.shape.addDecode(context: context)
+    } else {
+      batch.shape.addPrefill(
+        chunk: Int(tokens), context: context, samples: context == Int(requests[i].knownTokens))
+    }
+    requests[i].stamp = batch.stamp
+    if requests[i].firstScheduled < 0 { requests[i].firstScheduled = batch.clock }
+    batchIDs.append(id)
+    batchTokens.append(tokens)
+  }
+}

@@ -1,0 +1,21 @@
+/// What one scheduler counted over a run: token accounting for the end-of-run
+/// conservation check, and prefix-cache hits.
+struct SchedulerTally: Sendable, Equatable {
+  /// Tokens computed by iterations.
+  var scheduledTokens = 0
+  /// Tokens held by requests when they finished.
+  var finishedTokens = 0
+  /// Tokens thrown away by preemption (recompute).
+  var discardedTokens = 0
+  /// Prompt tokens found in the prefix cache, and prompt tokens looked up, over admissions.
+  var prefixHitTokens = 0
+  var prefixLookupTokens = 0
+
+  static func += (lhs: inout SchedulerTally, rhs: SchedulerTally) {
+    lhs.scheduledTokens += rhs.scheduledTokens
+    lhs.finishedTokens += rhs.finishedTokens
+    lhs.discardedTokens += rhs.discardedTokens
+    lhs.prefixHitTokens += rhs.prefixHitTokens
+    lhs.prefixLookupTokens += rhs.prefixLookupTokens
+  }
+}
