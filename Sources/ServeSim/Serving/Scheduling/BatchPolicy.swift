@@ -3,7 +3,7 @@
 /// `StaticPolicy`); a new policy is a new type composed of the scheduler's
 /// steps (`scheduleDecodes`, `schedulePartialPrefills`, `admitWaiting`,
 /// `scheduleStatic`) and a case in `SchedulingPolicy.batchPolicy`.
-protocol BatchPolicy {
+protocol BatchPolicy: Sendable {
   /// Adds the iteration's requests to `batch` (and to the scheduler's
   /// `batchIDs`/`batchTokens`), admitting, allocating and preempting as the
   /// policy does.
