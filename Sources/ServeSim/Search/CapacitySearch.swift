@@ -1,17 +1,5 @@
 import Foundation
 
-/// One simulation of a plan at one arrival rate.
-public struct Probe: Sendable, Equatable {
-  /// Arrival rate, in requests per second.
-  public var rate: Double
-  /// Whether the plan met the SLO there and kept up with the arrivals.
-  public var passed: Bool
-  public var summary: Summary
-  /// Most requests running, and most KV blocks in use, in one scheduler.
-  public var peakRunning: Int
-  public var peakUsedBlocks: Int
-}
-
 /// The highest arrival rate at which a plan still meets its SLO: bracketing
 /// (doubling or halving from a first guess) then bisection to a stated
 /// relative tolerance.

@@ -1,30 +1,6 @@
 import Dispatch
 import Synchronization
 
-/// Progress of a search, for a progress bar.
-public struct SearchProgress: Sendable, Equatable {
-  public var total: Int
-  public var done: Int
-  public var evaluated: Int
-  public var infeasible: Int
-  public var pruned: Int
-  /// The best plan so far and its objective value.
-  public var best: String?
-  public var bestValue: Double?
-}
-
-/// Everything a search concluded.
-public struct SearchResult: Sendable {
-  public var space: SearchSpace
-  /// One outcome per enumerated plan, in enumeration order.
-  public var outcomes: [SearchOutcome]
-  /// Index of the best plan in `outcomes`.
-  public var best: Int?
-  /// Indices of the Pareto-optimal plans (capacity per device against the
-  /// SLO percentile of TPOT at capacity), by increasing TPOT.
-  public var pareto: [Int]
-}
-
 /// Runs a search: enumerate, reject what cannot fit, bound, then simulate the
 /// plans that could still win, in waves, best bound first.
 ///

@@ -1,35 +1,3 @@
-/// Where a request is in its life.
-public enum RequestStatus: UInt8, Sendable {
-  /// Created, not yet arrived (closed-loop clients thinking).
-  case pending
-  /// In a replica's waiting queue (new or preempted).
-  case waiting
-  /// In a replica's running batch.
-  case running
-  /// Prefilled; its KV cache is on its way to a decode replica (disaggregation).
-  case transferring
-  case finished
-  /// Rejected at arrival; see `DropReason`.
-  case dropped
-}
-
-/// Why a request was not served.
-public enum DropReason: UInt8, Sendable, CaseIterable {
-  case none
-  /// Prompt plus output exceed the model's `max_context`.
-  case contextTooLong
-  /// Prompt plus output need more KV-cache blocks than the replica has.
-  case exceedsKVCache
-
-  public var label: String {
-    switch self {
-    case .none: ""
-    case .contextTooLong: "context_too_long"
-    case .exceedsKVCache: "exceeds_kv_cache"
-    }
-  }
-}
-
 /// One request's state during the simulation and its outcome after it.
 ///
 /// Times are simulated seconds; -1 means "not yet".
@@ -93,19 +61,4 @@ public struct RequestRecord: Sendable, Equatable {
 
   /// End-to-end latency, in seconds.
   public var e2e: Double? { completion >= 0 ? completion - arrival : nil }
-}
-
-/// One iteration of one replica, as reported in `iterations.csv`.
-public struct IterationRecord: Sendable, Equatable {
-  public var replica: Int32
-  public var stage: Int32
-  /// Start, in simulated seconds.
-  public var start: Double
-  /// Duration, in seconds.
-  public var duration: Double
-  public var prefillTokens: Int32
-  public var decodeTokens: Int32
-  public var batchSize: Int32
-  /// KV-cache blocks in use when the iteration ran.
-  public var kvBlocksUsed: Int32
 }

@@ -1,0 +1,16 @@
+/// Why a request was not served.
+public enum DropReason: UInt8, Sendable, CaseIterable {
+  case none
+  /// Prompt plus output exceed the model's `max_context`.
+  case contextTooLong
+  /// Prompt plus output need more KV-cache blocks than the replica has.
+  case exceedsKVCache
+
+  public var label: String {
+    switch self {
+    case .none: ""
+    case .contextTooLong: "context_too_long"
+    case .exceedsKVCache: "exceeds_kv_cache"
+    }
+  }
+}
