@@ -72,7 +72,7 @@ enum SpecDecoders {
   static let deviceKeys = [
     "name", "kind", "peak_tflops", "memory_gb", "memory_bandwidth_gbps", "power_w",
     "price_per_hour_usd", "compute_units", "efficiency", "kernel_launch_us", "graph_kernel_us",
-    "runtime_overhead_gb", "l2_cache_mb",
+    "runtime_overhead_gb", "l2_cache_mb", "memory_mib",
   ]
 
   static func device(_ file: YAMLFile) throws(ConfigError) -> DeviceSpec {
@@ -91,7 +91,7 @@ enum SpecDecoders {
     if idle > maxPower { throw power.fail("idle", "idle power \(idle) W exceeds max \(maxPower) W") }
     let eff = try r.child("efficiency", allowed: ["compute", "memory", "attention"])
     let compute = try eff.double("compute", positive: true, max: 1)
-    return DeviceSpec(
+    var device = DeviceSpec(
       name: try r.string("name"), kind: try r.choice("kind", DeviceSpec.Kind.self),
       peakTFLOPS: peak, memoryGB: try r.double("memory_gb", positive: true, max: 1e6),
       memoryBandwidthGBps: try r.double("memory_bandwidth_gbps", positive: true),
@@ -104,6 +104,8 @@ enum SpecDecoders {
       kernelLaunchUs: try r.double("kernel_launch_us", default: 0, min: 0),
       graphKernelUs: try r.double("graph_kernel_us", default: 0, min: 0),
       runtimeOverheadGB: try r.double("runtime_overhead_gb", default: 0, min: 0))
+    if r.has("memory_mib") { device.driverMemoryMiB = try r.double("memory_mib", positive: true, max: 1e9) }
+    return device
   }
 
   static let linkKeys = ["kind", "bandwidth_gbps", "latency_us", "efficiency", "topology"]

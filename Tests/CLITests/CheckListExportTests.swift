@@ -8,7 +8,7 @@ import Testing
   @Test func checkExitStatusesFollowTheContract() throws {
     let fits = try cli.servesim(["check", "plans/quickstart.yaml"])
     #expect(fits.status == 0, "\(fits.stderr)")
-    #expect(fits.stdout.contains("fits: yes") && fits.stdout.contains("KV cache per replica: 25384 blocks"))
+    #expect(fits.stdout.contains("fits: yes") && fits.stdout.contains("KV cache per replica: 27753 blocks"))
     let tooBig = try cli.servesim([
       "check", "plans/llama-3.1-70b-dgx-h100-tp8.yaml", "--set", "parallelism.tensor=1",
     ])

@@ -40,7 +40,7 @@ import Testing
       .sglang, model: Fixtures.model, device: d, parallelism: Parallelism(), precision: Precision())
     let memory = MemoryPlan(
       model: Fixtures.model, device: d, parallelism: Parallelism(), precision: Precision(),
-      scheduler: scheduler)
+      scheduler: scheduler, engine: .sglang)
     let slots = min(max(Int(Double(memory.kvTokens) / 8192 * 512), 2048), 4096)
     #expect(scheduler.maxNumSeqs == min(memory.kvTokens / 2, slots))
     #expect(scheduler.maxNumSeqs >= 2048 && scheduler.maxNumSeqs <= 4096)

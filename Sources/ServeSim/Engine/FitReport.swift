@@ -14,9 +14,9 @@ public struct FitReport: Sendable, Equatable, CustomStringConvertible {
       guard plan.model.heads % t == 0 else { continue }
       var trial = plan.parallelism
       trial.tensor = t
-      let m = MemoryPlan(
-        model: plan.model, device: plan.cluster.device, parallelism: trial,
-        precision: plan.precision, scheduler: plan.scheduler)
+      var variant = plan
+      variant.parallelism = trial
+      let m = MemoryPlan(plan: variant)
       if m.fits {
         ideas.append(
           "tensor \(t)\(t > devicesPerNode ? " (spans nodes)" : "") leaves \(m.kvTokens) tokens of KV cache per replica"
@@ -27,9 +27,9 @@ public struct FitReport: Sendable, Equatable, CustomStringConvertible {
     if plan.precision.weights.bytes > 1 {
       var p = plan.precision
       p.weights = .fp8
-      let m = MemoryPlan(
-        model: plan.model, device: plan.cluster.device, parallelism: plan.parallelism,
-        precision: p, scheduler: plan.scheduler)
+      var variant = plan
+      variant.precision = p
+      let m = MemoryPlan(plan: variant)
       if m.fits {
         ideas.append("8-bit weights (precision.weights: fp8) leave \(m.kvTokens) tokens of KV cache")
       }
@@ -40,9 +40,9 @@ public struct FitReport: Sendable, Equatable, CustomStringConvertible {
       trial.pipeline = p * plan.parallelism.pipeline
       guard trial.pipeline <= plan.model.costedLayers else { break }
       trial.stageLayers = nil
-      let m = MemoryPlan(
-        model: plan.model, device: plan.cluster.device, parallelism: trial,
-        precision: plan.precision, scheduler: plan.scheduler)
+      var variant = plan
+      variant.parallelism = trial
+      let m = MemoryPlan(plan: variant)
       if m.fits {
         ideas.append("pipeline \(trial.pipeline) leaves \(m.kvTokens) tokens of KV cache per replica")
         break
@@ -52,9 +52,9 @@ public struct FitReport: Sendable, Equatable, CustomStringConvertible {
       var smaller = plan.scheduler
       smaller.maxNumSeqs = max(1, smaller.maxNumSeqs / 4)
       smaller.maxNumBatchedTokens = max(512, smaller.maxNumBatchedTokens / 4)
-      let m = MemoryPlan(
-        model: plan.model, device: plan.cluster.device, parallelism: plan.parallelism,
-        precision: plan.precision, scheduler: smaller)
+      var variant = plan
+      variant.scheduler = smaller
+      let m = MemoryPlan(plan: variant)
       if m.fits {
         ideas.append(
           "max_num_seqs \(smaller.maxNumSeqs) and max_num_batched_tokens \(smaller.maxNumBatchedTokens) shrink the activation peak to \((m.activationBytes / 1e7).rounded() / 100) GB and leave \(m.kvTokens) tokens of KV cache"

@@ -32,7 +32,7 @@ struct ServingPools: Sendable {
     for (index, pool) in pools.enumerated() {
       let m = MemoryPlan(
         model: plan.model, device: pool.cluster.device, parallelism: pool.parallelism,
-        precision: plan.precision, scheduler: plan.scheduler)
+        precision: plan.precision, scheduler: plan.scheduler, engine: plan.engine)
       if !m.fits {
         var poolPlan = plan
         poolPlan.cluster = pool.cluster

@@ -36,6 +36,14 @@ public struct DeviceSpec: Sendable, Equatable {
   /// Memory the runtime keeps outside the model (context, communication buffers,
   /// graph pools), in GB.
   public var runtimeOverheadGB: Double
+  /// Total memory as the driver reports it (`nvidia-smi`, `torch.cuda.mem_get_info`),
+  /// in MiB, when it differs from the marketed `memoryGB` (an "80 GB" H100
+  /// shows 81,559 MiB); nil: `memoryGB` × 10⁹ bytes.
+  public var driverMemoryMiB: Double?
+
+  /// Device memory as the engines see it (the driver's total), in bytes:
+  /// what their memory fractions apply to.
+  public var visibleMemoryBytes: Double { driverMemoryMiB.map { $0 * 1_048_576 } ?? memoryGB * 1e9 }
 
   public init(
     name: String, kind: Kind, peakTFLOPS: [DType: Double], memoryGB: Double,

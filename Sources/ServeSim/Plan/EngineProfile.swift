@@ -33,8 +33,9 @@ public struct EngineProfile: Sendable, Equatable {
   public static func of(
     _ engine: EngineKind, device: DeviceSpec? = nil, parallelism: Parallelism = Parallelism()
   ) -> EngineProfile {
-    // Device memory as the engines read it: vLLM in GiB, SGLang in MiB.
-    let bytes = (device?.memoryGB ?? 80) * 1e9
+    // Device memory as the engines read it from the driver: vLLM in GiB,
+    // SGLang in MiB (an H100 80GB shows 81,559 MiB).
+    let bytes = device?.visibleMemoryBytes ?? 81_559 * 1_048_576
     let gib = bytes / 1_073_741_824
     let mib = bytes / 1_048_576
     switch engine {
@@ -119,7 +120,7 @@ public struct EngineProfile: Sendable, Equatable {
     if engine == .sglang {
       let memory = MemoryPlan(
         model: model, device: device, parallelism: parallelism, precision: precision,
-        scheduler: scheduler)
+        scheduler: scheduler, engine: engine)
       let tokens = memory.kvTokens / max(parallelism.pipeline, 1)
       let slots = min(max(Int(Double(tokens) / Double(max(model.maxContext, 1)) * 512), 2048), 4096)
       scheduler.maxNumSeqs = max(min(tokens / 2, slots), 1)

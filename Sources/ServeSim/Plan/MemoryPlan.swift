@@ -1,7 +1,8 @@
 /// Where one device's memory goes under a plan, and how many KV-cache blocks
-/// are left, as vLLM's memory profiling decides it: the engine may use
-/// `memory_utilization` of the device; weights, the activation peak of the
-/// largest batch and the runtime's own buffers come out first; the rest is KV cache.
+/// are left, as the engine decides it (`MemoryAccounting`): `memory_utilization`
+/// is vLLM's `gpu_memory_utilization`, SGLang's `mem_fraction_static` or
+/// TensorRT-LLM's `free_gpu_memory_fraction`, applied to memory as the driver
+/// reports it (`DeviceSpec.visibleMemoryBytes`).
 public struct MemoryPlan: Sendable, Equatable {
   /// All figures in bytes, per device.
   public var deviceBytes: Double
@@ -16,15 +17,18 @@ public struct MemoryPlan: Sendable, Equatable {
   public var blocks: Int
   /// Tokens of KV cache one replica holds.
   public var kvTokens: Int
+  /// How the engine sized the KV cache.
+  public var accounting: MemoryAccounting
 
   public init(
     model: ModelSpec, device: DeviceSpec, parallelism: Parallelism,
-    precision: Precision, scheduler: SchedulerConfig
+    precision: Precision, scheduler: SchedulerConfig, engine: EngineKind = .vllm
   ) {
     let t = Double(parallelism.tensor)
     let p = Double(parallelism.pipeline)
-    deviceBytes = device.memoryGB * 1e9
-    usableBytes = deviceBytes * scheduler.memoryUtilization
+    deviceBytes = device.visibleMemoryBytes
+    accounting = engine.memoryAccounting
+    let fraction = scheduler.memoryUtilization
     // Layer weights split over tensor ranks and pipeline stages. Embedding and LM
     // head are vocabulary-parallel over tensor ranks and stay 16-bit under
     // weight quantisation (vLLM quantises linear layers only).
@@ -58,7 +62,25 @@ public struct MemoryPlan: Sendable, Equatable {
     activationBytes =
       tokens * perToken * act + Double(scheduler.maxNumSeqs) * Double(model.vocabSize) * 4
     runtimeBytes = device.runtimeOverheadGB * 1e9
-    kvBytes = max(0, usableBytes - weightBytes - activationBytes - runtimeBytes)
+    let device = deviceBytes
+    let outside = activationBytes + runtimeBytes
+    let accounting = accounting
+    /// KV-cache bytes left beside `weights` bytes of weights.
+    func kvRoom(_ weights: Double) -> Double {
+      switch accounting {
+      case .profiled: max(0, device * fraction - weights - outside)
+      case .staticFraction: max(0, device * fraction - weights)
+      case .freeFraction: max(0, (device - weights - outside) * fraction)
+      }
+    }
+    kvBytes = kvRoom(weightBytes)
+    // What the engine takes in all: its budget, and for SGLang the activations
+    // and runtime beside it; for TensorRT-LLM what it allocated.
+    switch accounting {
+    case .profiled: usableBytes = device * fraction
+    case .staticFraction: usableBytes = device * fraction + outside
+    case .freeFraction: usableBytes = weightBytes + outside + kvBytes
+    }
     let perLayerBlock =
       Double(scheduler.blockSize) * model.kvElementsPerTokenPerLayer(tensor: parallelism.tensor)
       * precision.kvCache.bytes
@@ -68,7 +90,7 @@ public struct MemoryPlan: Sendable, Equatable {
     var largestBlock = 0.0
     for (s, layers) in stages.enumerated() {
       let block = perLayerBlock * Double(layers)
-      let free = max(0, usableBytes - stageWeights[s] - activationBytes - runtimeBytes)
+      let free = kvRoom(stageWeights[s])
       largestBlock = max(largestBlock, block)
       fewest = min(fewest, block > 0 ? Int(free / block) : 0)
     }
@@ -76,6 +98,13 @@ public struct MemoryPlan: Sendable, Equatable {
     blocks = fewest == Int.max ? 0 : fewest
     _ = p
     kvTokens = blocks * scheduler.blockSize
+  }
+
+  /// The memory of one device of `plan`'s (only or prefill) pool under its engine.
+  public init(plan: PlanSpec) {
+    self.init(
+      model: plan.model, device: plan.cluster.device, parallelism: plan.parallelism,
+      precision: plan.precision, scheduler: plan.scheduler, engine: plan.engine)
   }
 
   /// Whether the plan can hold its weights and at least one block per device.

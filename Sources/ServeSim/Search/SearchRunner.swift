@@ -191,9 +191,7 @@ public struct SearchRunner: Sendable {
       guard sibling.scheduler.maxNumSeqs < plan.scheduler.maxNumSeqs,
         o.peakRunning < sibling.scheduler.maxNumSeqs
       else { continue }
-      let memory = MemoryPlan(
-        model: plan.model, device: plan.cluster.device, parallelism: plan.parallelism,
-        precision: plan.precision, scheduler: plan.scheduler)
+      let memory = MemoryPlan(plan: plan)
       guard o.peakUsedBlocks <= memory.blocks / max(plan.parallelism.pipeline, 1) else { continue }
       var copy = o
       copy.plan = plan

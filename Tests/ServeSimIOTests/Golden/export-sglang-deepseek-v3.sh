@@ -7,7 +7,7 @@ python -m sglang.launch_server --model-path deepseek-ai/DeepSeek-V3 \
   --enable-ep-moe --ep-size 8 \
   --dtype bfloat16 \
   --quantization fp8 \
-  --max-running-requests 3321 \
+  --max-running-requests 3877 \
   --chunked-prefill-size 8192 \
   --page-size 1 \
-  --mem-fraction-static 0.848
+  --mem-fraction-static 0.858

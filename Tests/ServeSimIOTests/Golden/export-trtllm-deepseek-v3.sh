@@ -8,13 +8,13 @@ cat > extra-llm-api-options.yaml <<'EOF'
 enable_chunked_prefill: true
 kv_cache_config:
   enable_block_reuse: true
-  free_gpu_memory_fraction: 0.848
+  free_gpu_memory_fraction: 0.858
 EOF
 trtllm-serve deepseek-ai/DeepSeek-V3 \
   --backend pytorch \
   --tp_size 8 \
   --pp_size 2 \
   --ep_size 8 \
-  --max_batch_size 3321 \
+  --max_batch_size 3877 \
   --max_num_tokens 8192 \
   --extra_llm_api_options extra-llm-api-options.yaml

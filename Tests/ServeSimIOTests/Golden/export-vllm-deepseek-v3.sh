@@ -9,8 +9,8 @@ vllm serve deepseek-ai/DeepSeek-V3 \
   --enable-expert-parallel \
   --dtype bfloat16 \
   --quantization fp8 \
-  --max-num-seqs 3321 \
+  --max-num-seqs 3877 \
   --max-num-batched-tokens 8192 \
   --enable-chunked-prefill \
   --enable-prefix-caching \
-  --gpu-memory-utilization 0.848
+  --gpu-memory-utilization 0.858
