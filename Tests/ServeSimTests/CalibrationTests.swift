@@ -191,3 +191,31 @@ import Testing
         calibrated.timeShareFitted + calibrated.timeShareDatasheet + calibrated.timeShareMeasured, 1, 1e-9))
   }
 }
+
+struct CalibrationTransferTests {
+  @Test func fitsMoveWithTheDatasheetRatiosAndMeasurementsStayBehind() {
+    var source = Fixtures.device
+    source.memoryBandwidthGBps = 1000
+    var target = source
+    target.memoryBandwidthGBps = 1500
+    target.peakTFLOPS[.bf16] = 200
+    let kernel = OperatorFit(
+      op: .gemm, dtype: .bf16, launchSeconds: 2e-6, secondsPerFlop: 1e-14, secondsPerByte: 1e-12,
+      residual: 0, points: 4)
+    let collective = OperatorFit(
+      op: .allReduce, dtype: nil, ranks: 8, launchSeconds: 10e-6, secondsPerFlop: 0,
+      secondsPerByte: 3e-12, residual: 0, points: 4)
+    let measured = KernelMeasurement(
+      device: "src", backend: "test", backendVersion: "1", op: .gemm, dtype: .bf16,
+      shape: OperatorShape(m: 16, n: 1024, k: 1024), medianUs: 9, spreadUs: 0, repeats: 1,
+      measuredAt: "2026-11-30", host: "test")
+    let calibration = Calibration(device: "src", measurements: [measured], fits: [kernel, collective])
+    let moved = calibration.transferred(from: source, to: target)
+    #expect(moved.measurements.isEmpty && moved.ceiling == .fitted && moved.device == target.name)
+    let gemm = moved.fit(.gemm, dtype: .bf16)
+    #expect(gemm?.launchSeconds == 2e-6)
+    #expect(abs((gemm?.secondsPerByte ?? 0) - 1e-12 / 1.5) < 1e-24)
+    #expect(abs((gemm?.secondsPerFlop ?? 0) - 1e-14 / 2) < 1e-26)
+    #expect(moved.fit(.allReduce, dtype: .bf16, ranks: 8) == collective)
+  }
+}
