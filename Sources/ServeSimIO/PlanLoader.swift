@@ -63,7 +63,7 @@ public enum PlanLoader {
       plan.disaggregation = try disaggregation(input, cluster: cluster)
     }
     if r.has("calibration") {
-      plan.calibration = try input.calibration(r, device: cluster.device)
+      plan.calibration = try input.calibration(r, device: cluster.device).calibration
     }
     plan.applyScheduler(settings)
     try input.finish()

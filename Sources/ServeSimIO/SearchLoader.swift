@@ -7,6 +7,8 @@ public struct LoadedSearch: Sendable {
   public var modelPath: String
   public var workloadPath: String
   public var clusterPaths: [String]
+  /// Each cluster's calibration store, as a plan's `calibration` key (nil: none).
+  public var calibrations: [String?]
   /// What the outcomes depend on (every file read, the overrides, the
   /// version), to refuse resuming from outcomes of other inputs.
   public var inputs: SearchInputs
@@ -49,13 +51,21 @@ public enum SearchLoader {
     }
     var clusters = [SearchCluster]()
     var clusterPaths = [String]()
+    var calibrations = [String?]()
     for (k, entry) in entries.enumerated() {
-      let c = try r.item(entry, of: "clusters", at: k, allowed: ["cluster", "max_devices"])
+      let c = try r.item(entry, of: "clusters", at: k, allowed: ["cluster", "max_devices", "calibration"])
       let (cluster, clusterFile) = try input.cluster(c, "cluster")
-      clusters.append(
-        SearchCluster(
-          cluster: cluster, maxDevices: try c.int("max_devices", default: cluster.deviceCount, min: 1)))
+      var choice = SearchCluster(
+        cluster: cluster, maxDevices: try c.int("max_devices", default: cluster.deviceCount, min: 1))
+      var calibrationKey: String?
+      if c.has("calibration") {
+        let (calibration, store) = try input.calibration(c, device: cluster.device)
+        choice.calibration = calibration
+        calibrationKey = "{file: \(store), device: \(calibration.device)}"
+      }
+      clusters.append(choice)
       clusterPaths.append(InputLoader.absolute(clusterFile.path))
+      calibrations.append(calibrationKey)
     }
     if clusters.isEmpty { throw r.fail("clusters", "give at least one cluster") }
     var space = SearchSpace(
@@ -111,6 +121,7 @@ public enum SearchLoader {
     return LoadedSearch(
       space: space, modelPath: InputLoader.absolute(modelFile.path),
       workloadPath: InputLoader.absolute(workloadFile.path), clusterPaths: clusterPaths,
+      calibrations: calibrations,
       inputs: SearchInputs.reading(input.filesRead, overrides: overrides.map(\.text)))
   }
 }

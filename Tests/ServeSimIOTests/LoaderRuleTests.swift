@@ -112,3 +112,25 @@ import Testing
     #expect(plans.allSatisfy { $0.scheduler.blockSize == 32 && !$0.scheduler.prefixCaching })
   }
 }
+
+extension LoaderRuleTests {
+  @Test func aSearchClusterMayNameACalibrationStoreThatTheFingerprintCovers() throws {
+    let files = try TempPlan()
+    defer { files.remove() }
+    let store = try CalibrationStore(path: files.path("profiles/round.sqlite"))
+    try store.insert([CalibrationStoreTests().sample(device: "round")])
+    let path = try search(
+      SearchResumeTests.search.replacingOccurrences(
+        of: "{cluster: cluster.yaml, max_devices: 2}",
+        with: "{cluster: cluster.yaml, max_devices: 2, calibration: profiles/round.sqlite}"),
+      in: files)
+    let loaded = try SearchLoader.load(path: path)
+    #expect(PlanEnumerator.plans(loaded.space).allSatisfy { $0.calibration?.device == "round" })
+    let storePath = try #require(loaded.inputs.files.keys.first { $0.hasSuffix("round.sqlite") })
+    #expect(loaded.calibrations == ["{file: \(storePath), device: round}"])
+    #expect(try SearchLoader.load(path: path).inputs == loaded.inputs)
+    try store.insert([CalibrationStoreTests().sample(m: 128, device: "round")])
+    let later = try SearchLoader.load(path: path)
+    #expect(later.inputs.changes(since: loaded.inputs) == [storePath])
+  }
+}

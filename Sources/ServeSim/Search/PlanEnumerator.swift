@@ -17,11 +17,12 @@ public enum PlanEnumerator {
             for d in dataOptions where d * t * p <= choice.maxDevices {
               for e in space.expert.sorted() {
                 let parallelism = Parallelism(data: d, tensor: t, pipeline: p, expert: e)
-                let base = PlanSpec(
+                var base = PlanSpec(
                   name: "", model: space.model, cluster: cluster, workload: space.workload,
                   engine: engine, parallelism: parallelism, precision: Precision(),
                   scheduler: space.scheduler.applied(to: EngineProfile.of(engine).scheduler),
                   router: space.router, slo: space.slo, seed: space.seed)
+                base.calibration = choice.calibration
                 // Degrees that break a plan rule are not plans of the space;
                 // the other rules make a plan infeasible, with the reason.
                 if base.validate().contains(where: { $0.keyPath.hasPrefix("parallelism") }) { continue }
