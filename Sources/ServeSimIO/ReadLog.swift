@@ -44,7 +44,7 @@ final class ReadLog {
       throw ConfigError(
         file: file, line: nil, keyPath: keyPath,
         message:
-          "--set \(override.text) does not apply: with this file's other keys nothing reads '\(keyPath)' (as input lengths of a workload that replays a trace); valid keys here: \(valid.joined(separator: ", "))"
+          "--set \(override.text) does not apply: with this file's other keys nothing reads '\(keyPath)'; valid keys here: \(valid.joined(separator: ", "))"
       )
     }
   }

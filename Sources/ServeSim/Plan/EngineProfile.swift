@@ -130,5 +130,4 @@ public struct EngineProfile: Sendable, Equatable {
     }
     return scheduler
   }
-
 }
