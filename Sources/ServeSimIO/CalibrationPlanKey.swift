@@ -1,12 +1,14 @@
 import ServeSim
 
-extension PlanLoader {
+extension InputLoader {
   /// Reads a plan's `calibration:` key: a store path (relative to the plan
   /// file), or `{file: PATH, device: NAME}` to pick a device of a store that
   /// holds several (by default the store's only device, or the one whose name
-  /// matches the cluster's device).
-  static func calibration(_ r: NodeReader, planFile: YAMLFile, device: DeviceSpec) throws(ConfigError)
-    -> Calibration
+  /// matches the cluster's device). A search file gives it per cluster.
+  ///
+  /// - Returns: the calibration and the store's absolute path.
+  func calibration(_ r: NodeReader, device: DeviceSpec) throws(ConfigError)
+    -> (calibration: Calibration, store: String)
   {
     let key = "calibration"
     var path: String
@@ -18,9 +20,10 @@ extension PlanLoader {
       path = try c.string("file")
       if c.has("device") { name = try c.string("device") }
     }
-    path = planFile.resolve(path)
+    path = file.noting(path)
     do {
-      return try CalibrationStore.open(existing: path).calibration(device: name, for: device)
+      let calibration = try CalibrationStore.open(existing: path).calibration(device: name, for: device)
+      return (calibration, Self.absolute(path))
     } catch {
       throw r.fail(key, error.description)
     }

@@ -69,9 +69,11 @@ public enum Catalog {
       return workload(try SpecDecoders.workload(YAMLFile(path: path, referencedBy: nil)))
     case .plans:
       let file = try YAMLFile(path: path, referencedBy: nil)
-      if let objective = file.root["objective"]?.string {
+      if file.root["clusters"] != nil {
         // A search file (servesim search) lives beside the plans.
-        return "\(file.root["name"]?.string ?? path): search, objective \(objective) (servesim search)"
+        let s = try SearchLoader.load(path: path).space
+        return
+          "\(s.name): search, objective \(s.objective.rawValue), \(s.model.name) on \(s.clusters.map(\.cluster.name).joined(separator: ", ")) (servesim search)"
       }
       let p = try PlanLoader.load(path: path)
       let par = p.parallelism

@@ -170,7 +170,7 @@ struct JSONConfig {
   /// The model's name: `_name_or_path`'s last part, else the file's folder
   /// (for `.../NAME/config.json`) or the file name without `.json`.
   var name: String {
-    if let given = mapping["_name_or_path"]?.string, !given.isEmpty {
+    if let given = entry("_name_or_path")?.string, !given.isEmpty {
       return String(given.split(separator: "/").last ?? Substring(given))
     }
     let url = URL(fileURLWithPath: file.path)
@@ -190,6 +190,12 @@ struct JSONConfig {
 
   func has(_ key: String) -> Bool { mapping[key] != nil }
 
+  /// The value at `key`, noted as read in the file's log.
+  func entry(_ key: String) -> Node? {
+    file.log?.key(key, in: file.path)
+    return mapping[key]
+  }
+
   func isNull(_ key: String) -> Bool {
     guard let node = mapping[key] else { return false }
     return node.null != nil
@@ -198,7 +204,7 @@ struct JSONConfig {
   /// The architecture family, from `architectures[0]`, else `model_type`.
   func family() throws(ConfigError) -> HFConfig.Family {
     let supported = HFConfig.architectures.map(\.0).joined(separator: ", ")
-    if let list = mapping["architectures"] {
+    if let list = entry("architectures") {
       guard case .sequence(let items) = list, let first = items.first?.string else {
         throw fail("architectures", "expected a list of class names like [\"LlamaForCausalLM\"]")
       }
@@ -207,7 +213,7 @@ struct JSONConfig {
       }
       return match.2
     }
-    guard let type = mapping["model_type"]?.string else {
+    guard let type = entry("model_type")?.string else {
       throw ConfigError(
         file: file.path, line: file.root.mark?.line, keyPath: "architectures",
         message: "no 'architectures' or 'model_type': is this a Hugging Face config.json?")
@@ -219,7 +225,7 @@ struct JSONConfig {
   }
 
   func int(_ key: String, min lower: Int, max upper: Int) throws(ConfigError) -> Int {
-    guard let node = mapping[key], node.null == nil else {
+    guard let node = entry(key), node.null == nil else {
       throw ConfigError(
         file: file.path, line: file.root.mark?.line, keyPath: key,
         message: "missing required key '\(key)'")
@@ -243,7 +249,7 @@ struct JSONConfig {
   }
 
   func bool(_ key: String, default value: Bool) throws(ConfigError) -> Bool {
-    guard let node = mapping[key], node.null == nil else { return value }
+    guard let node = entry(key), node.null == nil else { return value }
     guard let flag = node.bool else {
       throw fail(key, "expected true or false, found \(NodeReader.describe(node))")
     }
@@ -252,7 +258,7 @@ struct JSONConfig {
 
   /// A list of whole numbers (empty when the key is absent or null).
   func intList(_ key: String) throws(ConfigError) -> [Int] {
-    guard let node = mapping[key], node.null == nil else { return [] }
+    guard let node = entry(key), node.null == nil else { return [] }
     guard case .sequence(let items) = node else {
       throw fail(key, "expected a list of layer indices, found \(NodeReader.describe(node))")
     }
@@ -268,7 +274,7 @@ struct JSONConfig {
 
   /// The MLP activation named at `key` (silu/swish, gelu variants, relu).
   func activation(_ key: String) throws(ConfigError) -> ModelSpec.Activation {
-    guard let node = mapping[key], node.null == nil else { return .silu }
+    guard let node = entry(key), node.null == nil else { return .silu }
     guard let name = node.string else {
       throw fail(key, "expected an activation name, found \(NodeReader.describe(node))")
     }

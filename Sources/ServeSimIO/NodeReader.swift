@@ -10,11 +10,16 @@ struct NodeReader {
   /// Key path of this mapping inside the file ("" at the top).
   let path: String
   let line: Int?
+  /// Notes every key read (nil: nowhere).
+  let log: ReadLog?
 
   /// Wraps `node` as a mapping whose keys must all be in `allowed`.
-  init(_ node: Node, file: String, path: String = "", allowed: [String]) throws(ConfigError) {
+  init(_ node: Node, file: String, path: String = "", allowed: [String], log: ReadLog? = nil)
+    throws(ConfigError)
+  {
     self.file = file
     self.path = path
+    self.log = log
     line = node.mark?.line
     guard let mapping = node.mapping else {
       throw ConfigError(
@@ -60,6 +65,7 @@ struct NodeReader {
       throw ConfigError(
         file: file, line: line, keyPath: join(key), message: "missing required key '\(key)'")
     }
+    log?.key(join(key), in: file)
     return value
   }
 
@@ -208,8 +214,14 @@ struct NodeReader {
 
   /// A nested mapping at `key`.
   func child(_ key: String, allowed: [String]) throws(ConfigError) -> NodeReader {
-    try NodeReader(try require(key), file: file, path: join(key), allowed: allowed)
+    try NodeReader(try require(key), file: file, path: join(key), allowed: allowed, log: log)
   }
 
   func line(of key: String) -> Int? { mapping[key]?.mark?.line ?? line }
+
+  /// The mapping at item `index` of the list at `key`.
+  func item(_ node: Node, of key: String, at index: Int, allowed: [String]) throws(ConfigError) -> NodeReader
+  {
+    try NodeReader(node, file: file, path: join("\(key)[\(index)]"), allowed: allowed, log: log)
+  }
 }

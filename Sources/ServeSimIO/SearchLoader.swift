@@ -1,6 +1,4 @@
-import Foundation
 import ServeSim
-import Yams
 
 /// A loaded search file: the space, and the source files a best plan refers to.
 public struct LoadedSearch: Sendable {
@@ -9,38 +7,39 @@ public struct LoadedSearch: Sendable {
   public var modelPath: String
   public var workloadPath: String
   public var clusterPaths: [String]
-  /// A fingerprint of the search's inputs, to refuse resuming a different search.
-  public var fingerprint: String
+  /// Each cluster's calibration store, as a plan's `calibration` key (nil: none).
+  public var calibrations: [String?]
+  /// What the outcomes depend on (every file read, the overrides, the
+  /// version), to refuse resuming from outcomes of other inputs.
+  public var inputs: SearchInputs
 }
 
-/// Loads `servesim search` files.
+/// Loads `servesim search` files through the same readers as plans
+/// (`InputLoader`): the model (a model file or a Hugging Face `config.json`),
+/// workload, clusters, SLO, precision and scheduler keys read as in a plan,
+/// with lists of candidates where a search varies them.
 public enum SearchLoader {
   static let keys = [
     "name", "model", "workload", "slo", "objective", "required_rate", "clusters", "engines",
     "parallelism", "scheduler", "precision", "router", "capacity", "seed",
   ]
+  /// The scheduler keys a search gives as lists of candidates.
+  static let schedulerLists: Set<String> = ["policy", "max_num_seqs", "max_num_batched_tokens"]
 
+  /// Loads `path`.
+  ///
+  /// - Parameter overrides: `--set` overrides; `model.x` and `workload.x`
+  ///   reach the named files. Each must reach a key that is read.
+  /// - Throws: `ConfigError` naming file, line and key; a precision or
+  ///   scheduler setting no plan can use (int4 activations, swap preemption)
+  ///   is an error here, as in a plan file.
   public static func load(path: String, overrides: [Override] = []) throws(ConfigError) -> LoadedSearch {
-    var file = try YAMLFile(path: path, referencedBy: nil)
-    let routed = file.apply(overrides, fileKeys: ["model", "workload"])
-    let r = try NodeReader(file.root, file: path, allowed: keys)
-    func named(_ key: String) throws(ConfigError) -> YAMLFile {
-      var f = try YAMLFile(path: file.resolve(try r.string(key)), referencedBy: (path, r.line(of: key), key))
-      _ = f.apply(routed[key] ?? [], fileKeys: [])
-      return f
-    }
-    let modelFile = try named("model")
-    let workloadFile = try named("workload")
-    let model = try SpecDecoders.model(modelFile)
-    let workload = try SpecDecoders.workload(workloadFile)
-    var slo = ServiceLevel(ttftMs: 2000, tpotMs: 100, percentile: 90)
-    if r.has("slo") {
-      let s = try r.child("slo", allowed: ["ttft_ms", "tpot_ms", "percentile"])
-      slo = ServiceLevel(
-        ttftMs: try s.double("ttft_ms", default: 2000, positive: true),
-        tpotMs: try s.double("tpot_ms", default: 100, positive: true),
-        percentile: try s.double("percentile", default: 90, positive: true, max: 100))
-    }
+    let input = try InputLoader(
+      path: path, overrides: overrides, keys: keys, fileKeys: ["model", "workload"])
+    let r = input.reader
+    let (model, modelFile) = try input.model()
+    let (workload, workloadFile) = try input.workload()
+    let slo = try input.slo()
     let objective = try r.choice("objective", SearchObjective.self, default: .goodputPerDevice)
     let required: Double? = r.has("required_rate") ? try r.double("required_rate", positive: true) : nil
     if !objective.maximises && required == nil {
@@ -52,16 +51,21 @@ public enum SearchLoader {
     }
     var clusters = [SearchCluster]()
     var clusterPaths = [String]()
+    var calibrations = [String?]()
     for (k, entry) in entries.enumerated() {
-      let c = try NodeReader(entry, file: path, path: "clusters[\(k)]", allowed: ["cluster", "max_devices"])
-      let clusterPath = file.resolve(try c.string("cluster"))
-      let cf = try YAMLFile(
-        path: clusterPath, referencedBy: (path, c.line(of: "cluster"), "clusters[\(k)].cluster"))
-      let cluster = try SpecDecoders.cluster(cf, overrides: [])
-      clusters.append(
-        SearchCluster(
-          cluster: cluster, maxDevices: try c.int("max_devices", default: cluster.deviceCount, min: 1)))
-      clusterPaths.append(absolute(clusterPath))
+      let c = try r.item(entry, of: "clusters", at: k, allowed: ["cluster", "max_devices", "calibration"])
+      let (cluster, clusterFile) = try input.cluster(c, "cluster")
+      var choice = SearchCluster(
+        cluster: cluster, maxDevices: try c.int("max_devices", default: cluster.deviceCount, min: 1))
+      var calibrationKey: String?
+      if c.has("calibration") {
+        let (calibration, store) = try input.calibration(c, device: cluster.device)
+        choice.calibration = calibration
+        calibrationKey = "{file: \(store), device: \(calibration.device)}"
+      }
+      clusters.append(choice)
+      clusterPaths.append(InputLoader.absolute(clusterFile.path))
+      calibrations.append(calibrationKey)
     }
     if clusters.isEmpty { throw r.fail("clusters", "give at least one cluster") }
     var space = SearchSpace(
@@ -78,11 +82,15 @@ public enum SearchLoader {
       space.tensorWithinNode = try p.bool("tensor_within_node", default: true)
     }
     if r.has("scheduler") {
-      let s = try r.child("scheduler", allowed: ["policy", "max_num_seqs", "max_num_batched_tokens"])
+      let s = try r.child("scheduler", allowed: InputLoader.schedulerKeys)
+      space.scheduler = try InputLoader.scheduler(s, lists: schedulerLists)
       if s.has("policy") { space.policies = try s.choiceList("policy", SchedulingPolicy.self) }
       if s.has("max_num_seqs") { space.maxNumSeqs = try s.intList("max_num_seqs", min: 1) }
       if s.has("max_num_batched_tokens") {
         space.maxNumBatchedTokens = try s.intList("max_num_batched_tokens", min: 1, max: 1 << 22)
+      }
+      if let issue = space.scheduler.applied(to: EngineProfile.of(.vllm).scheduler).validate().first {
+        throw input.error(issue)
       }
     }
     if r.has("precision") {
@@ -91,13 +99,13 @@ public enum SearchLoader {
       }
       var precisions = [Precision]()
       for (k, item) in items.enumerated() {
-        let p = try NodeReader(
-          item, file: path, path: "precision[\(k)]", allowed: ["weights", "activations", "kv_cache"])
-        precisions.append(
-          Precision(
-            weights: try p.choice("weights", DType.self, default: .bf16),
-            activations: try p.choice("activations", DType.self, default: .bf16),
-            kvCache: try p.choice("kv_cache", DType.self, default: .bf16)))
+        let p = try r.item(item, of: "precision", at: k, allowed: InputLoader.precisionKeys)
+        let precision = try InputLoader.precision(p)
+        // A format no plan can use is a mistake in the file, not a point to try.
+        if let issue = precision.validate().first {
+          throw p.fail(String(issue.keyPath.split(separator: ".").last ?? ""), issue.message)
+        }
+        precisions.append(precision)
       }
       space.precisions = precisions
     }
@@ -109,17 +117,11 @@ public enum SearchLoader {
       space.requestsPerReplica = try c.int("requests_per_replica", default: 200, min: 10)
     }
     space.seed = UInt64(try r.int("seed", default: 0, min: 0))
-    let text = (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
-    let fingerprint = String(
-      (text + overrides.map { $0.path.joined(separator: ".") + "=" + $0.value }.joined(separator: ";"))
-        .utf8.reduce(UInt64(14_695_981_039_346_656_037)) { ($0 ^ UInt64($1)) &* 1_099_511_628_211 }, radix: 16
-    )
+    try input.finish()
     return LoadedSearch(
-      space: space, modelPath: absolute(modelFile.path), workloadPath: absolute(workloadFile.path),
-      clusterPaths: clusterPaths, fingerprint: fingerprint)
-  }
-
-  static func absolute(_ path: String) -> String {
-    URL(fileURLWithPath: path).standardizedFileURL.path
+      space: space, modelPath: InputLoader.absolute(modelFile.path),
+      workloadPath: InputLoader.absolute(workloadFile.path), clusterPaths: clusterPaths,
+      calibrations: calibrations,
+      inputs: SearchInputs.reading(input.filesRead, overrides: overrides.map(\.text)))
   }
 }

@@ -10,26 +10,44 @@ public struct SearchStore: Sendable {
   public let path: String
   let queue: DatabaseQueue
 
-  /// Opens (creating if needed) the store of a search with `fingerprint`.
+  /// What changed since the outcomes were saved, when `force` discarded them.
+  public private(set) var discarded: [String] = []
+
+  /// Opens (creating if needed) the store of a search with `inputs`.
   ///
-  /// - Parameter fresh: start over (delete what an earlier run saved).
-  /// - Throws: when the file belongs to a different search.
-  public init(path: String, fingerprint: String, fresh: Bool) throws {
+  /// - Parameters:
+  ///   - resume: keep the outcomes an earlier run saved (else start over).
+  ///   - force: when resuming and the inputs changed, discard the saved
+  ///     outcomes and start over (else refuse).
+  /// - Throws: `SearchStoreError.stale`, naming what changed, when resuming
+  ///   from outcomes computed from other inputs without `force`.
+  public init(path: String, inputs: SearchInputs, resume: Bool, force: Bool = false) throws {
     self.path = path
     let folder = (path as NSString).deletingLastPathComponent
     if !folder.isEmpty {
       try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     }
-    if fresh { try? FileManager.default.removeItem(atPath: path) }
+    if !resume { try? FileManager.default.removeItem(atPath: path) }
     queue = try DatabaseQueue(path: path)
     try Self.migrator.migrate(queue)
-    try queue.write { db in
-      let saved = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'fingerprint'")
-      if let saved, saved != fingerprint {
-        throw SearchStoreError.otherSearch(path)
+    let encoded = String(decoding: try JSONEncoder.sorted.encode(inputs), as: UTF8.self)
+    discarded = try queue.write { db in
+      var changes = [String]()
+      let saved = try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'inputs'")
+      if let saved {
+        let previous = try JSONDecoder().decode(SearchInputs.self, from: Data(saved.utf8))
+        changes = inputs.changes(since: previous)
+      } else if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outcome") ?? 0 > 0 {
+        changes = ["servesim version (results saved by a servesim that did not record its inputs)"]
       }
+      if !changes.isEmpty {
+        if !force { throw SearchStoreError.stale(path, changes) }
+        try db.execute(sql: "DELETE FROM outcome")
+      }
+      try db.execute(sql: "DELETE FROM meta WHERE key = 'fingerprint'")
       try db.execute(
-        sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('fingerprint', ?)", arguments: [fingerprint])
+        sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('inputs', ?)", arguments: [encoded])
+      return changes
     }
   }
 
@@ -64,8 +82,7 @@ public struct SearchStore: Sendable {
   /// Saves outcomes in one transaction.
   public func save(_ outcomes: [SearchOutcome]) throws {
     guard !outcomes.isEmpty else { return }
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
+    let encoder = JSONEncoder.sorted
     try queue.write { db in
       for o in outcomes {
         let summary = try o.summary.map { String(decoding: try encoder.encode($0), as: UTF8.self) }
@@ -116,12 +133,22 @@ public struct SearchStore: Sendable {
 
 /// Why a search store cannot be used.
 public enum SearchStoreError: Error, CustomStringConvertible {
-  case otherSearch(String)
+  /// The store holds outcomes computed from other inputs: what changed.
+  case stale(String, [String])
 
   public var description: String {
     switch self {
-    case .otherSearch(let path):
-      "'\(path)' holds the results of a different search (its file or --set overrides changed); run without --resume to start over"
+    case .stale(let path, let changes):
+      "'\(path)' holds outcomes computed from other inputs; changed since: \(changes.joined(separator: "; ")). Run with --resume --force to recompute them, or without --resume to start over"
     }
+  }
+}
+
+extension JSONEncoder {
+  /// An encoder with sorted keys, for bytes that do not depend on hashing order.
+  static var sorted: JSONEncoder {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    return encoder
   }
 }

@@ -17,7 +17,7 @@ enum SpecDecoders {
   enum AttentionKind: String, CaseIterable { case mha, gqa, mla }
 
   static func model(_ file: YAMLFile) throws(ConfigError) -> ModelSpec {
-    let r = try NodeReader(file.root, file: file.path, allowed: modelKeys)
+    let r = try file.reader(allowed: modelKeys)
     let heads = try r.int("heads", min: 1, max: 1 << 16)
     let hidden = try r.int("hidden_size", min: 1, max: 1 << 20)
     let kvHeads = try r.int("kv_heads", default: heads, min: 1)
@@ -76,7 +76,7 @@ enum SpecDecoders {
   ]
 
   static func device(_ file: YAMLFile) throws(ConfigError) -> DeviceSpec {
-    let r = try NodeReader(file.root, file: file.path, allowed: deviceKeys)
+    let r = try file.reader(allowed: deviceKeys)
     let peaks = try r.child("peak_tflops", allowed: DType.allCases.map(\.rawValue))
     var peak = [DType: Double]()
     for dtype in DType.allCases where peaks.has(dtype.rawValue) {
@@ -123,10 +123,8 @@ enum SpecDecoders {
   static func cluster(_ file: YAMLFile, overrides: [Override]) throws(ConfigError) -> ClusterSpec {
     var file = file
     let routed = file.apply(overrides, fileKeys: ["device"])
-    let r = try NodeReader(file.root, file: file.path, allowed: clusterKeys)
-    var deviceFile = try YAMLFile(
-      path: file.resolve(try r.string("device")),
-      referencedBy: (file.path, r.line(of: "device"), "device"))
+    let r = try file.reader(allowed: clusterKeys)
+    var deviceFile = try file.open(r, "device")
     _ = deviceFile.apply(routed["device"] ?? [], fileKeys: [])
     let nodes = try r.int("nodes", min: 1, max: 100_000)
     return ClusterSpec(
@@ -149,7 +147,7 @@ enum SpecDecoders {
   enum Distribution: String, CaseIterable { case fixed, uniform, normal, lognormal, zipf, trace }
 
   static func workload(_ file: YAMLFile) throws(ConfigError) -> WorkloadSpec {
-    let r = try NodeReader(file.root, file: file.path, allowed: workloadKeys)
+    let r = try file.reader(allowed: workloadKeys)
     let a = try r.child("arrival", allowed: arrivalKeys)
     let process = try a.choice("process", Process.self)
     let arrival: ArrivalProcess
@@ -175,7 +173,7 @@ enum SpecDecoders {
     if process == .trace {
       let t = try r.child("trace", allowed: ["file", "format", "time_scale", "rate_per_s", "block_tokens"])
       var records = try TraceReader.records(
-        file: file.resolve(try t.string("file")),
+        file: file.noting(try t.string("file")),
         format: t.has("format") ? try t.choice("format", TraceFormat.self) : nil)
       if t.has("block_tokens") {
         guard records.blockHashes != nil else {
@@ -255,7 +253,7 @@ enum SpecDecoders {
       return .zipf(s: try r.double("s", positive: true), min: lower, max: upper)
     case .trace:
       let values = try TraceReader.column(
-        try r.string("column"), file: file.resolve(try r.string("file")), tables: &tables)
+        try r.string("column"), file: file.noting(try r.string("file")), tables: &tables)
       return .empirical(values: values, min: lower, max: upper)
     }
   }

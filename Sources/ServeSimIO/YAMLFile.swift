@@ -7,14 +7,20 @@ struct YAMLFile {
   /// The path as resolved (relative to the working directory or absolute).
   let path: String
   var root: Node
+  /// Where the files and keys read and the overrides applied are noted (nil: nowhere).
+  let log: ReadLog?
 
   /// Reads and parses `path`.
   ///
   /// - Parameters:
   ///   - referencedBy: where the path was named (file, line, key), for the
   ///     missing-file message.
-  init(path: String, referencedBy: (file: String, line: Int?, key: String)?) throws(ConfigError) {
+  ///   - log: notes this file, the keys its readers read and the overrides applied.
+  init(path: String, referencedBy: (file: String, line: Int?, key: String)?, log: ReadLog? = nil)
+    throws(ConfigError)
+  {
     self.path = path
+    self.log = log
     let text: String
     do {
       text = try String(contentsOfFile: path, encoding: .utf8)
@@ -29,6 +35,7 @@ struct YAMLFile {
       throw ConfigError(
         file: path, line: nil, keyPath: nil, message: "cannot read file: \(Self.reason(path))")
     }
+    log?.file(path)
     do {
       guard let node = try Yams.compose(yaml: text) else {
         throw ConfigError(file: path, line: 1, keyPath: nil, message: "the file is empty")
@@ -81,12 +88,37 @@ struct YAMLFile {
     let folder = (path as NSString).deletingLastPathComponent
     return folder.isEmpty ? relative : (folder as NSString).appendingPathComponent(relative)
   }
+
+  /// Reads the file named by the string at `key` of `r` (a reader of this
+  /// file), noting it in the same log.
+  ///
+  /// - Parameter keyPath: the key's path for messages (default: `r`'s path to `key`).
+  func open(_ r: NodeReader, _ key: String, keyPath: String? = nil) throws(ConfigError) -> YAMLFile {
+    try YAMLFile(
+      path: resolve(try r.string(key)), referencedBy: (path, r.line(of: key), keyPath ?? r.join(key)),
+      log: log)
+  }
+
+  /// A reader of the top mapping, whose keys must all be in `allowed`.
+  func reader(allowed: [String]) throws(ConfigError) -> NodeReader {
+    try NodeReader(root, file: path, allowed: allowed, log: log)
+  }
+
+  /// Notes a file this one names that is read by another reader (a trace, a
+  /// calibration store), and returns its resolved path.
+  func noting(_ relative: String) -> String {
+    let resolved = resolve(relative)
+    log?.file(resolved)
+    return resolved
+  }
 }
 
 /// A `--set key.path=value` override.
 public struct Override: Sendable, Equatable {
   public var path: [String]
   public var value: String
+  /// The override as given (`workload.arrival.rate_per_s=8`), for messages.
+  public var text: String
 
   /// Parses `key.path=value`.
   public init(parsing text: String) throws(ConfigError) {
@@ -95,6 +127,7 @@ public struct Override: Sendable, Equatable {
         file: "--set", line: nil, keyPath: nil,
         message: "'\(text)' is not key.path=value (for example parallelism.tensor=4)")
     }
+    self.text = text
     path = text[..<equals].split(separator: ".").map(String.init)
     value = String(text[text.index(after: equals)...])
     if path.isEmpty || path.contains(where: \.isEmpty) {
@@ -102,9 +135,10 @@ public struct Override: Sendable, Equatable {
     }
   }
 
-  init(path: [String], value: String) {
+  init(path: [String], value: String, text: String) {
     self.path = path
     self.value = value
+    self.text = text
   }
 
   var valueNode: Node {
@@ -125,9 +159,10 @@ extension YAMLFile {
     for override in overrides {
       if override.path.count > 1, fileKeys.contains(override.path[0]) {
         routed[override.path[0], default: []].append(
-          Override(path: Array(override.path.dropFirst()), value: override.value))
+          Override(path: Array(override.path.dropFirst()), value: override.value, text: override.text))
       } else {
         Self.set(&root, override.path[...], override.valueNode)
+        log?.applied(override, to: path)
       }
     }
     return routed

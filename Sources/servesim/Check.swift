@@ -3,30 +3,6 @@ import Foundation
 import ServeSim
 import ServeSimIO
 
-/// The plan file and its `--set` overrides, shared by the commands that load a plan.
-struct PlanArguments: ParsableArguments {
-  @Argument(help: "The plan file (YAML).")
-  var plan: String
-
-  @Option(
-    name: .customLong("set"),
-    help: ArgumentHelp(
-      "Override a key: key.path=value (repeatable), as in simulate.", valueName: "key.path=value"))
-  var overrides: [String] = []
-
-  /// Loads the plan; prints the error and exits 64 on bad input.
-  func load() throws -> PlanSpec {
-    do {
-      var parsed = [Override]()
-      for text in overrides { parsed.append(try Override(parsing: text)) }
-      return try PlanLoader.load(path: plan, overrides: parsed)
-    } catch {
-      Terminal.error(error.description)
-      throw ExitCode(64)
-    }
-  }
-}
-
 struct Check: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Validate a plan and check that it fits in memory, without simulating.",
@@ -48,9 +24,7 @@ struct Check: ParsableCommand {
     do {
       simulator = try Simulator(plan: plan)
     } catch {
-      Terminal.error(error.description)
-      if case .invalidPlan = error { throw ExitCode(64) }
-      throw ExitCode(1)
+      throw ExitStatus.fail(error)
     }
     let p = plan.parallelism
     print(

@@ -67,8 +67,7 @@ struct Cost: ParsableCommand {
   }
 
   func badInput(_ message: String) -> ExitCode {
-    Terminal.error(message)
-    return ExitCode(64)
+    ExitStatus.fail(message, status: ExitStatus.badInput)
   }
 
   func run() throws {
@@ -91,8 +90,7 @@ struct Cost: ParsableCommand {
         calibrationValue = try CalibrationStore.open(existing: calibration).calibration(
           device: calibrationDevice, for: deviceSpec, ceiling: use == .fitted ? .fitted : .measured)
       } catch {
-        Terminal.error(error.description)
-        throw ExitCode(error.isBadInput ? 64 : 1)
+        throw ExitStatus.fail(error)
       }
     }
     func price(_ row: CalibrationCSV.OperatorRow) throws -> (seconds: Double, source: CostSource) {
@@ -158,8 +156,8 @@ struct Cost: ParsableCommand {
         _ = try AtomicWriter.write(
           [((output as NSString).lastPathComponent, b.bytes)], to: folder.isEmpty ? "." : folder)
       } catch {
-        Terminal.error("cannot write \(output): \(error.localizedDescription)")
-        throw ExitCode(1)
+        throw ExitStatus.fail(
+          "cannot write \(output): \(error.localizedDescription)", status: ExitStatus.cannotRun)
       }
       print("priced \(rows.count) operators into \(output)")
     } else if !compare {

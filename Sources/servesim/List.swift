@@ -21,15 +21,15 @@ struct List: ParsableCommand {
   func run() throws {
     let entries = Catalog.entries(kind, root: root)
     if entries.isEmpty {
-      Terminal.error(
-        "no \(kind.rawValue) under '\(root)/\(kind.folder)'; run from the project folder or pass --root")
-      throw ExitCode(64)
+      throw ExitStatus.fail(
+        "no \(kind.rawValue) under '\(root)/\(kind.folder)'; run from the project folder or pass --root",
+        status: ExitStatus.badInput)
     }
     let width = min(entries.map(\.file.count).max() ?? 0, 60)
     for entry in entries {
       let padding = String(repeating: " ", count: max(width - entry.file.count, 0))
       print("\(entry.file)\(padding)  \(entry.summary)")
     }
-    if entries.contains(where: { !$0.isValid }) { throw ExitCode(1) }
+    if entries.contains(where: { !$0.isValid }) { throw ExitCode(ExitStatus.cannotRun) }
   }
 }

@@ -77,8 +77,7 @@ struct Profile: ParsableCommand {
   static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
 
   func fail(_ error: CalibrationError) -> ExitCode {
-    Terminal.error(error.description)
-    return ExitCode(error.isBadInput ? 64 : 1)
+    ExitStatus.fail(error)
   }
 
   func run() throws {
@@ -217,13 +216,13 @@ struct Profile: ParsableCommand {
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [python] + arguments
     do { try process.run() } catch {
-      Terminal.error("cannot run \(python) \(script): \(error.localizedDescription)")
-      throw ExitCode(1)
+      throw ExitStatus.fail(
+        "cannot run \(python) \(script): \(error.localizedDescription)", status: ExitStatus.cannotRun)
     }
     process.waitUntilExit()
     guard process.terminationStatus == 0 else {
-      Terminal.error("\(script) failed with status \(process.terminationStatus)")
-      throw ExitCode(1)
+      throw ExitStatus.fail(
+        "\(script) failed with status \(process.terminationStatus)", status: ExitStatus.cannotRun)
     }
     return try importFile(output, into: store)
   }

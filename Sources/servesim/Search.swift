@@ -15,10 +15,7 @@ struct Search: ParsableCommand {
   @Argument(help: "The search file (YAML).")
   var search: String
 
-  @Option(
-    name: .customLong("set"),
-    help: ArgumentHelp("Override a key: key.path=value (repeatable).", valueName: "key.path=value"))
-  var overrides: [String] = []
+  @OptionGroup var overrides: OverrideArguments
 
   @Option(help: "Output folder (default: reports/<search name>).")
   var out: String?
@@ -26,37 +23,45 @@ struct Search: ParsableCommand {
   @Option(help: "Plans simulated in parallel (default: the number of cores).")
   var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
-  @Flag(help: "Resume from DIR/search.sqlite, reusing the outcomes it holds.")
+  @Flag(
+    help:
+      "Resume from DIR/search.sqlite, reusing the outcomes it holds; refused (exit 1, naming what changed) when a file the search reads, the --set overrides or the servesim version changed since they were saved."
+  )
   var resume = false
+
+  @Flag(help: "With --resume: when the inputs changed, recompute instead of refusing.")
+  var force = false
 
   @Flag(help: "No progress bar.")
   var quiet = false
 
   func validate() throws {
     if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+    if force && !resume { throw ValidationError("--force applies to --resume") }
   }
 
   func run() throws {
     let loaded: LoadedSearch
     do {
-      var parsed = [Override]()
-      for text in overrides { parsed.append(try Override(parsing: text)) }
-      loaded = try SearchLoader.load(path: search, overrides: parsed)
+      loaded = try SearchLoader.load(path: search, overrides: try overrides.parsed())
     } catch {
-      Terminal.error(error.description)
-      throw ExitCode(64)
+      throw ExitStatus.fail(error)
     }
     let directory = out ?? "reports/\(loaded.space.name)"
     let store: SearchStore
     let previous: [String: SearchOutcome]
     do {
       store = try SearchStore(
-        path: (directory as NSString).appendingPathComponent("search.sqlite"),
-        fingerprint: loaded.fingerprint, fresh: !resume)
+        path: (directory as NSString).appendingPathComponent("search.sqlite"), inputs: loaded.inputs,
+        resume: resume, force: force)
       previous = resume ? try store.load(plans: PlanEnumerator.plans(loaded.space)) : [:]
     } catch {
-      Terminal.error("\(error)")
-      throw ExitCode(1)
+      throw ExitStatus.fail(error)
+    }
+    if !store.discarded.isEmpty {
+      Terminal.note(
+        "recomputing every outcome (--force); changed since they were saved: "
+          + store.discarded.joined(separator: "; "))
     }
     let started = ContinuousClock.now
     let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) != 0, started: started)
@@ -69,8 +74,8 @@ struct Search: ParsableCommand {
     do {
       paths = try SearchReports.write(result, search: loaded, to: directory)
     } catch {
-      Terminal.error("cannot write the search results to '\(directory)': \(error)")
-      throw ExitCode(1)
+      throw ExitStatus.fail(
+        "cannot write the search results to '\(directory)': \(error)", status: ExitStatus.cannotRun)
     }
     let counts = Dictionary(grouping: result.outcomes, by: \.status).mapValues(\.count)
     print(

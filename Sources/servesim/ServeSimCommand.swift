@@ -1,4 +1,5 @@
 import ArgumentParser
+import ServeSimIO
 
 @main
 struct ServeSimCommand: ParsableCommand {
@@ -16,6 +17,7 @@ struct ServeSimCommand: ParsableCommand {
         servesim export vllm plans/quickstart.yaml
         servesim --generate-completion-script bash > servesim.bash
       """,
+    version: ServeSimVersion.current,
     subcommands: [
       Simulate.self, Check.self, List.self, Export.self, Profile.self, Cost.self, Search.self,
     ])

@@ -16,15 +16,7 @@ struct Simulate: ParsableCommand {
         servesim simulate plans/quickstart.yaml --seed 7 --check-invariants
       """)
 
-  @Argument(help: "The plan file (YAML).")
-  var plan: String
-
-  @Option(
-    name: .customLong("set"),
-    help: ArgumentHelp(
-      "Override a key: key.path=value (repeatable). model.*, cluster.*, cluster.device.* and workload.* reach the files the plan names.",
-      valueName: "key.path=value"))
-  var overrides: [String] = []
+  @OptionGroup var arguments: PlanArguments
 
   @Option(help: "Output folder (default: reports/<plan name>).")
   var out: String?
@@ -56,17 +48,6 @@ struct Simulate: ParsableCommand {
   @Flag(help: "Print only the report paths.")
   var quiet = false
 
-  func loadPlan() throws -> PlanSpec {
-    do {
-      var parsed = [Override]()
-      for text in overrides { parsed.append(try Override(parsing: text)) }
-      return try PlanLoader.load(path: plan, overrides: parsed, seed: seed)
-    } catch {
-      Terminal.error(error.description)
-      throw ExitCode(64)
-    }
-  }
-
   func simulate(_ planSpec: PlanSpec) throws -> SimulationResult {
     let outcome: Result<SimulationResult, SimulationError>
     do {
@@ -77,15 +58,12 @@ struct Simulate: ParsableCommand {
     }
     switch outcome {
     case .success(let result): return result
-    case .failure(let error):
-      Terminal.error(error.description)
-      if case .invalidPlan = error { throw ExitCode(64) }
-      throw ExitCode(1)
+    case .failure(let error): throw ExitStatus.fail(error)
     }
   }
 
   func run() throws {
-    let planSpec = try loadPlan()
+    let planSpec = try arguments.load(seed: seed)
     for warning in planSpec.warnings() { Terminal.warn(warning) }
     let directory = out ?? "reports/\(planSpec.name)"
     let expected = RequestGenerator(workload: planSpec.workload, seed: planSpec.seed).expectedCount
@@ -104,8 +82,8 @@ struct Simulate: ParsableCommand {
       paths = try ReportFiles.write(
         result, summary: summary, to: directory, plots: !noPlots, trace: trace)
     } catch {
-      Terminal.error("cannot write reports to '\(directory)': \(error.localizedDescription)")
-      throw ExitCode(1)
+      throw ExitStatus.fail(
+        "cannot write reports to '\(directory)': \(error.localizedDescription)", status: ExitStatus.cannotRun)
     }
     report(summary, result: result, elapsed: elapsed, paths: paths)
   }
@@ -120,8 +98,8 @@ struct Simulate: ParsableCommand {
     do {
       writer = try StreamingReports(plan: planSpec, directory: directory, plots: !noPlots)
     } catch {
-      Terminal.error("cannot write reports to '\(directory)': \(error.localizedDescription)")
-      throw ExitCode(1)
+      throw ExitStatus.fail(
+        "cannot write reports to '\(directory)': \(error.localizedDescription)", status: ExitStatus.cannotRun)
     }
     let cleanup = Interruption.removingTemporaryFiles(in: directory)
     defer { cleanup.cancel() }
@@ -139,17 +117,15 @@ struct Simulate: ParsableCommand {
     case .success(let value): result = value
     case .failure(let error):
       writer.abandon()
-      Terminal.error(error.description)
-      if case .invalidPlan = error { throw ExitCode(64) }
-      throw ExitCode(1)
+      throw ExitStatus.fail(error)
     }
     let summary: Summary
     let paths: [String]
     do {
       (summary, paths) = try writer.finish(result)
     } catch {
-      Terminal.error("cannot write reports to '\(directory)': \(error.localizedDescription)")
-      throw ExitCode(1)
+      throw ExitStatus.fail(
+        "cannot write reports to '\(directory)': \(error.localizedDescription)", status: ExitStatus.cannotRun)
     }
     report(summary, result: result, elapsed: elapsed, paths: paths)
   }
@@ -194,7 +170,7 @@ final class Interruption {
       let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
       source.setEventHandler {
         AtomicWriter.removeTemporaryFiles(in: directory)
-        exit(128 + number)
+        exit(ExitStatus.interrupted(by: number))
       }
       source.resume()
       handler.sources.append(source)

@@ -14,24 +14,24 @@ import Testing
   @Test func vllmDefaultsFollowDeviceMemory() {
     // 80 GB is 74.5 GiB (at least 70): the large defaults; 40 GB is not.
     let h100 = EngineProfile.of(.vllm, device: device(80))
-    #expect(h100.maxNumSeqs == 1024 && h100.maxNumBatchedTokens == 8192)
+    #expect(h100.scheduler.maxNumSeqs == 1024 && h100.scheduler.maxNumBatchedTokens == 8192)
     let a100 = EngineProfile.of(.vllm, device: device(40))
-    #expect(a100.maxNumSeqs == 256 && a100.maxNumBatchedTokens == 2048)
+    #expect(a100.scheduler.maxNumSeqs == 256 && a100.scheduler.maxNumBatchedTokens == 2048)
   }
 
   @Test func sglangMemoryShareChunkAndGraphsFollowDeviceAndParallelism() {
     // 80 GB = 76,294 MiB: reserved (9.5 + 1/2) GiB at TP1, (9.5 + 8/2) at TP8.
     let tp1 = EngineProfile.of(.sglang, device: device(80))
-    #expect(tp1.memoryUtilization == 0.866)
+    #expect(tp1.scheduler.memoryUtilization == 0.866)
     let tp8 = EngineProfile.of(.sglang, device: device(80), parallelism: Parallelism(tensor: 8))
-    #expect(tp8.memoryUtilization == 0.819)
-    #expect(tp1.maxNumBatchedTokens == 8192 && tp1.graphMaxBatch == 160)
+    #expect(tp8.scheduler.memoryUtilization == 0.819)
+    #expect(tp1.scheduler.maxNumBatchedTokens == 8192 && tp1.graphMaxBatch == 160)
     let h200 = EngineProfile.of(.sglang, device: device(141))
-    #expect(h200.graphMaxBatch == 256 && h200.maxNumBatchedTokens == 8192)
+    #expect(h200.graphMaxBatch == 256 && h200.scheduler.maxNumBatchedTokens == 8192)
     let small = EngineProfile.of(.sglang, device: device(24))
-    #expect(small.maxNumBatchedTokens == 2048 && small.graphMaxBatch == 8)
+    #expect(small.scheduler.maxNumBatchedTokens == 2048 && small.graphMaxBatch == 8)
     let big = EngineProfile.of(.sglang, device: device(192))
-    #expect(big.maxNumBatchedTokens == 16384 && big.graphMaxBatch == 512)
+    #expect(big.scheduler.maxNumBatchedTokens == 16384 && big.graphMaxBatch == 512)
   }
 
   @Test func sglangRunningRequestsComeFromTheKVPool() {

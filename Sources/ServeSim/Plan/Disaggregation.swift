@@ -27,9 +27,31 @@ public struct Disaggregation: Sendable, Equatable {
   /// The link KV caches cross from prefill to decode (per device, per direction).
   public var transferLink: LinkSpec
 
+  /// Pools joined by `transferLink`, or when nil by the default link
+  /// (`defaultTransferLink`).
+  ///
+  /// - Parameter cluster: the plan's cluster.
+  public init(prefill: Pool, decode: Pool, transferLink: LinkSpec?, cluster: ClusterSpec) {
+    self.init(
+      prefill: prefill, decode: decode,
+      transferLink: transferLink
+        ?? Self.defaultTransferLink(prefill: prefill, decode: decode, cluster: cluster))
+  }
+
   public init(prefill: Pool, decode: Pool, transferLink: LinkSpec) {
     self.prefill = prefill
     self.decode = decode
     self.transferLink = transferLink
+  }
+
+  /// The link KV caches cross when a plan names none: the plan cluster's
+  /// intra-node link when both pools share one cluster and fit in one of its
+  /// nodes, else the prefill cluster's inter-node link (its intra-node link
+  /// when it has none).
+  public static func defaultTransferLink(prefill: Pool, decode: Pool, cluster: ClusterSpec) -> LinkSpec {
+    if prefill.cluster == decode.cluster && prefill.devices + decode.devices <= cluster.devicesPerNode {
+      return cluster.intraNode
+    }
+    return prefill.cluster.interNode ?? prefill.cluster.intraNode
   }
 }

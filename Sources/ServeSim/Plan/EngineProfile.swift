@@ -6,14 +6,9 @@
 /// values for calibration (issue "microbenchmark runner"), not measurements.
 public struct EngineProfile: Sendable, Equatable {
   public var engine: EngineKind
-  public var policy: SchedulingPolicy
-  public var maxNumSeqs: Int
-  public var maxNumBatchedTokens: Int
-  public var chunkedPrefill: Bool
-  public var blockSize: Int
-  public var memoryUtilization: Double
-  /// Whether the engine caches prompt prefixes unless told not to.
-  public var prefixCaching: Bool
+  /// The scheduler settings the engine uses when a plan sets none (its
+  /// `prefixCaching`: whether it caches prompt prefixes unless told not to).
+  public var scheduler: SchedulerConfig
   /// Whether decode-only iterations replay a captured graph (CUDA graphs), so
   /// each kernel costs `DeviceSpec.graphKernelUs` instead of a launch.
   public var graphsForDecode: Bool
@@ -50,9 +45,11 @@ public struct EngineProfile: Sendable, Equatable {
       // about 0.5 ms plus a few us per sequence.
       let large = gib >= 70
       var profile = EngineProfile(
-        engine: .vllm, policy: .vllm, maxNumSeqs: large ? 1024 : 256,
-        maxNumBatchedTokens: large ? 8192 : 2048, chunkedPrefill: true, blockSize: 16,
-        memoryUtilization: 0.9, prefixCaching: true, graphsForDecode: true, graphMaxBatch: 512,
+        engine: .vllm,
+        scheduler: SchedulerConfig(
+          policy: .vllm, maxNumSeqs: large ? 1024 : 256, maxNumBatchedTokens: large ? 8192 : 2048,
+          chunkedPrefill: true, blockSize: 16, memoryUtilization: 0.9, prefixCaching: true),
+        graphsForDecode: true, graphMaxBatch: 512,
         iterationOverheadUs: 500,
         perSequenceOverheadUs: 4)
       profile.graphsForMixedBatches = true
@@ -79,10 +76,13 @@ public struct EngineProfile: Sendable, Equatable {
         mib < 35 * 1024
         ? (parallelism.tensor < 4 ? 8 : 80) : mib > 160 * 1000 ? 512 : mib > 90 * 1024 ? 256 : 160
       return EngineProfile(
-        engine: .sglang, policy: .vllm, maxNumSeqs: 1024,
-        maxNumBatchedTokens: mib < 35 * 1024 ? 2048 : mib < 160 * 1024 ? 8192 : 16384,
-        chunkedPrefill: true, blockSize: 1, memoryUtilization: min(max(fraction, 0.05), 0.95),
-        prefixCaching: true, graphsForDecode: true, graphMaxBatch: graphs, iterationOverheadUs: 150,
+        engine: .sglang,
+        scheduler: SchedulerConfig(
+          policy: .vllm, maxNumSeqs: 1024,
+          maxNumBatchedTokens: mib < 35 * 1024 ? 2048 : mib < 160 * 1024 ? 8192 : 16384,
+          chunkedPrefill: true, blockSize: 1, memoryUtilization: min(max(fraction, 0.05), 0.95),
+          prefixCaching: true),
+        graphsForDecode: true, graphMaxBatch: graphs, iterationOverheadUs: 150,
         perSequenceOverheadUs: 1)
     case .trtllm:
       // TensorRT-LLM trtllm-serve (0.19): max_batch_size 2048, max_num_tokens
@@ -90,8 +90,10 @@ public struct EngineProfile: Sendable, Equatable {
       // block reuse on (KvCacheConfig.enable_block_reuse, as documented), in-flight
       // batching with chunked context; C++ executor overhead is small (u).
       return EngineProfile(
-        engine: .trtllm, policy: .vllm, maxNumSeqs: 2048, maxNumBatchedTokens: 8192,
-        chunkedPrefill: true, blockSize: 32, memoryUtilization: 0.9, prefixCaching: true,
+        engine: .trtllm,
+        scheduler: SchedulerConfig(
+          policy: .vllm, maxNumSeqs: 2048, maxNumBatchedTokens: 8192, chunkedPrefill: true,
+          blockSize: 32, memoryUtilization: 0.9, prefixCaching: true),
         graphsForDecode: true,
         graphMaxBatch: 512, iterationOverheadUs: 100, perSequenceOverheadUs: 1)
     case .mindie:
@@ -101,8 +103,10 @@ public struct EngineProfile: Sendable, Equatable {
       // cache off by default. Eager ATB
       // operators, no captured graph (u); host overhead about 1.5 ms (u).
       return EngineProfile(
-        engine: .mindie, policy: .orca, maxNumSeqs: 200, maxNumBatchedTokens: 8192,
-        chunkedPrefill: false, blockSize: 128, memoryUtilization: 0.9, prefixCaching: false,
+        engine: .mindie,
+        scheduler: SchedulerConfig(
+          policy: .orca, maxNumSeqs: 200, maxNumBatchedTokens: 8192, chunkedPrefill: false,
+          blockSize: 128, memoryUtilization: 0.9, prefixCaching: false),
         graphsForDecode: false,
         graphMaxBatch: 0, iterationOverheadUs: 1500, perSequenceOverheadUs: 6)
     }
@@ -116,7 +120,7 @@ public struct EngineProfile: Sendable, Equatable {
     _ engine: EngineKind, model: ModelSpec, device: DeviceSpec, parallelism: Parallelism,
     precision: Precision
   ) -> SchedulerConfig {
-    var scheduler = of(engine, device: device, parallelism: parallelism).defaultScheduler
+    var scheduler = of(engine, device: device, parallelism: parallelism).scheduler
     if engine == .sglang {
       let memory = MemoryPlan(
         model: model, device: device, parallelism: parallelism, precision: precision,
@@ -126,13 +130,5 @@ public struct EngineProfile: Sendable, Equatable {
       scheduler.maxNumSeqs = max(min(tokens / 2, slots), 1)
     }
     return scheduler
-  }
-
-  /// The scheduler settings an engine uses when a plan sets none.
-  public var defaultScheduler: SchedulerConfig {
-    SchedulerConfig(
-      policy: policy, maxNumSeqs: maxNumSeqs, maxNumBatchedTokens: maxNumBatchedTokens,
-      chunkedPrefill: chunkedPrefill, blockSize: blockSize,
-      memoryUtilization: memoryUtilization, prefixCaching: prefixCaching)
   }
 }

@@ -78,11 +78,8 @@ extension PlanSpec {
           .plan, "precision.kv_cache",
           "device '\(cluster.device.name)' has no fp8 support; valid: bf16, fp16, int8"))
     }
-    if precision.kvCache == .int4 {
-      issues.append(
-        PlanIssue(
-          .plan, "precision.kv_cache", "int4 KV cache is not supported; valid: fp32, bf16, fp16, fp8, int8"))
-    }
+    issues += precision.validate()
+    issues += scheduler.validate()
     if let d = disaggregation { issues += validate(d) }
     if scheduler.prefixCaching, let hashes = workload.trace?.blockHashes,
       hashes.blockTokens % scheduler.blockSize != 0
@@ -166,6 +163,42 @@ extension PlanSpec {
       )
     }
     return notes
+  }
+}
+
+extension Precision {
+  /// The formats no plan can use, whatever its device: int4 activations and
+  /// an int4 KV cache (int4 is a weight-only format here).
+  ///
+  /// - Returns: the problems, at `precision.activations` and `precision.kv_cache`.
+  public func validate() -> [PlanIssue] {
+    var issues = [PlanIssue]()
+    if activations == .int4 {
+      issues.append(
+        PlanIssue(
+          .plan, "precision.activations",
+          "int4 activations are not supported; valid: fp32, bf16, fp16, fp8, int8"))
+    }
+    if kvCache == .int4 {
+      issues.append(
+        PlanIssue(
+          .plan, "precision.kv_cache", "int4 KV cache is not supported; valid: fp32, bf16, fp16, fp8, int8"))
+    }
+    return issues
+  }
+}
+
+extension SchedulerConfig {
+  /// The settings no plan can use: swap preemption is not modelled.
+  ///
+  /// - Returns: the problems, at `scheduler.*` keys.
+  public func validate() -> [PlanIssue] {
+    guard preemption == .swap else { return [] }
+    return [
+      PlanIssue(
+        .plan, "scheduler.preemption",
+        "swap preemption is not modelled (vLLM's V1 engine removed it); valid: recompute")
+    ]
   }
 }
 

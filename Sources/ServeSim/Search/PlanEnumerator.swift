@@ -1,45 +1,42 @@
 /// Enumerates the plans of a search space in a fixed order.
 public enum PlanEnumerator {
   /// Every plan of the space, each with its cluster; plans whose degrees break
-  /// a rule (heads not divisible, more devices than allowed, tensor across
-  /// nodes when forbidden) are not produced.
+  /// a plan rule (`PlanSpec.validate()` at a `parallelism` key: heads not
+  /// divisible, pipeline longer than the model, expert degrees) or the space's
+  /// limits (more devices than allowed, tensor across nodes when forbidden)
+  /// are not produced.
   public static func plans(_ space: SearchSpace) -> [PlanSpec] {
     var out = [PlanSpec]()
     for choice in space.clusters {
       let cluster = choice.cluster
       for engine in space.engines {
-        for t in space.tensor.sorted() where space.model.heads % t == 0 {
+        for t in space.tensor.sorted() {
           if space.tensorWithinNode && t > cluster.devicesPerNode { continue }
-          if space.model.kvHeads % t != 0 && t % space.model.kvHeads != 0 { continue }
-          for p in space.pipeline.sorted() where p <= space.model.costedLayers {
-            // The engine's defaults for this device and tensor × pipeline size
-            // (SGLang's memory share depends on it); the space sets the rest.
-            let defaults = EngineProfile.of(
-              engine, device: cluster.device, parallelism: Parallelism(tensor: t, pipeline: p)
-            ).defaultScheduler
-            let perReplica = t * p
-            guard perReplica <= choice.maxDevices else { continue }
-            let dataOptions = space.data?.sorted() ?? Array(1...(choice.maxDevices / perReplica))
-            for d in dataOptions where d * perReplica <= choice.maxDevices {
+          for p in space.pipeline.sorted() where t * p <= choice.maxDevices {
+            let dataOptions = space.data?.sorted() ?? Array(1...(choice.maxDevices / (t * p)))
+            for d in dataOptions where d * t * p <= choice.maxDevices {
               for e in space.expert.sorted() {
-                if e > 1 && (space.model.moe == nil || t % e != 0) { continue }
-                if e > 1, let moe = space.model.moe, moe.experts % e != 0 { continue }
+                let parallelism = Parallelism(data: d, tensor: t, pipeline: p, expert: e)
+                var base = PlanSpec(
+                  name: "", model: space.model, cluster: cluster, workload: space.workload,
+                  engine: engine, parallelism: parallelism, precision: Precision(),
+                  scheduler: space.scheduler.applied(to: EngineProfile.of(engine).scheduler),
+                  router: space.router, slo: space.slo, seed: space.seed)
+                base.calibration = choice.calibration
+                // Degrees that break a plan rule are not plans of the space;
+                // the other rules make a plan infeasible, with the reason.
+                if base.validate().contains(where: { $0.keyPath.hasPrefix("parallelism") }) { continue }
                 for precision in space.precisions {
                   for policy in space.policies {
                     for seqs in space.maxNumSeqs.sorted() {
                       for tokens in space.maxNumBatchedTokens.sorted() {
-                        var scheduler = defaults
-                        scheduler.policy = policy
-                        scheduler.maxNumSeqs = seqs
-                        scheduler.maxNumBatchedTokens = tokens
-                        var plan = PlanSpec(
-                          name: "", model: space.model, cluster: cluster, workload: space.workload,
-                          engine: engine,
-                          parallelism: Parallelism(data: d, tensor: t, pipeline: p, expert: e),
-                          precision: precision, scheduler: scheduler, router: space.router,
-                          slo: space.slo, seed: space.seed)
-                        // The engine's default prefix caching, where it is modelled.
-                        if !plan.prefixCachingModelled { plan.scheduler.prefixCaching = false }
+                        var plan = base
+                        plan.precision = precision
+                        var settings = space.scheduler
+                        settings.policy = policy
+                        settings.maxNumSeqs = seqs
+                        settings.maxNumBatchedTokens = tokens
+                        plan.applyScheduler(settings)
                         plan.name = name(of: plan)
                         out.append(plan)
                       }

@@ -19,6 +19,9 @@ public struct SearchSpace: Sendable {
   public var policies: [SchedulingPolicy]
   public var maxNumSeqs: [Int]
   public var maxNumBatchedTokens: [Int]
+  /// The scheduler settings every plan takes (the engine's default where
+  /// nil); `policies`, `maxNumSeqs` and `maxNumBatchedTokens` replace its own.
+  public var scheduler = SchedulerSettings()
   public var precisions: [Precision]
   public var router: RouterKind
   /// Capacity search: relative tolerance of the bisection, the largest rate

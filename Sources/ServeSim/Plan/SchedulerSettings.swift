@@ -1,0 +1,49 @@
+/// The scheduler settings an input file gives; each one left nil takes the
+/// engine's default for the plan (`EngineProfile.defaultScheduler`).
+public struct SchedulerSettings: Sendable, Equatable {
+  public var policy: SchedulingPolicy?
+  /// Most sequences in one batch.
+  public var maxNumSeqs: Int?
+  /// Most tokens (prefill plus decode) in one iteration.
+  public var maxNumBatchedTokens: Int?
+  public var chunkedPrefill: Bool?
+  /// Tokens per KV-cache block.
+  public var blockSize: Int?
+  /// Share of device memory the engine may use, from 0 to 1.
+  public var memoryUtilization: Double?
+  public var preemption: PreemptionMode?
+  public var prefixCaching: Bool?
+
+  public init() {}
+
+  /// `defaults` with every setting given here in place of the default's.
+  public func applied(to defaults: SchedulerConfig) -> SchedulerConfig {
+    var s = defaults
+    s.policy = policy ?? s.policy
+    s.maxNumSeqs = maxNumSeqs ?? s.maxNumSeqs
+    s.maxNumBatchedTokens = maxNumBatchedTokens ?? s.maxNumBatchedTokens
+    s.chunkedPrefill = chunkedPrefill ?? s.chunkedPrefill
+    s.blockSize = blockSize ?? s.blockSize
+    s.memoryUtilization = memoryUtilization ?? s.memoryUtilization
+    s.preemption = preemption ?? s.preemption
+    s.prefixCaching = prefixCaching ?? s.prefixCaching
+    return s
+  }
+}
+
+extension PlanSpec {
+  /// Sets the scheduler to the engine's defaults for this plan (its model,
+  /// device, parallelism and precision) with `settings` in their place.
+  ///
+  /// Prefix caching that `settings` leaves unset is the engine's default
+  /// where it is modelled (`prefixCachingModelled`) and off elsewhere (static
+  /// batching, disaggregated pools), so call this after `disaggregation` is set.
+  public mutating func applyScheduler(_ settings: SchedulerSettings) {
+    let defaults = EngineProfile.defaultScheduler(
+      engine, model: model, device: cluster.device, parallelism: parallelism, precision: precision)
+    scheduler = settings.applied(to: defaults)
+    if settings.prefixCaching == nil && !prefixCachingModelled {
+      scheduler.prefixCaching = false
+    }
+  }
+}
