@@ -72,7 +72,7 @@ enum SpecDecoders {
   static let deviceKeys = [
     "name", "kind", "peak_tflops", "memory_gb", "memory_bandwidth_gbps", "power_w",
     "price_per_hour_usd", "compute_units", "efficiency", "kernel_launch_us", "graph_kernel_us",
-    "runtime_overhead_gb", "l2_cache_mb", "memory_mib",
+    "runtime_overhead_gb", "l2_cache_mb", "memory_mib", "calibration",
   ]
 
   static func device(_ file: YAMLFile) throws(ConfigError) -> DeviceSpec {
@@ -105,7 +105,44 @@ enum SpecDecoders {
       graphKernelUs: try r.double("graph_kernel_us", default: 0, min: 0),
       runtimeOverheadGB: try r.double("runtime_overhead_gb", default: 0, min: 0))
     if r.has("memory_mib") { device.driverMemoryMiB = try r.double("memory_mib", positive: true, max: 1e9) }
+    if r.has("calibration") { device.calibration = try deviceCalibration(r, file: file, device: device) }
     return device
+  }
+
+  /// Reads a device file's `calibration:` key: a store path (relative to the
+  /// device file), or `{file: PATH, device: NAME, measured_on: DEVICE_FILE}`,
+  /// where `measured_on` names the device the store was measured on when it
+  /// is another of the same architecture: its fitted model is then carried
+  /// over by the two datasheets' ratios (`Calibration.transferred`).
+  static func deviceCalibration(_ r: NodeReader, file: YAMLFile, device: DeviceSpec)
+    throws(ConfigError) -> Calibration
+  {
+    let key = "calibration"
+    var path: String
+    var name: String?
+    var measuredOn: DeviceSpec?
+    if r.mapping[key]?.scalar != nil {
+      path = try r.string(key)
+    } else {
+      let c = try r.child(key, allowed: ["file", "device", "measured_on"])
+      path = try c.string("file")
+      if c.has("device") { name = try c.string("device") }
+      if c.has("measured_on") {
+        let other = try file.open(c, "measured_on")
+        var spec = try self.device(other)
+        spec.calibration = nil
+        measuredOn = spec
+      }
+    }
+    path = file.noting(path)
+    do {
+      let calibration = try CalibrationStore.open(existing: path).calibration(
+        device: name, for: measuredOn ?? device)
+      guard let measuredOn else { return calibration }
+      return calibration.transferred(from: measuredOn, to: device)
+    } catch {
+      throw r.fail(key, error.description)
+    }
   }
 
   static let linkKeys = ["kind", "bandwidth_gbps", "latency_us", "efficiency", "topology"]

@@ -52,7 +52,7 @@ public enum SummaryTable {
     lines.append(
       "MFU \(f(s.mfu * 100, 2))%, KV use \(f(s.kvUtilMean * 100, 1))%, \(f(s.energyJPerOutputTok, 3)) J/output token, $\(f(s.usdPerMOutputTok, 3)) per M output tokens"
     )
-    lines.append(costSourceLine(s, calibration: plan.calibration))
+    lines.append(costSourceLine(s, calibration: plan.calibration ?? plan.cluster.device.calibration))
     return lines.joined(separator: "\n")
   }
 }

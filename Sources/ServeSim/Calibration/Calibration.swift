@@ -73,15 +73,17 @@ public struct Calibration: Sendable, Equatable {
   ///   - family: the operator's family of shapes (see `MeasurementTable.Family`).
   ///   - work: its FLOPs, bytes and interpolation size.
   ///   - m, n, k: a matrix product's dimensions (for tile quantisation).
+  ///   - measured: whether measurements may answer (false for work whose shape
+  ///     the family's measurements do not describe, such as grouped GEMMs).
   /// - Complexity: O(log n) in the family's measurements; no allocation.
   public func seconds(
     _ family: MeasurementTable.Family, work: OperatorWork, m: Double = 0, n: Double = 0,
-    k: Double = 0
+    k: Double = 0, measured: Bool = true
   ) -> (seconds: Double, source: CostSource)? {
     let model = fit(
       family.op, dtype: family.dtype ?? .fp32, ranks: family.op.family == .collective ? family.a : 0)
     let fitted = model?.seconds(work, m: m, n: n, k: k)
-    if ceiling <= .measured, let t = table.seconds(family, size: work.size, fitted: fitted) {
+    if measured, ceiling <= .measured, let t = table.seconds(family, size: work.size, fitted: fitted) {
       return (t, .measured)
     }
     if ceiling <= .fitted, let fitted { return (fitted, .fitted) }

@@ -14,9 +14,11 @@ extension CostModel {
   ///   - roofline: the datasheet time without launch, in seconds.
   func priced(
     _ family: MeasurementTable.Family, work: OperatorWork, m: Double = 0, n: Double = 0,
-    k: Double = 0, roofline: Double, mode: LaunchMode
+    k: Double = 0, roofline: Double, mode: LaunchMode, measured: Bool = true
   ) -> OperatorEstimate {
-    if let calibration, let (t, source) = calibration.seconds(family, work: work, m: m, n: n, k: k) {
+    if let calibration,
+      let (t, source) = calibration.seconds(family, work: work, m: m, n: n, k: k, measured: measured)
+    {
       let saved = launchSeconds(.eager) - launchSeconds(mode)
       let seconds = max(t - saved, t / 2)
       return OperatorEstimate(

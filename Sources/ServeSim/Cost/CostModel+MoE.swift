@@ -3,6 +3,9 @@ extension CostModel {
   /// Expert GEMMs of a grouped (fused) MoE kernel on one rank: `assignments`
   /// token-to-expert rows through gate/up, activation and down projections of
   /// inner width `inner`, reading the weights of `activeExperts` experts.
+  /// A calibration prices them with its fitted GEMM model (the rows of each
+  /// expert as one tile grid over the stacked weights; dense measurements
+  /// do not describe a grouped kernel's weight traffic).
   func expertGEMMs(assignments a: Double, activeExperts x: Double, inner f: Double, mode: LaunchMode)
     -> OperatorEstimate
   {
@@ -14,7 +17,10 @@ extension CostModel {
       let flops = 2 * a * n * k
       let bytes = x * n * k * weightBytes + a * (n + k) * act
       let time = max(flops / matmulFlopsPerSecond, bytes / bytesPerSecond)
-      total += OperatorEstimate(seconds: time + launchSeconds(mode), flops: flops, bytes: bytes)
+      total += priced(
+        MeasurementTable.Family(op: .gemm, dtype: matmulDType, a: Int(n), b: Int(k)),
+        work: OperatorWork(flops: flops, bytes: bytes, size: a), m: a / max(x, 1), n: n * max(x, 1),
+        k: k, roofline: time, mode: mode, measured: false)
     }
     total += elementwise(bytes: 3 * a * f * act, flops: 8 * a * f, mode: mode, op: .siluMul)
     return total

@@ -55,7 +55,8 @@ public struct CostModel: Sendable {
   public let tensor: Int
   /// The tensor-parallel group on the cluster's topology.
   public let tensorGroup: CommGroup
-  /// The device's calibration, consulted before the datasheet (nil: datasheet only).
+  /// The calibration consulted before the datasheet: the plan's, else the
+  /// device's own (nil: datasheet only).
   public let calibration: Calibration?
   /// Expert-parallel degree of MoE layers (1: experts sharded by tensor
   /// parallelism, as vLLM's fused MoE does by default).
@@ -94,7 +95,7 @@ public struct CostModel: Sendable {
     model: ModelSpec, device: DeviceSpec, precision: Precision, tensorGroup: CommGroup,
     calibration: Calibration? = nil
   ) {
-    self.calibration = calibration
+    self.calibration = calibration ?? device.calibration
     self.model = model
     self.device = device
     self.precision = precision

@@ -40,6 +40,9 @@ public struct DeviceSpec: Sendable, Equatable {
   /// in MiB, when it differs from the marketed `memoryGB` (an "80 GB" H100
   /// shows 81,559 MiB); nil: `memoryGB` × 10⁹ bytes.
   public var driverMemoryMiB: Double?
+  /// The device's own calibration (the store its file names), consulted by
+  /// the cost model when a plan names none; nil: the datasheet only.
+  public var calibration: Calibration?
 
   /// Device memory as the engines see it (the driver's total), in bytes:
   /// what their memory fractions apply to.
