@@ -97,7 +97,7 @@ extension TraceReader {
       parse = TraceRowParser(format: format, file: file, columns: nil)
       try parse.row(first, line: lines.number)
     } else {
-      let header = CSVLine.fields(first).map { $0.trimmingCharacters(in: .whitespaces) }
+      let header = CSVTable.fields(first).map { String(CSVTable.trimmed($0)) }
       if format == nil {
         format = TraceFormat.allCases.first {
           !$0.isJSONLines && header.contains($0.fields.time) && header.contains($0.fields.input)
@@ -194,7 +194,7 @@ struct TraceRowParser {
     let inputText: Substring
     let outputText: Substring
     if let columns {
-      let fields = CSVLine.fields(bytes)
+      let fields = CSVTable.fields(bytes)
       guard let last = columns.max(), last < fields.count else {
         throw fail(line, "the row has \(fields.count) fields; the header names more")
       }
@@ -217,7 +217,7 @@ struct TraceRowParser {
     }
     let input = try tokens(inputText, names.input, line)
     let output = try tokens(outputText, names.output, line)
-    let time = try seconds(CSVLine.trimmed(timeText), line)
+    let time = try seconds(CSVTable.trimmed(timeText), line)
     if time < previous {
       throw fail(line, "arrival times must not decrease (\(time) s after \(previous) s)")
     }
@@ -234,13 +234,13 @@ struct TraceRowParser {
   mutating func hashIDs(_ raw: Substring?, _ line: Int) throws(ConfigError) {
     hashChain.removeAll(keepingCapacity: true)
     guard let raw else { return }
-    let text = CSVLine.trimmed(raw)
+    let text = CSVTable.trimmed(raw)
     guard text.first == "[", text.last == "]" else {
       throw fail(
         line, "'hash_ids' must be an array of whole numbers like [1, 2, 3]; found '\(text.prefix(40))'")
     }
     for item in text.dropFirst().dropLast().split(separator: ",") {
-      let number = CSVLine.trimmed(item)
+      let number = CSVTable.trimmed(item)
       guard let value = Int64(number) else {
         throw fail(line, "'hash_ids' must hold whole numbers; found '\(number.prefix(40))'")
       }
@@ -268,14 +268,9 @@ struct TraceRowParser {
 
   /// A token count: a whole number from 1 to 2^31 − 1 (0 where empty rows are skipped).
   func tokens(_ raw: Substring, _ name: String, _ line: Int) throws(ConfigError) -> Int32 {
-    let text = CSVLine.trimmed(raw)
+    let text = CSVTable.trimmed(raw)
     let lowest: Int32 = format.skipsEmptyRows ? 0 : 1
-    if let value = Int32(text), value >= lowest { return value }
-    if let value = Double(text), value.isFinite, value >= Double(lowest), value < 2e9,
-      value == value.rounded()
-    {
-      return Int32(value)
-    }
+    if let value = TraceReader.tokenCount(text, lowest: lowest) { return value }
     throw fail(
       line, "'\(name)' must be a whole number of tokens, \(lowest) or more; found '\(text)'")
   }
@@ -355,40 +350,6 @@ final class LineReader {
       if start >= length { continue }
       return ArraySlice(UnsafeBufferPointer(start: raw + start, count: length - start))
     }
-  }
-}
-
-/// Splits one CSV line into fields (double quotes around a field are removed;
-/// quoted commas are kept inside the field).
-enum CSVLine {
-  /// `text` without leading and trailing spaces and tabs.
-  static func trimmed(_ text: Substring) -> Substring {
-    var t = text
-    while let c = t.first, c == " " || c == "\t" { t.removeFirst() }
-    while let c = t.last, c == " " || c == "\t" { t.removeLast() }
-    return t
-  }
-
-  static func fields(_ bytes: ArraySlice<UInt8>) -> [Substring] {
-    let text = String(decoding: bytes, as: UTF8.self)
-    if !text.contains("\"") {
-      return text.split(separator: ",", omittingEmptySubsequences: false)
-    }
-    var fields = [Substring]()
-    var current = ""
-    var quoted = false
-    for c in text {
-      if c == "\"" {
-        quoted.toggle()
-      } else if c == "," && !quoted {
-        fields.append(Substring(current))
-        current = ""
-      } else {
-        current.append(c)
-      }
-    }
-    fields.append(Substring(current))
-    return fields
   }
 }
 

@@ -223,13 +223,8 @@ struct Cost: ParsableCommand {
 enum ErrorTable {
   typealias Point = (group: String, predicted: Double, measured: Double, source: CostSource)
 
-  static func percentile(_ sorted: [Double], _ q: Double) -> Double {
-    guard !sorted.isEmpty else { return 0 }
-    let position = q / 100 * Double(sorted.count - 1)
-    let low = Int(position)
-    let high = min(low + 1, sorted.count - 1)
-    return sorted[low] + (sorted[high] - sorted[low]) * (position - Double(low))
-  }
+  /// The `p`-th percentile of ascending `sorted` (0 when empty).
+  static func percentile(_ sorted: [Double], _ p: Double) -> Double { Percentile.of(sorted: sorted, p) ?? 0 }
 
   /// Median, p90 and worst absolute relative error (and the signed median
   /// bias), by group and overall.

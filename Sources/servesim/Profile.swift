@@ -53,9 +53,12 @@ struct Profile: ParsableCommand {
 
   @Option(
     help:
-      "SMs for tile and wave quantisation of fitted matrix products (default: 132 for H100/H200, 108 for A100, none for CPUs)."
+      "SMs for tile and wave quantisation of fitted matrix products (default: compute_units of the device file matching the device's name; none for CPUs)."
   )
   var computeUnits: Int?
+
+  @Option(help: "The project folder whose clusters/devices files give each device's compute_units.")
+  var root = "."
 
   @Flag(help: "cuda: run the PyTorch script on the CPU with tiny shapes (checks the script without a GPU).")
   var dryRun = false
@@ -109,13 +112,13 @@ struct Profile: ParsableCommand {
     for name in touched.sorted() { try refit(name, store: store) }
   }
 
-  /// Units for the fit of a device (see `--compute-units`).
+  /// Units for the fit of a device (see `--compute-units`): the
+  /// `compute_units` of the device file whose name matches (none for CPUs and
+  /// devices without a file).
   func units(for name: String) -> Int {
     if let computeUnits { return computeUnits }
-    let key = name.lowercased()
-    if key.contains("h100") || key.contains("h200") { return 132 }
-    if key.contains("a100") { return 108 }
-    return 0
+    guard let spec = CalibrationInputs.device(matching: name, root: root), spec.kind != .cpu else { return 0 }
+    return spec.computeUnits
   }
 
   func refit(_ name: String, store: CalibrationStore) throws {
