@@ -5,6 +5,9 @@ import ServeSim
 /// A row of the `measurement` table.
 struct MeasurementRecord: Codable, FetchableRecord, MutablePersistableRecord {
   static let databaseTableName = "measurement"
+  /// Columns are the properties in snake case (`kvHeads` → `kv_heads`).
+  static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+  static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
   static let shapeColumns = [
     "m", "n", "k", "batch", "heads", "kv_heads", "head_dim", "q_tokens", "kv_tokens", "bytes", "ranks",
   ]
@@ -24,19 +27,6 @@ struct MeasurementRecord: Codable, FetchableRecord, MutablePersistableRecord {
   var threads: Int
   var label: String
   var flagged: Bool
-
-  enum CodingKeys: String, CodingKey {
-    case id, device, backend, op, dtype, m, n, k, batch, heads, bytes, ranks, repeats, host
-    case threads, label, flagged
-    case backendVersion = "backend_version"
-    case kvHeads = "kv_heads"
-    case headDim = "head_dim"
-    case qTokens = "q_tokens"
-    case kvTokens = "kv_tokens"
-    case medianUs = "median_us"
-    case spreadUs = "spread_us"
-    case measuredAt = "measured_at"
-  }
 
   init(_ x: KernelMeasurement) {
     device = x.device
@@ -75,6 +65,9 @@ struct MeasurementRecord: Codable, FetchableRecord, MutablePersistableRecord {
 /// (`launch_us`, `tflops`, `gbps`, `tile_m`, `tile_n`, `units`).
 struct FitRecord: Codable, FetchableRecord, MutablePersistableRecord {
   static let databaseTableName = "fit"
+  /// Columns are the properties in snake case (`fittedAt` → `fitted_at`).
+  static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+  static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
   var id: Int64?
   var device: String
@@ -85,11 +78,6 @@ struct FitRecord: Codable, FetchableRecord, MutablePersistableRecord {
   var residual: Double
   var points: Int
   var fittedAt: String
-
-  enum CodingKeys: String, CodingKey {
-    case id, device, op, dtype, ranks, parameters, residual, points
-    case fittedAt = "fitted_at"
-  }
 
   init(device: String, fit: OperatorFit, at time: String) {
     self.device = device
@@ -125,6 +113,9 @@ struct FitRecord: Codable, FetchableRecord, MutablePersistableRecord {
 /// A row of the `profile_run` table: one run of the profiler.
 public struct ProfileRunRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
   public static let databaseTableName = "profile_run"
+  /// Columns are the properties in snake case (`startedAt` → `started_at`).
+  public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
+  public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
   public var id: Int64?
   public var device: String
@@ -139,13 +130,6 @@ public struct ProfileRunRecord: Codable, Sendable, Equatable, FetchableRecord, M
   public var rows: Int
   /// Anything else worth keeping (versions, busy-machine flags).
   public var notes: String
-
-  enum CodingKeys: String, CodingKey {
-    case id, device, backend, host, processor, cores, rows, notes
-    case backendVersion = "backend_version"
-    case startedAt = "started_at"
-    case finishedAt = "finished_at"
-  }
 
   public init(
     device: String, backend: String, backendVersion: String, host: String, processor: String,

@@ -84,30 +84,22 @@ public enum PerfettoTrace {
       b.text(",\"kv_blocks_used\":")
       b.int(it.kvBlocksUsed)
       b.text("}}")
-      open()
-      b.text("{\"name\":\"KV cache stage \(it.stage)\",\"ph\":\"C\",\"pid\":")
-      b.int(it.replica + 1)
-      b.text(",\"ts\":")
-      micros(it.start)
-      b.text(",\"args\":{\"blocks\":")
-      b.int(it.kvBlocksUsed)
-      b.text(",\"share_pct\":")
-      b.fixed(Double(it.kvBlocksUsed) / blocksPerStage * 100, 2)
-      b.text("}}")
+      counter("KV cache stage \(it.stage)", pid: Int(it.replica) + 1, time: it.start, &b, &first) {
+        $0.text("\"blocks\":")
+        $0.int(it.kvBlocksUsed)
+        $0.text(",\"share_pct\":")
+        $0.fixed(Double(it.kvBlocksUsed) / blocksPerStage * 100, 2)
+      }
     }
 
     // Queued and running requests over time.
     for step in RequestCounts.steps(result.requests) {
-      open()
-      b.text("{\"name\":\"requests\",\"ph\":\"C\",\"pid\":")
-      b.int(requestsPID)
-      b.text(",\"ts\":")
-      micros(step.time)
-      b.text(",\"args\":{\"queued\":")
-      b.int(step.queued)
-      b.text(",\"running\":")
-      b.int(step.running)
-      b.text("}}")
+      counter("requests", pid: requestsPID, time: step.time, &b, &first) {
+        $0.text("\"queued\":")
+        $0.int(step.queued)
+        $0.text(",\"running\":")
+        $0.int(step.running)
+      }
     }
 
     // Request lifecycles.
@@ -138,6 +130,23 @@ public enum PerfettoTrace {
     }
     b.text("\n]}\n")
     return b.bytes
+  }
+
+  /// Appends a counter event at `time` (seconds); `values` writes its named
+  /// values (`"name":value,...`).
+  static func counter(
+    _ name: String, pid: Int, time: Double, _ b: inout CSVBuffer, _ first: inout Bool,
+    values: (inout CSVBuffer) -> Void
+  ) {
+    b.text(first ? "\n" : ",\n")
+    first = false
+    b.text("{\"name\":\"\(name)\",\"ph\":\"C\",\"pid\":")
+    b.int(pid)
+    b.text(",\"ts\":")
+    b.fixed(time * 1e6, 3)
+    b.text(",\"args\":{")
+    values(&b)
+    b.text("}}")
   }
 
   static func asyncEvent(
