@@ -1,10 +1,5 @@
 import ServeSim
 
-/// A serving engine a plan can be exported to.
-public enum ExportEngine: String, CaseIterable, Sendable {
-  case vllm, sglang, trtllm
-}
-
 /// The launch command that runs a plan on a real serving engine, as a short
 /// shell script: the command with the plan's parallelism, batching, KV-cache
 /// and precision settings, and comments where the engine has no equivalent.
