@@ -4,11 +4,8 @@ import ServeSim
 
 /// A row of the `fit` table; `parameters` is a JSON object of named figures
 /// (`launch_us`, `tflops`, `gbps`, `tile_m`, `tile_n`, `units`).
-struct FitRecord: Codable, FetchableRecord, MutablePersistableRecord {
+struct FitRecord: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseColumns {
   static let databaseTableName = "fit"
-  /// Columns are the properties in snake case (`fittedAt` → `fitted_at`).
-  static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-  static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
   var id: Int64?
   var device: String

@@ -3,11 +3,8 @@ import GRDB
 import ServeSim
 
 /// A row of the `measurement` table.
-struct MeasurementRecord: Codable, FetchableRecord, MutablePersistableRecord {
+struct MeasurementRecord: Codable, FetchableRecord, MutablePersistableRecord, SnakeCaseColumns {
   static let databaseTableName = "measurement"
-  /// Columns are the properties in snake case (`kvHeads` → `kv_heads`).
-  static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-  static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
   static let shapeColumns = [
     "m", "n", "k", "batch", "heads", "kv_heads", "head_dim", "q_tokens", "kv_tokens", "bytes", "ranks",
   ]

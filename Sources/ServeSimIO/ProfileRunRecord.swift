@@ -3,11 +3,10 @@ import GRDB
 import ServeSim
 
 /// A row of the `profile_run` table: one run of the profiler.
-public struct ProfileRunRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord {
+public struct ProfileRunRecord: Codable, Sendable, Equatable, FetchableRecord, MutablePersistableRecord,
+  SnakeCaseColumns
+{
   public static let databaseTableName = "profile_run"
-  /// Columns are the properties in snake case (`startedAt` → `started_at`).
-  public static let databaseColumnDecodingStrategy = DatabaseColumnDecodingStrategy.convertFromSnakeCase
-  public static let databaseColumnEncodingStrategy = DatabaseColumnEncodingStrategy.convertToSnakeCase
 
   public var id: Int64?
   public var device: String
