@@ -1,117 +1,6 @@
 import Foundation
 import ServeSim
 
-/// A CSV file read whole: a header and rows of fields (RFC 4180 quoting).
-struct CalibrationCSVTable {
-  let file: String
-  let header: [String]
-  /// (1-based line, fields) per data row; blank lines are skipped.
-  let rows: [(line: Int, fields: [String])]
-
-  init(file: String) throws(CalibrationError) {
-    let text: String
-    do {
-      text = try String(contentsOfFile: file, encoding: .utf8)
-    } catch {
-      throw .badInput(file: file, line: nil, column: nil, message: "cannot read the file")
-    }
-    try self.init(file: file, text: text)
-  }
-
-  init(file: String, text: String) throws(CalibrationError) {
-    self.file = file
-    var records = [(Int, [String])]()
-    var fields = [String]()
-    var field = ""
-    var quoted = false
-    var line = 1
-    var recordLine = 1
-    var chars = Array(text.unicodeScalars)
-    if chars.last != "\n" { chars.append("\n") }
-    var i = 0
-    while i < chars.count {
-      let c = chars[i]
-      if quoted {
-        if c == "\"" {
-          if i + 1 < chars.count && chars[i + 1] == "\"" {
-            field.unicodeScalars.append("\"")
-            i += 1
-          } else {
-            quoted = false
-          }
-        } else {
-          if c == "\n" { line += 1 }
-          field.unicodeScalars.append(c)
-        }
-      } else if c == "\"" && field.isEmpty {
-        quoted = true
-      } else if c == "," {
-        fields.append(field)
-        field = ""
-      } else if c == "\n" {
-        fields.append(field.trimmingCharacters(in: .whitespacesAndNewlines))
-        if !(fields.count == 1 && fields[0].isEmpty) { records.append((recordLine, fields)) }
-        fields = []
-        field = ""
-        line += 1
-        recordLine = line
-      } else if c != "\r" {
-        field.unicodeScalars.append(c)
-      }
-      i += 1
-    }
-    if quoted {
-      throw .badInput(file: file, line: recordLine, column: nil, message: "a quoted field is not closed")
-    }
-    guard let first = records.first else {
-      throw .badInput(file: file, line: 1, column: nil, message: "the file is empty")
-    }
-    header = first.1.map { $0.trimmingCharacters(in: .whitespaces) }
-    rows = records.dropFirst().map {
-      (line: $0.0, fields: $0.1.map { $0.trimmingCharacters(in: .whitespaces) })
-    }
-  }
-
-  /// Index of a column, if present.
-  func index(_ name: String) -> Int? { header.firstIndex(of: name) }
-
-  /// Index of a column that must be present.
-  func require(_ name: String) throws(CalibrationError) -> Int {
-    guard let i = index(name) else {
-      throw .badInput(
-        file: file, line: 1, column: name,
-        message: "the header has no '\(name)' column; it has: \(header.joined(separator: ","))")
-    }
-    return i
-  }
-
-  func field(_ row: (line: Int, fields: [String]), _ index: Int) -> String {
-    index < row.fields.count ? row.fields[index] : ""
-  }
-
-  /// A number in a column, or nil when the field is empty.
-  func double(_ row: (line: Int, fields: [String]), _ index: Int) throws(CalibrationError) -> Double? {
-    let text = field(row, index)
-    if text.isEmpty { return nil }
-    guard let v = Double(text), v.isFinite else {
-      throw .badInput(
-        file: file, line: row.line, column: header[index], message: "'\(text)' is not a number")
-    }
-    return v
-  }
-
-  /// A whole number ≥ 0 in a column (0 when empty).
-  func count(_ row: (line: Int, fields: [String]), _ index: Int) throws(CalibrationError) -> Int {
-    guard let v = try double(row, index) else { return 0 }
-    guard v >= 0, v == v.rounded(), v < 1e15 else {
-      throw .badInput(
-        file: file, line: row.line, column: header[index],
-        message: "must be a whole number, 0 or more; found '\(field(row, index))'")
-    }
-    return Int(v)
-  }
-}
-
 /// The CSV layouts of calibration data: `servesim profile --export` and the
 /// operator lists `servesim cost` prices.
 public enum CalibrationCSV {
@@ -177,7 +66,7 @@ public enum CalibrationCSV {
 
   /// Reads measurements back from an export (`exportColumns`).
   public static func readExport(file: String) throws(CalibrationError) -> [KernelMeasurement] {
-    let table = try CalibrationCSVTable(file: file)
+    let table = try CSVTable.calibration(file: file)
     let requests = try readOperators(table)
     var index = [String: Int]()
     for name in exportColumns { index[name] = try table.require(name) }
@@ -231,11 +120,11 @@ public enum CalibrationCSV {
   public static func readOperators(file: String) throws(CalibrationError) -> (
     header: [String], rows: [OperatorRow]
   ) {
-    let table = try CalibrationCSVTable(file: file)
+    let table = try CSVTable.calibration(file: file)
     return (table.header, try readOperators(table))
   }
 
-  static func readOperators(_ table: CalibrationCSVTable) throws(CalibrationError) -> [OperatorRow] {
+  static func readOperators(_ table: CSVTable) throws(CalibrationError) -> [OperatorRow] {
     var index = [String: Int]()
     for name in operatorColumns { index[name] = try table.require(name) }
     let measured = table.index("measured_us")

@@ -11,4 +11,16 @@ public enum CalibrationInputs {
   public static func cluster(path: String) throws(ConfigError) -> ClusterSpec {
     try SpecDecoders.cluster(try YAMLFile(path: path, referencedBy: nil), overrides: [])
   }
+
+  /// The device file under `root` (in `clusters/devices`) whose device is the
+  /// one named `name` (a calibration store's device, such as "h100"; matched
+  /// as `CalibrationStore.matching` does), or nil unless exactly one matches.
+  public static func device(matching name: String, root: String) -> DeviceSpec? {
+    let specs = Catalog.entries(.devices, root: root).filter(\.isValid).compactMap {
+      try? device(path: $0.file)
+    }
+    let names = CalibrationStore.matching(name, in: specs.map(\.name))
+    guard names.count == 1 else { return nil }
+    return specs.first { $0.name == names[0] }
+  }
 }

@@ -246,12 +246,19 @@ public struct CalibrationStore: Sendable {
     }
     if available.count == 1 { return available[0] }
     guard let spec else { throw .ambiguousDevice(path: path, wanted: "any", matches: available) }
-    func key(_ s: String) -> String { String(s.lowercased().filter { $0.isLetter || $0.isNumber }) }
-    let wanted = key(spec)
-    if let exact = available.first(where: { key($0) == wanted }) { return exact }
-    let matches = available.filter { wanted.contains(key($0)) || key($0).contains(wanted) }
+    let matches = matching(spec, in: available)
     if matches.count == 1 { return matches[0] }
     if matches.isEmpty { throw .noDevice(path: path, wanted: spec, available: available) }
     throw .ambiguousDevice(path: path, wanted: spec, matches: matches)
+  }
+
+  /// The names of `available` that match device name `wanted`: the one equal
+  /// to it when letters and digits are compared without case, else every one
+  /// containing it or contained in it ("h100" and "NVIDIA H100 SXM5 80GB").
+  public static func matching(_ wanted: String, in available: [String]) -> [String] {
+    func key(_ s: String) -> String { String(s.lowercased().filter { $0.isLetter || $0.isNumber }) }
+    let target = key(wanted)
+    if let exact = available.first(where: { key($0) == target }) { return [exact] }
+    return available.filter { target.contains(key($0)) || key($0).contains(target) }
   }
 }

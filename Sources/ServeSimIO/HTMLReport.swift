@@ -71,12 +71,12 @@ public enum ReportFiles {
     var html = """
       <!DOCTYPE html>
       <html lang="en"><head><meta charset="utf-8">
-      <title>servesim: \(LineChart.escape(s.plan))</title>
+      <title>servesim: \(XMLText.escaped(s.plan))</title>
       <style>body{font-family:Helvetica,Arial,sans-serif;max-width:1500px;margin:24px auto;padding:0 16px}
       table{border-collapse:collapse}td{padding:3px 12px;border-bottom:1px solid #eee}
       img{width:720px;max-width:100%;margin:6px}</style></head><body>
-      <h1>servesim report: \(LineChart.escape(s.plan))</h1>
-      <p>Model \(LineChart.escape(result.plan.model.name)), engine \(result.plan.engine.rawValue), \
+      <h1>servesim report: \(XMLText.escaped(s.plan))</h1>
+      <p>Model \(XMLText.escaped(result.plan.model.name)), engine \(result.plan.engine.rawValue), \
       parallelism data \(result.plan.parallelism.data) x tensor \(result.plan.parallelism.tensor) \
       x pipeline \(result.plan.parallelism.pipeline), seed \(result.plan.seed). \
       Latencies in milliseconds; shares in percent.</p>
@@ -84,7 +84,7 @@ public enum ReportFiles {
 
       """
     for (name, value) in rows {
-      html += "<tr><td>\(name)</td><td>\(LineChart.escape(value))</td></tr>\n"
+      html += "<tr><td>\(name)</td><td>\(XMLText.escaped(value))</td></tr>\n"
     }
     html += "</table>\n<h2>Plots</h2>\n<div>\n"
     for plot in plots { html += "<img src=\"\(plot)\" alt=\"\(plot)\">\n" }

@@ -1,10 +1,5 @@
 import ServeSim
 
-/// A serving engine a plan can be exported to.
-public enum ExportEngine: String, CaseIterable, Sendable {
-  case vllm, sglang, trtllm
-}
-
 /// The launch command that runs a plan on a real serving engine, as a short
 /// shell script: the command with the plan's parallelism, batching, KV-cache
 /// and precision settings, and comments where the engine has no equivalent.
@@ -93,20 +88,39 @@ public enum LaunchCommand {
     }
   }
 
-  static func vllm(_ plan: PlanSpec, _ model: String, _ notes: inout [String]) -> [String] {
+  /// The parallelism and precision flags that vLLM and SGLang share in
+  /// meaning, under the engine's names, in the order both take them: tensor,
+  /// pipeline, data and expert parallelism (each only when more than 1, but
+  /// tensor), the activation dtype, fp8 weights and the fp8 KV-cache format.
+  ///
+  /// - Parameters:
+  ///   - tensor, pipeline, data: the flags taking the degree.
+  ///   - expert: the whole argument that turns expert parallelism on.
+  ///   - kvCacheFP8: the `--kv-cache-dtype` value of fp8.
+  static func parallelismAndPrecision(
+    _ plan: PlanSpec, tensor: String, pipeline: String, data: String, expert: String, kvCacheFP8: String,
+    _ notes: inout [String]
+  ) -> [String] {
     let p = plan.parallelism
+    var l = ["\(tensor) \(p.tensor)"]
+    if p.pipeline > 1 { l.append("\(pipeline) \(p.pipeline)") }
+    if p.data > 1 { l.append("\(data) \(p.data)") }
+    if p.expert > 1 { l.append(expert) }
+    l.append("--dtype \(dtypeName(plan.precision.activations))")
+    if plan.precision.weights == .fp8 { l.append("--quantization fp8") }
+    weightNote(plan, &notes)
+    if plan.precision.kvCache == .fp8 { l.append("--kv-cache-dtype \(kvCacheFP8)") }
+    return l
+  }
+
+  static func vllm(_ plan: PlanSpec, _ model: String, _ notes: inout [String]) -> [String] {
     let s = plan.scheduler
     // vLLM 0.8.5's V1 engine always chunks prefills (EngineArgs.
     // _set_default_args_v1); an unchunked plan models the V0 scheduler.
     var l = [s.chunkedPrefill ? "vllm serve \(model)" : "VLLM_USE_V1=0 vllm serve \(model)"]
-    l.append("--tensor-parallel-size \(p.tensor)")
-    if p.pipeline > 1 { l.append("--pipeline-parallel-size \(p.pipeline)") }
-    if p.data > 1 { l.append("--data-parallel-size \(p.data)") }
-    if p.expert > 1 { l.append("--enable-expert-parallel") }
-    l.append("--dtype \(dtypeName(plan.precision.activations))")
-    if plan.precision.weights == .fp8 { l.append("--quantization fp8") }
-    weightNote(plan, &notes)
-    if plan.precision.kvCache == .fp8 { l.append("--kv-cache-dtype fp8") }
+    l += parallelismAndPrecision(
+      plan, tensor: "--tensor-parallel-size", pipeline: "--pipeline-parallel-size",
+      data: "--data-parallel-size", expert: "--enable-expert-parallel", kvCacheFP8: "fp8", &notes)
     l.append("--max-num-seqs \(s.maxNumSeqs)")
     l.append("--max-num-batched-tokens \(s.maxNumBatchedTokens)")
     // Boolean engine arguments are argparse BooleanOptionalActions: --x or --no-x.
@@ -138,14 +152,9 @@ public enum LaunchCommand {
     let p = plan.parallelism
     let s = plan.scheduler
     var l = ["python -m sglang.launch_server --model-path \(model)"]
-    l.append("--tp-size \(p.tensor)")
-    if p.pipeline > 1 { l.append("--pp-size \(p.pipeline)") }
-    if p.data > 1 { l.append("--dp-size \(p.data)") }
-    if p.expert > 1 { l.append("--enable-ep-moe --ep-size \(p.expert)") }
-    l.append("--dtype \(dtypeName(plan.precision.activations))")
-    if plan.precision.weights == .fp8 { l.append("--quantization fp8") }
-    weightNote(plan, &notes)
-    if plan.precision.kvCache == .fp8 { l.append("--kv-cache-dtype fp8_e4m3") }
+    l += parallelismAndPrecision(
+      plan, tensor: "--tp-size", pipeline: "--pp-size", data: "--dp-size",
+      expert: "--enable-ep-moe --ep-size \(p.expert)", kvCacheFP8: "fp8_e4m3", &notes)
     l.append("--max-running-requests \(s.maxNumSeqs)")
     if s.chunkedPrefill {
       l.append("--chunked-prefill-size \(s.maxNumBatchedTokens)")

@@ -84,30 +84,22 @@ public enum PerfettoTrace {
       b.text(",\"kv_blocks_used\":")
       b.int(it.kvBlocksUsed)
       b.text("}}")
-      open()
-      b.text("{\"name\":\"KV cache stage \(it.stage)\",\"ph\":\"C\",\"pid\":")
-      b.int(it.replica + 1)
-      b.text(",\"ts\":")
-      micros(it.start)
-      b.text(",\"args\":{\"blocks\":")
-      b.int(it.kvBlocksUsed)
-      b.text(",\"share_pct\":")
-      b.fixed(Double(it.kvBlocksUsed) / blocksPerStage * 100, 2)
-      b.text("}}")
+      counter("KV cache stage \(it.stage)", pid: Int(it.replica) + 1, time: it.start, &b, &first) {
+        $0.text("\"blocks\":")
+        $0.int(it.kvBlocksUsed)
+        $0.text(",\"share_pct\":")
+        $0.fixed(Double(it.kvBlocksUsed) / blocksPerStage * 100, 2)
+      }
     }
 
     // Queued and running requests over time.
     for step in RequestCounts.steps(result.requests) {
-      open()
-      b.text("{\"name\":\"requests\",\"ph\":\"C\",\"pid\":")
-      b.int(requestsPID)
-      b.text(",\"ts\":")
-      micros(step.time)
-      b.text(",\"args\":{\"queued\":")
-      b.int(step.queued)
-      b.text(",\"running\":")
-      b.int(step.running)
-      b.text("}}")
+      counter("requests", pid: requestsPID, time: step.time, &b, &first) {
+        $0.text("\"queued\":")
+        $0.int(step.queued)
+        $0.text(",\"running\":")
+        $0.int(step.running)
+      }
     }
 
     // Request lifecycles.
@@ -138,6 +130,23 @@ public enum PerfettoTrace {
     }
     b.text("\n]}\n")
     return b.bytes
+  }
+
+  /// Appends a counter event at `time` (seconds); `values` writes its named
+  /// values (`"name":value,...`).
+  static func counter(
+    _ name: String, pid: Int, time: Double, _ b: inout CSVBuffer, _ first: inout Bool,
+    values: (inout CSVBuffer) -> Void
+  ) {
+    b.text(first ? "\n" : ",\n")
+    first = false
+    b.text("{\"name\":\"\(name)\",\"ph\":\"C\",\"pid\":")
+    b.int(pid)
+    b.text(",\"ts\":")
+    b.fixed(time * 1e6, 3)
+    b.text(",\"args\":{")
+    values(&b)
+    b.text("}}")
   }
 
   static func asyncEvent(
@@ -175,49 +184,5 @@ public enum PerfettoTrace {
       }
     }
     b.text("\"")
-  }
-}
-
-/// Queued (arrived, not yet scheduled) and running (scheduled, not finished)
-/// requests over time, as steps.
-enum RequestCounts {
-  struct Step: Equatable {
-    /// Seconds.
-    var time: Double
-    var queued: Int
-    var running: Int
-  }
-
-  /// One step per distinct time at which a count changes, in time order.
-  ///
-  /// A request is queued from arrival to its first scheduling and running from
-  /// then to completion (preempted requests stay counted as running); dropped
-  /// requests are never counted.
-  static func steps(_ requests: [RequestRecord]) -> [Step] {
-    // (time, Δqueued, Δrunning)
-    var changes = [(Double, Int8, Int8)]()
-    changes.reserveCapacity(requests.count * 3)
-    for r in requests where r.status != .dropped && r.arrival >= 0 {
-      changes.append((r.arrival, 1, 0))
-      if r.firstScheduled >= 0 {
-        changes.append((r.firstScheduled, -1, 1))
-        if r.completion >= 0 { changes.append((r.completion, 0, -1)) }
-      }
-    }
-    changes.sort { $0.0 < $1.0 }
-    var steps = [Step]()
-    var queued = 0
-    var running = 0
-    var i = 0
-    while i < changes.count {
-      let time = changes[i].0
-      while i < changes.count && changes[i].0 == time {
-        queued += Int(changes[i].1)
-        running += Int(changes[i].2)
-        i += 1
-      }
-      steps.append(Step(time: time, queued: queued, running: running))
-    }
-    return steps
   }
 }

@@ -101,34 +101,20 @@ public enum PlotReports {
 
   /// Output and prompt tokens per second over time (time bins of 1/60 of the run).
   static func throughput(_ result: SimulationResult) -> LineChart {
-    let end = horizon(result)
-    let width = end > 0 ? end / Double(bins) : 1
-    var output = [Double](repeating: 0, count: bins)
-    var prompt = [Double](repeating: 0, count: bins)
-    func bin(_ t: Double) -> Int { min(max(Int(t / width), 0), bins - 1) }
+    var bins = TimeBins(count: Self.bins, covering: horizon(result))
+    let output = bins.addSeries(.total)
+    let prompt = bins.addSeries(.total)
     for r in result.requests where r.status == .finished && r.firstToken >= 0 {
-      output[bin(r.firstToken)] += 1
-      // The remaining tokens are spread evenly between the first token and completion.
-      let rest = Double(r.outputTokens - 1)
-      let span = r.completion - r.firstToken
-      guard rest > 0 else { continue }
-      if span <= 0 {
-        output[bin(r.completion)] += rest
-        continue
-      }
-      var t = r.firstToken
-      while t < r.completion {
-        let b = bin(t)
-        let binEnd = min(Double(b + 1) * width, r.completion)
-        let piece = max(binEnd - t, 0)
-        output[b] += rest * piece / span
-        if binEnd <= t { break }
-        t = binEnd
+      // The first token at its time, the rest spread evenly until completion.
+      bins.add(1, at: r.firstToken, to: output)
+      if r.outputTokens > 1 {
+        bins.spread(Double(r.outputTokens - 1), from: r.firstToken, to: r.completion, into: output)
       }
     }
     for it in result.iterations where it.stage == 0 {
-      prompt[bin(it.start)] += Double(it.prefillTokens)
+      bins.add(Double(it.prefillTokens), at: it.start, to: prompt)
     }
+    let width = bins.width
     func series(_ name: String, _ values: [Double]) -> LineChart.Series {
       .init(
         name: name,
@@ -137,10 +123,13 @@ public enum PlotReports {
     return LineChart(
       title: "Throughput over time (\(String(format: "%.3g", width)) s bins)", xLabel: "time (s)",
       yLabel: "tokens per second",
-      series: [series("output tokens/s", output), series("prompt tokens/s", prompt)])
+      series: [
+        series("output tokens/s", bins.series[output]), series("prompt tokens/s", bins.series[prompt]),
+      ])
   }
 
-  /// Queued and running requests over time (all replicas).
+  /// Queued and running requests over time (all replicas): every change when
+  /// there are few, else each bin's peak counts (so peaks survive the resampling).
   static func queue(_ result: SimulationResult) -> LineChart {
     let steps = RequestCounts.steps(result.requests)
     var queued = [(x: Double, y: Double)]()
@@ -151,20 +140,16 @@ public enum PlotReports {
         running.append((s.time, Double(s.running)))
       }
     } else {
-      // Keep each bin's highest counts, so peaks survive the resampling.
-      let end = steps.last?.time ?? 1
-      let n = maxPoints
-      let width = end > 0 ? end / Double(n) : 1
-      var q = [Int](repeating: 0, count: n)
-      var r = [Int](repeating: 0, count: n)
+      var bins = TimeBins(count: maxPoints, covering: steps.last?.time ?? 1)
+      let q = bins.addSeries(.peak)
+      let r = bins.addSeries(.peak)
       for s in steps {
-        let b = min(Int(s.time / width), n - 1)
-        q[b] = max(q[b], s.queued)
-        r[b] = max(r[b], s.running)
+        bins.raise(to: Double(s.queued), at: s.time, in: q)
+        bins.raise(to: Double(s.running), at: s.time, in: r)
       }
-      for b in 0..<n {
-        queued.append((Double(b) * width, Double(q[b])))
-        running.append((Double(b) * width, Double(r[b])))
+      for b in 0..<bins.count {
+        queued.append((Double(b) * bins.width, bins.series[q][b]))
+        running.append((Double(b) * bins.width, bins.series[r][b]))
       }
     }
     return LineChart(
@@ -178,26 +163,27 @@ public enum PlotReports {
   /// KV-cache blocks in use as a share of the pool, per replica (stage 0),
   /// averaged over the iterations starting in each time bin.
   static func kvCache(_ result: SimulationResult) -> LineChart {
-    let end = horizon(result)
-    let width = end > 0 ? end / Double(bins) : 1
+    var bins = TimeBins(count: Self.bins, covering: horizon(result))
     let stages = max(result.plan.parallelism.pipeline, 1)
     let pool = Double(max(result.memory.blocks / stages, 1))
     let replicas = Int(result.iterations.map(\.replica).max() ?? -1) + 1
     let grouped = replicas > 8
     let lines = grouped ? 1 : max(replicas, 1)
-    var sums = [[Double]](repeating: [Double](repeating: 0, count: bins), count: lines)
-    var counts = [[Int]](repeating: [Int](repeating: 0, count: bins), count: lines)
+    // Per line, the sum of the shares (%) and the number of iterations.
+    let sums = (0..<lines).map { _ in bins.addSeries(.total) }
+    let counts = (0..<lines).map { _ in bins.addSeries(.total) }
     for it in result.iterations where it.stage == 0 {
       let line = grouped ? 0 : Int(it.replica)
-      let b = min(max(Int(it.start / width), 0), bins - 1)
-      sums[line][b] += Double(it.kvBlocksUsed) / pool * 100
-      counts[line][b] += 1
+      bins.add(Double(it.kvBlocksUsed) / pool * 100, at: it.start, to: sums[line])
+      bins.add(1, at: it.start, to: counts[line])
     }
+    let width = bins.width
     let series = (0..<lines).map { line in
-      LineChart.Series(
+      let (s, c) = (bins.series[sums[line]], bins.series[counts[line]])
+      return LineChart.Series(
         name: grouped ? "mean of \(replicas) replicas" : "replica \(line)",
-        points: (0..<bins).compactMap { b in
-          counts[line][b] > 0 ? ((Double(b) + 0.5) * width, sums[line][b] / Double(counts[line][b])) : nil
+        points: (0..<bins.count).compactMap { b in
+          c[b] > 0 ? ((Double(b) + 0.5) * width, s[b] / c[b]) : nil
         })
     }
     return LineChart(

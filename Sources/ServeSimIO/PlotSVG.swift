@@ -1,7 +1,8 @@
 import Foundation
 
-/// A line chart rendered as a standalone SVG file: title, axes with "nice"
-/// ticks and labelled units, a legend, and one polyline per series.
+/// A chart rendered as a standalone SVG file: title, axes with "nice" ticks
+/// and labelled units, a legend, and one polyline (or scatter of dots) per
+/// series. Every SVG servesim writes is drawn by it.
 ///
 /// Numbers are printed with fixed decimals, so the same data gives the same bytes.
 public struct LineChart: Sendable {
@@ -12,11 +13,14 @@ public struct LineChart: Sendable {
     public var points: [(x: Double, y: Double)]
     /// Drawn as a step function (value held until the next point).
     public var steps: Bool
+    /// Drawn as unjoined dots (a scatter) instead of a line.
+    public var dots: Bool
 
-    public init(name: String, points: [(x: Double, y: Double)], steps: Bool = false) {
+    public init(name: String, points: [(x: Double, y: Double)], steps: Bool = false, dots: Bool = false) {
       self.name = name
       self.points = points
       self.steps = steps
+      self.dots = dots
     }
   }
 
@@ -29,6 +33,8 @@ public struct LineChart: Sendable {
   public var yRange: ClosedRange<Double>?
   /// Dashed vertical markers: (x, label).
   public var markers: [(x: Double, label: String)] = []
+  /// Ringed, labelled points drawn over the series: (x, y, label).
+  public var highlights: [(x: Double, y: Double, label: String)] = []
   /// Where the legend goes: top left, or bottom right (for rising curves such as CDFs).
   public var legendBottomRight = false
 
@@ -118,7 +124,7 @@ public struct LineChart: Sendable {
       """
     s += "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
     s += "<text x=\"\(f(w / 2))\" y=\"24\" text-anchor=\"middle\" font-size=\"16\" font-weight=\"bold\">"
-    s += Self.escape(title) + "</text>\n"
+    s += XMLText.escaped(title) + "</text>\n"
     // Grid and tick labels.
     let xStep = xTicks.count > 1 ? xTicks[1] - xTicks[0] : 1
     let yStep = yTicks.count > 1 ? yTicks[1] - yTicks[0] : 1
@@ -139,9 +145,9 @@ public struct LineChart: Sendable {
     s += "fill=\"none\" stroke=\"#444\"/>\n"
     // Axis labels.
     s += "<text x=\"\(f(Self.left + plotW / 2))\" y=\"\(f(h - 14))\" text-anchor=\"middle\">"
-    s += Self.escape(xLabel) + "</text>\n"
+    s += XMLText.escaped(xLabel) + "</text>\n"
     s += "<text transform=\"translate(18 \(f(Self.top + plotH / 2))) rotate(-90)\" text-anchor=\"middle\">"
-    s += Self.escape(yLabel) + "</text>\n"
+    s += XMLText.escaped(yLabel) + "</text>\n"
     // Markers.
     var labels = ""
     for (index, (x, text)) in markers.enumerated() where x.isFinite && x >= xMin && x <= xMax {
@@ -152,11 +158,18 @@ public struct LineChart: Sendable {
       let labelY = Self.top + 14 + 13 * Double(index)
       labels += "<text x=\"\(f(px(x) + 3))\" y=\"\(f(labelY))\" font-size=\"11\" fill=\"#444\" "
       labels += "stroke=\"white\" stroke-width=\"3\" paint-order=\"stroke\">"
-      labels += Self.escape(text) + "</text>\n"
+      labels += XMLText.escaped(text) + "</text>\n"
     }
     // Lines.
     for (i, line) in series.enumerated() {
       let colour = Self.palette[i % Self.palette.count]
+      if line.dots {
+        for p in line.points where p.x.isFinite && p.y.isFinite {
+          s +=
+            "<circle cx=\"\(f(px(p.x)))\" cy=\"\(f(py(p.y)))\" r=\"3\" fill=\"\(colour)\" fill-opacity=\"0.6\"/>\n"
+        }
+        continue
+      }
       var points = [String]()
       var last: (Double, Double)?
       for p in line.points where p.x.isFinite && p.y.isFinite {
@@ -170,6 +183,13 @@ public struct LineChart: Sendable {
       s += "points=\"\(points.joined(separator: " "))\"/>\n"
     }
     s += labels
+    for (x, y, text) in highlights where x.isFinite && y.isFinite {
+      s += "<circle cx=\"\(f(px(x)))\" cy=\"\(f(py(y)))\" r=\"7\" fill=\"none\" stroke=\"#036\" "
+      s += "stroke-width=\"2.5\"/>\n"
+      let rightHalf = px(x) > Self.left + plotW / 2
+      s += "<text x=\"\(f(px(x) + (rightHalf ? -10 : 10)))\" y=\"\(f(py(y) + 22))\" "
+      s += "text-anchor=\"\(rightHalf ? "end" : "start")\">" + XMLText.escaped(text) + "</text>\n"
+    }
     // Legend, top left inside the plot.
     if series.count > 1 || !(series.first?.name.isEmpty ?? true) {
       let boxW = 16.0 + 7.5 * Double(series.map(\.name.count).max() ?? 0) + 28
@@ -181,9 +201,13 @@ public struct LineChart: Sendable {
       for (i, line) in series.enumerated() {
         let y = y0 + 16 + 18 * Double(i)
         let colour = Self.palette[i % Self.palette.count]
-        s += "<line x1=\"\(f(x0 + 8))\" y1=\"\(f(y - 4))\" x2=\"\(f(x0 + 30))\" y2=\"\(f(y - 4))\" "
-        s += "stroke=\"\(colour)\" stroke-width=\"3\"/>\n"
-        s += "<text x=\"\(f(x0 + 36))\" y=\"\(f(y))\">" + Self.escape(line.name) + "</text>\n"
+        if line.dots {
+          s += "<circle cx=\"\(f(x0 + 19))\" cy=\"\(f(y - 4))\" r=\"3\" fill=\"\(colour)\"/>\n"
+        } else {
+          s += "<line x1=\"\(f(x0 + 8))\" y1=\"\(f(y - 4))\" x2=\"\(f(x0 + 30))\" y2=\"\(f(y - 4))\" "
+          s += "stroke=\"\(colour)\" stroke-width=\"3\"/>\n"
+        }
+        s += "<text x=\"\(f(x0 + 36))\" y=\"\(f(y))\">" + XMLText.escaped(line.name) + "</text>\n"
       }
     }
     if all.isEmpty {
@@ -192,19 +216,5 @@ public struct LineChart: Sendable {
     }
     s += "</svg>\n"
     return s
-  }
-
-  static func escape(_ text: String) -> String {
-    var out = ""
-    for c in text {
-      switch c {
-      case "&": out += "&amp;"
-      case "<": out += "&lt;"
-      case ">": out += "&gt;"
-      case "\"": out += "&quot;"
-      default: out.append(c)
-      }
-    }
-    return out
   }
 }

@@ -143,77 +143,24 @@ public enum SearchReports {
   /// An SVG scatter of every evaluated plan (capacity per device against the
   /// SLO percentile of TPOT at capacity), the Pareto front joined, the best marked.
   public static func paretoSVG(_ result: SearchResult) -> [UInt8] {
-    let points = result.outcomes.indices.compactMap { i -> (Int, Double, Double)? in
+    let points = result.outcomes.indices.compactMap { i -> (index: Int, x: Double, y: Double)? in
       let o = result.outcomes[i]
       guard o.status == .evaluated, o.capacity > 0, let s = o.summary else { return nil }
       return (i, s.tpot.at(o.plan.slo.percentile), o.capacity / Double(o.plan.devices))
     }
-    let width = 720.0
-    let height = 480.0
-    let left = 80.0, right = 30.0, top = 64.0, bottom = 60.0
-    let maxX = max(points.map(\.1).max() ?? 1, 1) * 1.05
-    let maxY = max(points.map(\.2).max() ?? 1, 0.001) * 1.1
-    func x(_ v: Double) -> Double { left + v / maxX * (width - left - right) }
-    func y(_ v: Double) -> Double { height - bottom - v / maxY * (height - top - bottom) }
-    func f(_ v: Double) -> String {
-      var b = CSVBuffer(capacity: 16)
-      b.fixed(v, 1)
-      return String(decoding: b.bytes, as: UTF8.self)
+    let front = result.pareto.compactMap { i in points.first { $0.index == i } }
+    var chart = LineChart(
+      title: "\(result.space.name): capacity per device against TPOT",
+      xLabel: "TPOT p\(Int(result.space.slo.percentile)) at capacity (ms)",
+      yLabel: "capacity per device (requests/s under the SLO)",
+      series: [
+        .init(name: "evaluated plan", points: points.map { (x: $0.x, y: $0.y) }, dots: true),
+        .init(name: "Pareto front", points: front.map { (x: $0.x, y: $0.y) }),
+      ])
+    if let best = result.best, let p = points.first(where: { $0.index == best }) {
+      chart.highlights = [(p.x, p.y, "best: \(result.outcomes[best].plan.name)")]
     }
-    func tick(_ v: Double) -> String {
-      if v == 0 { return "0" }
-      var b = CSVBuffer(capacity: 16)
-      b.fixed(v, v < 1 ? 3 : (v < 10 ? 2 : 0))
-      return String(decoding: b.bytes, as: UTF8.self)
-    }
-    var svg = """
-      <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" font-family="sans-serif" font-size="12">
-      <rect width="100%" height="100%" fill="white"/>
-      <text x="\(f(width / 2))" y="22" text-anchor="middle" font-size="15">\(escape(result.space.name)): capacity per device against TPOT</text>
-      <line x1="\(f(left))" y1="\(f(height - bottom))" x2="\(f(width - right))" y2="\(f(height - bottom))" stroke="black"/>
-      <line x1="\(f(left))" y1="\(f(top))" x2="\(f(left))" y2="\(f(height - bottom))" stroke="black"/>
-      <text x="\(f(width / 2))" y="\(f(height - 15))" text-anchor="middle">TPOT p\(Int(result.space.slo.percentile)) at capacity (ms)</text>
-      <text transform="translate(20 \(f(height / 2))) rotate(-90)" text-anchor="middle">capacity per device (requests/s under the SLO)</text>
-
-      """
-    for k in 0...4 {
-      let vx = maxX * Double(k) / 4
-      let vy = maxY * Double(k) / 4
-      svg +=
-        "<text x=\"\(f(x(vx)))\" y=\"\(f(height - bottom + 18))\" text-anchor=\"middle\">\(tick(vx))</text>\n"
-      svg += "<text x=\"\(f(left - 8))\" y=\"\(f(y(vy) + 4))\" text-anchor=\"end\">\(tick(vy))</text>\n"
-      svg +=
-        "<line x1=\"\(f(left))\" y1=\"\(f(y(vy)))\" x2=\"\(f(width - right))\" y2=\"\(f(y(vy)))\" stroke=\"#ddd\"/>\n"
-    }
-    for (_, px, py) in points {
-      svg += "<circle cx=\"\(f(x(px)))\" cy=\"\(f(y(py)))\" r=\"3\" fill=\"#8aa\" fill-opacity=\"0.6\"/>\n"
-    }
-    let front = result.pareto.compactMap { i in points.first { $0.0 == i } }
-    if !front.isEmpty {
-      svg += "<polyline fill=\"none\" stroke=\"#c33\" stroke-width=\"2\" points=\""
-      svg += front.map { "\(f(x($0.1))),\(f(y($0.2)))" }.joined(separator: " ") + "\"/>\n"
-    }
-    if let best = result.best, let p = points.first(where: { $0.0 == best }) {
-      svg +=
-        "<circle cx=\"\(f(x(p.1)))\" cy=\"\(f(y(p.2)))\" r=\"7\" fill=\"none\" stroke=\"#036\" stroke-width=\"2.5\"/>\n"
-      let rightHalf = x(p.1) > width / 2
-      svg +=
-        "<text x=\"\(f(x(p.1) + (rightHalf ? -10 : 10)))\" y=\"\(f(y(p.2) + 22))\" text-anchor=\"\(rightHalf ? "end" : "start")\">best: \(escape(result.outcomes[best].plan.name))</text>\n"
-    }
-    svg += """
-      <g transform="translate(\(f(left + 10)) 46)">
-      <circle cx="6" cy="0" r="3" fill="#8aa"/><text x="16" y="4">evaluated plan</text>
-      <line x1="130" y1="0" x2="142" y2="0" stroke="#c33" stroke-width="2"/><text x="148" y="4">Pareto front</text>
-      <circle cx="256" cy="0" r="6" fill="none" stroke="#036" stroke-width="2"/><text x="268" y="4">best by objective</text>
-      </g>
-      </svg>
-
-      """
-    return Array(svg.utf8)
-  }
-
-  static func escape(_ s: String) -> String {
-    s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+    return Array(chart.svg().utf8)
   }
 
   /// Writes every search file atomically.

@@ -2,115 +2,73 @@ import ServeSim
 
 /// The over-time plots of a streaming simulation, gathered in fixed memory as
 /// requests and iterations go by: 512 time bins whose width doubles (pairs
-/// merge) whenever a later time arrives, so that any run fits.
+/// merge) whenever a later time arrives, so that any run fits (`TimeBins`,
+/// doubling layout).
 ///
 /// Each bin holds totals (tokens, request-seconds queued and running, KV-use
 /// samples), so the charts show per-bin rates and means; a kept run's queue
 /// chart shows each bin's peak instead.
 struct StreamingPlots {
   static let fineBins = 512
-  /// Bin width, in seconds (starts at 1 ms).
-  private(set) var width = 1e-3
-  private var output = [Double](repeating: 0, count: fineBins)
-  private var prompt = [Double](repeating: 0, count: fineBins)
+  /// The bins: width starts at 1 ms.
+  private var bins = TimeBins(layout: .doubling, count: fineBins, width: 1e-3)
+  private let output: Int
+  private let prompt: Int
   /// Request-seconds queued and running in each bin.
-  private var queued = [Double](repeating: 0, count: fineBins)
-  private var running = [Double](repeating: 0, count: fineBins)
-  /// Σ KV blocks in use and samples of the stage-0 iterations starting in
-  /// each bin, per replica.
-  private var kvSums: [[Double]] = []
-  private var kvCounts: [[Double]] = []
+  private let queued: Int
+  private let running: Int
+  /// Per replica, Σ KV blocks in use and samples of the stage-0 iterations
+  /// starting in each bin.
+  private var kvSums: [Int] = []
+  private var kvCounts: [Int] = []
+
+  init() {
+    output = bins.addSeries(.total)
+    prompt = bins.addSeries(.total)
+    queued = bins.addSeries(.total)
+    running = bins.addSeries(.total)
+  }
+
+  /// Bin width, in seconds.
+  var width: Double { bins.width }
   /// The latest time seen, in seconds.
-  private(set) var end = 0.0
-
-  /// Widens the bins until `t` falls inside them.
-  private mutating func cover(_ t: Double) {
-    guard t.isFinite else { return }
-    end = max(end, t)
-    while t >= width * Double(Self.fineBins) {
-      func merge(_ a: inout [Double]) {
-        for i in 0..<(Self.fineBins / 2) { a[i] = a[2 * i] + a[2 * i + 1] }
-        for i in (Self.fineBins / 2)..<Self.fineBins { a[i] = 0 }
-      }
-      merge(&output)
-      merge(&prompt)
-      merge(&queued)
-      merge(&running)
-      for line in kvSums.indices {
-        merge(&kvSums[line])
-        merge(&kvCounts[line])
-      }
-      width *= 2
-    }
-  }
-
-  @inline(__always)
-  private func bin(_ t: Double) -> Int { min(max(Int(t / width), 0), Self.fineBins - 1) }
-
-  /// Adds `amount` spread evenly over [from, to) (all at `from` when empty).
-  private mutating func spread(
-    _ amount: Double, from a: Double, to b: Double, into series: WritableKeyPath<Self, [Double]>
-  ) {
-    cover(max(a, b))
-    guard b > a else {
-      self[keyPath: series][bin(a)] += amount
-      return
-    }
-    var t = a
-    while t < b {
-      let k = bin(t)
-      let binEnd = min(Double(k + 1) * width, b)
-      if binEnd <= t { break }
-      self[keyPath: series][k] += amount * (binEnd - t) / (b - a)
-      t = binEnd
-    }
-  }
+  var end: Double { bins.end }
 
   mutating func add(_ r: RequestRecord) {
     guard r.status == .finished, r.firstToken >= 0, r.firstScheduled >= 0 else { return }
     // The first token at its time, the rest spread evenly until completion.
-    spread(1, from: r.firstToken, to: r.firstToken, into: \.output)
+    bins.spread(1, from: r.firstToken, to: r.firstToken, into: output)
     if r.outputTokens > 1 {
-      spread(Double(r.outputTokens - 1), from: r.firstToken, to: r.completion, into: \.output)
+      bins.spread(Double(r.outputTokens - 1), from: r.firstToken, to: r.completion, into: output)
     }
-    spread(r.firstScheduled - r.arrival, from: r.arrival, to: r.firstScheduled, into: \.queued)
-    spread(r.completion - r.firstScheduled, from: r.firstScheduled, to: r.completion, into: \.running)
+    bins.spread(r.firstScheduled - r.arrival, from: r.arrival, to: r.firstScheduled, into: queued)
+    bins.spread(r.completion - r.firstScheduled, from: r.firstScheduled, to: r.completion, into: running)
   }
 
   mutating func add(_ it: IterationRecord) {
     guard it.stage == 0 else { return }
-    cover(it.start + it.duration)
-    let k = bin(it.start)
-    prompt[k] += Double(it.prefillTokens)
+    bins.cover(it.start + it.duration)
+    bins.add(Double(it.prefillTokens), at: it.start, to: prompt)
     let line = Int(it.replica)
     while kvSums.count <= line {
-      kvSums.append([Double](repeating: 0, count: Self.fineBins))
-      kvCounts.append([Double](repeating: 0, count: Self.fineBins))
+      kvSums.append(bins.addSeries(.total))
+      kvCounts.append(bins.addSeries(.total))
     }
-    kvSums[line][k] += Double(it.kvBlocksUsed)
-    kvCounts[line][k] += 1
+    bins.add(Double(it.kvBlocksUsed), at: it.start, to: kvSums[line])
+    bins.add(1, at: it.start, to: kvCounts[line])
   }
 
-  /// The bins grouped so that about 60 cover the run: (group size, groups).
-  private var grouping: (size: Int, count: Int) {
-    let used = min(Self.fineBins, max(1, Int((end / width).rounded(.up))))
-    let size = max(1, used / PlotReports.bins)
-    return (size, (used + size - 1) / size)
-  }
-
-  private func grouped(_ values: [Double]) -> [Double] {
-    let (size, count) = grouping
-    return (0..<count).map { g in values[(g * size)..<min((g + 1) * size, Self.fineBins)].reduce(0, +) }
-  }
+  /// The bins grouped so that about 60 cover the run.
+  private func grouped(_ values: [Double]) -> [Double] { bins.grouped(values, target: PlotReports.bins) }
 
   /// The throughput, queue and KV-cache charts.
   func charts(plan: PlanSpec, memory: MemoryPlan) -> [(String, LineChart)] {
-    let (size, _) = grouping
+    let (size, _) = bins.grouping(target: PlotReports.bins)
     let w = width * Double(size)
-    func series(_ name: String, _ values: [Double], steps: Bool = false) -> LineChart.Series {
+    func series(_ name: String, _ index: Int, steps: Bool = false) -> LineChart.Series {
       .init(
         name: name,
-        points: self.grouped(values).enumerated().map {
+        points: self.grouped(bins.series[index]).enumerated().map {
           (x: (Double($0.offset) + 0.5) * w, y: $0.element / w)
         },
         steps: steps)
@@ -134,8 +92,8 @@ struct StreamingPlots {
       var counts = [Double](repeating: 0, count: Self.fineBins)
       for m in members {
         for i in 0..<Self.fineBins {
-          sums[i] += kvSums[m][i]
-          counts[i] += kvCounts[m][i]
+          sums[i] += bins.series[kvSums[m]][i]
+          counts[i] += bins.series[kvCounts[m]][i]
         }
       }
       let s = self.grouped(sums)

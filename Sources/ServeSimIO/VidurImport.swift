@@ -33,13 +33,13 @@ public enum VidurImport {
 
   /// Whether a file looks like one of Vidur's (by its header).
   public static func recognises(file: String) -> Bool {
-    guard let table = try? CalibrationCSVTable(file: file) else { return false }
+    guard let table = try? CSVTable.calibration(file: file) else { return false }
     return kind(table) != nil
   }
 
   enum Kind { case mlp, network(CalibrationOp) }
 
-  static func kind(_ table: CalibrationCSVTable) -> Kind? {
+  static func kind(_ table: CSVTable) -> Kind? {
     if table.index("time_stats.attn_pre_proj.median") != nil { return .mlp }
     if table.index("time_stats.all_reduce.median") != nil { return .network(.allReduce) }
     if table.index("time_stats.send_recv.median") != nil { return .network(.sendRecv) }
@@ -54,7 +54,7 @@ public enum VidurImport {
   public static func read(file: String, device: String, importedAt: String) throws(CalibrationError)
     -> [KernelMeasurement]
   {
-    let table = try CalibrationCSVTable(file: file)
+    let table = try CSVTable.calibration(file: file)
     guard let kind = kind(table) else {
       throw .badInput(
         file: file, line: 1, column: nil,

@@ -121,17 +121,26 @@ enum HostKernels {
     return Prepared(run: { memcpy(b.pointer, a.pointer, n * 4) }, buffers: [a, b])
   }
 
-  /// a = b + s·c over bytes/3 per array.
-  static func triad(bytes: Int) -> Prepared {
+  /// A streaming kernel over three arrays of bytes/3 each: `body(a, b, c, n)`
+  /// runs it over the arrays' n elements.
+  static func threeArrays(
+    bytes: Int,
+    _ body:
+      @escaping (UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, UnsafeMutablePointer<Float>, Int)
+      -> Void
+  ) -> Prepared {
     let n = elements(bytes, per: 3)
     let a = FloatBuffer(count: n)
     let b = FloatBuffer(count: n)
     let c = FloatBuffer(count: n)
-    return Prepared(
-      run: {
-        let (ap, bp, cp) = (a.pointer, b.pointer, c.pointer)
-        for i in 0..<n { ap[i] = bp[i] + 3 * cp[i] }
-      }, buffers: [a, b, c])
+    return Prepared(run: { body(a.pointer, b.pointer, c.pointer, n) }, buffers: [a, b, c])
+  }
+
+  /// a = b + s·c over bytes/3 per array.
+  static func triad(bytes: Int) -> Prepared {
+    threeArrays(bytes: bytes) { a, b, c, n in
+      for i in 0..<n { a[i] = b[i] + 3 * c[i] }
+    }
   }
 
   /// RMSNorm of rows of 4096 (read and write: bytes/2 each).
@@ -157,18 +166,12 @@ enum HostKernels {
 
   /// SiLU(gate)·up: reads gate and up, writes the product (bytes/3 each).
   static func siluMul(bytes: Int) -> Prepared {
-    let n = elements(bytes, per: 3)
-    let gate = FloatBuffer(count: n)
-    let up = FloatBuffer(count: n)
-    let out = FloatBuffer(count: n)
-    return Prepared(
-      run: {
-        let (gp, up, op) = (gate.pointer, up.pointer, out.pointer)
-        for i in 0..<n {
-          let g = gp[i]
-          op[i] = g / (1 + expf(-g)) * up[i]
-        }
-      }, buffers: [gate, up, out])
+    threeArrays(bytes: bytes) { gate, up, out, n in
+      for i in 0..<n {
+        let g = gate[i]
+        out[i] = g / (1 + expf(-g)) * up[i]
+      }
+    }
   }
 
   /// Rotary embedding in place over vectors of 128 (read and write: bytes/2).

@@ -216,39 +216,3 @@ struct Cost: ParsableCommand {
       line: 0, op: kind, dtype: compute, kvDType: kv, shape: s, measuredUs: nil, label: "", fields: [])
   }
 }
-
-/// The prediction-error table of `servesim cost --compare`.
-enum ErrorTable {
-  typealias Point = (group: String, predicted: Double, measured: Double, source: CostSource)
-
-  static func percentile(_ sorted: [Double], _ q: Double) -> Double {
-    guard !sorted.isEmpty else { return 0 }
-    let position = q / 100 * Double(sorted.count - 1)
-    let low = Int(position)
-    let high = min(low + 1, sorted.count - 1)
-    return sorted[low] + (sorted[high] - sorted[low]) * (position - Double(low))
-  }
-
-  /// Median, p90 and worst absolute relative error (and the signed median
-  /// bias), by group and overall.
-  static func render(_ points: [Point]) -> String {
-    var groups = [String: [Point]]()
-    for p in points { groups[p.group, default: []].append(p) }
-    var lines = [
-      "operator                          rows   median      p90    worst     bias  sources (measured/fitted/datasheet)"
-    ]
-    func line(_ name: String, _ ps: [Point]) -> String {
-      let errors = ps.map { abs($0.predicted - $0.measured) / $0.measured }.sorted()
-      let signed = ps.map { ($0.predicted - $0.measured) / $0.measured }.sorted()
-      let counts = CostSource.allCases.map { s in ps.filter { $0.source == s }.count }
-      return name.padding(toLength: 32, withPad: " ", startingAt: 0)
-        + String(
-          format: " %5d %7.1f%% %7.1f%% %7.1f%% %+7.1f%%  ", ps.count, percentile(errors, 50) * 100,
-          percentile(errors, 90) * 100, (errors.last ?? 0) * 100, percentile(signed, 50) * 100)
-        + counts.map(String.init).joined(separator: "/")
-    }
-    for name in groups.keys.sorted() { lines.append(line(name, groups[name] ?? [])) }
-    lines.append(line("all", points))
-    return lines.joined(separator: "\n")
-  }
-}

@@ -53,9 +53,12 @@ struct Profile: ParsableCommand {
 
   @Option(
     help:
-      "SMs for tile and wave quantisation of fitted matrix products (default: 132 for H100/H200, 108 for A100, none for CPUs)."
+      "SMs for tile and wave quantisation of fitted matrix products (default: compute_units of the device file matching the device's name; none for CPUs)."
   )
   var computeUnits: Int?
+
+  @Option(help: "The project folder whose clusters/devices files give each device's compute_units.")
+  var root = "."
 
   @Flag(help: "cuda: run the PyTorch script on the CPU with tiny shapes (checks the script without a GPU).")
   var dryRun = false
@@ -108,13 +111,13 @@ struct Profile: ParsableCommand {
     for name in touched.sorted() { try refit(name, store: store) }
   }
 
-  /// Units for the fit of a device (see `--compute-units`).
+  /// Units for the fit of a device (see `--compute-units`): the
+  /// `compute_units` of the device file whose name matches (none for CPUs and
+  /// devices without a file).
   func units(for name: String) -> Int {
     if let computeUnits { return computeUnits }
-    let key = name.lowercased()
-    if key.contains("h100") || key.contains("h200") { return 132 }
-    if key.contains("a100") { return 108 }
-    return 0
+    guard let spec = CalibrationInputs.device(matching: name, root: root), spec.kind != .cpu else { return 0 }
+    return spec.computeUnits
   }
 
   func refit(_ name: String, store: CalibrationStore) throws {
@@ -225,30 +228,5 @@ struct Profile: ParsableCommand {
         "\(script) failed with status \(process.terminationStatus)", status: ExitStatus.cannotRun)
     }
     return try importFile(output, into: store)
-  }
-}
-
-/// The fitted parameters as a table.
-enum FitTable {
-  static func render(_ fits: [OperatorFit]) -> String {
-    var lines = [
-      "  op                 dtype ranks  launch_us    TFLOP/s       GB/s  tile      residual points"
-    ]
-    for f in fits {
-      let tile = f.tileM > 0 ? "\(f.tileM)x\(f.tileN)" : "-"
-      lines.append(
-        "  "
-          + [
-            f.op.rawValue.padding(toLength: 18, withPad: " ", startingAt: 0),
-            (f.dtype?.rawValue ?? "-").padding(toLength: 5, withPad: " ", startingAt: 0),
-            String(format: "%5d", f.ranks), String(format: "%10.2f", f.launchSeconds * 1e6),
-            String(format: "%10.4f", f.secondsPerFlop > 0 ? 1 / f.secondsPerFlop / 1e12 : 0),
-            String(format: "%10.1f", f.secondsPerByte > 0 ? 1 / f.secondsPerByte / 1e9 : 0),
-            tile.padding(toLength: 9, withPad: " ", startingAt: 0),
-            String(format: "%7.1f%%", f.residual * 100),
-            String(format: "%6d", f.points),
-          ].joined(separator: " "))
-    }
-    return lines.joined(separator: "\n")
   }
 }

@@ -110,19 +110,64 @@ import Testing
     #expect(requests.contains("context_too_long"))
   }
 
-  @Test func traceFormatsReplayFromTheCommandLine() throws {
-    for (sample, format) in [
-      ("azure-llm-2023-code-sample.csv", "azure"), ("apex-sample.jsonl", "apex"),
-      ("mooncake-sample.jsonl", "mooncake"), ("burstgpt-sample.csv", "burstgpt"),
-    ] {
-      let out = cli.temporaryFolder()
-      defer { try? FileManager.default.removeItem(atPath: out) }
-      let run = try cli.servesim([
-        "simulate", "plans/quickstart.yaml", "--out", out, "--quiet", "--set",
-        "workload.arrival={process: trace}",
-        "--set", "workload.trace={file: samples/\(sample), format: \(format), rate_per_s: 4}",
-      ])
-      #expect(run.status == 0, "\(sample): \(run.stderr)")
+  /// What a replayed trace must load: its request count and, for rows 0, 1,
+  /// 7 and the last, the arrival (seconds after the first row, as written in
+  /// the file) and the prompt and output tokens.
+  struct TraceSample: Sendable, CustomStringConvertible {
+    var file: String
+    var format: String
+    var count: Int
+    var rows: [(row: Int, seconds: Double, input: Int, output: Int)]
+    var description: String { file }
+  }
+
+  static let traceSamples = [
+    // TIMESTAMP dates: 18:15:46.6805900 is the origin.
+    TraceSample(
+      file: "azure-llm-2023-code-sample.csv", format: "azure", count: 20,
+      rows: [(0, 0, 4808, 10), (1, 0.052, 3180, 8), (7, 1.016041, 34, 23), (19, 30.482726, 6587, 18)]),
+    // StartTimeOffset in nanoseconds.
+    TraceSample(
+      file: "apex-sample.jsonl", format: "apex", count: 20,
+      rows: [(0, 0, 374, 44), (1, 4.314579, 396, 109), (7, 8.251431, 388, 84), (19, 13.025088, 1353, 142)]),
+    // timestamp in milliseconds.
+    TraceSample(
+      file: "mooncake-sample.jsonl", format: "mooncake", count: 20,
+      rows: [(0, 0, 374, 44), (1, 4.315, 396, 109), (7, 8.251, 388, 84), (19, 13.025, 1353, 142)]),
+    // Seconds from 5; the 8th row (0 response tokens, a failed request) is skipped.
+    TraceSample(
+      file: "burstgpt-sample.csv", format: "burstgpt", count: 19,
+      rows: [(0, 0, 374, 44), (1, 4, 396, 109), (7, 8, 242, 14), (18, 13, 1353, 142)]),
+  ]
+
+  @Test(arguments: traceSamples)
+  func traceFormatsReplayFromTheCommandLine(sample: TraceSample) throws {
+    let out = cli.temporaryFolder()
+    defer { try? FileManager.default.removeItem(atPath: out) }
+    let run = try cli.servesim([
+      "simulate", "plans/quickstart.yaml", "--out", out, "--quiet", "--no-plots", "--set",
+      "workload.arrival={process: trace}",
+      "--set", "workload.trace={file: samples/\(sample.file), format: \(sample.format)}",
+    ])
+    #expect(run.status == 0, "\(sample.file): \(run.stderr)")
+    let text = try String(contentsOfFile: out + "/requests.csv", encoding: .utf8)
+    let lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    let header = try #require(lines.first).map(String.init)
+    let arrival = try #require(header.firstIndex(of: "arrival_s"))
+    let input = try #require(header.firstIndex(of: "input_tokens"))
+    let output = try #require(header.firstIndex(of: "output_tokens"))
+    let requests = lines.dropFirst().map { $0.map(String.init) }
+    #expect(requests.count == sample.count, "\(sample.file)")
+    for expected in sample.rows where expected.row < requests.count {
+      let row = requests[expected.row]
+      let seconds = Double(row[arrival]) ?? -1
+      #expect(
+        abs(seconds - expected.seconds) < 2e-6,
+        "\(sample.file) row \(expected.row): arrival \(seconds) s, expected \(expected.seconds) s")
+      #expect(
+        row[input] == "\(expected.input)" && row[output] == "\(expected.output)",
+        "\(sample.file) row \(expected.row): tokens \(row[input])/\(row[output]), expected \(expected.input)/\(expected.output)"
+      )
     }
   }
 }

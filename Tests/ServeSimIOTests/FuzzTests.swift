@@ -261,7 +261,7 @@ import Testing
         let csv = String(decoding: Reports.summaryCSV(Summary(result), result: result), as: UTF8.self)
         // Every field after the plan's name is a number or empty.
         let row = csv.split(separator: "\n").last ?? ""
-        let numbers = CSVLine.fields(ArraySlice(row.utf8)).dropFirst()
+        let numbers = CSVTable.fields(ArraySlice(row.utf8)).dropFirst()
         if numbers.contains(where: { !$0.isEmpty && !(Double($0)?.isFinite ?? false) }) {
           problems.append("\(file) (input \(index)): summary.csv holds a non-finite number")
         }

@@ -54,26 +54,67 @@ import Testing
     #expect(c == [19, 22, 43, 50])
   }
 
-  @Test func attentionOutputIsAnAverageOfValues() throws {
-    // With softmax weights summing to 1, every output element lies within the
-    // range of the values it averages.
-    let shape = OperatorShape(batch: 2, heads: 4, kvHeads: 2, headDim: 8, qTokens: 5, kvTokens: 9)
-    let kernel = try #require(HostKernels.attention(shape, prefill: true))
-    kernel.run()
+  /// Causal grouped-query attention computed directly, in Double: query row
+  /// r of `q` sees the first kv − q + r + 1 context positions.
+  static func referenceAttention(
+    _ s: OperatorShape, queryRows q: Int, queries: FloatBuffer, keys: FloatBuffer, values: FloatBuffer
+  ) -> [Double] {
+    let (heads, kvHeads, d, kv) = (s.heads, max(s.kvHeads, 1), s.headDim, s.kvTokens)
+    let group = heads / kvHeads
+    let scale = 1 / Double(d).squareRoot()
+    var out = [Double](repeating: 0, count: s.batch * heads * q * d)
+    for b in 0..<s.batch {
+      for head in 0..<heads {
+        let g = head / group
+        for r in 0..<q {
+          let query = ((b * heads + head) * q + r) * d
+          let visible = kv - q + r + 1
+          var scores = (0..<visible).map { j in
+            let key = ((b * kvHeads + g) * kv + j) * d
+            return (0..<d).reduce(0.0) { $0 + Double(queries.pointer[query + $1] * keys.pointer[key + $1]) }
+              * scale
+          }
+          let top = scores.max() ?? 0
+          scores = scores.map { exp($0 - top) }
+          let sum = scores.reduce(0, +)
+          for j in 0..<visible {
+            let value = ((b * kvHeads + g) * kv + j) * d
+            for e in 0..<d { out[query + e] += scores[j] / sum * Double(values.pointer[value + e]) }
+          }
+        }
+      }
+    }
+    return out
+  }
+
+  @Test(arguments: [
+    // Prefill in one block of query rows.
+    (OperatorShape(batch: 2, heads: 4, kvHeads: 2, headDim: 8, qTokens: 5, kvTokens: 9), true),
+    // Prefill in two blocks (256 / 4 query heads per KV head = 64 rows a block).
+    (OperatorShape(batch: 1, heads: 4, kvHeads: 1, headDim: 4, qTokens: 70, kvTokens: 80), true),
+    // Decode: one query row per sequence over the whole context.
+    (OperatorShape(batch: 2, heads: 4, kvHeads: 2, headDim: 4, kvTokens: 11), false),
+  ])
+  func attentionMatchesAReferenceComputation(shape: OperatorShape, prefill: Bool) throws {
+    let kernel = try #require(HostKernels.attention(shape, prefill: prefill))
+    let queries = try #require(kernel.buffers[0] as? FloatBuffer)
+    let keys = try #require(kernel.buffers[1] as? FloatBuffer)
     let values = try #require(kernel.buffers[2] as? FloatBuffer)
     let out = try #require(kernel.buffers[3] as? FloatBuffer)
-    var low = Float.infinity
-    var high = -Float.infinity
-    for i in 0..<values.count {
-      low = min(low, values.pointer[i])
-      high = max(high, values.pointer[i])
+    // Start from NaN, which no correct kernel leaves behind: every element
+    // must be written.
+    for i in 0..<out.count { out.pointer[i] = .nan }
+    kernel.run()
+    let expected = Self.referenceAttention(
+      shape, queryRows: prefill ? shape.qTokens : 1, queries: queries, keys: keys, values: values)
+    #expect(expected.count == out.count)
+    var wrong = [String]()
+    for i in 0..<min(expected.count, out.count) where !(abs(Double(out.pointer[i]) - expected[i]) <= 1e-4) {
+      wrong.append("[\(i)] \(out.pointer[i]) (expected \(expected[i]))")
     }
-    for i in 0..<out.count { #expect(out.pointer[i] >= low - 1e-5 && out.pointer[i] <= high + 1e-5) }
-    // Decode (one query over the whole context) runs too.
-    let decode = try #require(
-      HostKernels.attention(
-        OperatorShape(batch: 1, heads: 2, kvHeads: 1, headDim: 4, kvTokens: 3), prefill: false))
-    decode.run()
+    #expect(
+      wrong.count == 0,
+      "\(wrong.count) of \(out.count) outputs differ: \(wrong.prefix(4).joined(separator: ", "))")
   }
 
   @Test func gridHasHoldoutsBetweenGridPoints() {

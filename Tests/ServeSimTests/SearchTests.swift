@@ -67,10 +67,24 @@ import Testing
   }
 
   @Test func boundIsOptimisticAgainstSimulation() throws {
-    let result = try SearchRunner(space: space(), jobs: 1).run()
+    // The search caps each capacity search at the plan's bound, so its
+    // capacities cannot show a bound that is too low. Search again without
+    // the cap (up to 16 × the bound, from the capacity found): no rate above
+    // the bound may pass.
+    let runner = SearchRunner(space: space(), jobs: 1)
+    let result = try runner.run()
     let evaluated = result.outcomes.filter { $0.status == .evaluated }
     #expect(evaluated.count > 5)
-    for o in evaluated { #expect(o.capacity <= o.bound * (1 + 1e-9), "\(o.plan.name)") }
+    var measured = 0
+    for o in evaluated {
+      let uncapped = try runner.capacity.capacity(
+        of: o.plan, upper: 16 * o.bound, guess: o.capacity > 0 ? o.capacity : o.bound, pricers: nil)
+      #expect(
+        uncapped.rate <= o.bound,
+        "\(o.plan.name): \(uncapped.rate) req/s passes the SLO; the bound is \(o.bound) req/s")
+      if uncapped.rate > 0 { measured += 1 }
+    }
+    #expect(measured > 5)
   }
 
   @Test func pruningNeverDropsTheTrueBest() throws {

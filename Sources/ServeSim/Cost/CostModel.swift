@@ -1,42 +1,3 @@
-/// The time and work of one operator on one device.
-public struct OperatorEstimate: Sendable, Equatable {
-  /// Wall time, in seconds, launch cost included.
-  public var seconds: Double
-  /// Floating-point operations on this device.
-  public var flops: Double
-  /// Bytes moved to and from device memory by this device.
-  public var bytes: Double
-  /// `seconds` split by the source that priced them.
-  public var sources: SourceSeconds
-
-  /// - Parameter sources: where the seconds came from (all from the datasheet
-  ///   when nil).
-  public init(seconds: Double, flops: Double, bytes: Double, sources: SourceSeconds? = nil) {
-    self.seconds = seconds
-    self.flops = flops
-    self.bytes = bytes
-    self.sources = sources ?? SourceSeconds(seconds, from: .datasheet)
-  }
-
-  /// Adds another operator's time, work and sources.
-  public static func += (lhs: inout OperatorEstimate, rhs: OperatorEstimate) {
-    lhs.seconds += rhs.seconds
-    lhs.flops += rhs.flops
-    lhs.bytes += rhs.bytes
-    lhs.sources += rhs.sources
-  }
-
-  public static let zero = OperatorEstimate(seconds: 0, flops: 0, bytes: 0)
-}
-
-/// How kernels are launched in an iteration.
-public enum LaunchMode: Sendable, Equatable {
-  /// Each kernel launched by the host.
-  case eager
-  /// Kernels replayed from a captured graph (CUDA graphs).
-  case graph
-}
-
 /// A datasheet roofline model of one tensor-parallel group of identical devices:
 /// each operator takes max(compute time, memory time) plus a launch cost, with
 /// the device's achieved efficiencies; tensor-parallel collectives follow the
@@ -170,16 +131,9 @@ public struct CostModel: Sendable {
   public func attentionPrefill(_ shape: BatchShape, mode: LaunchMode) -> OperatorEstimate {
     guard shape.prefillSequences > 0 else { return .zero }
     if let mla = model.mla { return mlaAttentionPrefill(shape, mla, mode: mode) }
-    let d = Double(model.headDim)
-    let flops = 4 * headsPerRank * d * shape.prefillAttentionPairs
-    let kvRead = shape.prefillContextTokens * 2 * kvHeadsPerRank * d * kvBytes
-    let qo = Double(shape.prefillTokens) * 2 * headsPerRank * d * activationBytes
-    let bytes = kvRead + qo
-    let time = max(flops / attentionFlopsPerSecond, bytes / bytesPerSecond)
-    return priced(
-      attentionFamily(.attentionPrefill),
-      work: OperatorWork(flops: flops, bytes: bytes, size: shape.prefillAttentionPairs),
-      roofline: time, mode: mode)
+    return attention(
+      .attentionPrefill, pairs: shape.prefillAttentionPairs, contextTokens: shape.prefillContextTokens,
+      queries: shape.prefillTokens, mode: mode)
   }
 
   /// Decode attention of all decoding sequences (one paged-attention kernel):
@@ -187,16 +141,32 @@ public struct CostModel: Sendable {
   public func attentionDecode(_ shape: BatchShape, mode: LaunchMode) -> OperatorEstimate {
     guard shape.decodeSequences > 0 else { return .zero }
     if let mla = model.mla { return mlaAttentionDecode(shape, mla, mode: mode) }
+    return attention(
+      .attentionDecode, pairs: shape.decodeContextTokens, contextTokens: shape.decodeContextTokens,
+      queries: shape.decodeSequences, mode: mode)
+  }
+
+  /// Standard (not MLA) attention on this rank: 4·d FLOPs per head and
+  /// query–key pair (QKᵀ and PV), reading K and V of `contextTokens` and
+  /// reading and writing the queries' rows; priced as the slower of compute
+  /// at the attention peak and memory.
+  ///
+  /// - Parameters:
+  ///   - pairs: query–key pairs computed.
+  ///   - contextTokens: context tokens whose K and V are read.
+  ///   - queries: query rows (tokens) read and written.
+  func attention(
+    _ op: CalibrationOp, pairs: Double, contextTokens: Double, queries: Int, mode: LaunchMode
+  ) -> OperatorEstimate {
     let d = Double(model.headDim)
-    let flops = 4 * headsPerRank * d * shape.decodeContextTokens
-    let kvRead = shape.decodeContextTokens * 2 * kvHeadsPerRank * d * kvBytes
-    let qo = Double(shape.decodeSequences) * 2 * headsPerRank * d * activationBytes
+    let flops = 4 * headsPerRank * d * pairs
+    let kvRead = contextTokens * 2 * kvHeadsPerRank * d * kvBytes
+    let qo = Double(queries) * 2 * headsPerRank * d * activationBytes
     let bytes = kvRead + qo
     let time = max(flops / attentionFlopsPerSecond, bytes / bytesPerSecond)
     return priced(
-      attentionFamily(.attentionDecode),
-      work: OperatorWork(flops: flops, bytes: bytes, size: shape.decodeContextTokens),
-      roofline: time, mode: mode)
+      attentionFamily(op), work: OperatorWork(flops: flops, bytes: bytes, size: pairs), roofline: time,
+      mode: mode)
   }
 
   /// An all-reduce of `tokens` rows of the hidden size across the tensor group.

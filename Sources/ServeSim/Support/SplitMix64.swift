@@ -37,12 +37,3 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     Double((next() >> 11) + 1) * 0x1.0p-53
   }
 }
-
-/// The independent random streams of one simulation.
-public enum RandomStream: UInt64, Sendable {
-  case arrivals = 1
-  case inputLengths = 2
-  case outputLengths = 3
-  case routing = 4
-  case prefixGroups = 5
-}

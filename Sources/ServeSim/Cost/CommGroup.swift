@@ -1,0 +1,104 @@
+import Foundation
+
+/// A group of ranks that communicate together (a tensor-parallel group, an
+/// expert-parallel group), placed on the cluster's topology: `ranksPerNode` of
+/// its ranks share a node over the intra-node link, and nodes talk over the
+/// inter-node network.
+public struct CommGroup: Sendable, Equatable {
+  public var ranks: Int
+  /// Ranks of the group on one node (the group is laid out on consecutive devices).
+  public var ranksPerNode: Int
+  public var intra: LinkSpec
+  public var inter: LinkSpec
+  /// Whether small in-node all-reduces may use a custom one-/two-shot kernel.
+  public var customAllReduce: Bool
+
+  public init(
+    ranks: Int, ranksPerNode: Int, intra: LinkSpec, inter: LinkSpec?, customAllReduce: Bool
+  ) {
+    self.ranks = max(ranks, 1)
+    self.ranksPerNode = max(min(ranksPerNode, ranks), 1)
+    self.intra = intra
+    self.inter = inter ?? intra
+    self.customAllReduce = customAllReduce
+  }
+
+  /// A group of `ranks` consecutive devices of `cluster`.
+  public init(ranks: Int, cluster: ClusterSpec, engine: EngineKind) {
+    self.init(
+      ranks: ranks, ranksPerNode: min(ranks, cluster.devicesPerNode), intra: cluster.intraNode,
+      inter: cluster.interNode,
+      customAllReduce: engine != .mindie && cluster.intraNode.kind == "nvlink")
+  }
+
+  /// A group of the first `ranks` ranks of this one, on the same links.
+  public func subgroup(ranks: Int) -> CommGroup {
+    CommGroup(
+      ranks: ranks, ranksPerNode: min(ranks, ranksPerNode), intra: intra, inter: inter,
+      customAllReduce: customAllReduce)
+  }
+
+  /// Nodes the group spans.
+  public var nodes: Int { (ranks + ranksPerNode - 1) / ranksPerNode }
+
+  /// All-reduce of `bytes` per rank, in seconds. Inside a node: the flat
+  /// model (ring, or the custom kernels). Across nodes: the faster of a flat
+  /// ring paced by the network and NCCL's hierarchical scheme (reduce-scatter
+  /// in the node, all-reduce of each 1/g shard across nodes by ring or double
+  /// binary tree, all-gather in the node), which shows the cliff when a group
+  /// leaves the node.
+  public func allReduce(bytes: Double) -> Double {
+    guard ranks > 1, bytes > 0 else { return 0 }
+    if nodes == 1 {
+      return Collectives.allReduce(
+        bytes: bytes, ranks: ranks, link: intra,
+        algorithms: customAllReduce ? .customInNode : .ringOnly)
+    }
+    let p = Double(ranks)
+    let g = Double(ranksPerNode)
+    let n = Double(nodes)
+    let alphaE = inter.latencyUs * 1e-6
+    let flatRing = 2 * (p - 1) * alphaE + 2 * (p - 1) / p * bytes / inter.bytesPerSecond
+    let intraPhase = g > 1 ? Collectives.allGather(bytes: bytes, ranks: ranksPerNode, link: intra) : 0
+    let shard = bytes / g
+    let ring = 2 * (n - 1) * alphaE + 2 * (n - 1) / n * shard / inter.bytesPerSecond
+    let tree =
+      2 * log2(n).rounded(.up) * alphaE
+      + 2 * shard / inter.bytesPerSecond
+    return min(flatRing, 2 * intraPhase + min(ring, tree))
+  }
+
+  /// All-gather (or reduce-scatter) leaving `bytes` in total on each rank, in seconds.
+  public func allGather(bytes: Double) -> Double {
+    guard ranks > 1, bytes > 0 else { return 0 }
+    if nodes == 1 { return Collectives.allGather(bytes: bytes, ranks: ranks, link: intra) }
+    let g = Double(ranksPerNode)
+    let n = Double(nodes)
+    let intraPart = (g - 1) * intra.latencyUs * 1e-6 + (g - 1) / g * bytes / n / intra.bytesPerSecond
+    let interPart =
+      (n - 1) * inter.latencyUs * 1e-6 + (n - 1) / n * bytes / g / inter.bytesPerSecond
+    return intraPart + interPart
+  }
+
+  /// Reduce-scatter of `bytes` per rank: the mirror of an all-gather.
+  public func reduceScatter(bytes: Double) -> Double { allGather(bytes: bytes) }
+
+  /// All-to-all where each rank sends `bytes` in all, spread evenly over the
+  /// group (expert dispatch or combine), in seconds: peers in the node over the
+  /// intra-node link and the rest over the network, concurrently.
+  public func allToAll(bytes: Double) -> Double {
+    guard ranks > 1, bytes > 0 else { return 0 }
+    let p = Double(ranks)
+    let g = Double(ranksPerNode)
+    let inNode = (g - 1) / p * bytes / intra.bytesPerSecond
+    if nodes == 1 { return intra.latencyUs * 1e-6 + inNode }
+    let offNode = (p - g) / p * bytes / inter.bytesPerSecond
+    return inter.latencyUs * 1e-6 + max(inNode, offNode)
+  }
+
+  /// One point-to-point message of `bytes` over `link`, in seconds.
+  public static func sendRecv(bytes: Double, link: LinkSpec) -> Double {
+    guard bytes > 0 else { return 0 }
+    return link.latencyUs * 1e-6 + bytes / link.bytesPerSecond
+  }
+}

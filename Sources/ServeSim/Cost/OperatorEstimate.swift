@@ -1,0 +1,30 @@
+/// The time and work of one operator on one device.
+public struct OperatorEstimate: Sendable, Equatable {
+  /// Wall time, in seconds, launch cost included.
+  public var seconds: Double
+  /// Floating-point operations on this device.
+  public var flops: Double
+  /// Bytes moved to and from device memory by this device.
+  public var bytes: Double
+  /// `seconds` split by the source that priced them.
+  public var sources: SourceSeconds
+
+  /// - Parameter sources: where the seconds came from (all from the datasheet
+  ///   when nil).
+  public init(seconds: Double, flops: Double, bytes: Double, sources: SourceSeconds? = nil) {
+    self.seconds = seconds
+    self.flops = flops
+    self.bytes = bytes
+    self.sources = sources ?? SourceSeconds(seconds, from: .datasheet)
+  }
+
+  /// Adds another operator's time, work and sources.
+  public static func += (lhs: inout OperatorEstimate, rhs: OperatorEstimate) {
+    lhs.seconds += rhs.seconds
+    lhs.flops += rhs.flops
+    lhs.bytes += rhs.bytes
+    lhs.sources += rhs.sources
+  }
+
+  public static let zero = OperatorEstimate(seconds: 0, flops: 0, bytes: 0)
+}

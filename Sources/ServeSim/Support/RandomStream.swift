@@ -1,0 +1,8 @@
+/// The independent random streams of one simulation.
+public enum RandomStream: UInt64, Sendable {
+  case arrivals = 1
+  case inputLengths = 2
+  case outputLengths = 3
+  case routing = 4
+  case prefixGroups = 5
+}
