@@ -17,6 +17,6 @@ struct ServeSimCommand: ParsableCommand {
         servesim --generate-completion-script bash > servesim.bash
       """,
     subcommands: [
-      Simulate.self, Check.self, List.self, Export.self, Profile.self, Cost.self, Search.self,
+      Simulate.self, Check.self, List.self, Export.self, Profile.self, Cost.self, Search.self, Validate.self,
     ])
 }
