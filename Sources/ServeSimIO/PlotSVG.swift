@@ -37,6 +37,9 @@ public struct LineChart: Sendable {
   public var highlights: [(x: Double, y: Double, label: String)] = []
   /// Where the legend goes: top left, or bottom right (for rising curves such as CDFs).
   public var legendBottomRight = false
+  /// Both axes logarithmic, with a tick per power of ten (points that are
+  /// not positive are skipped).
+  public var logAxes = false
 
   public init(
     title: String, xLabel: String, yLabel: String, series: [Series],
@@ -99,16 +102,28 @@ public struct LineChart: Sendable {
     let h = Self.height
     let plotW = w - Self.left - Self.right
     let plotH = h - Self.top - Self.bottom
+    var series = series
+    if logAxes {
+      for i in series.indices {
+        series[i].points = series[i].points.filter { $0.x > 0 && $0.y > 0 }.map { (log10($0.x), log10($0.y)) }
+      }
+    }
     let all = series.flatMap(\.points).filter { $0.x.isFinite && $0.y.isFinite }
     var xMin = all.map(\.x).min() ?? 0
     var xMax = all.map(\.x).max() ?? 1
-    if xMin > 0 && xMin < 0.25 * xMax { xMin = 0 }
+    if xMin > 0 && xMin < 0.25 * xMax && !logAxes { xMin = 0 }
     if xMax <= xMin { xMax = xMin + 1 }
-    var yMin = yRange?.lowerBound ?? min(0, all.map(\.y).min() ?? 0)
+    var yMin = yRange?.lowerBound ?? min(logAxes ? .infinity : 0, all.map(\.y).min() ?? 0)
     var yMax = yRange?.upperBound ?? (all.map(\.y).max() ?? 1)
     if yMax <= yMin { yMax = yMin + 1 }
-    let xTicks = Self.ticks(xMin, xMax)
-    let yTicks = Self.ticks(yMin, yMax)
+    func decades(_ lower: Double, _ upper: Double) -> [Double] {
+      Array(stride(from: lower.rounded(.down), through: upper.rounded(.up), by: 1))
+    }
+    let xTicks = logAxes ? decades(xMin, xMax) : Self.ticks(xMin, xMax)
+    let yTicks = logAxes ? decades(yMin, yMax) : Self.ticks(yMin, yMax)
+    func tickLabel(_ t: Double, step: Double) -> String {
+      logAxes ? Self.label(pow(10, t), step: pow(10, t)) : Self.label(t, step: step)
+    }
     xMin = min(xMin, xTicks.first ?? xMin)
     xMax = max(xMax, xTicks.last ?? xMax)
     yMin = min(yMin, yTicks.first ?? yMin)
@@ -132,14 +147,14 @@ public struct LineChart: Sendable {
       s += "<line x1=\"\(f(px(t)))\" y1=\"\(f(Self.top))\" x2=\"\(f(px(t)))\" y2=\"\(f(Self.top + plotH))\" "
       s += "stroke=\"#e0e0e0\"/>\n"
       s += "<text x=\"\(f(px(t)))\" y=\"\(f(Self.top + plotH + 18))\" text-anchor=\"middle\">"
-      s += Self.label(t, step: xStep) + "</text>\n"
+      s += tickLabel(t, step: xStep) + "</text>\n"
     }
     for t in yTicks {
       s +=
         "<line x1=\"\(f(Self.left))\" y1=\"\(f(py(t)))\" x2=\"\(f(Self.left + plotW))\" y2=\"\(f(py(t)))\" "
       s += "stroke=\"#e0e0e0\"/>\n"
       s += "<text x=\"\(f(Self.left - 8))\" y=\"\(f(py(t) + 4))\" text-anchor=\"end\">"
-      s += Self.label(t, step: yStep) + "</text>\n"
+      s += tickLabel(t, step: yStep) + "</text>\n"
     }
     s += "<rect x=\"\(f(Self.left))\" y=\"\(f(Self.top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" "
     s += "fill=\"none\" stroke=\"#444\"/>\n"

@@ -173,7 +173,7 @@ enum SpecDecoders {
 
   static let workloadKeys = [
     "name", "arrival", "requests", "duration_s", "input_tokens", "output_tokens", "trace",
-    "shared_prefix",
+    "shared_prefix", "warmup_requests",
   ]
   static let arrivalKeys = ["process", "rate_per_s", "cv", "concurrency", "think_time_s"]
   static let distributionKeys = [
@@ -255,6 +255,8 @@ enum SpecDecoders {
     var spec = WorkloadSpec(
       name: try r.string("name"), arrival: arrival, requests: requests, durationS: duration,
       inputTokens: input, outputTokens: output, trace: trace, traceTimeScale: timeScale)
+    spec.warmupRequests = try r.int(
+      "warmup_requests", default: 0, min: 0, max: max((requests ?? 1 << 30) - 1, 0))
     if r.has("shared_prefix") {
       let p = try r.child("shared_prefix", allowed: ["tokens", "groups"])
       spec.sharedPrefix = (

@@ -19,6 +19,6 @@ struct ServeSimCommand: ParsableCommand {
       """,
     version: ServeSimVersion.current,
     subcommands: [
-      Simulate.self, Check.self, List.self, Export.self, Profile.self, Cost.self, Search.self,
+      Simulate.self, Check.self, List.self, Export.self, Profile.self, Cost.self, Search.self, Validate.self,
     ])
 }

@@ -20,12 +20,15 @@ public struct RequestOutcomes: Sendable {
   /// SLO targets, in seconds.
   let ttftTarget: Double
   let tpotTarget: Double
+  /// Warm-up requests still to skip (the workload's first requests).
+  var warmupLeft: Int
 
   /// - Parameter exactLimit: latency samples kept exactly per metric, beyond
   ///   which they are counted in a `LogHistogram` (streaming).
   public init(plan: PlanSpec, exactLimit: Int = .max) {
     ttftTarget = plan.slo.ttftMs / 1000
     tpotTarget = plan.slo.tpotMs / 1000
+    warmupLeft = plan.workload.warmupRequests
     ttfts = LatencySamples(exactLimit: exactLimit)
     tpots = LatencySamples(exactLimit: exactLimit)
     e2es = LatencySamples(exactLimit: exactLimit)
@@ -37,8 +40,14 @@ public struct RequestOutcomes: Sendable {
     e2es.reserveCapacity(count)
   }
 
-  /// Counts one request (in any order; the same order gives the same sums).
+  /// Counts one request (in any order after the warm-up, which is the first
+  /// `warmupRequests` requests added: add them in ID order; the same order
+  /// gives the same sums).
   public mutating func add(_ r: RequestRecord) {
+    if warmupLeft > 0 {
+      warmupLeft -= 1
+      return
+    }
     requests += 1
     firstArrival = min(firstArrival, r.arrival)
     preemptions += Int(r.preemptions)

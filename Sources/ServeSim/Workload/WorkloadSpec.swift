@@ -12,6 +12,12 @@ public struct WorkloadSpec: Sendable, Equatable {
   public var trace: TraceRecords?
   /// Multiplies replayed arrival times (2 spreads a trace over twice the time).
   public var traceTimeScale: Double
+  /// The first this many requests (by ID, counted in `requests`) warm the
+  /// server up and are left out of the summary's latencies, throughputs and
+  /// counts, as vLLM's `benchmark_serving.py --num-warmups` and aiperf's
+  /// `--warmup-request-count` leave them out (0: every request is measured).
+  /// The pooled inter-token latencies still include them.
+  public var warmupRequests = 0
   /// A shared prompt prefix (system prompts): each request starts with one of
   /// `groups` prefixes of `tokens` tokens, chosen uniformly, before its own
   /// `input_tokens`.

@@ -1,0 +1,79 @@
+/// One measured serving run, described as its source describes it, with the
+/// figures it measured: what `servesim validate` replays.
+public struct ValidationExperiment: Sendable, Equatable {
+  /// The suite (one per source), e.g. "trtllm-online".
+  public var suite: String
+  /// Unique within the suite, stable across releases of the data (it names
+  /// the configuration, not a row number).
+  public var id: String
+  /// The model file's name under `models/`, without extension.
+  public var model: String
+  /// The GPU as the report groups it ("H100", "H200", "A100").
+  public var gpu: String
+  public var engine: EngineKind
+  /// The engine release that measured it, as the source gives it (reported;
+  /// the engine profile has no versions).
+  public var engineVersion: String
+  public var precision: Precision
+  public var parallelism: Parallelism
+  public var inputTokens: LengthDistribution
+  public var outputTokens: LengthDistribution
+  public var arrival: ArrivalProcess
+  /// Measured requests replayed (after any cap; see `requestsInSource`).
+  public var requests: Int
+  /// Requests the source measured.
+  public var requestsInSource: Int
+  /// Requests sent first and not measured.
+  public var warmupRequests: Int
+  /// The measured figures, in metric order.
+  public var measured: [(metric: ValidationMetric, value: Double)]
+
+  public init(
+    suite: String, id: String, model: String, gpu: String, engine: EngineKind, engineVersion: String,
+    precision: Precision, parallelism: Parallelism, inputTokens: LengthDistribution,
+    outputTokens: LengthDistribution, arrival: ArrivalProcess, requests: Int,
+    requestsInSource: Int? = nil, warmupRequests: Int = 0,
+    measured: [(metric: ValidationMetric, value: Double)]
+  ) {
+    self.suite = suite
+    self.id = id
+    self.model = model
+    self.gpu = gpu
+    self.engine = engine
+    self.engineVersion = engineVersion
+    self.precision = precision
+    self.parallelism = parallelism
+    self.inputTokens = inputTokens
+    self.outputTokens = outputTokens
+    self.arrival = arrival
+    self.requests = requests
+    self.requestsInSource = requestsInSource ?? requests
+    self.warmupRequests = warmupRequests
+    self.measured = measured.sorted { $0.metric < $1.metric }
+  }
+
+  /// Whether the experiment is held out of calibration: its key's FNV-1a
+  /// 64-bit hash is 0 mod 4 (about a quarter, fixed by the key alone).
+  public var heldOut: Bool { Self.stableHash("\(suite)/\(id)") % 4 == 0 }
+
+  /// FNV-1a, 64 bits, of the UTF-8 bytes: the same on every platform and run
+  /// (Swift's `Hasher` is seeded per process).
+  public static func stableHash(_ text: String) -> UInt64 {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in text.utf8 {
+      hash ^= UInt64(byte)
+      hash &*= 0x0000_0100_0000_01b3
+    }
+    return hash
+  }
+
+  public static func == (a: ValidationExperiment, b: ValidationExperiment) -> Bool {
+    a.suite == b.suite && a.id == b.id && a.model == b.model && a.gpu == b.gpu && a.engine == b.engine
+      && a.engineVersion == b.engineVersion && a.precision == b.precision
+      && a.parallelism == b.parallelism && a.inputTokens == b.inputTokens
+      && a.outputTokens == b.outputTokens && a.arrival == b.arrival && a.requests == b.requests
+      && a.requestsInSource == b.requestsInSource && a.warmupRequests == b.warmupRequests
+      && a.measured.map(\.metric) == b.measured.map(\.metric)
+      && a.measured.map(\.value) == b.measured.map(\.value)
+  }
+}

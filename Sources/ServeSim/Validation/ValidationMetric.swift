@@ -1,0 +1,38 @@
+/// A figure a measured serving run reports and a simulation predicts.
+///
+/// Latencies are in milliseconds over the measured (non-warm-up) requests;
+/// throughput is output tokens per second of the whole served group of devices.
+public enum ValidationMetric: String, Sendable, CaseIterable, Comparable {
+  case ttftMeanMs = "ttft_mean_ms"
+  case ttftP50Ms = "ttft_p50_ms"
+  case ttftP90Ms = "ttft_p90_ms"
+  case ttftP99Ms = "ttft_p99_ms"
+  case tpotMeanMs = "tpot_mean_ms"
+  case tpotP50Ms = "tpot_p50_ms"
+  case tpotP90Ms = "tpot_p90_ms"
+  case tpotP99Ms = "tpot_p99_ms"
+  case itlMeanMs = "itl_mean_ms"
+  case outputTokPerS = "output_tok_per_s"
+
+  /// The predicted value in a simulation's summary.
+  public func value(in summary: Summary) -> Double {
+    switch self {
+    case .ttftMeanMs: summary.ttft.mean
+    case .ttftP50Ms: summary.ttft.p50
+    case .ttftP90Ms: summary.ttft.p90
+    case .ttftP99Ms: summary.ttft.p99
+    case .tpotMeanMs: summary.tpot.mean
+    case .tpotP50Ms: summary.tpot.p50
+    case .tpotP90Ms: summary.tpot.p90
+    case .tpotP99Ms: summary.tpot.p99
+    case .itlMeanMs: summary.itl.mean
+    case .outputTokPerS: summary.outputTokPerS
+    }
+  }
+
+  /// Declaration order (the order of the report's rows).
+  public static func < (a: ValidationMetric, b: ValidationMetric) -> Bool {
+    let order = allCases
+    return (order.firstIndex(of: a) ?? 0) < (order.firstIndex(of: b) ?? 0)
+  }
+}

@@ -1,0 +1,38 @@
+/// One measured figure of one experiment beside its prediction.
+public struct ValidationRow: Sendable, Equatable {
+  public var suite: String
+  public var experiment: String
+  public var engine: EngineKind
+  public var gpu: String
+  public var metric: ValidationMetric
+  public var measured: Double
+  /// nil when the experiment could not run.
+  public var predicted: Double?
+  public var heldOut: Bool
+  /// Why the experiment could not run (nil when it ran).
+  public var failure: String? = nil
+
+  /// predicted / measured − 1 (nil without a prediction or a positive measurement).
+  public var error: Double? {
+    guard let predicted, measured > 0, predicted.isFinite else { return nil }
+    return predicted / measured - 1
+  }
+
+  /// The rows of one replayed experiment, in metric order.
+  public static func rows(_ experiment: ValidationExperiment, _ outcome: ValidationOutcome) -> [ValidationRow]
+  {
+    var predictions = [Double?](repeating: nil, count: experiment.measured.count)
+    var failure: String?
+    switch outcome {
+    case .predicted(let values) where values.count == predictions.count: predictions = values.map { $0 }
+    case .predicted: failure = "predictions do not match the measured figures"
+    case .failed(let why): failure = why
+    }
+    return zip(experiment.measured, predictions).map { measured, predicted in
+      ValidationRow(
+        suite: experiment.suite, experiment: experiment.id, engine: experiment.engine,
+        gpu: experiment.gpu, metric: measured.metric, measured: measured.value, predicted: predicted,
+        heldOut: experiment.heldOut, failure: failure)
+    }
+  }
+}

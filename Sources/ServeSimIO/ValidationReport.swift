@@ -1,0 +1,113 @@
+import Foundation
+import ServeSim
+
+/// The reports of `servesim validate`: `validation.csv` (one row per measured
+/// figure), `validation.svg` (predicted against measured) and the printed table.
+public enum ValidationReport {
+  /// The CSV: `suite,experiment,metric,measured,predicted,error,held_out,engine,gpu`,
+  /// error = predicted / measured − 1; an experiment that could not run has
+  /// empty `predicted` and `error`.
+  public static func csv(_ rows: [ValidationRow]) -> [UInt8] {
+    var b = CSVBuffer()
+    b.text("suite,experiment,metric,measured,predicted,error,held_out,engine,gpu\n")
+    for row in rows {
+      for text in [row.suite, row.experiment, row.metric.rawValue] {
+        b.field(text)
+        b.comma()
+      }
+      b.fixed(row.measured, 4)
+      b.comma()
+      if let predicted = row.predicted { b.fixed(predicted, 4) }
+      b.comma()
+      if let error = row.error { b.fixed(error, 6) }
+      b.comma()
+      b.text(row.heldOut ? "true" : "false")
+      b.comma()
+      b.text(row.engine.rawValue)
+      b.comma()
+      b.field(row.gpu)
+      b.newline()
+    }
+    return b.bytes
+  }
+
+  /// Predicted against measured on log-log axes, one colour per engine, with y = x.
+  public static func svg(_ rows: [ValidationRow]) -> String {
+    let predicted = rows.filter { ($0.predicted ?? 0) > 0 && $0.measured > 0 }
+    var series = [LineChart.Series]()
+    for engine in EngineKind.allCases {
+      let points = predicted.filter { $0.engine == engine }.map { (x: $0.measured, y: $0.predicted ?? 0) }
+      if !points.isEmpty {
+        series.append(LineChart.Series(name: engine.rawValue, points: points, dots: true))
+      }
+    }
+    let values = predicted.flatMap { [$0.measured, $0.predicted ?? $0.measured] }
+    if let low = values.min(), let high = values.max() {
+      series.append(LineChart.Series(name: "y = x", points: [(low, low), (high, high)]))
+    }
+    var chart = LineChart(
+      title: "servesim validate: predicted against measured",
+      xLabel: "measured (ms or output tokens/s, log scale)",
+      yLabel: "predicted (log scale)", series: series)
+    chart.logAxes = true
+    return chart.svg()
+  }
+
+  /// The printed table: per suite, engine, GPU and metric the rows, failed
+  /// rows and median errors; then held out against the rest, and the
+  /// skipped source rows by reason.
+  public static func table(
+    _ rows: [ValidationRow], skipped: [(suite: String, reason: String, rows: Int)]
+  ) -> String {
+    var groups = ValidationStatistics.byGroup(rows)
+    groups.append(ValidationStatistics(rows.filter { !$0.heldOut }, suite: "calibration part"))
+    groups.append(ValidationStatistics(rows.filter(\.heldOut), suite: "held out"))
+    groups.append(ValidationStatistics(rows, suite: "all"))
+    let header = ["suite", "engine", "gpu", "metric", "rows", "failed", "med |err|", "med err"]
+    var lines = groups.map { g -> [String] in
+      [
+        g.suite, g.engine, g.gpu, g.metric, "\(g.count)", "\(g.failed)", percent(g.medianAbsError),
+        percent(g.medianError, signed: true),
+      ]
+    }
+    lines.insert(header, at: 0)
+    let widths = header.indices.map { c in lines.map { $0[c].count }.max() ?? 0 }
+    var text = ""
+    for (index, line) in lines.enumerated() {
+      if index == lines.count - 3 { text += "\n" }
+      let cells = line.enumerated().map { c, cell in
+        let pad = String(repeating: " ", count: widths[c] - cell.count)
+        return c >= 4 ? pad + cell : cell + pad
+      }
+      text += cells.joined(separator: "  ").replacingOccurrences(
+        of: " +$", with: "", options: .regularExpression)
+      text += "\n"
+    }
+    let experiments = Set(rows.map { "\($0.suite)/\($0.experiment)" }).count
+    var failures = [String: Set<String>]()
+    for row in rows {
+      if let why = row.failure { failures[why, default: []].insert("\(row.suite)/\(row.experiment)") }
+    }
+    let failed = failures.values.reduce(0) { $0 + $1.count }
+    text += "\n\(experiments) experiments (\(failed) could not run), \(rows.count) measured figures\n"
+    for (why, names) in failures.sorted(by: { $0.key < $1.key }) {
+      text += "  could not run: \(why): \(names.count)\n"
+    }
+    if !skipped.isEmpty {
+      text += "skipped source rows (\(skipped.reduce(0) { $0 + $1.rows })):\n"
+      for s in skipped { text += "  \(s.suite): \(s.reason): \(s.rows)\n" }
+    }
+    return text
+  }
+
+  static func percent(_ value: Double?, signed: Bool = false) -> String {
+    guard let value else { return "-" }
+    return String(format: signed ? "%+.1f%%" : "%.1f%%", value * 100)
+  }
+
+  /// Writes `validation.csv` and `validation.svg` to `directory`, atomically.
+  public static func write(_ rows: [ValidationRow], to directory: String) throws -> [String] {
+    try AtomicWriter.write(
+      [("validation.csv", csv(rows)), ("validation.svg", Array(svg(rows).utf8))], to: directory)
+  }
+}

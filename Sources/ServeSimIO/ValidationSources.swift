@@ -1,0 +1,197 @@
+import ServeSim
+
+/// The three measured sources the validation suite replays, read row by row
+/// into experiments; rows servesim cannot express are counted by reason.
+extension ValidationSuite {
+  /// Shipped model files for the models the sources name. Llama-3.3-70B has
+  /// Llama-3.1-70B's architecture and DeepSeek-R1(-0528) DeepSeek-V3's
+  /// (identical `config.json` figures: meta-llama/Llama-3.3-70B-Instruct,
+  /// deepseek-ai/DeepSeek-R1-0528).
+  static let models = [
+    "llama-3.1-8b": "llama-3.1-8b", "llama-3.1-70b": "llama-3.1-70b", "llama-3.3-70b": "llama-3.1-70b",
+    "llama-3.1-405b": "llama-3.1-405b", "mixtral-8x7b": "mixtral-8x7b", "mistral-7b": "mistral-7b",
+    "qwen3-235b-a22b": "qwen3-235b-a22b", "deepseek-r1-0528": "deepseek-v3", "dsr1": "deepseek-v3",
+  ]
+  /// Shipped one-node clusters for the GPUs the sources name: (report name, cluster file stem).
+  static let gpus = [
+    "h100": ("H100", "dgx-h100"), "h100 80gb hbm3": ("H100", "dgx-h100"), "h200": ("H200", "hgx-h200"),
+    "a100-sxm4-80gb": ("A100", "dgx-a100"),
+  ]
+  /// Most requests replayed per offline experiment (the sources send 1,000
+  /// to 30,000), so that the whole suite runs in under a minute; the cap
+  /// moves predicted throughput by under 6% (validation/README.md).
+  static let offlineRequestCap = 1000
+
+  static func precision(_ name: String, kvCache: DType? = nil) -> Precision? {
+    let dtype: DType
+    switch name.lowercased() {
+    case "fp8": dtype = .fp8
+    case "fp16": dtype = .fp16
+    case "bf16": dtype = .bf16
+    default: return nil
+    }
+    return Precision(weights: dtype, activations: dtype, kvCache: kvCache ?? dtype)
+  }
+
+  /// Reads one row's fields by column name.
+  struct Row {
+    let table: CSVTable
+    let fields: [String]
+    subscript(_ column: String) -> String {
+      guard let i = table.index(column), i < fields.count else { return "" }
+      return fields[i]
+    }
+    func int(_ column: String) -> Int? { Int(self[column]) ?? Double(self[column]).map { Int($0) } }
+    func double(_ column: String) -> Double? {
+      guard let v = Double(self[column]), v.isFinite, v > 0 else { return nil }
+      return v
+    }
+  }
+
+  /// The shipped model file, the GPU (report name, cluster file) and the
+  /// precision of a TensorRT-LLM row, or nil after counting why it is skipped.
+  static func target(_ row: Row, _ name: String, into suite: inout ValidationSuite)
+    -> (String, (String, String), Precision)?
+  {
+    let skip: String
+    if let gpu = gpus[row["gpu"].lowercased()] {
+      if let precision = precision(row["precision"]) {
+        if let model = models[row["model"].lowercased()] { return (model, gpu, precision) }
+        skip = "model not shipped: \(row["model"])"
+      } else {
+        skip = "precision not modelled: \(row["precision"])"
+      }
+    } else {
+      skip = "GPU not modelled: \(row["gpu"])"
+    }
+    suite.skip(name, skip)
+    return nil
+  }
+
+  /// TensorRT-LLM 0.14 online serving: mean TTFT and ITL and output
+  /// throughput against request rate; 500 requests, fixed lengths, Poisson
+  /// arrivals (the source does not say), INF = all at once.
+  static func trtllmOnline(_ table: CSVTable, into suite: inout ValidationSuite) {
+    for (_, fields) in table.rows {
+      let row = Row(table: table, fields: fields)
+      let name = "trtllm-online"
+      guard let (model, gpu, precision) = target(row, name, into: &suite) else { continue }
+      guard let tp = row.int("tp"), let isl = row.int("isl"), let osl = row.int("osl"),
+        let requests = row.int("num_requests")
+      else {
+        suite.skip(name, "incomplete row")
+        continue
+      }
+      let rate = row["request_rate_qps"]
+      let arrival: ArrivalProcess =
+        Double(rate).flatMap { $0.isFinite ? .poisson(rate: $0) : nil } ?? .offline
+      let measured = [
+        (ValidationMetric.ttftMeanMs, row.double("ttft_mean_ms")),
+        (.itlMeanMs, row.double("itl_mean_ms")), (.outputTokPerS, row.double("output_tok_per_s")),
+      ].compactMap { m, v in v.map { (metric: m, value: $0) } }
+      suite.add(
+        ValidationExperiment(
+          suite: name,
+          id: "\(row["model"].lowercased())/\(gpu.0.lowercased())/tp\(tp)/\(isl)x\(osl)/rate-\(rate)",
+          model: model, gpu: gpu.0, engine: .trtllm, engineVersion: row["engine_version"],
+          precision: precision, parallelism: Parallelism(tensor: tp, pipeline: row.int("pp") ?? 1),
+          inputTokens: .fixed(isl), outputTokens: .fixed(osl), arrival: arrival, requests: requests,
+          measured: measured), cluster: gpu.1)
+    }
+  }
+
+  /// TensorRT-LLM offline throughput (`trtllm-bench`, every request queued
+  /// at once, fixed lengths), docs v0.17 to 1.2: output tokens/s of the group.
+  static func trtllmOffline(_ table: CSVTable, into suite: inout ValidationSuite) {
+    for (_, fields) in table.rows {
+      let row = Row(table: table, fields: fields)
+      let name = "trtllm-offline"
+      guard let (model, gpu, precision) = target(row, name, into: &suite) else { continue }
+      if row["dp_attention"] == "True" {
+        suite.skip(name, "attention data parallelism not modelled")
+        continue
+      }
+      guard let tp = row.int("tp"), let isl = row.int("isl"), let osl = row.int("osl"),
+        let throughput = row.double("output_tok_per_s")
+      else {
+        suite.skip(name, "incomplete row")
+        continue
+      }
+      let pp = row.int("pp") ?? 1
+      // Rows without a request count are 1000/1000 runs of the post-1.0 docs.
+      let sent = row.int("num_requests") ?? offlineRequestCap
+      suite.add(
+        ValidationExperiment(
+          suite: name,
+          id:
+            "\(row["source_version"])/\(row["model"].lowercased())/\(gpu.0.lowercased())/\(row["precision"].lowercased())/tp\(tp)-pp\(pp)/\(isl)x\(osl)",
+          model: model, gpu: gpu.0, engine: .trtllm, engineVersion: row["source_version"],
+          precision: precision, parallelism: Parallelism(tensor: tp, pipeline: pp),
+          inputTokens: .fixed(isl), outputTokens: .fixed(osl), arrival: .offline,
+          requests: min(sent, offlineRequestCap), requestsInSource: sent,
+          measured: [(.outputTokPerS, throughput)]), cluster: gpu.1)
+    }
+  }
+
+  /// InferenceMAX DeepSeek-R1 sweeps: a closed loop at `concurrency`, 10 ×
+  /// concurrency prompts of uniform [0.8 L, L] lengths, 2 × concurrency
+  /// warm-up requests from 2026-01-21; TTFT and TPOT percentiles and output
+  /// throughput (per GPU × the node's GPUs: the `gpus` column says 64 for
+  /// single-node TensorRT-LLM runs whose per-GPU figures match 8).
+  static func inferenceMax(_ table: CSVTable, into suite: inout ValidationSuite) {
+    for (_, fields) in table.rows {
+      let row = Row(table: table, fields: fields)
+      let name = "inferencemax"
+      let engine: EngineKind? = ["sglang": .sglang, "trt": .trtllm][row["engine"]]
+      let skip: String? =
+        if gpus[row["gpu"]] == nil {
+          "GPU not modelled: \(row["gpu"])"
+        } else if row["precision"] != "fp8" {
+          "precision not modelled: \(row["precision"])"
+        } else if row["spec_decoding"] != "none" {
+          "speculative decoding (MTP) not modelled"
+        } else if row["disagg"] == "True" || row["is_multinode"] == "True" {
+          "multi-node or disaggregated serving"
+        } else if engine == nil {
+          "engine not modelled: \(row["engine"])"
+        } else if row["dp_attention"] == "True" {
+          "attention data parallelism not modelled"
+        } else {
+          nil
+        }
+      if let skip {
+        suite.skip(name, skip)
+        continue
+      }
+      guard let engine, let gpu = gpus[row["gpu"]], let model = models[row["model"].lowercased()],
+        let tp = row.int("tp"), let isl = row.int("isl"), let osl = row.int("osl"),
+        let concurrency = row.int("concurrency"), let perGPU = row.double("output_tok_per_s_per_gpu")
+      else {
+        suite.skip(name, "incomplete row")
+        continue
+      }
+      let pp = row.int("pp") ?? 1
+      let ep = row.int("ep") ?? 1
+      var measured: [(metric: ValidationMetric, value: Double)] = [(.outputTokPerS, perGPU * Double(tp * pp))]
+      let columns: [(ValidationMetric, String)] = [
+        (.ttftMeanMs, "ttft_mean_ms"), (.ttftP50Ms, "ttft_median_ms"), (.ttftP90Ms, "ttft_p90_ms"),
+        (.ttftP99Ms, "ttft_p99_ms"), (.tpotMeanMs, "tpot_mean_ms"), (.tpotP50Ms, "tpot_median_ms"),
+        (.tpotP90Ms, "tpot_p90_ms"), (.tpotP99Ms, "tpot_p99_ms"),
+      ]
+      for (metric, column) in columns { if let v = row.double(column) { measured.append((metric, v)) } }
+      let run = row["run_url"].split(separator: "/").dropFirst(6).first.map(String.init) ?? row["date"]
+      suite.add(
+        ValidationExperiment(
+          suite: name,
+          id: "\(gpu.0.lowercased())/\(row["engine"])/tp\(tp)-ep\(ep)/\(isl)x\(osl)/c\(concurrency)/\(run)",
+          model: model, gpu: gpu.0, engine: engine, engineVersion: row["engine_image"],
+          precision: Precision(weights: .fp8, activations: .fp8, kvCache: engine == .trtllm ? .fp8 : .bf16),
+          parallelism: Parallelism(tensor: tp, pipeline: pp, expert: ep),
+          inputTokens: .uniform(min: isl * 4 / 5, max: isl),
+          outputTokens: .uniform(min: osl * 4 / 5, max: osl),
+          arrival: .closed(concurrency: concurrency, thinkTime: 0), requests: 10 * concurrency,
+          warmupRequests: row["date"] >= "2026-01-21" ? 2 * concurrency : 0, measured: measured),
+        cluster: gpu.1)
+    }
+  }
+}

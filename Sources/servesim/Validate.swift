@@ -1,0 +1,50 @@
+import ArgumentParser
+import Foundation
+import ServeSim
+import ServeSimIO
+
+struct Validate: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Replay measured serving runs (validation/) and report servesim's errors against them.",
+    discussion: """
+      Prints the median errors (predicted / measured − 1) by suite, engine, GPU and metric, the \
+      held-out part against the rest, and the source rows skipped by reason; writes \
+      DIR/validation.csv and DIR/validation.svg. Exit status: 0 done (failed experiments are \
+      reported, not errors); 64 bad input.
+
+      Examples:
+        servesim validate
+        servesim validate --suite trtllm-online --out /tmp/val
+      """)
+
+  @Option(
+    help: "Run one suite: \(ValidationSuite.sources.map(\.name).joined(separator: ", ")) (default: all).")
+  var suite: String?
+
+  @Option(help: "The folder for validation.csv and validation.svg.")
+  var out = "reports/validation"
+
+  @Option(help: "The folder holding validation/, models/ and clusters/ (default: the current folder).")
+  var root = "."
+
+  func run() throws {
+    let start = Date()
+    let rows: [ValidationRow]
+    let loaded: ValidationSuite
+    do {
+      loaded = try ValidationSuite.load(root: root, suite: suite)
+      rows = try loaded.run(root: root)
+    } catch {
+      Terminal.error(error.description)
+      throw ExitCode(64)
+    }
+    print(ValidationReport.table(rows, skipped: loaded.skipped), terminator: "")
+    do {
+      for path in try ValidationReport.write(rows, to: out) { print("wrote \(path)") }
+    } catch {
+      Terminal.error("cannot write the reports to '\(out)': \(error)")
+      throw ExitCode(1)
+    }
+    Terminal.note(String(format: "validated in %.1f s", Date().timeIntervalSince(start)))
+  }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+
+@testable import ServeSim
+@testable import ServeSimIO
+
+/// The shipped validation suite: reading the measured sources, replaying a
+/// few experiments, the reports, and the workload's warm-up key.
+struct ValidationSuiteTests {
+  static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().path
+
+  @Test func theShippedSuiteHasThreeSourcesAndCountsWhatItSkips() throws {
+    let suite = try ValidationSuite.load(root: Self.root)
+    #expect(suite.experiments.count >= 300)
+    #expect(Set(suite.experiments.map(\.suite)) == ["trtllm-online", "trtllm-offline", "inferencemax"])
+    #expect(Set(suite.experiments.map { "\($0.suite)/\($0.id)" }).count == suite.experiments.count)
+    let reasons = Set(suite.skipped.map { "\($0.suite): \($0.reason)" })
+    #expect(reasons.contains("inferencemax: GPU not modelled: b200"))
+    #expect(reasons.contains("inferencemax: speculative decoding (MTP) not modelled"))
+    #expect(reasons.contains("trtllm-offline: GPU not modelled: B200"))
+    let held = suite.experiments.filter(\.heldOut).count
+    #expect(held > suite.experiments.count / 6 && held < suite.experiments.count / 3)
+  }
+
+  @Test func rowsAreReplayedAsTheSourceDescribesThem() throws {
+    let online = try ValidationSuite.load(root: Self.root, suite: "trtllm-online")
+    let first = try #require(online.experiments.first)
+    #expect(first.id == "llama-3.1-70b/h100/tp4/467x256/rate-2")
+    #expect(first.model == "llama-3.1-70b" && first.engine == .trtllm && first.parallelism.tensor == 4)
+    #expect(first.arrival == .poisson(rate: 2) && first.requests == 500 && first.warmupRequests == 0)
+    #expect(first.inputTokens == .fixed(467) && first.outputTokens == .fixed(256))
+    #expect(first.precision == Precision(weights: .bf16, activations: .bf16, kvCache: .bf16))
+    #expect(first.measured.map(\.metric) == [.ttftMeanMs, .itlMeanMs, .outputTokPerS])
+    #expect(online.experiments.contains { $0.arrival == .offline })
+
+    let dsr1 = try ValidationSuite.load(root: Self.root, suite: "inferencemax").experiments
+    #expect(dsr1.allSatisfy { $0.model == "deepseek-v3" && $0.gpu == "H200" })
+    let c64 = try #require(dsr1.first { $0.id.hasPrefix("h200/sglang/tp8-ep1/1024x1024/c64/") })
+    #expect(c64.arrival == .closed(concurrency: 64, thinkTime: 0) && c64.requests == 640)
+    #expect(c64.inputTokens == .uniform(min: 819, max: 1024))
+    // From 2026-01-21 the client sends 2 x concurrency warm-up requests.
+    #expect(dsr1.contains { $0.warmupRequests == 2 * 64 } && dsr1.contains { $0.warmupRequests == 0 })
+    // TensorRT-LLM rows list 64 GPUs for one node of 8: throughput is per GPU x 8.
+    let trt = try #require(dsr1.first { $0.engine == .trtllm && $0.id.contains("1024x1024/c4/") })
+    #expect(trt.measured.first { $0.metric == .outputTokPerS }.map { $0.value < 400 } == true)
+
+    let offline = try ValidationSuite.load(root: Self.root, suite: "trtllm-offline").experiments
+    #expect(offline.allSatisfy { $0.arrival == .offline && $0.requests <= ValidationSuite.offlineRequestCap })
+    #expect(offline.contains { $0.requestsInSource == 30000 })
+  }
+
+  @Test func aReplayedSubsetGivesTheSameReportTwice() throws {
+    var suite = try ValidationSuite.load(root: Self.root, suite: "trtllm-online")
+    suite.keep { $0.id.hasPrefix("llama-3.1-8b/h200/tp1/467x16/") }
+    #expect(suite.experiments.count == 6)
+    let rows = try suite.run(root: Self.root)
+    #expect(rows.count == 18 && rows.allSatisfy { $0.predicted != nil })
+    let csv = String(decoding: ValidationReport.csv(rows), as: UTF8.self)
+    #expect(csv.hasPrefix("suite,experiment,metric,measured,predicted,error,held_out,engine,gpu\n"))
+    #expect(csv.split(separator: "\n").count == 19)
+    #expect(ValidationReport.csv(try suite.run(root: Self.root)) == ValidationReport.csv(rows))
+    let svg = ValidationReport.svg(rows)
+    #expect(svg.contains("<circle") && svg.contains("y = x") && svg.contains(">trtllm<"))
+    let table = ValidationReport.table(rows, skipped: [("s", "why", 3)])
+    #expect(table.contains("trtllm  H200  ttft_mean_ms") && table.contains("held out"))
+    #expect(table.contains("s: why: 3"))
+  }
+
+  @Test func aFailedExperimentHasEmptyPredictions() {
+    var e = ValidationExperiment(
+      suite: "s", id: "x", model: "m", gpu: "g", engine: .vllm, engineVersion: "", precision: Precision(),
+      parallelism: Parallelism(), inputTokens: .fixed(1), outputTokens: .fixed(1), arrival: .offline,
+      requests: 1, measured: [(.ttftMeanMs, 10)])
+    e.id = "x"
+    let csv = String(
+      decoding: ValidationReport.csv(ValidationRow.rows(e, .failed("does not fit"))), as: UTF8.self)
+    #expect(csv.hasSuffix("s,x,ttft_mean_ms,10.0000,,,\(e.heldOut),vllm,g\n"))
+  }
+
+  @Test func workloadsReadWarmUpRequests() throws {
+    let ok = try TempPlan(workload: TempPlan.workload + "\nwarmup_requests: 5\n")
+    defer { ok.remove() }
+    #expect(try PlanLoader.load(path: ok.planPath).workload.warmupRequests == 5)
+    let tooMany = try TempPlan(workload: TempPlan.workload + "\nwarmup_requests: 50\n")
+    defer { tooMany.remove() }
+    #expect(throws: ConfigError.self) { try PlanLoader.load(path: tooMany.planPath) }
+  }
+}

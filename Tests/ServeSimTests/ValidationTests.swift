@@ -1,0 +1,94 @@
+import Testing
+
+@testable import ServeSim
+
+/// The validation library: warm-up requests, the hold-out, replay plans and error statistics.
+struct ValidationTests {
+  /// A small experiment on the fixture model and cluster.
+  static func experiment(
+    requests: Int = 12, warmup: Int = 0, arrival: ArrivalProcess = .closed(concurrency: 4, thinkTime: 0)
+  ) -> ValidationExperiment {
+    ValidationExperiment(
+      suite: "test", id: "tiny/c4", model: "tiny", gpu: "round", engine: .vllm, engineVersion: "0.8.5",
+      precision: Precision(), parallelism: Parallelism(), inputTokens: .uniform(min: 80, max: 100),
+      outputTokens: .fixed(10), arrival: arrival, requests: requests, warmupRequests: warmup,
+      measured: [(.outputTokPerS, 1000), (.ttftMeanMs, 5)])
+  }
+
+  @Test func warmUpRequestsAreLeftOutOfTheSummary() throws {
+    var workload = Fixtures.workload(.closed(concurrency: 2, thinkTime: 0), requests: 10)
+    workload.warmupRequests = 4
+    let result = try Fixtures.run(Fixtures.plan(workload: workload))
+    let summary = Summary(result)
+    #expect(summary.requests == 6 && summary.completed == 6)
+    let measured = result.requests.dropFirst(4).compactMap(\.ttft)
+    #expect(abs(summary.ttft.mean - measured.reduce(0, +) / 6 * 1000) < 1e-9)
+    // Duration runs from the first measured arrival, not the first warm-up one.
+    let first = result.requests[4].arrival
+    let last = result.requests.dropFirst(4).map(\.completion).max() ?? 0
+    #expect(abs(summary.durationS - (last - first)) < 1e-12)
+  }
+
+  @Test func theHoldOutIsAStableQuarter() {
+    #expect(ValidationExperiment.stableHash("") == 0xcbf2_9ce4_8422_2325)
+    #expect(ValidationExperiment.stableHash("a") == 0xaf63_dc4c_8601_ec8c)
+    var e = Self.experiment()
+    var held = 0
+    for i in 0..<1000 {
+      e.id = "experiment-\(i)"
+      if e.heldOut { held += 1 }
+    }
+    #expect(held > 200 && held < 300)
+  }
+
+  @Test func replayPlanFollowsTheExperiment() {
+    let e = Self.experiment(requests: 12, warmup: 3)
+    let plan = ValidationReplay.plan(e, model: Fixtures.model, cluster: Fixtures.cluster())
+    #expect(plan.workload.requests == 15 && plan.workload.warmupRequests == 3)
+    #expect(plan.workload.arrival == .closed(concurrency: 4, thinkTime: 0))
+    #expect(plan.engine == .vllm && !plan.scheduler.prefixCaching)
+    #expect(plan.scheduler.maxNumBatchedTokens == 2048)  // vLLM's default under 70 GiB
+    #expect(plan.validate().isEmpty)
+  }
+
+  @Test func replayPredictsEveryMeasuredMetricOrFails() {
+    let e = Self.experiment()
+    guard
+      case .predicted(let values) = ValidationReplay.run(
+        e, model: Fixtures.model, cluster: Fixtures.cluster())
+    else {
+      Issue.record("the tiny experiment should run")
+      return
+    }
+    #expect(values.count == 2 && values.allSatisfy { $0 > 0 })
+    let rows = ValidationRow.rows(e, .predicted(values))
+    #expect(rows.map(\.metric) == [.ttftMeanMs, .outputTokPerS])
+    #expect(rows.allSatisfy { $0.error != nil })
+    // A model too large for the device does not fit: no predictions, not zeros.
+    var big = Fixtures.model
+    big.layers = 2000
+    let failed = ValidationReplay.run(e, model: big, cluster: Fixtures.cluster())
+    #expect(failed == .failed("does not fit in memory"))
+    let failedRows = ValidationRow.rows(e, failed)
+    #expect(failedRows.count == 2 && failedRows.allSatisfy { $0.predicted == nil && $0.error == nil })
+    #expect(failedRows.allSatisfy { $0.failure == "does not fit in memory" })
+  }
+
+  @Test func statisticsTakeMediansOfRelativeErrors() {
+    func row(_ measured: Double, _ predicted: Double?, gpu: String = "H100") -> ValidationRow {
+      ValidationRow(
+        suite: "s", experiment: "e", engine: .trtllm, gpu: gpu, metric: .ttftMeanMs, measured: measured,
+        predicted: predicted, heldOut: false)
+    }
+    let rows = [row(100, 50), row(100, 120), row(100, 90), row(100, nil), row(10, 30, gpu: "A100")]
+    let all = ValidationStatistics(rows)
+    #expect(all.count == 5 && all.failed == 1)
+    // errors -0.5, 0.2, -0.1, 2.0: |e| median (0.2 + 0.5) / 2, signed median (−0.1 + 0.2) / 2
+    #expect(abs((all.medianAbsError ?? 0) - 0.35) < 1e-12)
+    #expect(abs((all.medianError ?? 0) - 0.05) < 1e-12)
+    let groups = ValidationStatistics.byGroup(rows)
+    #expect(groups.map(\.gpu) == ["A100", "H100"])
+    #expect(groups[1].count == 4 && groups[1].failed == 1)
+    #expect(ValidationStatistics([row(100, nil)]).medianAbsError == nil)
+  }
+}
