@@ -13,8 +13,9 @@ import Testing
   /// commands each must have (so a change that hides them fails).
   static let documents = [("README.md", 5), ("docs/tutorial.md", 8)]
 
-  /// The folders copied into the scratch folder the commands run in.
-  static let inputs = ["plans", "models", "clusters", "workloads"]
+  /// The folders copied into the scratch folder the commands run in (those
+  /// that exist: `validation` holds the data of `servesim validate`).
+  static let inputs = ["plans", "models", "clusters", "workloads", "validation"]
 
   /// One command of a document.
   struct Command {
@@ -88,7 +89,8 @@ import Testing
     #expect(commands.count >= atLeast, "\(document) has \(commands.count) servesim commands")
     let scratch = try CalibrationCLI.folder()
     defer { try? FileManager.default.removeItem(atPath: scratch) }
-    for folder in Self.inputs {
+    for folder in Self.inputs
+    where FileManager.default.fileExists(atPath: root.appendingPathComponent(folder).path) {
       try FileManager.default.copyItem(
         at: root.appendingPathComponent(folder), to: URL(fileURLWithPath: scratch + "/" + folder))
     }
