@@ -13,7 +13,8 @@ public enum Reports {
     // Beyond the contract's first columns:
     "dropped", "iterations", "kv_cache_tokens", "seed",
     "time_share_measured", "time_share_fitted", "time_share_datasheet", "device_util",
-    "prefill_pool_util", "decode_pool_util", "prefix_hit_rate",
+    "prefill_pool_util", "decode_pool_util", "prefix_hit_rate", "dropped_context_too_long",
+    "dropped_exceeds_kv_cache",
   ]
 
   public static let requestColumns = [
@@ -78,6 +79,10 @@ public enum Reports {
     for v in [s.prefillPoolUtilization, s.decodePoolUtilization, s.prefixHitRate] {
       b.comma()
       if let v { b.fixed(v, 4) }
+    }
+    for v in [s.drops.contextTooLong, s.drops.exceedsKVCache] {
+      b.comma()
+      b.int(v)
     }
     b.newline()
     return b.bytes

@@ -136,8 +136,8 @@ enum SpecDecoders {
     }
     path = file.noting(path)
     do {
-      let calibration = try CalibrationStore.open(existing: path).calibration(
-        device: name, for: measuredOn ?? device)
+      let calibration = try CalibrationCache.shared.calibration(
+        path: path, device: name, for: measuredOn ?? device)
       guard let measuredOn else { return calibration }
       return calibration.transferred(from: measuredOn, to: device)
     } catch {

@@ -25,7 +25,7 @@ public enum SummaryTable {
       )
     }
     lines.append(
-      "requests \(s.requests), completed \(s.completed), dropped \(s.dropped), preemptions \(s.preemptions), iterations \(s.iterations)"
+      "requests \(s.requests), completed \(s.completed), dropped \(s.dropped)\(dropReasons(s)), preemptions \(s.preemptions), iterations \(s.iterations)"
     )
     lines.append(
       "KV cache \(result.memory.kvTokens) tokens per replica (\(result.memory.blocks) blocks of \(plan.scheduler.blockSize))"
@@ -84,5 +84,17 @@ extension SummaryTable {
         "\nwarning: more than half of the simulated time comes from datasheet figures; calibrate the device (servesim profile) for measured times"
     }
     return line
+  }
+
+  /// " (N context too long, M exceed the KV cache)" when requests were dropped.
+  static func dropReasons(_ s: Summary) -> String {
+    var parts = [String]()
+    if s.drops.contextTooLong > 0 {
+      parts.append("\(s.drops.contextTooLong) longer than the model's context")
+    }
+    if s.drops.exceedsKVCache > 0 {
+      parts.append("\(s.drops.exceedsKVCache) larger than a replica's KV cache")
+    }
+    return parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")"
   }
 }

@@ -71,7 +71,7 @@ struct Cost: ParsableCommand {
   }
 
   func run() throws {
-    let deviceSpec: DeviceSpec
+    var deviceSpec: DeviceSpec
     var clusterSpec: ClusterSpec?
     do {
       if let cluster {
@@ -84,6 +84,13 @@ struct Cost: ParsableCommand {
     } catch {
       throw badInput(error.description)
     }
+    // --use applies to the device file's own store too.
+    if use == .datasheet {
+      deviceSpec.calibration = nil
+    } else if use == .fitted {
+      deviceSpec.calibration?.ceiling = .fitted
+    }
+    clusterSpec?.device = deviceSpec
     var calibrationValue: Calibration?
     if let calibration, use != .datasheet {
       do {

@@ -85,7 +85,7 @@ struct Simulate: ParsableCommand {
       throw ExitStatus.fail(
         "cannot write reports to '\(directory)': \(error.localizedDescription)", status: ExitStatus.cannotRun)
     }
-    report(summary, result: result, elapsed: elapsed, paths: paths)
+    try report(summary, result: result, elapsed: elapsed, paths: paths)
   }
 
   /// Simulates while writing the request and iteration reports; an error or
@@ -127,10 +127,10 @@ struct Simulate: ParsableCommand {
       throw ExitStatus.fail(
         "cannot write reports to '\(directory)': \(error.localizedDescription)", status: ExitStatus.cannotRun)
     }
-    report(summary, result: result, elapsed: elapsed, paths: paths)
+    try report(summary, result: result, elapsed: elapsed, paths: paths)
   }
 
-  func report(_ summary: Summary, result: SimulationResult, elapsed: Duration, paths: [String]) {
+  func report(_ summary: Summary, result: SimulationResult, elapsed: Duration, paths: [String]) throws {
     if !quiet {
       print(SummaryTable.render(summary, result: result))
       let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
@@ -139,6 +139,30 @@ struct Simulate: ParsableCommand {
       )
     }
     print("reports: " + paths.joined(separator: ", "))
+    if summary.dropped > 0 {
+      Terminal.warn(Self.dropMessage(summary, result: result))
+    }
+    if summary.completed == 0 && summary.requests > 0 {
+      throw ExitStatus.fail(
+        "no request completed: \(Self.dropMessage(summary, result: result))", status: ExitStatus.cannotRun)
+    }
+  }
+
+  /// What was dropped and the limits it broke, with the figures.
+  static func dropMessage(_ summary: Summary, result: SimulationResult) -> String {
+    let plan = result.plan
+    var parts = [String]()
+    if summary.drops.contextTooLong > 0 {
+      parts.append(
+        "\(summary.drops.contextTooLong) of \(summary.requests) requests have prompt + output longer than the model's context of \(plan.model.maxContext) tokens"
+      )
+    }
+    if summary.drops.exceedsKVCache > 0 {
+      parts.append(
+        "\(summary.drops.exceedsKVCache) of \(summary.requests) requests need more than the \(result.memory.kvTokens / max(plan.parallelism.pipeline, 1)) tokens of KV cache a scheduler holds (give the engine more memory, more tensor parallelism or an 8-bit KV cache)"
+      )
+    }
+    return parts.isEmpty ? "\(summary.dropped) requests dropped" : parts.joined(separator: "; ")
   }
 }
 

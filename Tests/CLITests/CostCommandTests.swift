@@ -5,13 +5,19 @@ import Testing
   @Test func pricesOneOperatorFromTheDatasheet() throws {
     let run = try CalibrationCLI.servesim([
       "cost", "--device", "clusters/devices/h100-sxm.yaml", "--op", "gemm", "--shape", "m=4096,n=8192,k=8192",
-      "--dtype", "bf16",
+      "--dtype", "bf16", "--use", "datasheet",
     ])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stdout.hasSuffix(" us (datasheet)\n"))
     let micros = Double(run.stdout.split(separator: " ").first ?? "") ?? 0
     // 2·4096·8192·8192 FLOPs at 989 TFLOP/s × 0.78 is about 713 us.
     #expect(micros > 600 && micros < 800)
+    // Without --use the device file's shipped store prices it from measurements.
+    let calibrated = try CalibrationCLI.servesim([
+      "cost", "--device", "clusters/devices/h100-sxm.yaml", "--op", "gemm", "--shape", "m=4096,n=8192,k=8192",
+      "--dtype", "bf16",
+    ])
+    #expect(calibrated.stdout.hasSuffix(" us (measured)\n"), "\(calibrated.stdout)")
   }
 
   @Test func calibratedListAndCompare() throws {

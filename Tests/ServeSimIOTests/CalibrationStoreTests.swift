@@ -179,9 +179,9 @@ extension CalibrationStoreTests {
     #expect(
       datasheet.hasPrefix("cost source: measured 0.0%, fitted 0.0%, datasheet 100.0% (no calibration store)"))
     #expect(datasheet.contains("warning: more than half"))
-    summary.timeShareMeasured = 0.7
-    summary.timeShareFitted = 0.2
-    summary.timeShareDatasheet = 0.1
+    summary.timeShares.measured = 0.7
+    summary.timeShares.fitted = 0.2
+    summary.timeShares.datasheet = 0.1
     let calibrated = SummaryTable.costSourceLine(
       summary, calibration: Calibration(device: "h100", measurements: [], fits: []))
     #expect(calibrated == "cost source: measured 70.0%, fitted 20.0%, datasheet 10.0% (calibration: h100)")

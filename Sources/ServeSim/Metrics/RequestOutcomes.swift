@@ -5,6 +5,8 @@ public struct RequestOutcomes: Sendable {
   public private(set) var requests = 0
   public private(set) var completed = 0
   public private(set) var dropped = 0
+  /// Dropped requests by reason.
+  public private(set) var drops = DropCounts()
   public private(set) var preemptions = 0
   /// Finished requests that met both SLO targets.
   public private(set) var meeting = 0
@@ -51,7 +53,10 @@ public struct RequestOutcomes: Sendable {
     requests += 1
     firstArrival = min(firstArrival, r.arrival)
     preemptions += Int(r.preemptions)
-    if r.status == .dropped { dropped += 1 }
+    if r.status == .dropped {
+      dropped += 1
+      drops.add(r.dropReason)
+    }
     guard r.status == .finished, let ttft = r.ttft, let e2e = r.e2e else { return }
     completed += 1
     lastCompletion = max(lastCompletion, r.completion)

@@ -7,9 +7,8 @@ public struct Summary: Sendable, Equatable, Codable {
   public var dropped: Int
   /// Last completion minus first arrival, in seconds.
   public var durationS: Double
-  public var reqPerS: Double
-  public var inputTokPerS: Double
-  public var outputTokPerS: Double
+  /// Completed requests, prompt tokens and output tokens per second.
+  public var throughput: Throughput
   /// Latency statistics in milliseconds: mean, p50, p90, p99.
   public var ttft: LatencyStats
   public var tpot: LatencyStats
@@ -22,23 +21,18 @@ public struct Summary: Sendable, Equatable, Codable {
   /// Time-weighted mean share of KV blocks in use while busy (0...1).
   public var kvUtilMean: Double
   public var mfu: Double
-  public var energyJPerOutputTok: Double
-  public var usdPerMOutputTok: Double
+  /// Energy and price per output token.
+  public var unitCosts: UnitCosts
   public var devices: Int
   /// Device-seconds the devices were busy.
   public var busyDeviceSeconds: Double
   public var iterations: Int
-  /// Shares of the simulated device time priced from measurements, from the
-  /// fitted model and from the datasheet roofline (0...1 each, summing to 1).
-  public var timeShareMeasured: Double
-  public var timeShareFitted: Double
-  public var timeShareDatasheet: Double
-  /// Busy share of all devices over the run (0...1): busy device-seconds over
-  /// devices × duration.
-  public var deviceUtilization: Double
-  /// The same for the prefill and the decode pool (nil when not disaggregated).
-  public var prefillPoolUtilization: Double?
-  public var decodePoolUtilization: Double?
+  /// Shares of the simulated device time by the source that priced it.
+  public var timeShares: TimeShares
+  /// Busy shares of the devices and of each disaggregated pool.
+  public var utilization: Utilization
+  /// Requests dropped, by reason.
+  public var drops: DropCounts
   /// Share of looked-up prompt tokens found in the prefix cache (nil when
   /// prefix caching is off or the workload has no shared prefixes).
   public var prefixHitRate: Double?
@@ -63,13 +57,14 @@ public struct Summary: Sendable, Equatable, Codable {
     let done = outcomes.completed
     completed = done
     dropped = outcomes.dropped
+    drops = outcomes.drops
     preemptions = outcomes.preemptions
     let duration = done > 0 ? max(outcomes.lastCompletion - outcomes.firstArrival, 0) : 0
     durationS = duration
     let perSecond = duration > 0 ? 1 / duration : 0
-    reqPerS = Double(done) * perSecond
-    inputTokPerS = inputTokens * perSecond
-    outputTokPerS = outputTokens * perSecond
+    throughput = Throughput(
+      reqPerS: Double(done) * perSecond, inputTokPerS: inputTokens * perSecond,
+      outputTokPerS: outputTokens * perSecond)
     ttft = LatencyStats(&outcomes.ttfts)
     tpot = LatencyStats(&outcomes.tpots)
     e2e = LatencyStats(&outcomes.e2es)
@@ -81,7 +76,7 @@ public struct Summary: Sendable, Equatable, Codable {
     func utilization(_ busy: Double, _ n: Int) -> Double {
       n > 0 && duration > 0 ? busy / (Double(n) * duration) : 0
     }
-    deviceUtilization = utilization(result.busyDeviceSeconds, devices)
+    self.utilization = Utilization(device: utilization(result.busyDeviceSeconds, devices))
     // Only a workload that says which prompts share prefixes can hit.
     if plan.scheduler.prefixCaching
       && (plan.workload.sharedPrefix != nil || plan.workload.trace?.blockHashes != nil)
@@ -91,13 +86,13 @@ public struct Summary: Sendable, Equatable, Codable {
         ? Double(result.prefixHitTokens) / Double(result.prefixLookupTokens) : 0
     }
     if result.poolDevices.count == 2 {
-      prefillPoolUtilization = utilization(result.poolBusyDeviceSeconds[0], result.poolDevices[0])
-      decodePoolUtilization = utilization(result.poolBusyDeviceSeconds[1], result.poolDevices[1])
+      self.utilization.prefillPool = utilization(result.poolBusyDeviceSeconds[0], result.poolDevices[0])
+      self.utilization.decodePool = utilization(result.poolBusyDeviceSeconds[1], result.poolDevices[1])
     }
     iterations = result.totalIterations
-    timeShareMeasured = result.costSources.share(.measured)
-    timeShareFitted = result.costSources.share(.fitted)
-    timeShareDatasheet = result.costSources.total > 0 ? result.costSources.share(.datasheet) : 1
+    timeShares = TimeShares(
+      measured: result.costSources.share(.measured), fitted: result.costSources.share(.fitted),
+      datasheet: result.costSources.total > 0 ? result.costSources.share(.datasheet) : 1)
     busyDeviceSeconds = result.busyDeviceSeconds
     kvUtilMean = result.inFlightSeconds > 0 ? result.kvUseSeconds / result.inFlightSeconds : 0
     let device = plan.cluster.device
@@ -109,8 +104,22 @@ public struct Summary: Sendable, Equatable, Codable {
     // integrated over the run.
     let idleJ = device.idlePowerW * Double(devices) * duration
     let dynamicJ = (device.maxPowerW - device.idlePowerW) * result.busyDeviceSeconds
-    energyJPerOutputTok = outputTokens > 0 ? (idleJ + dynamicJ) / outputTokens : 0
     let usd = device.pricePerHourUSD * Double(devices) * duration / 3600
-    usdPerMOutputTok = outputTokens > 0 ? usd / outputTokens * 1e6 : 0
+    unitCosts = UnitCosts(
+      energyJPerOutputTok: outputTokens > 0 ? (idleJ + dynamicJ) / outputTokens : 0,
+      usdPerMOutputTok: outputTokens > 0 ? usd / outputTokens * 1e6 : 0)
   }
+
+  // The grouped figures under the report's column names.
+  public var reqPerS: Double { throughput.reqPerS }
+  public var inputTokPerS: Double { throughput.inputTokPerS }
+  public var outputTokPerS: Double { throughput.outputTokPerS }
+  public var energyJPerOutputTok: Double { unitCosts.energyJPerOutputTok }
+  public var usdPerMOutputTok: Double { unitCosts.usdPerMOutputTok }
+  public var timeShareMeasured: Double { timeShares.measured }
+  public var timeShareFitted: Double { timeShares.fitted }
+  public var timeShareDatasheet: Double { timeShares.datasheet }
+  public var deviceUtilization: Double { utilization.device }
+  public var prefillPoolUtilization: Double? { utilization.prefillPool }
+  public var decodePoolUtilization: Double? { utilization.decodePool }
 }

@@ -78,7 +78,7 @@ public struct EngineProfile: Sendable, Equatable {
       return EngineProfile(
         engine: .sglang,
         scheduler: SchedulerConfig(
-          policy: .vllm, maxNumSeqs: 1024,
+          policy: .sglang, maxNumSeqs: 1024,
           maxNumBatchedTokens: mib < 35 * 1024 ? 2048 : mib < 160 * 1024 ? 8192 : 16384,
           chunkedPrefill: true, blockSize: 1, memoryUtilization: min(max(fraction, 0.05), 0.95),
           prefixCaching: true),
@@ -92,7 +92,7 @@ public struct EngineProfile: Sendable, Equatable {
       return EngineProfile(
         engine: .trtllm,
         scheduler: SchedulerConfig(
-          policy: .vllm, maxNumSeqs: 2048, maxNumBatchedTokens: 8192, chunkedPrefill: true,
+          policy: .trtllm, maxNumSeqs: 2048, maxNumBatchedTokens: 8192, chunkedPrefill: true,
           blockSize: 32, memoryUtilization: 0.9, prefixCaching: true),
         graphsForDecode: true,
         graphMaxBatch: 512, iterationOverheadUs: 100, perSequenceOverheadUs: 1)

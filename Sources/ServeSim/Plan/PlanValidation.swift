@@ -94,7 +94,7 @@ extension PlanSpec {
       issues.append(
         PlanIssue(
           .plan, "scheduler.prefix_caching",
-          "prefix caching is modelled for the vllm, sarathi and orca policies without disaggregation; valid: false here"
+          "prefix caching is modelled for every policy but static, without disaggregation; valid: false here"
         ))
     }
     return issues

@@ -10,6 +10,12 @@ struct BatchContext: Sendable {
   let clock: Double
   /// Whether forming the batch preempted a request.
   var preempted = false
+  /// Admission by reserved outputs (SGLang, TensorRT-LLM): when set, a new
+  /// request is admitted only if its prompt plus its reserved output tokens
+  /// fit in the free KV tokens less `reservedTokens`, the outputs already
+  /// reserved for running requests and for those admitted in this batch.
+  var reservation: OutputReservation?
+  var reservedTokens = 0.0
 
   init(budget: Int, stamp: Int64, clock: Double) {
     self.budget = budget

@@ -19,6 +19,8 @@ extension SchedulingPolicy {
     case .sarathi: SarathiPolicy.self
     case .orca: OrcaPolicy.self
     case .static: StaticPolicy.self
+    case .sglang: SGLangPolicy.self
+    case .trtllm: TRTLLMPolicy.self
     }
   }
 }

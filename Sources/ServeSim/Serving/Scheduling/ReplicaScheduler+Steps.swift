@@ -54,6 +54,18 @@ extension ReplicaScheduler {
         freeBlocks -= prefix.acquire(id, &requests[id], blockSize: limits.blockSize)
       }
       let remaining = Int(requests[id].knownTokens - requests[id].computed)
+      var reserve = 0.0
+      if let reservation = batch.reservation {
+        // SGLang: input + clipped output must stay below the free tokens less
+        // what running requests still need (`rem_total_tokens`).
+        reserve = reservation.admission(requests[id])
+        let free = Double(freeBlocks * limits.blockSize) - batch.reservedTokens
+        if Double(remaining) + reserve >= free {
+          releasePrefix(id, &requests, clock: batch.clock)
+          requests[id].computed = 0
+          break
+        }
+      }
       var tokens = remaining
       if limits.chunked {
         tokens = min(remaining, batch.budget)
@@ -75,7 +87,20 @@ extension ReplicaScheduler {
       }
       enqueue(head, tokens: Int32(tokens), &requests, &batch)
       batch.budget -= tokens
+      // A prompt cut into chunks reserves its outputs with its last chunk.
+      if tokens == remaining { batch.reservedTokens += reserve }
     }
+  }
+
+  /// The output tokens `reservation` holds back for the running requests
+  /// that are decoding (SGLang's `rem_total_token_offset` over the running
+  /// batch; a request still in its prompt's chunks is not in it).
+  func reservedOutputs(_ reservation: OutputReservation, _ requests: RequestWindow) -> Double {
+    var total = 0.0
+    for id in running where requests[Int(id)].generated > 0 {
+      total += reservation.remaining(requests[Int(id)])
+    }
+    return total
   }
 
   /// Request-level batching: a batch is admitted only when the last one has

@@ -49,6 +49,9 @@ struct ReplicaScheduler: Sendable {
   /// iteration, in the order they did (the simulator follows them up).
   var departed: [Int32] = []
   var tally = SchedulerTally()
+  /// SGLang's estimate of the share of their remaining outputs that running
+  /// requests will still produce (`new_token_ratio`, see `SGLangPolicy`).
+  var newTokenRatio = SGLangPolicy.initialRatio
 
   init(
     blocks: Int, pipeline: Int, pool: Int = 0, role: Role = .both, limits: SchedulerLimits,

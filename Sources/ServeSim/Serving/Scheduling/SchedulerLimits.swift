@@ -17,6 +17,8 @@ struct SchedulerLimits: Sendable {
     blockSize = scheduler.blockSize
     maxNumSeqs = scheduler.maxNumSeqs
     maxNumBatchedTokens = scheduler.maxNumBatchedTokens
-    chunked = policy == .sarathi || (policy == .vllm && scheduler.chunkedPrefill)
+    chunked =
+      policy == .sarathi
+      || ([.vllm, .sglang, .trtllm].contains(policy) && scheduler.chunkedPrefill)
   }
 }
