@@ -51,3 +51,19 @@ import Testing
     #expect(bad.status == 64)
   }
 }
+
+@Suite struct NoSilentFailureTests {
+  let cli = CLITests()
+
+  @Test func aRunWhereNothingCompletesExits1WithTheFigures() throws {
+    let run = try cli.servesim([
+      "simulate", "plans/quickstart.yaml", "--set", "workload.requests=5",
+      "--set", "workload.input_tokens={distribution: fixed, value: 200000}", "--out",
+      NSTemporaryDirectory() + "servesim-nothing-completes", "--no-plots",
+    ])
+    #expect(run.status == 1, "\(run.stderr)")
+    #expect(run.stderr.contains("no request completed"))
+    #expect(run.stderr.contains("5 of 5 requests have prompt + output longer than the model's context of"))
+    #expect(run.stdout.contains("dropped 5 (5 longer than the model's context)"))
+  }
+}
