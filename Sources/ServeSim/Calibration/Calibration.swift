@@ -19,6 +19,12 @@ public struct Calibration: Sendable, Equatable {
     var op: CalibrationOp
     var dtype: DType?
     var ranks: Int
+
+    /// Hashes the cases by position (a raw-value enum would hash its string).
+    func hash(into hasher: inout Hasher) {
+      hasher.combine(op.ordinal &* 8 &+ (dtype.map { $0.order + 1 } ?? 0))
+      hasher.combine(ranks)
+    }
   }
 
   /// - Parameters:

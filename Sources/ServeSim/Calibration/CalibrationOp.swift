@@ -51,3 +51,28 @@ public enum CalibrationOp: String, Sendable, CaseIterable, Comparable {
     lhs.rawValue < rhs.rawValue
   }
 }
+
+extension CalibrationOp {
+  /// The case's position, for hashing without the raw string (families and
+  /// fits are looked up for every priced operator).
+  var ordinal: Int {
+    switch self {
+    case .gemm: 0
+    case .attentionPrefill: 1
+    case .attentionDecode: 2
+    case .allReduce: 3
+    case .allGather: 4
+    case .reduceScatter: 5
+    case .allToAll: 6
+    case .sendRecv: 7
+    case .elementwise: 8
+    case .rmsnorm: 9
+    case .layernorm: 10
+    case .siluMul: 11
+    case .rotary: 12
+    case .add: 13
+    case .copy: 14
+    case .triad: 15
+    }
+  }
+}

@@ -24,6 +24,14 @@ public struct MeasurementTable: Sendable, Equatable {
       self.c = c
     }
 
+    /// Hashes the cases by position (a raw-value enum would hash its string).
+    public func hash(into hasher: inout Hasher) {
+      hasher.combine(op.ordinal &* 8 &+ (dtype.map { $0.order + 1 } ?? 0))
+      hasher.combine(a)
+      hasher.combine(b)
+      hasher.combine(c)
+    }
+
     /// The family of `op` on `shape` in `dtype`.
     public init(_ op: CalibrationOp, dtype: DType, shape s: OperatorShape) {
       switch op.family {

@@ -1,13 +1,20 @@
 /// Arrivals: requests drawn from the workload (open loop at their arrival
 /// times, or closed loop, a client sending its next request when its last one
-/// ends), checked against the context and the KV cache, and routed.
+/// ends), checked against the context and the KV cache, and routed. A request
+/// reaches the engine `EngineProfile.requestOverheadMs` after the client sent
+/// it (the API server's work); its record keeps the client's time, so TTFT
+/// and E2E include that time.
 extension Simulator {
+  /// When a request the client sends at `time` reaches the engine, in seconds.
+  @inline(__always)
+  func reachesEngine(_ time: Double) -> Double { time + profile.requestOverheadMs * 1e-3 }
+
   mutating func startArrivals() {
     if case .closed(let concurrency, _) = plan.workload.arrival {
       for client in 0..<concurrency {
         guard let id = createRequest(at: 0) else { break }
         requests[Int(id)].client = Int32(client)
-        queue.schedule(at: 0, .arrival, subject: id)
+        queue.schedule(at: reachesEngine(0), .arrival, subject: id)
       }
     } else {
       scheduleNextOpenArrival()
@@ -30,7 +37,7 @@ extension Simulator {
 
   private mutating func scheduleNextOpenArrival() {
     guard let id = createRequest(at: 0) else { return }
-    queue.schedule(at: requests[Int(id)].arrival, .arrival, subject: id)
+    queue.schedule(at: reachesEngine(requests[Int(id)].arrival), .arrival, subject: id)
   }
 
   mutating func arrive(_ id: Int) {
@@ -65,7 +72,7 @@ extension Simulator {
     if let limit = plan.workload.durationS, at > limit { return }
     guard let next = createRequest(at: at) else { return }
     requests[Int(next)].client = client
-    queue.schedule(at: at, .arrival, subject: next)
+    queue.schedule(at: reachesEngine(at), .arrival, subject: next)
   }
 
   /// Picks the scheduler for a new request: the router picks the data-parallel

@@ -22,6 +22,16 @@ public struct EngineProfile: Sendable, Equatable {
   public var iterationOverheadUs: Double
   /// Extra CPU time per sequence in the batch, in microseconds.
   public var perSequenceOverheadUs: Double
+  /// Time a request spends in the engine's API server before the scheduler
+  /// sees it, and its first token on the way back (HTTP, tokenisation, IPC,
+  /// detokenisation, streaming), in milliseconds: part of every TTFT.
+  /// Fitted for TensorRT-LLM (Triton backend, 0.14) on the calibration part
+  /// of `servesim validate`'s trtllm-online suite: the median TTFT the
+  /// simulator missed at 2 and 4 requests/s, where nothing queues (6.0 ms over
+  /// 18 rows of Llama-3.1-8B and 70B on H100 and H200; the held-out rows give
+  /// 6.7 ms). vLLM's and SGLang's OpenAI servers do the same work in Python
+  /// and get the same figure (u) until a suite measures them.
+  public var requestOverheadMs = 6.0
 
   /// The profile of an engine, with the defaults it picks for `device` and
   /// the plan's tensor × pipeline size (nil: an 80 GB-class GPU).

@@ -11,8 +11,12 @@
 /// cache and every prompt's causal attention costs its FLOPs, at least
 /// bytes / bandwidth and FLOPs / attention peak per layer, whatever the
 /// batching; so a stage needs at least tokens / rate + layers · attention per
-/// request. A
-/// rate counts as sustained only if the measured throughput reaches
+/// request. The KV cache bounds it too: every decode step of a request runs
+/// while the request holds at least its prompt and the outputs so far in the
+/// cache, and lasts at least one traversal of the stages by a one-token batch,
+/// so Σ over requests of their context reads × that time ≤ KV tokens × run
+/// time (Little's law over cache tokens; valid without shared prefix blocks).
+/// A rate counts as sustained only if the measured throughput reaches
 /// (1 − slack) of it, so capacity ≤ bound / (1 − slack).
 public enum CapacityBound {
   /// The bound, in requests per second.
@@ -26,9 +30,11 @@ public enum CapacityBound {
   ///     context read, in tokens: (output − 1)·input + (output − 1)·output / 2.
   ///   - meanPrefillPairs: mean over requests of causal query–key pairs of the
   ///     prompt, input·(input + 1) / 2.
+  ///   - kvTokens: KV-cache tokens of one replica (0: no cache bound, as with
+  ///     prefix blocks shared between requests).
   public static func requestsPerSecond(
     plan: PlanSpec, pricer: inout IterationPricer, maxTokens: Int, meanTokens: Double,
-    meanContextReads: Double = 0, meanPrefillPairs: Double = 0, slack: Double
+    meanContextReads: Double = 0, meanPrefillPairs: Double = 0, kvTokens: Int = 0, slack: Double
   ) -> Double {
     guard meanTokens > 0 else { return .infinity }
     let stageLayers = plan.parallelism.layersPerStage(of: plan.model.costedLayers)
@@ -57,6 +63,14 @@ public enum CapacityBound {
     for s in 0..<stages where best[s] > 0 {
       let seconds = meanTokens / best[s] + Double(stageLayers[s]) * attention
       perReplica = min(perReplica, 1 / seconds)
+    }
+    if kvTokens > 0 && meanContextReads > 0 {
+      let one = pricer.lowerBound(tokens: 1)
+      var step = 0.0
+      for s in 0..<stages {
+        step += one.stageSeconds(stage: s, of: stages, layers: stageLayers[s], moeLayers: moeLayers[s])
+      }
+      if step > 0 { perReplica = min(perReplica, Double(kvTokens) / (meanContextReads * step)) }
     }
     guard perReplica.isFinite else { return .infinity }
     return Double(plan.parallelism.data) * perReplica / (1 - slack)

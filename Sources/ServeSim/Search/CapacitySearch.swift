@@ -116,13 +116,19 @@ public struct CapacitySearch: Sendable {
     of plan: PlanSpec, upper: Double, guess: Double?, pricers: [IterationPricer]?
   ) throws(SimulationError) -> (rate: Double, probes: [Probe]) {
     var probes = [Probe]()
+    // A request dropped for its size (longer than the context, larger than
+    // the KV cache) is dropped at every rate: no rate can pass, so one probe
+    // that drops settles the capacity at 0.
+    var drops = false
     let rate = try highestPassing(upper: upper, guess: guess) {
       (rate: Double) throws(SimulationError) -> Bool in
+      if drops { return false }
       let p = try probe(plan, rate: rate, pricers: pricers)
       probes.append(p)
+      drops = p.summary.dropped > 0
       return p.passed
     }
-    return (rate, probes)
+    return (drops ? 0 : rate, probes)
   }
 
   /// The highest rate in (0, upper] for which `passes` holds, assuming it holds

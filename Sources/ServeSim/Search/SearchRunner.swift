@@ -59,13 +59,30 @@ public struct SearchRunner: Sendable {
       let n = capacity.requestsPerReplica * plan.parallelism.data
       if meanTokens[n] == nil { meanTokens[n] = Self.sampleTokens(plan, requests: n) }
       let sample = meanTokens[n] ?? Sample(mean: 1, maxInput: 1, contextReads: 0, prefillPairs: 0)
+      // A probe request too large for the context or the KV cache is dropped
+      // at every rate, so no rate passes: infeasible without simulating.
+      let blockSize = plan.scheduler.blockSize
+      let largestBlocks = (sample.maxTotal + blockSize - 1) / blockSize
+      if sample.maxTotal > plan.model.maxContext || largestBlocks > simulator.pools.maxRequestBlocks {
+        outcomes[i] = SearchOutcome(
+          plan: plan, status: .infeasible,
+          reason:
+            "the longest probe request (\(sample.maxTotal) tokens) exceeds the model's context (\(plan.model.maxContext)) or a scheduler's KV cache (\(simulator.pools.maxRequestBlocks * blockSize) tokens)"
+        )
+        continue
+      }
       let maxTokens =
         SchedulerLimits(plan.scheduler).chunked
         ? plan.scheduler.maxNumBatchedTokens : max(plan.scheduler.maxNumBatchedTokens, sample.maxInput)
+      // The KV bound needs every cached token to belong to one request.
+      let sharesBlocks =
+        plan.scheduler.prefixCaching
+        && (plan.workload.sharedPrefix != nil || plan.workload.trace?.blockHashes != nil)
+      let kvTokens = sharesBlocks || plan.disaggregation != nil ? 0 : simulator.memory.kvTokens
       let bound = CapacityBound.requestsPerSecond(
         plan: plan, pricer: &pricers[0], maxTokens: maxTokens, meanTokens: sample.mean,
         meanContextReads: sample.contextReads, meanPrefillPairs: sample.prefillPairs,
-        slack: capacity.slack)
+        kvTokens: kvTokens, slack: capacity.slack)
       if pricerCache[key] == nil {
         pricers[0].warm(upTo: plan.scheduler.maxNumBatchedTokens + plan.scheduler.maxNumSeqs)
         pricerCache[key] = pricers
@@ -336,6 +353,8 @@ public struct SearchRunner: Sendable {
     var maxInput: Int
     var contextReads: Double
     var prefillPairs: Double
+    /// The longest request, prompt plus output, servable or not, in tokens.
+    var maxTotal = 0
   }
 
   static func sampleTokens(_ plan: PlanSpec, requests: Int) -> Sample {
@@ -349,7 +368,9 @@ public struct SearchRunner: Sendable {
     var pairs = 0.0
     var count = 0
     var longest = 1
+    var largest = 0
     while let r = generator.next() {
+      largest = max(largest, r.input + r.output)
       guard r.input + r.output <= plan.model.maxContext else { continue }
       let input = Double(r.input)
       let steps = Double(r.output - 1)
@@ -361,7 +382,8 @@ public struct SearchRunner: Sendable {
     }
     let n = Double(max(count, 1))
     return Sample(
-      mean: count > 0 ? total / n : 1, maxInput: longest, contextReads: reads / n, prefillPairs: pairs / n)
+      mean: count > 0 ? total / n : 1, maxInput: longest, contextReads: reads / n, prefillPairs: pairs / n,
+      maxTotal: largest)
   }
 
   /// Pareto front: capacity per device (higher better) against the SLO

@@ -15,7 +15,8 @@ public enum DType: String, CaseIterable, Sendable, Comparable {
   /// Storage size in bits (for messages).
   public var bits: Int { Int(bytes * 8) }
 
-  private var order: Int {
+  /// The case's position (for ordering, and hashing without the raw string).
+  var order: Int {
     switch self {
     case .fp32: 0
     case .bf16: 1
