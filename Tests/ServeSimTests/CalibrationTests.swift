@@ -193,7 +193,7 @@ import Testing
 }
 
 struct CalibrationTransferTests {
-  @Test func fitsMoveWithTheDatasheetRatiosAndMeasurementsStayBehind() {
+  @Test func fitsMoveWithTheDatasheetRatiosAndMeasurementsKeepTheirShape() throws {
     var source = Fixtures.device
     source.memoryBandwidthGBps = 1000
     var target = source
@@ -211,11 +211,21 @@ struct CalibrationTransferTests {
       measuredAt: "2026-11-30", host: "test")
     let calibration = Calibration(device: "src", measurements: [measured], fits: [kernel, collective])
     let moved = calibration.transferred(from: source, to: target)
-    #expect(moved.measurements.isEmpty && moved.ceiling == .fitted && moved.device == target.name)
+    #expect(moved.measuredElsewhere && moved.device == target.name)
     let gemm = moved.fit(.gemm, dtype: .bf16)
     #expect(gemm?.launchSeconds == 2e-6)
     #expect(abs((gemm?.secondsPerByte ?? 0) - 1e-12 / 1.5) < 1e-24)
     #expect(abs((gemm?.secondsPerFlop ?? 0) - 1e-14 / 2) < 1e-26)
     #expect(moved.fit(.allReduce, dtype: .bf16, ranks: 8) == collective)
+    // The measured point keeps its ratio to the source's fit (9 us against
+    // the source fit's time) and scales the carried fit by it; it is
+    // reported as fitted, not measured.
+    let work = OperatorWork(.gemm, shape: measured.shape, dtype: .bf16, kvDType: .bf16)
+    let family = MeasurementTable.Family(.gemm, dtype: .bf16, shape: measured.shape)
+    let sourceFit = kernel.seconds(work, m: 16, n: 1024, k: 1024)
+    let movedFit = try #require(gemm).seconds(work, m: 16, n: 1024, k: 1024)
+    let priced = try #require(moved.seconds(family, work: work, m: 16, n: 1024, k: 1024))
+    #expect(priced.source == .fitted)
+    #expect(abs(priced.seconds - 9e-6 / sourceFit * movedFit) < 1e-12)
   }
 }

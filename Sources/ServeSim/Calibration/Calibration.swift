@@ -12,6 +12,10 @@ public struct Calibration: Sendable, Equatable {
   /// The best source this calibration may answer from: `.fitted` ignores the
   /// measurements (to check the fitted model), `.datasheet` ignores everything.
   public var ceiling: CostSource
+  /// Whether the measurements were made on another device of the same
+  /// architecture (`Cost/Calibration+Transfer`): their measured/fitted ratios
+  /// then shape this device's fitted times, and the source is `.fitted`.
+  public private(set) var measuredElsewhere = false
   public private(set) var table: MeasurementTable
   private var fitIndex: [FitKey: OperatorFit]
 
@@ -47,6 +51,19 @@ public struct Calibration: Sendable, Equatable {
       Self.fit(in: index, m.op, dtype: m.dtype, ranks: m.shape.ranks)?.seconds(
         m.work, m: Double(m.shape.m), n: Double(m.shape.n), k: Double(m.shape.k))
     }
+  }
+
+  /// This calibration with `fits` in place of its own, for another device:
+  /// the measured curves keep their ratios to the fits they were made
+  /// against, and apply them to the new fits' times.
+  init(carrying other: Calibration, to device: String, fits: [OperatorFit]) {
+    self = other
+    self.device = device
+    self.fits = fits
+    var index = [FitKey: OperatorFit]()
+    for f in fits { index[FitKey(op: f.op, dtype: f.dtype, ranks: f.ranks)] = f }
+    fitIndex = index
+    measuredElsewhere = true
   }
 
   /// The fit for an operator: by dtype (or its 16-bit twin) for matrix products
@@ -90,7 +107,7 @@ public struct Calibration: Sendable, Equatable {
       family.op, dtype: family.dtype ?? .fp32, ranks: family.op.family == .collective ? family.a : 0)
     let fitted = model?.seconds(work, m: m, n: n, k: k)
     if measured, ceiling <= .measured, let t = table.seconds(family, size: work.size, fitted: fitted) {
-      return (t, .measured)
+      return (t, measuredElsewhere ? .fitted : .measured)
     }
     if ceiling <= .fitted, let fitted { return (fitted, .fitted) }
     return nil

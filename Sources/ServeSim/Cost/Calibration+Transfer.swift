@@ -5,12 +5,15 @@ extension Calibration {
   /// scales by the ratio of datasheet memory bandwidths and its achieved
   /// compute rate by the ratio of dense peaks in its format; launch floors,
   /// tiles and collective fits (the links, not the device) are kept.
-  /// Measurements are dropped: they belong to the other device.
+  /// The measurements stay as shapes of the fitted curve: where they cover
+  /// an operator, their measured/fitted ratio on the measured device (wave
+  /// and tile effects, kernel floors) scales the carried fit's time, and the
+  /// source is `.fitted` (nothing was measured on this device).
   ///
   /// - Parameters:
   ///   - measured: the device the calibration was made on.
   ///   - target: the device to price.
-  /// - Returns: a calibration whose best source is `.fitted`.
+  /// - Returns: a calibration that answers with `.fitted` times.
   public func transferred(from measured: DeviceSpec, to target: DeviceSpec) -> Calibration {
     let bandwidth = target.memoryBandwidthGBps / measured.memoryBandwidthGBps
     let moved = fits.map { fit -> OperatorFit in
@@ -23,6 +26,6 @@ extension Calibration {
       }
       return f
     }
-    return Calibration(device: target.name, measurements: [], fits: moved, ceiling: .fitted)
+    return Calibration(carrying: self, to: target.name, fits: moved)
   }
 }
