@@ -89,6 +89,29 @@ public struct Calibration: Sendable, Equatable {
     }
   }
 
+  /// A family's fit and measured curves, found once: an operator priced
+  /// every iteration (attention) looks its family up at set-up, not per call.
+  public struct Lookup: Sendable {
+    var fit: OperatorFit?
+    var curve: MeasuredCurve?
+    /// The other 16-bit format's curve, answering where `curve` does not.
+    var twin: MeasuredCurve?
+  }
+
+  /// The fit and curves of `family`.
+  public func lookup(_ family: MeasurementTable.Family) -> Lookup {
+    var twin: MeasuredCurve?
+    if let other = family.dtype?.sixteenBitTwin {
+      var key = family
+      key.dtype = other
+      twin = table.curves[key]
+    }
+    return Lookup(
+      fit: fit(
+        family.op, dtype: family.dtype ?? .fp32, ranks: family.op.family == .collective ? family.a : 0),
+      curve: table.curves[family], twin: twin)
+  }
+
   /// The time of an operator and where it came from, or nil when neither a
   /// measurement nor a fit covers it.
   ///
@@ -103,10 +126,19 @@ public struct Calibration: Sendable, Equatable {
     _ family: MeasurementTable.Family, work: OperatorWork, m: Double = 0, n: Double = 0,
     k: Double = 0, measured: Bool = true
   ) -> (seconds: Double, source: CostSource)? {
-    let model = fit(
-      family.op, dtype: family.dtype ?? .fp32, ranks: family.op.family == .collective ? family.a : 0)
-    let fitted = model?.seconds(work, m: m, n: n, k: k)
-    if measured, ceiling <= .measured, let t = table.seconds(family, size: work.size, fitted: fitted) {
+    seconds(lookup(family), work: work, m: m, n: n, k: k, measured: measured)
+  }
+
+  /// The time of an operator of a family already looked up.
+  public func seconds(
+    _ lookup: Lookup, work: OperatorWork, m: Double = 0, n: Double = 0, k: Double = 0,
+    measured: Bool = true
+  ) -> (seconds: Double, source: CostSource)? {
+    let fitted = lookup.fit?.seconds(work, m: m, n: n, k: k)
+    if measured, ceiling <= .measured,
+      let t = lookup.curve?.seconds(at: work.size, fitted: fitted)
+        ?? lookup.twin?.seconds(at: work.size, fitted: fitted)
+    {
       return (t, measuredElsewhere ? .fitted : .measured)
     }
     if ceiling <= .fitted, let fitted { return (fitted, .fitted) }

@@ -16,8 +16,18 @@ extension CostModel {
     _ family: MeasurementTable.Family, work: OperatorWork, m: Double = 0, n: Double = 0,
     k: Double = 0, roofline: Double, mode: LaunchMode, measured: Bool = true
   ) -> OperatorEstimate {
-    if let calibration,
-      let (t, source) = calibration.seconds(family, work: work, m: m, n: n, k: k, measured: measured)
+    priced(
+      calibration?.lookup(family), work: work, m: m, n: n, k: k, roofline: roofline, mode: mode,
+      measured: measured)
+  }
+
+  /// Prices one operator whose family was looked up already (nil: no calibration).
+  func priced(
+    _ lookup: Calibration.Lookup?, work: OperatorWork, m: Double = 0, n: Double = 0,
+    k: Double = 0, roofline: Double, mode: LaunchMode, measured: Bool = true
+  ) -> OperatorEstimate {
+    if let calibration, let lookup,
+      let (t, source) = calibration.seconds(lookup, work: work, m: m, n: n, k: k, measured: measured)
     {
       let saved = launchSeconds(.eager) - launchSeconds(mode)
       let seconds = max(t - saved, t / 2)

@@ -19,6 +19,9 @@ public struct CostModel: Sendable {
   /// The calibration consulted before the datasheet: the plan's, else the
   /// device's own (nil: datasheet only).
   public let calibration: Calibration?
+  /// The calibration's prefill and decode attention families, looked up once
+  /// (attention is priced every iteration).
+  var attentionLookups: [Calibration.Lookup] = []
   /// Expert-parallel degree of MoE layers (1: experts sharded by tensor
   /// parallelism, as vLLM's fused MoE does by default).
   public var expertParallel = 1
@@ -84,6 +87,12 @@ public struct CostModel: Sendable {
     qkvPerRank = (headsPerRank + 2 * kvHeadsPerRank) * Double(model.headDim)
     ffnPerRank = Double(model.intermediateSize) / t
     vocabPerRank = Double(model.vocabSize) / t
+    if let calibration = self.calibration {
+      attentionLookups = [
+        calibration.lookup(attentionFamily(.attentionPrefill)),
+        calibration.lookup(attentionFamily(.attentionDecode)),
+      ]
+    }
   }
 
   /// Launch cost of one kernel, in seconds.
@@ -164,9 +173,9 @@ public struct CostModel: Sendable {
     let qo = Double(queries) * 2 * headsPerRank * d * activationBytes
     let bytes = kvRead + qo
     let time = max(flops / attentionFlopsPerSecond, bytes / bytesPerSecond)
+    let lookup = attentionLookups.isEmpty ? nil : attentionLookups[op == .attentionPrefill ? 0 : 1]
     return priced(
-      attentionFamily(op), work: OperatorWork(flops: flops, bytes: bytes, size: pairs), roofline: time,
-      mode: mode)
+      lookup, work: OperatorWork(flops: flops, bytes: bytes, size: pairs), roofline: time, mode: mode)
   }
 
   /// An all-reduce of `tokens` rows of the hidden size across the tensor group.

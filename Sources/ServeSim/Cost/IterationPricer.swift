@@ -20,6 +20,9 @@ public struct IterationPricer: Sendable {
   private var memoSources: [[SourceSeconds]]
   private let layers: Double
   private let ranks: Double
+  /// Sampling (LM head, logits gather, sampler) by sampled sequences, eager
+  /// and in graphs (seconds < 0: not priced yet).
+  private var memoSampling: [[OperatorEstimate]]
 
   /// - Parameters:
   ///   - cost: the replica's cost model.
@@ -42,6 +45,27 @@ public struct IterationPricer: Sendable {
     memoSources = [none, none]
     layers = Double(cost.model.costedLayers)
     ranks = Double(cost.tensor)
+    let unpriced = OperatorEstimate(seconds: -1, flops: 0, bytes: 0)
+    memoSampling = [[OperatorEstimate]](repeating: [unpriced], count: 2)
+  }
+
+  /// The sampling step for `sampled` sequences, memoised (it depends on the
+  /// count and the launch mode only).
+  private mutating func sampling(_ sampled: Int, graph: Bool) -> OperatorEstimate {
+    let slot = graph ? 1 : 0
+    if sampled < memoSampling[slot].count, memoSampling[slot][sampled].seconds >= 0 {
+      return memoSampling[slot][sampled]
+    }
+    let priced = cost.sampling(sampled: Double(sampled), mode: graph ? .graph : .eager)
+    if sampled < memoFlops.count {
+      if memoSampling[slot].count <= sampled {
+        memoSampling[slot].append(
+          contentsOf: repeatElement(
+            OperatorEstimate(seconds: -1, flops: 0, bytes: 0), count: sampled + 1 - memoSampling[slot].count))
+      }
+      memoSampling[slot][sampled] = priced
+    }
+    return priced
   }
 
   /// The batch size a captured graph runs for `tokens` tokens: the next
@@ -127,7 +151,7 @@ public struct IterationPricer: Sendable {
     let d = dense(tokens: shape.tokens, graph: graph)
     let prefill = cost.attentionPrefill(shape, mode: mode)
     let decode = cost.attentionDecode(shape, mode: mode)
-    let sampling = cost.sampling(sampled: Double(shape.sampledSequences), mode: mode)
+    let sampling = sampling(shape.sampledSequences, graph: graph)
     let cpu =
       (profile.iterationOverheadUs + profile.perSequenceOverheadUs * Double(shape.sequences))
       * 1e-6
