@@ -1,3 +1,4 @@
+import Foundation
 import ServeSim
 import Yams
 
@@ -105,17 +106,23 @@ enum SpecDecoders {
       graphKernelUs: try r.double("graph_kernel_us", default: 0, min: 0),
       runtimeOverheadGB: try r.double("runtime_overhead_gb", default: 0, min: 0))
     if r.has("memory_mib") { device.driverMemoryMiB = try r.double("memory_mib", positive: true, max: 1e9) }
-    if r.has("calibration") { device.calibration = try deviceCalibration(r, file: file, device: device) }
+    if r.has("calibration") {
+      device.calibration = try calibration(r, file: file, device: device).calibration
+    }
     return device
   }
 
-  /// Reads a device file's `calibration:` key: a store path (relative to the
-  /// device file), or `{file: PATH, device: NAME, measured_on: DEVICE_FILE}`,
-  /// where `measured_on` names the device the store was measured on when it
-  /// is another of the same architecture: its fitted model is then carried
+  /// Reads a `calibration:` key of a device, plan or search file: a store
+  /// path (relative to `file`), or `{file: PATH, device: NAME, measured_on:
+  /// DEVICE_FILE}`. `device` picks a device of a store that holds several (by
+  /// default the store's only device, or the one whose name matches);
+  /// `measured_on` names the device the store was measured on when it is
+  /// another of the same architecture, whose fitted model is then carried
   /// over by the two datasheets' ratios (`Calibration.transferred`).
-  static func deviceCalibration(_ r: NodeReader, file: YAMLFile, device: DeviceSpec)
-    throws(ConfigError) -> Calibration
+  ///
+  /// - Returns: the calibration and the store's resolved path.
+  static func calibration(_ r: NodeReader, file: YAMLFile, device: DeviceSpec)
+    throws(ConfigError) -> (calibration: Calibration, store: String)
   {
     let key = "calibration"
     var path: String
@@ -128,18 +135,23 @@ enum SpecDecoders {
       path = try c.string("file")
       if c.has("device") { name = try c.string("device") }
       if c.has("measured_on") {
-        let other = try file.open(c, "measured_on")
-        var spec = try self.device(other)
+        var spec = try self.device(try file.open(c, "measured_on"))
         spec.calibration = nil
         measuredOn = spec
       }
     }
     path = file.noting(path)
+    guard FileManager.default.fileExists(atPath: path) else {
+      throw r.fail(
+        key,
+        "calibration store '\(path)': no such file; the stores the shipped device files name are built by scripts/build-calibration (scripts/quickstart runs it)"
+      )
+    }
     do {
       let calibration = try CalibrationCache.shared.calibration(
         path: path, device: name, for: measuredOn ?? device)
-      guard let measuredOn else { return calibration }
-      return calibration.transferred(from: measuredOn, to: device)
+      guard let measuredOn else { return (calibration, path) }
+      return (calibration.transferred(from: measuredOn, to: device), path)
     } catch {
       throw r.fail(key, error.description)
     }

@@ -117,3 +117,32 @@ import Testing
     #expect(cheaper.allSatisfy { $0.capacity < 5 })
   }
 }
+
+struct CapacityDropTests {
+  @Test func aProbeThatDropsRequestsSettlesCapacityAtZero() throws {
+    // Prompts longer than the model's context are dropped at every rate.
+    var plan = Fixtures.plan(
+      workload: Fixtures.workload(.poisson(rate: 1), requests: 20, input: .fixed(9000)))
+    plan.model.maxContext = 8192
+    let (rate, probes) = try CapacitySearch(requestsPerReplica: 20).capacity(
+      of: plan, upper: 100, guess: nil, pricers: nil)
+    #expect(rate == 0)
+    #expect(probes.count == 1)
+  }
+
+  @Test func theKVCacheBoundsCapacity() throws {
+    let plan = Fixtures.plan(
+      workload: Fixtures.workload(requests: 20, input: .fixed(100), output: .fixed(200)))
+    var pricer = try Simulator(plan: plan).pools.pricers[0]
+    let reads = 199.0 * 100 + 199.0 * 200 / 2
+    let free = CapacityBound.requestsPerSecond(
+      plan: plan, pricer: &pricer, maxTokens: 512, meanTokens: 299, meanContextReads: reads, slack: 0)
+    let tight = CapacityBound.requestsPerSecond(
+      plan: plan, pricer: &pricer, maxTokens: 512, meanTokens: 299, meanContextReads: reads, kvTokens: 800,
+      slack: 0)
+    let step = pricer.lowerBound(tokens: 1).stageSeconds(
+      stage: 0, of: 1, layers: plan.model.costedLayers, moeLayers: 0)
+    #expect(tight < free)
+    #expect(abs(tight - 800 / (reads * step)) < 1e-9 * tight)
+  }
+}

@@ -21,7 +21,7 @@ public struct IterationPricer: Sendable {
   private let layers: Double
   private let ranks: Double
   /// Sampling (LM head, logits gather, sampler) by sampled sequences, eager
-  /// and in graphs (seconds < 0: not priced yet).
+  /// and in graphs (seconds < 0: not priced yet; grown to the largest count seen).
   private var memoSampling: [[OperatorEstimate]]
 
   /// - Parameters:
@@ -45,8 +45,7 @@ public struct IterationPricer: Sendable {
     memoSources = [none, none]
     layers = Double(cost.model.costedLayers)
     ranks = Double(cost.tensor)
-    let unpriced = OperatorEstimate(seconds: -1, flops: 0, bytes: 0)
-    memoSampling = [[OperatorEstimate]](repeating: [unpriced], count: 2)
+    memoSampling = [[], []]
   }
 
   /// The sampling step for `sampled` sequences, memoised (it depends on the
@@ -57,14 +56,10 @@ public struct IterationPricer: Sendable {
       return memoSampling[slot][sampled]
     }
     let priced = cost.sampling(sampled: Double(sampled), mode: graph ? .graph : .eager)
-    if sampled < memoFlops.count {
-      if memoSampling[slot].count <= sampled {
-        memoSampling[slot].append(
-          contentsOf: repeatElement(
-            OperatorEstimate(seconds: -1, flops: 0, bytes: 0), count: sampled + 1 - memoSampling[slot].count))
-      }
-      memoSampling[slot][sampled] = priced
-    }
+    // Grown on demand: batches sample at most max_num_seqs sequences.
+    let unpriced = OperatorEstimate(seconds: -1, flops: 0, bytes: 0)
+    while memoSampling[slot].count <= sampled { memoSampling[slot].append(unpriced) }
+    memoSampling[slot][sampled] = priced
     return priced
   }
 

@@ -29,6 +29,8 @@ struct ServingPools: Sendable {
     }
     var memories = [MemoryPlan]()
     var built = [IterationPricer]()
+    // Reused pricers stand for every pool or none (the optimizer shares them).
+    let reuse = reused?.count == pools.count ? reused : nil
     for (index, pool) in pools.enumerated() {
       let m = MemoryPlan(
         model: plan.model, device: pool.cluster.device, parallelism: pool.parallelism,
@@ -41,6 +43,7 @@ struct ServingPools: Sendable {
         throw .doesNotFit(FitReport(plan: poolPlan, memory: m))
       }
       memories.append(m)
+      guard reuse == nil else { continue }
       var cost = CostModel(
         model: plan.model, device: pool.cluster.device, precision: plan.precision,
         tensorGroup: CommGroup(ranks: pool.parallelism.tensor, cluster: pool.cluster, engine: plan.engine),
@@ -53,7 +56,7 @@ struct ServingPools: Sendable {
           maxTokens: plan.scheduler.maxNumBatchedTokens + plan.scheduler.maxNumSeqs))
     }
     memory = memories
-    pricers = reused?.count == built.count ? reused ?? built : built
+    pricers = reuse ?? built
     tensor = pools.map { Double($0.parallelism.tensor) }
     entryReplicas = pools[0].parallelism.data
     let blocks = memories[0].blocks / plan.parallelism.pipeline

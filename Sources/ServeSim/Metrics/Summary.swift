@@ -78,9 +78,7 @@ public struct Summary: Sendable, Equatable, Codable {
     }
     self.utilization = Utilization(device: utilization(result.busyDeviceSeconds, devices))
     // Only a workload that says which prompts share prefixes can hit.
-    if plan.scheduler.prefixCaching
-      && (plan.workload.sharedPrefix != nil || plan.workload.trace?.blockHashes != nil)
-    {
+    if plan.sharesPrefixBlocks {
       prefixHitRate =
         result.prefixLookupTokens > 0
         ? Double(result.prefixHitTokens) / Double(result.prefixLookupTokens) : 0

@@ -104,6 +104,12 @@ extension PlanSpec {
   /// policies without disaggregated pools.
   public var prefixCachingModelled: Bool { scheduler.policy != .static && disaggregation == nil }
 
+  /// Whether requests can share cached prompt blocks: prefix caching on and a
+  /// workload that says which prompts share prefixes (groups or block hashes).
+  public var sharesPrefixBlocks: Bool {
+    scheduler.prefixCaching && (workload.sharedPrefix != nil || workload.trace?.blockHashes != nil)
+  }
+
   /// Checks the pools of a disaggregated plan.
   func validate(_ d: Disaggregation) -> [PlanIssue] {
     var issues = [PlanIssue]()

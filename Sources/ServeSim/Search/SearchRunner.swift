@@ -75,10 +75,7 @@ public struct SearchRunner: Sendable {
         SchedulerLimits(plan.scheduler).chunked
         ? plan.scheduler.maxNumBatchedTokens : max(plan.scheduler.maxNumBatchedTokens, sample.maxInput)
       // The KV bound needs every cached token to belong to one request.
-      let sharesBlocks =
-        plan.scheduler.prefixCaching
-        && (plan.workload.sharedPrefix != nil || plan.workload.trace?.blockHashes != nil)
-      let kvTokens = sharesBlocks || plan.disaggregation != nil ? 0 : simulator.memory.kvTokens
+      let kvTokens = plan.sharesPrefixBlocks || plan.disaggregation != nil ? 0 : simulator.memory.kvTokens
       let bound = CapacityBound.requestsPerSecond(
         plan: plan, pricer: &pricers[0], maxTokens: maxTokens, meanTokens: sample.mean,
         meanContextReads: sample.contextReads, meanPrefillPairs: sample.prefillPairs,

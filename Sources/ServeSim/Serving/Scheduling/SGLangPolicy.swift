@@ -32,7 +32,11 @@ enum SGLangPolicy: BatchPolicy {
   ) {
     let reservation = OutputReservation(ratio: scheduler.newTokenRatio, clip: clip)
     batch.reservation = reservation
-    batch.reservedTokens = scheduler.reservedOutputs(reservation, requests)
+    // Only an admission reads the reservation: skip the pass over the
+    // running requests when nothing waits.
+    if !scheduler.waiting.isEmpty {
+      batch.reservedTokens = scheduler.reservedOutputs(reservation, requests)
+    }
     scheduler.schedulePartialPrefills(&requests, &batch)
     scheduler.admitWaiting(&requests, &batch)
     guard scheduler.batchIDs.isEmpty else { return }

@@ -10,7 +10,11 @@ enum TRTLLMPolicy: BatchPolicy {
   ) {
     let reservation = OutputReservation(ratio: 1, clip: .max)
     batch.reservation = reservation
-    batch.reservedTokens = scheduler.reservedOutputs(reservation, requests)
+    // Only an admission reads the reservation: skip the pass over the
+    // running requests when nothing waits.
+    if !scheduler.waiting.isEmpty {
+      batch.reservedTokens = scheduler.reservedOutputs(reservation, requests)
+    }
     scheduler.scheduleDecodes(&requests, &batch)
     scheduler.schedulePartialPrefills(&requests, &batch)
     if !batch.preempted { scheduler.admitWaiting(&requests, &batch) }
