@@ -87,6 +87,31 @@ import Testing
     #expect((fit?.residual ?? 1) < 1e-6)
   }
 
+  @Test func sparseMatmulFormatBorrowsTheStreamingBandwidthOfTheBestCoveredOne() {
+    // bf16 measured over many shapes at 2000 GB/s; fp8 from four mid-size
+    // shapes that a free fit would explain with an impossible bandwidth.
+    let bf16 = OperatorFit(
+      op: .gemm, dtype: .bf16, launchSeconds: 5e-6, secondsPerFlop: 1 / 500e12,
+      secondsPerByte: 1 / 2000e9, residual: 0, points: 0)
+    var rows = [KernelMeasurement]()
+    for (n, k) in [(4096, 4096), (12288, 4096), (4096, 11008), (8192, 8192)] {
+      for m in [1, 16, 64, 128, 256, 512, 1024, 2048, 4096, 8192] {
+        let shape = OperatorShape(m: m, n: n, k: k)
+        let work = OperatorWork(.gemm, shape: shape, dtype: .bf16, kvDType: .bf16)
+        rows.append(measurement(.gemm, shape, us: bf16.seconds(work) * 1e6))
+      }
+    }
+    for (m, n, k, us) in [
+      (64, 7168, 16384, 30.0), (64, 4096, 7168, 9.0), (128, 7168, 2048, 5.0), (64, 2112, 7168, 6.0),
+    ] {
+      rows.append(measurement(.gemm, OperatorShape(m: m, n: n, k: k), us: us, dtype: .fp8))
+    }
+    let fits = CalibrationFitter.fit(rows, computeUnits: 0)
+    let fp8 = try? #require(fits.first { $0.op == .gemm && $0.dtype == .fp8 })
+    #expect(close(1 / (fp8?.secondsPerByte ?? 1), 2000e9, 1e-9))
+    #expect(fp8.map { $0.points == 4 } == true)
+  }
+
   @Test func fitRecoversCollectiveAlphaBetaAndBandwidth() {
     var rows = [KernelMeasurement]()
     for e in 10...28 {

@@ -17,4 +17,50 @@ struct EngineOverheadTests {
     // …and that time is part of its TTFT.
     #expect(abs((request.ttft ?? 0) - (overhead + first.duration)) < 1e-12)
   }
+
+  /// The fixture model on one fixture device, priced by `profile`.
+  func pricer(_ profile: EngineProfile, precision: Precision = Precision()) -> IterationPricer {
+    let cost = CostModel(
+      model: Fixtures.model, device: Fixtures.device, precision: precision,
+      tensorGroup: Fixtures.group(1, .ringOnly))
+    return IterationPricer(cost: cost, profile: profile, maxTokens: 4096)
+  }
+
+  @Test func anEagerLayerTakesAtLeastTheHostTimeToIssueItsKernels() {
+    var profile = EngineProfile.of(.vllm)
+    profile.graphMaxBatch = 0
+    profile.hostKernelUs = 0
+    var gpuOnly = pricer(profile)
+    profile.hostKernelUs = 200
+    var hostBound = pricer(profile)
+    var shape = BatchShape()
+    shape.addPrefill(chunk: 4, context: 4, samples: true)
+    let kernels =
+      gpuOnly.cost.denseLayer(tokens: 4, mode: .eager).kernels
+      + gpuOnly.cost.attentionPrefill(shape, mode: .eager).kernels
+    let fast = gpuOnly.price(shape)
+    let slow = hostBound.price(shape)
+    // A 4-token layer runs in far less than its kernels take to issue.
+    #expect(fast.perLayer < kernels * 200e-6)
+    #expect(abs(slow.perLayer - kernels * 200e-6) < 1e-12)
+    // A captured graph is issued at once: the host's time does not apply.
+    profile.graphMaxBatch = 512
+    var graphed = pricer(profile)
+    var decode = BatchShape()
+    decode.addDecode(context: 10)
+    #expect(graphed.price(decode).graph)
+    #expect(graphed.price(decode).perLayer < kernels * 200e-6 / 2)
+  }
+
+  @Test func fp8MathQuantisesEachGEMMInputInItsOwnKernel() {
+    let profile = EngineProfile.of(.vllm)
+    let bf16 = pricer(profile).cost
+    let fp8 = pricer(profile, precision: Precision(weights: .fp8, activations: .fp8)).cost
+    let plain = bf16.gemm(m: 16, n: 1024, k: 1024, mode: .graph)
+    let quantised = fp8.gemm(m: 16, n: 1024, k: 1024, mode: .graph)
+    #expect(plain.kernels == 1)
+    #expect(quantised.kernels == 2)
+    // The quantisation kernel reads the 16-bit rows and writes them in fp8.
+    #expect(quantised.bytes - 1024 * 1024 * 1 - 16 * (1024 + 1024) * 2 >= 16 * 1024 * 3)
+  }
 }

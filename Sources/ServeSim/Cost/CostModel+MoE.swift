@@ -14,6 +14,7 @@ extension CostModel {
     let act = activationBytes
     var total = OperatorEstimate.zero
     for (n, k) in [(2 * f, h), (h, f)] {
+      total += activationQuantisation(rows: a, width: k, mode: mode)
       let flops = 2 * a * n * k
       let bytes = x * n * k * weightBytes + a * (n + k) * act
       let time = max(flops / matmulFlopsPerSecond, bytes / bytesPerSecond)
@@ -58,7 +59,7 @@ extension CostModel {
       let rankRows = assignments / e * (1 + expertImbalance)
       let local = moe.expectedActiveExperts(assignments: assignments) / e
       let shard = max(t / e, 1)
-      total += OperatorEstimate(seconds: 2 * dispatch, flops: 0, bytes: 0)
+      total += OperatorEstimate(seconds: 2 * dispatch, flops: 0, bytes: 0, kernels: 2)
       total += expertGEMMs(assignments: rankRows, activeExperts: local, inner: fe / shard, mode: mode)
       if shard > 1 {
         let sub = tensorGroup.subgroup(ranks: Int(shard))

@@ -106,9 +106,25 @@ public struct CostModel: Sendable {
     let flops = 2 * m * n * k
     let bytes = n * k * weightBytes + (m * k + m * n) * activationBytes
     let time = max(flops / matmulFlopsPerSecond, bytes / bytesPerSecond)
-    return priced(
+    var total = activationQuantisation(rows: m, width: k, mode: mode)
+    total += priced(
       MeasurementTable.Family(op: .gemm, dtype: matmulDType, a: Int(n), b: Int(k)),
       work: OperatorWork(flops: flops, bytes: bytes, size: m), m: m, n: n, k: k, roofline: time,
+      mode: mode)
+    return total
+  }
+
+  /// The kernel that quantises a GEMM's 16-bit input rows to fp8 when the
+  /// math runs in fp8 (dynamic activation scales): read the rows, write them
+  /// in one byte with a scale per row or 128-wide group. A separate kernel
+  /// before each fp8 GEMM in vLLM 0.8.5 (`Fp8LinearOp.apply` →
+  /// `ops.scaled_fp8_quant`) and SGLang 0.4.9 (`apply_w8a8_block_fp8_linear`
+  /// → `per_token_group_quant_fp8`, also before each fused-MoE GEMM).
+  func activationQuantisation(rows m: Double, width k: Double, mode: LaunchMode) -> OperatorEstimate {
+    guard matmulDType == .fp8, m > 0 else { return .zero }
+    let elements = m * k
+    return elementwise(
+      bytes: elements * (activationBytes + 1) + m * (k / 128).rounded(.up) * 4, flops: 2 * elements,
       mode: mode)
   }
 
@@ -236,7 +252,7 @@ public struct CostModel: Sendable {
   func tensorAllReduce(tokens m: Double, mode: LaunchMode) -> OperatorEstimate {
     guard tensor > 1 else { return .zero }
     var total = allReduceEstimate(tokens: m)
-    total += OperatorEstimate(seconds: launchSeconds(mode), flops: 0, bytes: 0)
+    total += OperatorEstimate(seconds: launchSeconds(mode), flops: 0, bytes: 0, kernels: 0)
     return total
   }
 

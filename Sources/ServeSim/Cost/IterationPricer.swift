@@ -23,6 +23,13 @@ public struct IterationPricer: Sendable {
   /// Sampling (LM head, logits gather, sampler) by sampled sequences, eager
   /// and in graphs (seconds < 0: not priced yet; grown to the largest count seen).
   private var memoSampling: [[OperatorEstimate]]
+  /// Host time to issue one layer's token-proportional kernels eagerly (dense
+  /// and MoE layers) and the embedding's, in seconds (`EngineProfile.hostKernelUs`).
+  private let hostLayer: Double
+  private let hostMoELayer: Double
+  private let hostEmbed: Double
+  /// Host time to issue one kernel eagerly, in seconds.
+  private let hostKernel: Double
 
   /// - Parameters:
   ///   - cost: the replica's cost model.
@@ -46,6 +53,11 @@ public struct IterationPricer: Sendable {
     layers = Double(cost.model.costedLayers)
     ranks = Double(cost.tensor)
     memoSampling = [[], []]
+    hostKernel = profile.hostKernelUs * 1e-6
+    hostLayer = cost.denseLayer(tokens: 1, mode: .eager).kernels * hostKernel
+    hostMoELayer =
+      moe > 0 ? cost.denseLayer(tokens: 1, mode: .eager, moe: true).kernels * hostKernel : hostLayer
+    hostEmbed = cost.embedding(tokens: 1, mode: .eager).kernels * hostKernel
   }
 
   /// The sampling step for `sampled` sequences, memoised (it depends on the
@@ -57,7 +69,7 @@ public struct IterationPricer: Sendable {
     }
     let priced = cost.sampling(sampled: Double(sampled), mode: graph ? .graph : .eager)
     // Grown on demand: batches sample at most max_num_seqs sequences.
-    let unpriced = OperatorEstimate(seconds: -1, flops: 0, bytes: 0)
+    let unpriced = OperatorEstimate(seconds: -1, flops: 0, bytes: 0, kernels: 0)
     while memoSampling[slot].count <= sampled { memoSampling[slot].append(unpriced) }
     memoSampling[slot][sampled] = priced
     return priced
@@ -153,8 +165,22 @@ public struct IterationPricer: Sendable {
     let flops = (d.flops + layers * (prefill.flops + decode.flops) + sampling.flops) * ranks
     let sources = d.sources + (prefill.sources + decode.sources) * layers + sampling.sources
     let attention = prefill.seconds + decode.seconds
+    var layer = d.layer + attention
+    var moeLayer = d.moe + attention
+    var embed = d.embed
+    var tail = sampling.seconds
+    if !graph && hostKernel > 0 {
+      // Eager: the host issues every kernel in turn (Python, the framework's
+      // dispatch, the launch), so a layer whose kernels are shorter than
+      // their issue takes the host's time; the GPU waits on an empty queue.
+      let hostAttention = (prefill.kernels + decode.kernels) * hostKernel
+      layer = max(layer, hostLayer + hostAttention)
+      moeLayer = max(moeLayer, hostMoELayer + hostAttention)
+      embed = max(embed, hostEmbed)
+      tail = max(tail, sampling.kernels * hostKernel)
+    }
     return IterationCost(
-      perLayer: d.layer + attention, perMoELayer: d.moe + attention, head: cpu + d.embed,
-      tail: sampling.seconds, flops: flops, graph: graph, sources: sources)
+      perLayer: layer, perMoELayer: moeLayer, head: cpu + embed, tail: tail, flops: flops,
+      graph: graph, sources: sources)
   }
 }

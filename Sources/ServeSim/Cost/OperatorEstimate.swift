@@ -8,10 +8,16 @@ public struct OperatorEstimate: Sendable, Equatable {
   public var bytes: Double
   /// `seconds` split by the source that priced them.
   public var sources: SourceSeconds
+  /// Kernels the host issues for it (one per operator; a launch the host
+  /// pays for in eager mode, see `EngineProfile.hostKernelUs`).
+  public var kernels: Double
 
   /// - Parameter sources: where the seconds came from (all from the datasheet
   ///   when nil).
-  public init(seconds: Double, flops: Double, bytes: Double, sources: SourceSeconds? = nil) {
+  public init(
+    seconds: Double, flops: Double, bytes: Double, sources: SourceSeconds? = nil, kernels: Double = 1
+  ) {
+    self.kernels = kernels
     self.seconds = seconds
     self.flops = flops
     self.bytes = bytes
@@ -24,7 +30,8 @@ public struct OperatorEstimate: Sendable, Equatable {
     lhs.flops += rhs.flops
     lhs.bytes += rhs.bytes
     lhs.sources += rhs.sources
+    lhs.kernels += rhs.kernels
   }
 
-  public static let zero = OperatorEstimate(seconds: 0, flops: 0, bytes: 0)
+  public static let zero = OperatorEstimate(seconds: 0, flops: 0, bytes: 0, kernels: 0)
 }

@@ -32,6 +32,12 @@ public struct EngineProfile: Sendable, Equatable {
   /// 6.7 ms). vLLM's and SGLang's OpenAI servers do the same work in Python
   /// and get the same figure (u) until a suite measures them.
   public var requestOverheadMs = 6.0
+  /// Host time to issue one kernel outside a captured graph, in
+  /// microseconds: the Python model code, the framework's operator dispatch
+  /// and the launch call. An eager layer takes at least its kernels' issue
+  /// time (a host-bound iteration: the GPU idles between short kernels),
+  /// which is why engines capture decode in graphs. 0: not modelled.
+  public var hostKernelUs = 0.0
 
   /// The profile of an engine, with the defaults it picks for `device` and
   /// the plan's tensor × pipeline size (nil: an 80 GB-class GPU).
@@ -63,6 +69,7 @@ public struct EngineProfile: Sendable, Equatable {
         iterationOverheadUs: 500,
         perSequenceOverheadUs: 4)
       profile.graphsForMixedBatches = true
+      profile.hostKernelUs = 60
       return profile
     case .sglang:
       // SGLang 0.4.9 ServerArgs.__post_init__ by device memory (MiB):
@@ -85,7 +92,7 @@ public struct EngineProfile: Sendable, Equatable {
       let graphs =
         mib < 35 * 1024
         ? (parallelism.tensor < 4 ? 8 : 80) : mib > 160 * 1000 ? 512 : mib > 90 * 1024 ? 256 : 160
-      return EngineProfile(
+      var sglang = EngineProfile(
         engine: .sglang,
         scheduler: SchedulerConfig(
           policy: .sglang, maxNumSeqs: 1024,
@@ -94,18 +101,21 @@ public struct EngineProfile: Sendable, Equatable {
           prefixCaching: true),
         graphsForDecode: true, graphMaxBatch: graphs, iterationOverheadUs: 150,
         perSequenceOverheadUs: 1)
+      sglang.hostKernelUs = 60
+      return sglang
     case .trtllm:
       // TensorRT-LLM trtllm-serve (0.19): max_batch_size 2048, max_num_tokens
       // 8192, tokens_per_block 32, free_gpu_memory_fraction 0.9, KV-cache
       // block reuse on (KvCacheConfig.enable_block_reuse, as documented), in-flight
       // batching with chunked context; C++ executor overhead is small (u).
-      return EngineProfile(
+      var trtllm = EngineProfile(
         engine: .trtllm,
         scheduler: SchedulerConfig(
           policy: .trtllm, maxNumSeqs: 2048, maxNumBatchedTokens: 8192, chunkedPrefill: true,
           blockSize: 32, memoryUtilization: 0.9, prefixCaching: true),
         graphsForDecode: true,
         graphMaxBatch: 512, iterationOverheadUs: 100, perSequenceOverheadUs: 1)
+      return trtllm
     case .mindie:
       // MindIE-Service 1.0 config.json on Ascend: maxBatchSize 200,
       // maxPrefillTokens 8192, cacheBlockSize 128, SplitFuse (chunked prefill)
