@@ -31,7 +31,9 @@ import Testing
     #expect(e.flops == 4 * 8 * 128 * 3000)
     // K and V: 3000 tokens · 2 · 2 KV heads · 128 · 2 B; Q and O: 3 · 2 · 8 · 128 · 2 B
     #expect(e.bytes == 3_072_000 + 12_288)
-    #expect(close(e.seconds, 3_084_288 / 1e12 + 10e-6))
+    // 3 sequences × 2 KV heads do not fill 100 compute units: split-KV and
+    // a combine kernel, two launches.
+    #expect(close(e.seconds, 3_084_288 / 1e12 + 2 * 10e-6))
   }
 
   @Test func prefillAttentionCountsCausalPairs() {

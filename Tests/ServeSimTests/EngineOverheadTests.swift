@@ -63,4 +63,19 @@ struct EngineOverheadTests {
     // The quantisation kernel reads the 16-bit rows and writes them in fp8.
     #expect(quantised.bytes - 1024 * 1024 * 1 - 16 * (1024 + 1024) * 2 >= 16 * 1024 * 3)
   }
+
+  @Test func smallDecodeAttentionSplitsTheContextAndPaysTwoKernelFloors() {
+    let cost = pricer(EngineProfile.of(.vllm)).cost
+    var small = BatchShape()
+    small.addDecode(context: 10)
+    // 1 sequence × 2 KV heads leave most of the 100 compute units idle:
+    // split-KV, then a combine kernel, each a full eager launch (10 us).
+    let split = cost.attentionDecode(small, mode: .eager)
+    #expect(split.kernels == 2)
+    #expect(split.seconds >= 2 * 10e-6)
+    var large = BatchShape()
+    for _ in 0..<100 { large.addDecode(context: 10) }
+    let whole = cost.attentionDecode(large, mode: .eager)
+    #expect(whole.kernels == 1)
+  }
 }

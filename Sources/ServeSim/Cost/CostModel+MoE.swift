@@ -127,7 +127,8 @@ extension CostModel {
       * (Double(mla.cacheElementsPerToken) * kvBytes + heads * (qk + v) * activationBytes)
       + Double(shape.prefillTokens) * heads * (qk + v) * activationBytes
     let time = max(flops / attentionFlopsPerSecond, bytes / bytesPerSecond)
-    total += OperatorEstimate(seconds: time + launchSeconds(mode), flops: flops, bytes: bytes)
+    total += OperatorEstimate(
+      seconds: time + attentionFixedSeconds(kernels: 1, mode: mode), flops: flops, bytes: bytes)
     return total
   }
 
@@ -142,6 +143,10 @@ extension CostModel {
       shape.decodeContextTokens * Double(mla.cacheElementsPerToken) * kvBytes
       + Double(shape.decodeSequences) * heads * (2 * latent + Double(mla.qkRopeHeadDim)) * activationBytes
     let time = max(flops / attentionFlopsPerSecond, bytes / bytesPerSecond)
-    return OperatorEstimate(seconds: time + launchSeconds(mode), flops: flops, bytes: bytes)
+    // One latent shared by every head: split-KV decides on sequences alone.
+    let kernels = decodeAttentionKernels(sequences: shape.decodeSequences, kvHeads: 1)
+    return OperatorEstimate(
+      seconds: time + attentionFixedSeconds(kernels: kernels, mode: mode), flops: flops, bytes: bytes,
+      kernels: kernels)
   }
 }

@@ -22,6 +22,10 @@ public struct CostModel: Sendable {
   /// The calibration's prefill and decode attention families, looked up once
   /// (attention is priced every iteration).
   var attentionLookups: [Calibration.Lookup] = []
+  /// Fixed time of one tensor-core kernel timed eagerly, in seconds: the
+  /// calibration's 16-bit GEMM fit (launch, prologue, one tile's pipeline
+  /// fill, epilogue), else the datasheet launch.
+  let tensorKernelFixed: Double
   /// Expert-parallel degree of MoE layers (1: experts sharded by tensor
   /// parallelism, as vLLM's fused MoE does by default).
   public var expertParallel = 1
@@ -87,12 +91,32 @@ public struct CostModel: Sendable {
     qkvPerRank = (headsPerRank + 2 * kvHeadsPerRank) * Double(model.headDim)
     ffnPerRank = Double(model.intermediateSize) / t
     vocabPerRank = Double(model.vocabSize) / t
+    tensorKernelFixed = max(
+      self.calibration?.fit(.gemm, dtype: .bf16)?.launchSeconds ?? 0, device.kernelLaunchUs * 1e-6)
     if let calibration = self.calibration {
       attentionLookups = [
         calibration.lookup(attentionFamily(.attentionPrefill)),
         calibration.lookup(attentionFamily(.attentionDecode)),
       ]
     }
+  }
+
+  /// Fixed time of `kernels` attention kernels that no measurement prices:
+  /// each costs what the device's measured GEMMs show a tensor-core kernel
+  /// costs beyond its work (`tensorKernelFixed`), less what a graph saves on
+  /// the launch (the datasheet launch without a calibration).
+  func attentionFixedSeconds(kernels: Double, mode: LaunchMode) -> Double {
+    let saved = launchSeconds(.eager) - launchSeconds(mode)
+    return kernels * max(tensorKernelFixed - saved, launchSeconds(mode))
+  }
+
+  /// Kernels of a decode attention over `sequences` sequences: split-KV
+  /// (FlashAttention-3's `num_splits` heuristic, FlashInfer's `split_kv`,
+  /// FlashMLA's tile scheduler) spreads a batch whose (sequence, KV head)
+  /// pairs do not fill the compute units over slices of the context and
+  /// merges the partial results in a second kernel.
+  func decodeAttentionKernels(sequences: Int, kvHeads: Double) -> Double {
+    Double(sequences) * kvHeads < Double(max(device.computeUnits, 1)) ? 2 : 1
   }
 
   /// Launch cost of one kernel, in seconds.
@@ -188,10 +212,17 @@ public struct CostModel: Sendable {
     let kvRead = contextTokens * 2 * kvHeadsPerRank * d * kvBytes
     let qo = Double(queries) * 2 * headsPerRank * d * activationBytes
     let bytes = kvRead + qo
-    let time = max(flops / attentionFlopsPerSecond, bytes / bytesPerSecond)
+    let kernels =
+      op == .attentionPrefill ? 1 : decodeAttentionKernels(sequences: queries, kvHeads: kvHeadsPerRank)
+    // The datasheet path adds one launch to the roofline; unmeasured
+    // attention kernels cost what a measured tensor-core kernel does.
+    let fixed = attentionFixedSeconds(kernels: kernels, mode: mode) - launchSeconds(mode)
+    let time = max(flops / attentionFlopsPerSecond, bytes / bytesPerSecond) + fixed
     let lookup = attentionLookups.isEmpty ? nil : attentionLookups[op == .attentionPrefill ? 0 : 1]
-    return priced(
+    var estimate = priced(
       lookup, work: OperatorWork(flops: flops, bytes: bytes, size: pairs), roofline: time, mode: mode)
+    estimate.kernels = kernels
+    return estimate
   }
 
   /// An all-reduce of `tokens` rows of the hidden size across the tensor group.
