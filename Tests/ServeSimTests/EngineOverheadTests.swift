@@ -78,4 +78,25 @@ struct EngineOverheadTests {
     let whole = cost.attentionDecode(large, mode: .eager)
     #expect(whole.kernels == 1)
   }
+
+  @Test func anOverlappingSchedulerHidesItsCPUTimeBehindTheDevice() {
+    var profile = EngineProfile.of(.sglang)
+    profile.iterationOverheadUs = 5
+    profile.perSequenceOverheadUs = 0
+    profile.overlapsScheduling = false
+    var serial = pricer(profile)
+    profile.overlapsScheduling = true
+    var overlapped = pricer(profile)
+    var shape = BatchShape()
+    shape.addDecode(context: 100)
+    let layers = Fixtures.model.layers
+    let a = serial.price(shape).seconds(layers: layers)
+    let b = overlapped.price(shape).seconds(layers: layers)
+    // 5 us of scheduling fit inside the device's time: hidden.
+    #expect(abs(a - b - 5e-6) < 1e-12)
+    // A scheduler slower than the device sets the pace.
+    profile.iterationOverheadUs = 1e6
+    var slow = pricer(profile)
+    #expect(abs(slow.price(shape).seconds(layers: layers) - 1.0) < 1e-12)
+  }
 }

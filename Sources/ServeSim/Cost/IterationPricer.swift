@@ -137,7 +137,8 @@ public struct IterationPricer: Sendable {
       moe = min(moe, graph.moe)
       embed = min(embed, graph.embed)
     }
-    let cpu = (profile.iterationOverheadUs + profile.perSequenceOverheadUs) * 1e-6
+    let cpu =
+      profile.overlapsScheduling ? 0 : (profile.iterationOverheadUs + profile.perSequenceOverheadUs) * 1e-6
     return IterationCost(
       perLayer: layer, perMoELayer: moe, head: cpu + embed, tail: 0, flops: 0, graph: false)
   }
@@ -179,8 +180,15 @@ public struct IterationPricer: Sendable {
       embed = max(embed, hostEmbed)
       tail = max(tail, sampling.kernels * hostKernel)
     }
+    var host = cpu
+    if profile.overlapsScheduling {
+      // The next batch is scheduled during this one: the CPU time shows only
+      // where it outlasts the device (SGLang 0.4.9 Scheduler.event_loop_overlap).
+      let device = denseLayers * layer + moeLayers * moeLayer + embed + tail
+      host = max(0, cpu - device)
+    }
     return IterationCost(
-      perLayer: layer, perMoELayer: moeLayer, head: cpu + embed, tail: tail, flops: flops,
+      perLayer: layer, perMoELayer: moeLayer, head: host + embed, tail: tail, flops: flops,
       graph: graph, sources: sources)
   }
 }

@@ -38,6 +38,12 @@ public struct EngineProfile: Sendable, Equatable {
   /// time (a host-bound iteration: the GPU idles between short kernels),
   /// which is why engines capture decode in graphs. 0: not modelled.
   public var hostKernelUs = 0.0
+  /// Whether the scheduler prepares the next batch while the device runs the
+  /// current one (SGLang's overlap scheduler, TensorRT-LLM's PyTorch-backend
+  /// overlap scheduler, vLLM's async scheduling): the per-iteration CPU time
+  /// (`iterationOverheadUs`, `perSequenceOverheadUs`) then costs only what it
+  /// exceeds the device's time by.
+  public var overlapsScheduling = false
 
   /// The profile of an engine, with the defaults it picks for `device` and
   /// the plan's tensor × pipeline size (nil: an 80 GB-class GPU).
@@ -102,6 +108,7 @@ public struct EngineProfile: Sendable, Equatable {
         graphsForDecode: true, graphMaxBatch: graphs, iterationOverheadUs: 150,
         perSequenceOverheadUs: 1)
       sglang.hostKernelUs = 60
+      sglang.overlapsScheduling = true
       return sglang
     case .trtllm:
       // TensorRT-LLM trtllm-serve (0.19): max_batch_size 2048, max_num_tokens
