@@ -7,7 +7,7 @@ enum SpecDecoders {
   static let modelKeys = [
     "name", "layers", "hidden_size", "heads", "kv_heads", "head_dim", "intermediate_size",
     "gated_mlp", "activation", "norm", "position_embedding", "vocab_size", "max_context",
-    "tied_embeddings", "qkv_bias", "query_layer", "moe", "attention",
+    "tied_embeddings", "qkv_bias", "query_layer", "moe", "attention", "fp8_block_size",
   ]
   static let moeKeys = [
     "experts", "experts_per_token", "expert_intermediate_size", "shared_experts", "dense_layers",
@@ -54,7 +54,7 @@ enum SpecDecoders {
         }
       }
     }
-    return ModelSpec(
+    var model = ModelSpec(
       name: try r.string("name"), layers: layers, hiddenSize: hidden,
       heads: heads, kvHeads: kvHeads, headDim: headDim,
       intermediateSize: try r.int("intermediate_size", min: 1, max: 1 << 24),
@@ -68,6 +68,8 @@ enum SpecDecoders {
       tiedEmbeddings: try r.bool("tied_embeddings", default: false),
       qkvBias: try r.bool("qkv_bias", default: false),
       queryLayer: try r.bool("query_layer", default: false), moe: moe, mla: mla)
+    model.fp8BlockSize = try r.int("fp8_block_size", default: 0, min: 0, max: 1 << 16)
+    return model
   }
 
   static let deviceKeys = [

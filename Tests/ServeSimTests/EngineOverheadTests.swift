@@ -62,6 +62,18 @@ struct EngineOverheadTests {
     #expect(quantised.kernels == 2)
     // The quantisation kernel reads the 16-bit rows and writes them in fp8.
     #expect(quantised.bytes - 1024 * 1024 * 1 - 16 * (1024 + 1024) * 2 >= 16 * 1024 * 3)
+    // An engine that quantises in the producing kernel (TensorRT-LLM)
+    // launches none, except for block-scaled checkpoints.
+    var fused = fp8
+    fused.fusesActivationQuantisation = true
+    #expect(fused.gemm(m: 16, n: 1024, k: 1024, mode: .graph).kernels == 1)
+    var blockModel = Fixtures.model
+    blockModel.fp8BlockSize = 128
+    var block = CostModel(
+      model: blockModel, device: Fixtures.device, precision: Precision(weights: .fp8, activations: .fp8),
+      tensorGroup: Fixtures.group(1, .ringOnly))
+    block.fusesActivationQuantisation = true
+    #expect(block.gemm(m: 16, n: 1024, k: 1024, mode: .graph).kernels == 2)
   }
 
   @Test func smallDecodeAttentionSplitsTheContextAndPaysTwoKernelFloors() {

@@ -26,6 +26,9 @@ public struct CostModel: Sendable {
   /// calibration's 16-bit GEMM fit (launch, prologue, one tile's pipeline
   /// fill, epilogue), else the datasheet launch.
   let tensorKernelFixed: Double
+  /// Whether the engine quantises fp8 activations inside their producing
+  /// kernel (no quantisation kernel of its own; `EngineProfile`).
+  public var fusesActivationQuantisation = false
   /// Expert-parallel degree of MoE layers (1: experts sharded by tensor
   /// parallelism, as vLLM's fused MoE does by default).
   public var expertParallel = 1
@@ -145,7 +148,9 @@ public struct CostModel: Sendable {
   /// `ops.scaled_fp8_quant`) and SGLang 0.4.9 (`apply_w8a8_block_fp8_linear`
   /// → `per_token_group_quant_fp8`, also before each fused-MoE GEMM).
   func activationQuantisation(rows m: Double, width k: Double, mode: LaunchMode) -> OperatorEstimate {
-    guard matmulDType == .fp8, m > 0 else { return .zero }
+    guard matmulDType == .fp8, m > 0, !fusesActivationQuantisation || model.fp8BlockSize > 0 else {
+      return .zero
+    }
     let elements = m * k
     return elementwise(
       bytes: elements * (activationBytes + 1) + m * (k / 128).rounded(.up) * 4, flops: 2 * elements,

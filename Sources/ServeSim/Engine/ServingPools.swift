@@ -49,6 +49,7 @@ struct ServingPools: Sendable {
         tensorGroup: CommGroup(ranks: pool.parallelism.tensor, cluster: pool.cluster, engine: plan.engine),
         calibration: plan.calibration)
       cost.expertParallel = pool.parallelism.expert
+      cost.fusesActivationQuantisation = profile.fusesActivationQuantisation
       cost.expertImbalance = plan.parallelism.expertImbalance
       built.append(
         IterationPricer(

@@ -44,6 +44,13 @@ public struct ModelSpec: Sendable, Equatable {
   public var moe: MoESpec?
   /// Multi-head latent attention, for DeepSeek-style models.
   public var mla: MLASpec?
+  /// Width of the activation groups of a block-scaled fp8 checkpoint (its
+  /// `quantization_config.weight_block_size`, 128 for DeepSeek-V3/R1 and
+  /// Qwen3's FP8 releases), 0 for per-tensor scales. Block scales need an
+  /// activation quantisation kernel before each fp8 GEMM in every engine
+  /// (SGLang `per_token_group_quant_fp8`, TensorRT-LLM 1.0
+  /// `fp8_quantize_1x128`), which no engine fuses into the producer.
+  public var fp8BlockSize = 0
 
   public init(
     name: String, layers: Int, hiddenSize: Int, heads: Int, kvHeads: Int, headDim: Int,

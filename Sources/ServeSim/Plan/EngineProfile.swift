@@ -44,6 +44,12 @@ public struct EngineProfile: Sendable, Equatable {
   /// (`iterationOverheadUs`, `perSequenceOverheadUs`) then costs only what it
   /// exceeds the device's time by.
   public var overlapsScheduling = false
+  /// Whether fp8 activations are quantised inside the kernel that produces
+  /// them (the norm or the activation writes fp8) instead of by a kernel of
+  /// their own before each GEMM. TensorRT-LLM builds fuse the Q/DQ of fp8
+  /// per-tensor activations into the producer (TensorRT's Q/DQ fusion;
+  /// docs/source/reference/precision.md, "FP8 (Hopper)").
+  public var fusesActivationQuantisation = false
 
   /// The profile of an engine, with the defaults it picks for `device` and
   /// the plan's tensor × pipeline size (nil: an 80 GB-class GPU).
@@ -122,6 +128,7 @@ public struct EngineProfile: Sendable, Equatable {
           blockSize: 32, memoryUtilization: 0.9, prefixCaching: true),
         graphsForDecode: true,
         graphMaxBatch: 512, iterationOverheadUs: 100, perSequenceOverheadUs: 1)
+      trtllm.fusesActivationQuantisation = true
       return trtllm
     case .mindie:
       // MindIE-Service 1.0 config.json on Ascend: maxBatchSize 200,
