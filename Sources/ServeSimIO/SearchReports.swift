@@ -16,7 +16,7 @@ public enum SearchReports {
   static func row(_ o: SearchOutcome, _ b: inout CSVBuffer) {
     let p = o.plan
     b.field(p.name)
-    for text in [p.cluster.name, p.cluster.device.name, p.engine.rawValue] {
+    for text in [p.cluster.name, p.cluster.device.name, p.release.description] {
       b.comma()
       b.field(text)
     }
@@ -123,7 +123,7 @@ public enum SearchReports {
       model: \(search.modelPath)
       cluster: \(search.clusterPaths[clusterIndex])
       workload: best-workload.yaml
-      engine: \(p.engine.rawValue)
+      engine: {name: \(p.engine.rawValue), version: "\(p.release.version)"}
       parallelism: {data: \(p.parallelism.data), tensor: \(p.parallelism.tensor), pipeline: \(p.parallelism.pipeline), expert: \(p.parallelism.expert)}
       precision: {weights: \(q.weights.rawValue), activations: \(q.activations.rawValue), kv_cache: \(q.kvCache.rawValue)}
       scheduler: {policy: \(s.policy.rawValue), max_num_seqs: \(s.maxNumSeqs), max_num_batched_tokens: \(s.maxNumBatchedTokens), chunked_prefill: \(s.chunkedPrefill), block_size: \(s.blockSize), memory_utilization: \(s.memoryUtilization), prefix_caching: \(s.prefixCaching)}
