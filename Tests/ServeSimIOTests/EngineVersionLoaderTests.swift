@@ -62,6 +62,16 @@ import Testing
     #expect(name.keyPath == "engine" && name.message.contains("did you mean 'vllm'"))
   }
 
+  /// `--set engine.version=0.6` on a plan with a plain `engine: vllm` keeps
+  /// the name.
+  @Test func anOverrideSetsTheVersionOfAPlainEngine() throws {
+    let files = try TempPlan(plan: TempPlan.plan + "\nengine: sglang")
+    defer { files.remove() }
+    let plan = try PlanLoader.load(
+      path: files.planPath, overrides: [try Override(parsing: "engine.version=0.4.9")])
+    #expect(plan.release == EngineRelease(.sglang, EngineVersion(0, 4)))
+  }
+
   @Test func aSearchTakesEngineReleases() throws {
     let files = try TempPlan()
     defer { files.remove() }

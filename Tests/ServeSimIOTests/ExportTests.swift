@@ -109,24 +109,9 @@ import Testing
   @Test(arguments: [ExportEngine.vllm, .sglang])
   func engineFlags(engine: ExportEngine) throws {
     let table = engine == .vllm ? Self.vllmFlags : Self.sglangFlags
-    var plans = [PlanSpec]()
-    for name in try FileManager.default.contentsOfDirectory(atPath: Self.root + "/plans").sorted()
-    where name.hasSuffix(".yaml") && !name.hasPrefix("search-") {
-      plans.append(try Self.plan(name))
-    }
-    var variant = try Self.plan("quickstart.yaml")
-    variant.scheduler.chunkedPrefill = false
-    variant.scheduler.prefixCaching = true
-    variant.precision.kvCache = .fp8
-    variant.precision.weights = .fp8
-    plans.append(variant)
-    variant.scheduler.prefixCaching = false
-    variant.scheduler.chunkedPrefill = true
-    variant.precision.activations = .fp16
-    plans.append(variant)
     var checked = 0
     // The tables are vLLM 0.8.5's and SGLang 0.4.9's.
-    for var plan in plans {
+    for var plan in try ExportVersionTests.plans() {
       plan.engine = engine.kind
       plan.engineVersion = engine == .vllm ? EngineVersion(0, 8) : EngineVersion(0, 4)
       for (flag, value) in Self.arguments(LaunchCommand.script(plan, engine: engine)) {
