@@ -6,7 +6,8 @@ import Yams
 /// best-workload.yaml) and pareto.svg.
 public enum SearchReports {
   public static let planColumns = [
-    "plan", "cluster", "device", "engine", "data", "tensor", "pipeline", "expert", "weights",
+    "plan", "cluster", "device", "engine", "engine_version", "data", "tensor", "pipeline", "expert",
+    "weights",
     "activations", "kv_cache", "policy", "max_num_seqs", "max_num_batched_tokens", "devices",
     "status", "reason", "bound_req_per_s", "capacity_req_per_s", "probes", "rate_req_per_s",
     "ttft_p90_ms", "tpot_p90_ms", "e2e_p90_ms", "output_tok_per_s", "slo_attainment",
@@ -16,7 +17,7 @@ public enum SearchReports {
   static func row(_ o: SearchOutcome, _ b: inout CSVBuffer) {
     let p = o.plan
     b.field(p.name)
-    for text in [p.cluster.name, p.cluster.device.name, p.release.description] {
+    for text in [p.cluster.name, p.cluster.device.name, p.engine.rawValue, p.release.version.description] {
       b.comma()
       b.field(text)
     }
