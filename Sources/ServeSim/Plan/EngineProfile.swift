@@ -46,7 +46,7 @@ public struct EngineProfile: Sendable, Equatable {
     // Device memory as the engines read it from the driver: vLLM in GiB,
     // SGLang in MiB (an H100 80GB shows 81,559 MiB).
     let bytes = device?.visibleMemoryBytes ?? 81_559 * 1_048_576
-    var profile: EngineProfile
+    let profile: EngineProfile
     switch engine {
     case .vllm: profile = vllm(release.version, gib: bytes / 1_073_741_824, device: device)
     case .sglang: profile = sglang(release.version, mib: bytes / 1_048_576, parallelism: parallelism)
