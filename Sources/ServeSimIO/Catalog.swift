@@ -77,7 +77,7 @@ public enum Catalog {
       }
       let p = try PlanLoader.load(path: path)
       let par = p.parallelism
-      var text = "\(p.name): \(p.model.name) on \(p.devices) x \(p.cluster.device.name), \(p.engine.rawValue)"
+      var text = "\(p.name): \(p.model.name) on \(p.devices) x \(p.cluster.device.name), \(p.release)"
       text += ", dp \(par.data) tp \(par.tensor) pp \(par.pipeline)"
       if par.expert > 1 { text += " ep \(par.expert)" }
       text += ", weights \(p.precision.weights.rawValue), workload \(p.workload.name)"

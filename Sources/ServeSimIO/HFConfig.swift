@@ -92,6 +92,7 @@ public enum HFConfig {
     spec.moe = try moe(c, family: family, layers: layers)
     if family == .deepseek { spec.mla = try mla(c) }
     if let mla = spec.mla { spec.headDim = mla.vHeadDim }
+    spec.fp8BlockSize = try c.fp8BlockSize()
     return spec
   }
 

@@ -76,7 +76,7 @@ public enum ReportFiles {
       table{border-collapse:collapse}td{padding:3px 12px;border-bottom:1px solid #eee}
       img{width:720px;max-width:100%;margin:6px}</style></head><body>
       <h1>servesim report: \(XMLText.escaped(s.plan))</h1>
-      <p>Model \(XMLText.escaped(result.plan.model.name)), engine \(result.plan.engine.rawValue), \
+      <p>Model \(XMLText.escaped(result.plan.model.name)), engine \(result.plan.release), \
       parallelism data \(result.plan.parallelism.data) x tensor \(result.plan.parallelism.tensor) \
       x pipeline \(result.plan.parallelism.pipeline), seed \(result.plan.seed). \
       Latencies in milliseconds; shares in percent.</p>

@@ -106,6 +106,19 @@ struct JSONConfig {
     return flag
   }
 
+  /// The activation group width of a block-scaled fp8 checkpoint:
+  /// `quantization_config.weight_block_size`'s last entry when the method is
+  /// fp8, else 0 (per-tensor scales or not fp8).
+  func fp8BlockSize() throws(ConfigError) -> Int {
+    guard let node = entry("quantization_config"), let q = node.mapping,
+      q["quant_method"]?.string == "fp8", let sizes = q["weight_block_size"]?.sequence
+    else { return 0 }
+    guard let last = sizes.last?.int, last > 0 else {
+      throw fail("quantization_config", "weight_block_size must list positive whole numbers")
+    }
+    return last
+  }
+
   /// A list of whole numbers (empty when the key is absent or null).
   func intList(_ key: String) throws(ConfigError) -> [Int] {
     guard let node = entry(key), node.null == nil else { return [] }

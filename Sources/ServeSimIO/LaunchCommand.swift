@@ -4,15 +4,19 @@ import ServeSim
 /// shell script: the command with the plan's parallelism, batching, KV-cache
 /// and precision settings, and comments where the engine has no equivalent.
 ///
-/// Flags follow the engines' command lines, checked against their argument
-/// parsers (ExportTests.engineFlags):
-/// - vLLM 0.8.5, `vllm serve` (`vllm/engine/arg_utils.py` and
-///   `vllm/config.py` of the PyPI wheel).
-/// - SGLang 0.4.9, `python -m sglang.launch_server`
-///   (`sglang/srt/server_args.py` of the PyPI wheel).
-/// - TensorRT-LLM 0.19, `trtllm-serve` (nvidia.github.io/TensorRT-LLM,
-///   "trtllm-serve"), with the LLM API options it does not take as flags in
-///   an `--extra_llm_api_options` YAML file.
+/// The command follows the plan's engine release (`PlanSpec.release`) when
+/// exported to the plan's engine, else the newest modelled release of the
+/// target engine. Flags follow each release's command line, checked against
+/// its argument parser (ExportTests, with the flag lists that
+/// `scripts/engine-flags` reads from the wheels into
+/// Tests/ServeSimIOTests/Fixtures/engine-flags):
+/// - vLLM 0.6 (0.6.6.post1), 0.8 (0.8.5) and 0.11 (0.11.0), `vllm serve`
+///   (`vllm/engine/arg_utils.py` and the config modules of the PyPI wheels).
+/// - SGLang 0.4 (0.4.9) and 0.5 (0.5.5), `python -m sglang.launch_server`
+///   (`sglang/srt/server_args.py` of the PyPI wheels).
+/// - TensorRT-LLM 0.19 and 1.0, `trtllm-serve` (nvidia.github.io/TensorRT-LLM,
+///   "trtllm-serve"; the PyPI package is a stub), with the LLM API options it
+///   does not take as flags in an `--extra_llm_api_options` YAML file.
 public enum LaunchCommand {
   /// Hugging Face repositories of the shipped models, by model name.
   static let repositories = [
@@ -40,34 +44,78 @@ public enum LaunchCommand {
       modelID = plan.model.name
       notes.append("'\(plan.model.name)' is the model's name: give its Hugging Face ID or path with --model")
     }
-    if plan.engine.rawValue != engine.rawValue {
+    let release = plan.engine == engine.kind ? plan.release : EngineRelease(engine.kind)
+    if plan.engine != engine.kind {
       notes.append(
-        "the plan was simulated with engine \(plan.engine.rawValue)'s scheduler defaults; \(engine.rawValue)'s may differ"
+        "the plan was simulated with engine \(plan.release)'s scheduler defaults; \(release)'s may differ"
       )
     }
+    let memory = memoryFraction(plan, for: engine.kind, &notes)
     if plan.disaggregation != nil {
       notes.append("the plan's disaggregated prefill/decode pools are not exported; this serves one pool")
     }
     let lines: [String]
     var preamble = [String]()
     switch engine {
-    case .vllm: lines = vllm(plan, modelID, &notes)
-    case .sglang: lines = sglang(plan, modelID, &notes)
-    case .trtllm: lines = trtllm(plan, modelID, &notes, &preamble)
+    case .vllm: lines = vllm(plan, release.version, modelID, memory: memory, &notes)
+    case .sglang: lines = sglang(plan, release.version, modelID, memory: memory, &notes)
+    case .trtllm: lines = trtllm(plan, modelID, memory: memory, &notes, &preamble)
     }
     var text =
       "#!/bin/sh\n# \(plan.name): \(plan.model.name) on \(plan.parallelism.devices) x \(plan.cluster.device.name)\n"
-    text += "# exported by servesim for \(versions[engine] ?? engine.rawValue)\n"
+    text += "# exported by servesim for \(title(release))\n"
     for note in notes { text += "# note: \(note)\n" }
     for line in preamble { text += line + "\n" }
     text += lines.joined(separator: " \\\n  ") + "\n"
     return text
   }
 
-  static let versions: [ExportEngine: String] = [
-    .vllm: "vLLM 0.8.5 (vllm serve)", .sglang: "SGLang 0.4.9 (sglang.launch_server)",
-    .trtllm: "TensorRT-LLM 0.19 (trtllm-serve)",
-  ]
+  /// "vLLM 0.8 (vllm serve)".
+  static func title(_ release: EngineRelease) -> String {
+    switch release.engine {
+    case .vllm: "vLLM \(release.version) (vllm serve)"
+    case .sglang: "SGLang \(release.version) (sglang.launch_server)"
+    case .trtllm: "TensorRT-LLM \(release.version) (trtllm-serve)"
+    case .mindie: "MindIE \(release.version)"
+    }
+  }
+
+  /// What `engine` calls its memory share.
+  static func shareName(_ engine: EngineKind) -> String {
+    switch engine {
+    case .vllm: "gpu_memory_utilization"
+    case .sglang: "mem_fraction_static"
+    case .trtllm: "free_gpu_memory_fraction"
+    case .mindie: "memory share"
+    }
+  }
+
+  /// The memory share to give `target`: the plan's `memory_utilization` when
+  /// `target` sizes its KV cache as the plan's engine does, else the share
+  /// that gives `target` the KV cache the plan simulated. The engines mean
+  /// different things by it (`MemoryAccounting`): SGLang's
+  /// `mem_fraction_static` covers weights and KV cache only, vLLM's
+  /// `gpu_memory_utilization` everything the engine allocates, TensorRT-LLM's
+  /// `free_gpu_memory_fraction` a share of what is free after loading, so
+  /// passing one as the other would size a different cache.
+  static func memoryFraction(_ plan: PlanSpec, for target: EngineKind, _ notes: inout [String]) -> Double {
+    let given = plan.scheduler.memoryUtilization
+    let accounting = target.memoryAccounting
+    guard accounting != plan.engine.memoryAccounting else { return given }
+    let m = MemoryPlan(plan: plan)
+    let outside = m.activationBytes + m.runtimeBytes
+    let share: Double
+    switch accounting {
+    case .profiled: share = (m.weightBytes + outside + m.kvBytes) / m.deviceBytes
+    case .staticFraction: share = (m.weightBytes + m.kvBytes) / m.deviceBytes
+    case .freeFraction: share = m.kvBytes / max(m.deviceBytes - m.weightBytes - outside, 1)
+    }
+    let converted = min(max((share * 1000).rounded() / 1000, 0.001), 1)
+    notes.append(
+      "the plan's memory_utilization \(fraction(given)) is \(plan.engine.rawValue)'s \(shareName(plan.engine)); \(target.rawValue)'s \(shareName(target)) \(fraction(converted)) gives the same KV cache (\(fraction(m.kvBytes / 1e9)) GB per device)"
+    )
+    return converted
+  }
 
   static func dtypeName(_ dtype: DType) -> String {
     switch dtype {
@@ -113,27 +161,61 @@ public enum LaunchCommand {
     return l
   }
 
-  static func vllm(_ plan: PlanSpec, _ model: String, _ notes: inout [String]) -> [String] {
+  static func vllm(
+    _ plan: PlanSpec, _ version: EngineVersion, _ model: String, memory: Double, _ notes: inout [String]
+  ) -> [String] {
     let s = plan.scheduler
+    let p = plan.parallelism
+    let v0 = version < EngineVersion(0, 8)
+    let v0Removed = version >= EngineVersion(0, 11)
     // vLLM 0.8.5's V1 engine always chunks prefills (EngineArgs.
-    // _set_default_args_v1); an unchunked plan models the V0 scheduler.
-    var l = [s.chunkedPrefill ? "vllm serve \(model)" : "VLLM_USE_V1=0 vllm serve \(model)"]
+    // _set_default_args_v1); an unchunked plan models the V0 scheduler,
+    // which 0.8 still ships (VLLM_USE_V1=0), 0.6 runs by default and 0.11
+    // no longer has (_set_default_args forces enable_chunked_prefill).
+    let useV0 = !v0 && !v0Removed && !s.chunkedPrefill
+    var l = [useV0 ? "VLLM_USE_V1=0 vllm serve \(model)" : "vllm serve \(model)"]
+    var shared = plan
+    if v0 {
+      // vLLM 0.6.6.post1's arg_utils.py has neither --data-parallel-size
+      // nor --enable-expert-parallel.
+      shared.parallelism.data = 1
+      shared.parallelism.expert = 1
+      if p.data > 1 {
+        notes.append(
+          "vLLM \(version) has no data-parallel flag: run \(p.data) copies (one per \(p.devicesPerReplica) devices) behind a load balancer"
+        )
+      }
+      if p.expert > 1 {
+        notes.append(
+          "vLLM \(version) has no expert parallelism: its MoE layers shard experts over the tensor ranks")
+      }
+    }
     l += parallelismAndPrecision(
-      plan, tensor: "--tensor-parallel-size", pipeline: "--pipeline-parallel-size",
+      shared, tensor: "--tensor-parallel-size", pipeline: "--pipeline-parallel-size",
       data: "--data-parallel-size", expert: "--enable-expert-parallel", kvCacheFP8: "fp8", &notes)
     l.append("--max-num-seqs \(s.maxNumSeqs)")
     l.append("--max-num-batched-tokens \(s.maxNumBatchedTokens)")
-    // Boolean engine arguments are argparse BooleanOptionalActions: --x or --no-x.
-    if s.chunkedPrefill {
+    if v0 {
+      // 0.6.6.post1: --enable-chunked-prefill is a StoreBoolean taking an
+      // optional True/False, default off below 32K tokens of context.
+      l.append("--enable-chunked-prefill \(s.chunkedPrefill ? "True" : "False")")
+    } else if s.chunkedPrefill || v0Removed {
+      // Boolean engine arguments are argparse BooleanOptionalActions: --x or --no-x.
       l.append("--enable-chunked-prefill")
+      if !s.chunkedPrefill {
+        notes.append(
+          "vLLM \(version) always chunks prefills (V1 only); the plan's unchunked prefills are not available")
+      }
     } else {
       l.append("--no-enable-chunked-prefill")
       notes.append(
         "vLLM's V1 engine always chunks prefills; VLLM_USE_V1=0 runs the V0 engine without chunking")
     }
-    // V1 turns prefix caching on by default.
+    // V1 turns prefix caching on by default, V0 off; both take --x / --no-x.
     l.append(s.prefixCaching ? "--enable-prefix-caching" : "--no-enable-prefix-caching")
-    // vLLM 0.8.5 accepts --block-size 8, 16, 32, 64 or 128 (CUDA).
+    // vLLM 0.6.6 accepts --block-size 8, 16, 32, 64 or 128; 0.8.5 and
+    // 0.11.0 also 1 (BlockSize in the config module), kept out as CUDA
+    // attention backends need 16 or more.
     let sizes = [8, 16, 32, 64, 128]
     if sizes.contains(s.blockSize) {
       l.append("--block-size \(s.blockSize)")
@@ -141,20 +223,26 @@ public enum LaunchCommand {
       notes.append(
         "block size \(s.blockSize) is not one of vLLM's (8, 16, 32, 64, 128); its default 16 is used")
     }
-    l.append("--gpu-memory-utilization \(fraction(s.memoryUtilization))")
+    l.append("--gpu-memory-utilization \(fraction(memory))")
     if s.policy == .static || s.policy == .orca {
       notes.append("vLLM has no '\(s.policy.rawValue)' scheduling policy; it batches at iteration level")
     }
     return l
   }
 
-  static func sglang(_ plan: PlanSpec, _ model: String, _ notes: inout [String]) -> [String] {
+  static func sglang(
+    _ plan: PlanSpec, _ version: EngineVersion, _ model: String, memory: Double, _ notes: inout [String]
+  ) -> [String] {
     let p = plan.parallelism
     let s = plan.scheduler
     var l = ["python -m sglang.launch_server --model-path \(model)"]
+    // SGLang 0.4.9 turns expert parallelism on with --enable-ep-moe; 0.5.5
+    // has no such flag (server_args.py) and takes --ep-size alone.
+    let expert =
+      version < EngineVersion(0, 5) ? "--enable-ep-moe --ep-size \(p.expert)" : "--ep-size \(p.expert)"
     l += parallelismAndPrecision(
       plan, tensor: "--tp-size", pipeline: "--pp-size", data: "--dp-size",
-      expert: "--enable-ep-moe --ep-size \(p.expert)", kvCacheFP8: "fp8_e4m3", &notes)
+      expert: expert, kvCacheFP8: "fp8_e4m3", &notes)
     l.append("--max-running-requests \(s.maxNumSeqs)")
     if s.chunkedPrefill {
       l.append("--chunked-prefill-size \(s.maxNumBatchedTokens)")
@@ -164,12 +252,12 @@ public enum LaunchCommand {
     // The radix (prefix) cache is on by default.
     if !s.prefixCaching { l.append("--disable-radix-cache") }
     l.append("--page-size \(s.blockSize)")
-    l.append("--mem-fraction-static \(fraction(s.memoryUtilization))")
+    l.append("--mem-fraction-static \(fraction(memory))")
     return l
   }
 
   static func trtllm(
-    _ plan: PlanSpec, _ model: String, _ notes: inout [String], _ preamble: inout [String]
+    _ plan: PlanSpec, _ model: String, memory: Double, _ notes: inout [String], _ preamble: inout [String]
   ) -> [String] {
     let p = plan.parallelism
     let s = plan.scheduler
@@ -188,10 +276,12 @@ public enum LaunchCommand {
       "enable_chunked_prefill: \(s.chunkedPrefill)",
       "kv_cache_config:",
       "  enable_block_reuse: \(s.prefixCaching)",
-      "  free_gpu_memory_fraction: \(fraction(s.memoryUtilization))",
+      "  free_gpu_memory_fraction: \(fraction(memory))",
     ]
     if plan.precision.kvCache == .fp8 { preamble.append("  dtype: fp8") }
     preamble.append("EOF")
+    // 0.19's --backend defaults to the TensorRT engine path (pytorch is
+    // opt-in); 1.0 makes pytorch the default. The flag is valid in both.
     var l = ["trtllm-serve \(model)", "--backend pytorch"]
     l.append("--tp_size \(p.tensor)")
     if p.pipeline > 1 { l.append("--pp_size \(p.pipeline)") }

@@ -31,7 +31,8 @@ public enum PlanLoader {
     let (model, modelFile) = try input.model()
     let (cluster, clusterFile) = try input.cluster(r, "cluster", overrides: input.routed["cluster"] ?? [])
     let (workload, workloadFile) = try input.workload()
-    let engine = try r.choice("engine", EngineKind.self, default: .vllm)
+    let release = try r.release("engine", default: .vllm)
+    let engine = release.engine
     var parallelism = Parallelism()
     if r.has("parallelism") {
       let p = try r.child(
@@ -59,6 +60,7 @@ public enum PlanLoader {
       scheduler: EngineProfile.of(engine).scheduler,
       router: try r.choice("router", RouterKind.self, default: .roundRobin), slo: try input.slo(),
       seed: seed ?? fileSeed)
+    plan.engineVersion = release.version
     if r.has("disaggregation") {
       plan.disaggregation = try disaggregation(input, cluster: cluster)
     }

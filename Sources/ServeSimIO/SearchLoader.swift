@@ -71,7 +71,7 @@ public enum SearchLoader {
     var space = SearchSpace(
       name: try r.string("name"), model: model, workload: workload, slo: slo, objective: objective,
       requiredRate: required, clusters: clusters)
-    if r.has("engines") { space.engines = try r.choiceList("engines", EngineKind.self) }
+    if r.has("engines") { space.engines = try r.releaseList("engines") }
     if r.has("parallelism") {
       let p = try r.child(
         "parallelism", allowed: ["data", "tensor", "pipeline", "expert", "tensor_within_node"])

@@ -6,7 +6,8 @@ import Yams
 /// best-workload.yaml) and pareto.svg.
 public enum SearchReports {
   public static let planColumns = [
-    "plan", "cluster", "device", "engine", "data", "tensor", "pipeline", "expert", "weights",
+    "plan", "cluster", "device", "engine", "engine_version", "data", "tensor", "pipeline", "expert",
+    "weights",
     "activations", "kv_cache", "policy", "max_num_seqs", "max_num_batched_tokens", "devices",
     "status", "reason", "bound_req_per_s", "capacity_req_per_s", "probes", "rate_req_per_s",
     "ttft_p90_ms", "tpot_p90_ms", "e2e_p90_ms", "output_tok_per_s", "slo_attainment",
@@ -16,7 +17,7 @@ public enum SearchReports {
   static func row(_ o: SearchOutcome, _ b: inout CSVBuffer) {
     let p = o.plan
     b.field(p.name)
-    for text in [p.cluster.name, p.cluster.device.name, p.engine.rawValue] {
+    for text in [p.cluster.name, p.cluster.device.name, p.engine.rawValue, p.release.version.description] {
       b.comma()
       b.field(text)
     }
@@ -123,7 +124,7 @@ public enum SearchReports {
       model: \(search.modelPath)
       cluster: \(search.clusterPaths[clusterIndex])
       workload: best-workload.yaml
-      engine: \(p.engine.rawValue)
+      engine: {name: \(p.engine.rawValue), version: "\(p.release.version)"}
       parallelism: {data: \(p.parallelism.data), tensor: \(p.parallelism.tensor), pipeline: \(p.parallelism.pipeline), expert: \(p.parallelism.expert)}
       precision: {weights: \(q.weights.rawValue), activations: \(q.activations.rawValue), kv_cache: \(q.kvCache.rawValue)}
       scheduler: {policy: \(s.policy.rawValue), max_num_seqs: \(s.maxNumSeqs), max_num_batched_tokens: \(s.maxNumBatchedTokens), chunked_prefill: \(s.chunkedPrefill), block_size: \(s.blockSize), memory_utilization: \(s.memoryUtilization), prefix_caching: \(s.prefixCaching)}

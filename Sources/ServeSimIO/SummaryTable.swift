@@ -17,11 +17,11 @@ public enum SummaryTable {
     let p = plan.parallelism
     if let d = plan.disaggregation {
       lines.append(
-        "plan \(plan.name): \(plan.model.name) disaggregated: prefill \(d.prefill.replicas) x tensor \(d.prefill.tensor) on \(d.prefill.cluster.device.name), decode \(d.decode.replicas) x tensor \(d.decode.tensor) on \(d.decode.cluster.device.name), KV over \(d.transferLink.kind); engine \(plan.engine.rawValue), policy \(plan.scheduler.policy.rawValue)"
+        "plan \(plan.name): \(plan.model.name) disaggregated: prefill \(d.prefill.replicas) x tensor \(d.prefill.tensor) on \(d.prefill.cluster.device.name), decode \(d.decode.replicas) x tensor \(d.decode.tensor) on \(d.decode.cluster.device.name), KV over \(d.transferLink.kind); engine \(plan.release), policy \(plan.scheduler.policy.rawValue)"
       )
     } else {
       lines.append(
-        "plan \(plan.name): \(plan.model.name) on \(p.devices) x \(plan.cluster.device.name) (data \(p.data), tensor \(p.tensor), pipeline \(p.pipeline), expert \(p.expert)), engine \(plan.engine.rawValue), policy \(plan.scheduler.policy.rawValue)"
+        "plan \(plan.name): \(plan.model.name) on \(p.devices) x \(plan.cluster.device.name) (data \(p.data), tensor \(p.tensor), pipeline \(p.pipeline), expert \(p.expert)), engine \(plan.release), policy \(plan.scheduler.policy.rawValue)"
       )
     }
     lines.append(

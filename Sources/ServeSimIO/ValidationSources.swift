@@ -125,7 +125,7 @@ extension ValidationSuite {
           suite: name,
           id:
             "\(row["source_version"])/\(row["model"].lowercased())/\(gpu.0.lowercased())/\(row["precision"].lowercased())/tp\(tp)-pp\(pp)/\(isl)x\(osl)",
-          model: model, gpu: gpu.0, engine: .trtllm, engineVersion: row["source_version"],
+          model: model, gpu: gpu.0, engine: .trtllm, engineVersion: row["engine_version"],
           precision: precision, parallelism: Parallelism(tensor: tp, pipeline: pp),
           inputTokens: .fixed(isl), outputTokens: .fixed(osl), arrival: .offline,
           requests: min(sent, offlineRequestCap), requestsInSource: sent,

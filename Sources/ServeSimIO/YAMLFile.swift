@@ -168,6 +168,9 @@ extension YAMLFile {
     return routed
   }
 
+  /// Sets `path` under `node` to `value`. A single value that a longer path
+  /// reaches becomes a mapping that keeps it as `name` (`engine: vllm` with
+  /// `--set engine.version=0.6` is `{name: vllm, version: "0.6"}`).
   private static func set(_ node: inout Node, _ path: ArraySlice<String>, _ value: Node) {
     guard let key = path.first else { return }
     if path.count == 1 {
@@ -176,7 +179,11 @@ extension YAMLFile {
       return
     }
     var child = node[key] ?? Node([(Node, Node)]())
-    if child.mapping == nil { child = Node([(Node, Node)]()) }
+    if case .scalar = child {
+      child = Node([(Node("name"), child)])
+    } else if child.mapping == nil {
+      child = Node([(Node, Node)]())
+    }
     set(&child, path.dropFirst(), value)
     if node.mapping == nil { node = Node([(Node, Node)]()) }
     node[key] = child

@@ -28,7 +28,7 @@ struct Check: ParsableCommand {
     }
     let p = plan.parallelism
     print(
-      "plan \(plan.name): valid; \(plan.model.name) on \(plan.devices) x \(plan.cluster.device.name) (data \(p.data), tensor \(p.tensor), pipeline \(p.pipeline), expert \(p.expert)), engine \(plan.engine.rawValue)"
+      "plan \(plan.name): valid; \(plan.model.name) on \(plan.devices) x \(plan.cluster.device.name) (data \(p.data), tensor \(p.tensor), pipeline \(p.pipeline), expert \(p.expert)), engine \(plan.release)"
     )
     let pools = simulator.poolMemory.count > 1 ? ["prefill pool", "decode pool"] : ["each device"]
     for (name, m) in zip(pools, simulator.poolMemory) {

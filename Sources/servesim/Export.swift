@@ -9,8 +9,12 @@ struct Export: ParsableCommand {
     discussion: """
       Sets the plan's tensor, pipeline, data and expert parallelism, max sequences, \
       batched tokens, chunked prefill, quantisation, KV-cache dtype, prefix caching, \
-      block size and memory share, with the flags of vLLM 0.8.5, SGLang 0.4.9 or \
-      TensorRT-LLM 0.19 (trtllm-serve); notes what the engine has no flag for.
+      block size and memory share, with the flags of the plan's engine version \
+      (`engine: {name: vllm, version: "0.6"}`) when exported to its engine, else of \
+      the target's newest modelled version (vLLM 0.6, 0.8, 0.11; SGLang 0.4, 0.5; \
+      TensorRT-LLM 0.19, 1.0 via trtllm-serve). The memory share is converted \
+      where the engines mean different things by it. Notes what the engine has \
+      no flag for.
 
       Examples:
         servesim export vllm plans/quickstart.yaml

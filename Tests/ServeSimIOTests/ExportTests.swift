@@ -29,6 +29,7 @@ import Testing
     plan.scheduler.chunkedPrefill = false
     plan.scheduler.prefixCaching = true
     plan.precision.kvCache = .fp8
+    plan.engineVersion = EngineVersion(0, 8)
     let vllm = LaunchCommand.script(plan, engine: .vllm, model: "/models/llama")
     #expect(vllm.contains("vllm serve /models/llama"))
     #expect(vllm.contains("VLLM_USE_V1=0 vllm serve"))
@@ -108,23 +109,11 @@ import Testing
   @Test(arguments: [ExportEngine.vllm, .sglang])
   func engineFlags(engine: ExportEngine) throws {
     let table = engine == .vllm ? Self.vllmFlags : Self.sglangFlags
-    var plans = [PlanSpec]()
-    for name in try FileManager.default.contentsOfDirectory(atPath: Self.root + "/plans").sorted()
-    where name.hasSuffix(".yaml") && !name.hasPrefix("search-") {
-      plans.append(try Self.plan(name))
-    }
-    var variant = try Self.plan("quickstart.yaml")
-    variant.scheduler.chunkedPrefill = false
-    variant.scheduler.prefixCaching = true
-    variant.precision.kvCache = .fp8
-    variant.precision.weights = .fp8
-    plans.append(variant)
-    variant.scheduler.prefixCaching = false
-    variant.scheduler.chunkedPrefill = true
-    variant.precision.activations = .fp16
-    plans.append(variant)
     var checked = 0
-    for plan in plans {
+    // The tables are vLLM 0.8.5's and SGLang 0.4.9's.
+    for var plan in try ExportVersionTests.plans() {
+      plan.engine = engine.kind
+      plan.engineVersion = engine == .vllm ? EngineVersion(0, 8) : EngineVersion(0, 4)
       for (flag, value) in Self.arguments(LaunchCommand.script(plan, engine: engine)) {
         guard let accepted = table[flag] else {
           Issue.record("\(plan.name): \(engine.rawValue) has no \(flag)")
@@ -145,5 +134,133 @@ import Testing
       }
     }
     #expect(checked > 100)
+  }
+}
+
+/// Exports checked against each modelled engine release's own flag list,
+/// read from its wheel by `scripts/engine-flags` and committed under
+/// Fixtures/engine-flags (TensorRT-LLM's from its documentation).
+@Suite struct ExportVersionTests {
+  /// Every modelled release of the engines `export` targets.
+  static let releases: [EngineRelease] = ExportEngine.allCases.flatMap { engine in
+    EngineRelease.modelled(engine.kind).map { EngineRelease(engine.kind, $0) }
+  }
+
+  /// The flags of `release` and what each takes ("switch", "bool", "value"
+  /// or "choices A B ...").
+  static func flags(_ release: EngineRelease) throws -> [String: String] {
+    let path =
+      ExportTests.root
+      + "/Tests/ServeSimIOTests/Fixtures/engine-flags/\(release.engine.rawValue)-\(release.version).txt"
+    var flags = [String: String]()
+    for line in try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+    where !line.hasPrefix("#") {
+      let parts = line.split(separator: "\t", maxSplits: 1).map(String.init)
+      flags[parts[0]] = parts.count > 1 ? parts[1] : "value"
+    }
+    return flags
+  }
+
+  /// Every shipped plan, and variants that turn on each exported switch.
+  static func plans() throws -> [PlanSpec] {
+    var plans = [PlanSpec]()
+    for name in try FileManager.default.contentsOfDirectory(atPath: ExportTests.root + "/plans").sorted()
+    where name.hasSuffix(".yaml") && !name.hasPrefix("search-") {
+      plans.append(try ExportTests.plan(name))
+    }
+    var variant = try ExportTests.plan("quickstart.yaml")
+    variant.scheduler.chunkedPrefill = false
+    variant.scheduler.prefixCaching = true
+    variant.precision.kvCache = .fp8
+    variant.precision.weights = .fp8
+    plans.append(variant)
+    variant.scheduler.prefixCaching = false
+    variant.scheduler.chunkedPrefill = true
+    variant.precision.activations = .fp16
+    plans.append(variant)
+    return plans
+  }
+
+  @Test(arguments: releases)
+  func exportedFlagsAreThoseOfTheRelease(release: EngineRelease) throws {
+    let table = try Self.flags(release)
+    #expect(table.count > 10)
+    guard let engine = ExportEngine(rawValue: release.engine.rawValue) else { return }
+    var checked = 0
+    for var plan in try Self.plans() {
+      plan.engine = release.engine
+      plan.engineVersion = release.version
+      let script = LaunchCommand.script(plan, engine: engine)
+      #expect(script.contains("servesim for") && script.contains(" \(release.version) ("))
+      for (flag, value) in ExportTests.arguments(script) {
+        guard let kind = table[flag] else {
+          Issue.record("\(plan.name): \(release) has no \(flag)")
+          continue
+        }
+        checked += 1
+        switch kind {
+        case "switch": #expect(value == nil, "\(plan.name): \(flag) is a switch but got '\(value ?? "")'")
+        case "bool":
+          #expect(
+            value == nil || ["true", "false"].contains(value?.lowercased() ?? ""), "\(flag) \(value ?? "")")
+        case let choices where choices.hasPrefix("choices "):
+          let valid = Set(choices.dropFirst("choices ".count).split(separator: " ").map(String.init))
+          #expect(value.map(valid.contains) == true, "\(plan.name): \(flag) \(value ?? "(none)")")
+        default: #expect(value != nil, "\(plan.name): \(flag) needs a value")
+        }
+      }
+    }
+    #expect(checked > (release.engine == .trtllm ? 50 : 100))
+  }
+
+  /// Flags that differ between releases: vLLM 0.6 has no data or expert
+  /// parallelism flags and takes chunked prefill as True/False; SGLang 0.5
+  /// has no --enable-ep-moe; vLLM 0.11 has no V0 engine to fall back to.
+  @Test func releasesDifferWhereTheirParsersDo() throws {
+    var plan = try ExportTests.plan("deepseek-v3-fp8-hgx-h200-x2-ep.yaml")
+    plan.engine = .vllm
+    plan.engineVersion = EngineVersion(0, 6)
+    let v06 = LaunchCommand.script(plan, engine: .vllm)
+    #expect(!v06.contains("--enable-expert-parallel") && v06.contains("has no expert parallelism"))
+    #expect(v06.contains("--enable-chunked-prefill True") || v06.contains("--enable-chunked-prefill False"))
+    plan.engineVersion = EngineVersion(0, 8)
+    #expect(LaunchCommand.script(plan, engine: .vllm).contains("--enable-expert-parallel"))
+    plan.engine = .sglang
+    plan.engineVersion = EngineVersion(0, 4)
+    #expect(LaunchCommand.script(plan, engine: .sglang).contains("--enable-ep-moe"))
+    plan.engineVersion = EngineVersion(0, 5)
+    let s05 = LaunchCommand.script(plan, engine: .sglang)
+    #expect(!s05.contains("--enable-ep-moe") && s05.contains("--ep-size"))
+    var unchunked = try ExportTests.plan("quickstart.yaml")
+    unchunked.scheduler.chunkedPrefill = false
+    unchunked.engineVersion = EngineVersion(0, 11)
+    let v011 = LaunchCommand.script(unchunked, engine: .vllm)
+    #expect(!v011.contains("VLLM_USE_V1=0") && v011.contains("always chunks prefills"))
+    unchunked.engineVersion = EngineVersion(0, 8)
+    #expect(LaunchCommand.script(unchunked, engine: .vllm).contains("VLLM_USE_V1=0 vllm serve"))
+  }
+
+  /// An SGLang plan's `mem_fraction_static` (weights and KV cache) is not
+  /// vLLM's `gpu_memory_utilization` (everything the engine allocates): the
+  /// export converts it to the share that keeps the simulated KV cache.
+  @Test func memoryShareIsConvertedBetweenEngines() throws {
+    var plan = try ExportTests.plan("quickstart.yaml")
+    plan.engine = .sglang
+    plan.applyScheduler(SchedulerSettings())
+    let given = plan.scheduler.memoryUtilization
+    let script = LaunchCommand.script(plan, engine: .vllm)
+    let value = ExportTests.arguments(script).first { $0.flag == "--gpu-memory-utilization" }?.value
+    let converted = try #require(value.flatMap(Double.init))
+    #expect(converted != given && script.contains("mem_fraction_static"))
+    // The converted share gives vLLM the same KV cache within a rounding step.
+    var asVLLM = plan
+    asVLLM.engine = .vllm
+    asVLLM.scheduler.memoryUtilization = converted
+    let kv = MemoryPlan(plan: plan).kvBytes
+    #expect(abs(MemoryPlan(plan: asVLLM).kvBytes - kv) < 0.001 * plan.cluster.device.visibleMemoryBytes)
+    // The same engine keeps the plan's figure.
+    #expect(
+      LaunchCommand.script(plan, engine: .sglang).contains(
+        "--mem-fraction-static \(LaunchCommand.fraction(given))"))
   }
 }

@@ -5,6 +5,8 @@ import Testing
 /// Engine defaults by device, as the engines' own code picks them (vLLM
 /// 0.8.5 EngineArgs._set_default_args_v1, SGLang 0.4.9 ServerArgs).
 @Suite struct EngineProfileTests {
+  let v049 = EngineVersion(0, 4, 9)
+
   func device(_ gb: Double) -> DeviceSpec {
     var d = Fixtures.device
     d.memoryGB = gb
@@ -20,17 +22,19 @@ import Testing
   }
 
   @Test func sglangMemoryShareChunkAndGraphsFollowDeviceAndParallelism() {
+    // SGLang 0.4.9 (0.5.5: EngineReleaseTests).
     // 80 GB = 76,294 MiB: reserved (9.5 + 1/2) GiB at TP1, (9.5 + 8/2) at TP8.
-    let tp1 = EngineProfile.of(.sglang, device: device(80))
+    let tp1 = EngineProfile.of(.sglang, version: v049, device: device(80))
     #expect(tp1.scheduler.memoryUtilization == 0.866)
-    let tp8 = EngineProfile.of(.sglang, device: device(80), parallelism: Parallelism(tensor: 8))
+    let tp8 = EngineProfile.of(
+      .sglang, version: v049, device: device(80), parallelism: Parallelism(tensor: 8))
     #expect(tp8.scheduler.memoryUtilization == 0.819)
     #expect(tp1.scheduler.maxNumBatchedTokens == 8192 && tp1.graphMaxBatch == 160)
-    let h200 = EngineProfile.of(.sglang, device: device(141))
+    let h200 = EngineProfile.of(.sglang, version: v049, device: device(141))
     #expect(h200.graphMaxBatch == 256 && h200.scheduler.maxNumBatchedTokens == 8192)
-    let small = EngineProfile.of(.sglang, device: device(24))
+    let small = EngineProfile.of(.sglang, version: v049, device: device(24))
     #expect(small.scheduler.maxNumBatchedTokens == 2048 && small.graphMaxBatch == 8)
-    let big = EngineProfile.of(.sglang, device: device(192))
+    let big = EngineProfile.of(.sglang, version: v049, device: device(192))
     #expect(big.scheduler.maxNumBatchedTokens == 16384 && big.graphMaxBatch == 512)
   }
 

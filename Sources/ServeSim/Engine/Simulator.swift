@@ -48,7 +48,8 @@ public struct Simulator: Sendable {
     if !issues.isEmpty { throw .invalidPlan(issues) }
     self.plan = plan
     self.checkInvariants = checkInvariants
-    profile = EngineProfile.of(plan.engine, device: plan.cluster.device, parallelism: plan.parallelism)
+    profile = EngineProfile.of(
+      plan.engine, version: plan.engineVersion, device: plan.cluster.device, parallelism: plan.parallelism)
     pools = try ServingPools(plan: plan, profile: profile, reusing: reused)
     memory = pools.memory[0]
     schedulers = pools.makeSchedulers(plan: plan)

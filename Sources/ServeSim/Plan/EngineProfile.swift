@@ -6,6 +6,8 @@
 /// values for calibration (issue "microbenchmark runner"), not measurements.
 public struct EngineProfile: Sendable, Equatable {
   public var engine: EngineKind
+  /// The modelled release whose defaults these are.
+  public var version: EngineVersion
   /// The scheduler settings the engine uses when a plan sets none (its
   /// `prefixCaching`: whether it caches prompt prefixes unless told not to).
   public var scheduler: SchedulerConfig
@@ -51,110 +53,235 @@ public struct EngineProfile: Sendable, Equatable {
   /// docs/source/reference/precision.md, "FP8 (Hopper)").
   public var fusesActivationQuantisation = false
 
-  /// The profile of an engine, with the defaults it picks for `device` and
-  /// the plan's tensor × pipeline size (nil: an 80 GB-class GPU).
+  /// The profile of an engine's release `version` (nil: the newest modelled,
+  /// see `EngineRelease`), with the defaults it picks for `device` and the
+  /// plan's tensor × pipeline size (nil: an 80 GB-class GPU).
   public static func of(
-    _ engine: EngineKind, device: DeviceSpec? = nil, parallelism: Parallelism = Parallelism()
+    _ engine: EngineKind, version: EngineVersion? = nil, device: DeviceSpec? = nil,
+    parallelism: Parallelism = Parallelism()
   ) -> EngineProfile {
+    let release = EngineRelease(engine, version)
     // Device memory as the engines read it from the driver: vLLM in GiB,
     // SGLang in MiB (an H100 80GB shows 81,559 MiB).
     let bytes = device?.visibleMemoryBytes ?? 81_559 * 1_048_576
-    let gib = bytes / 1_073_741_824
-    let mib = bytes / 1_048_576
+    let profile: EngineProfile
     switch engine {
-    case .vllm:
-      // vLLM 0.8.5 (V1 engine), EngineArgs._set_default_args_v1 for the
-      // OpenAI server: on devices of 70 GiB or more, max_num_seqs 1024 and
-      // max_num_batched_tokens 8192; otherwise 256 and 2048. block_size 16,
-      // gpu_memory_utilization 0.9, chunked prefill always on, prefix caching
-      // on unless disabled (enable_prefix_caching None → True); CUDA graphs
-      // captured for decode batches up to 512. CPU overhead (u): V1 without
-      // async scheduling runs schedule and prepare_inputs between steps,
-      // about 0.5 ms plus a few us per sequence.
-      let large = gib >= 70
-      var profile = EngineProfile(
-        engine: .vllm,
-        scheduler: SchedulerConfig(
-          policy: .vllm, maxNumSeqs: large ? 1024 : 256, maxNumBatchedTokens: large ? 8192 : 2048,
-          chunkedPrefill: true, blockSize: 16, memoryUtilization: 0.9, prefixCaching: true),
-        graphsForDecode: true, graphMaxBatch: 512,
-        iterationOverheadUs: 500,
-        perSequenceOverheadUs: 4)
-      profile.graphsForMixedBatches = true
-      profile.hostKernelUs = 60
-      return profile
-    case .sglang:
-      // SGLang 0.4.9 ServerArgs.__post_init__ by device memory (MiB):
-      // chunked_prefill_size 2048 under 35 GiB, 8192 under 160 GiB, else
-      // 16384; mem_fraction_static = (memory − reserved) / memory with
-      // reserved (2.8 + tp·pp/10) GiB under 35 GiB, (9.5 + tp·pp/2) under
-      // 90, (12 + tp·pp/2) under 160, else 32; page_size 1; the radix cache
-      // on (disable_radix_cache False). CUDA graphs
-      // (cuda_graph_runner) up to batch 160, 256 above 90 GiB, 512 above
-      // 160 GB, but 8 (tp < 4) or 80 under 35 GiB. max_running_requests is
-      // set from the KV pool (`defaultScheduler(model:...)`). The overlap
-      // scheduler hides most CPU time (u).
-      let parallel = Double(parallelism.tensor * parallelism.pipeline)
-      let reserved: Double =
-        mib < 35 * 1024
-        ? (2.8 + parallel / 10) * 1024
-        : mib < 90 * 1024
-          ? (9.5 + parallel / 2) * 1024 : mib < 160 * 1024 ? (12 + parallel / 2) * 1024 : 32 * 1024
-      let fraction = ((mib - reserved) / mib * 1000).rounded() / 1000
-      let graphs =
-        mib < 35 * 1024
-        ? (parallelism.tensor < 4 ? 8 : 80) : mib > 160 * 1000 ? 512 : mib > 90 * 1024 ? 256 : 160
-      var sglang = EngineProfile(
-        engine: .sglang,
-        scheduler: SchedulerConfig(
-          policy: .sglang, maxNumSeqs: 1024,
-          maxNumBatchedTokens: mib < 35 * 1024 ? 2048 : mib < 160 * 1024 ? 8192 : 16384,
-          chunkedPrefill: true, blockSize: 1, memoryUtilization: min(max(fraction, 0.05), 0.95),
-          prefixCaching: true),
-        graphsForDecode: true, graphMaxBatch: graphs, iterationOverheadUs: 150,
-        perSequenceOverheadUs: 1)
-      sglang.hostKernelUs = 60
-      sglang.overlapsScheduling = true
-      return sglang
-    case .trtllm:
-      // TensorRT-LLM trtllm-serve (0.19): max_batch_size 2048, max_num_tokens
-      // 8192, tokens_per_block 32, free_gpu_memory_fraction 0.9, KV-cache
-      // block reuse on (KvCacheConfig.enable_block_reuse, as documented), in-flight
-      // batching with chunked context; C++ executor overhead is small (u).
-      var trtllm = EngineProfile(
-        engine: .trtllm,
-        scheduler: SchedulerConfig(
-          policy: .trtllm, maxNumSeqs: 2048, maxNumBatchedTokens: 8192, chunkedPrefill: true,
-          blockSize: 32, memoryUtilization: 0.9, prefixCaching: true),
-        graphsForDecode: true,
-        graphMaxBatch: 512, iterationOverheadUs: 100, perSequenceOverheadUs: 1)
-      trtllm.fusesActivationQuantisation = true
-      return trtllm
+    case .vllm: profile = vllm(release.version, gib: bytes / 1_073_741_824, device: device)
+    case .sglang: profile = sglang(release.version, mib: bytes / 1_048_576, parallelism: parallelism)
+    case .trtllm: profile = trtllm(release.version)
     case .mindie:
       // MindIE-Service 1.0 config.json on Ascend: maxBatchSize 200,
       // maxPrefillTokens 8192, cacheBlockSize 128, SplitFuse (chunked prefill)
       // off by default, so whole prompts are prefilled (Orca-style), prefix
       // cache off by default. Eager ATB
       // operators, no captured graph (u); host overhead about 1.5 ms (u).
-      return EngineProfile(
-        engine: .mindie,
+      profile = EngineProfile(
+        engine: .mindie, version: release.version,
         scheduler: SchedulerConfig(
           policy: .orca, maxNumSeqs: 200, maxNumBatchedTokens: 8192, chunkedPrefill: false,
           blockSize: 128, memoryUtilization: 0.9, prefixCaching: false),
         graphsForDecode: false,
         graphMaxBatch: 0, iterationOverheadUs: 1500, perSequenceOverheadUs: 6)
     }
+    return profile
   }
+
+  /// vLLM's defaults for the OpenAI server (`vllm serve`), by release.
+  static func vllm(_ version: EngineVersion, gib: Double, device: DeviceSpec?) -> EngineProfile {
+    if version < EngineVersion(0, 8) {
+      // vLLM 0.6.6.post1, the V0 engine (VLLM_USE_V1 defaults to 0,
+      // vllm/envs.py). EngineArgs.__post_init__ (vllm/engine/arg_utils.py):
+      // enable_prefix_caching None → bool(VLLM_USE_V1) = off, max_num_seqs
+      // 256; gpu_memory_utilization 0.9; --block-size default 16 on CUDA.
+      // Chunked prefill is off unless the model's context exceeds 32K
+      // (create_engine_config; `defaultScheduler` applies it with the
+      // model), and max_num_batched_tokens is then max(max_model_len, 2048)
+      // (SchedulerConfig.__post_init__, vllm/config.py). Without chunking
+      // the default scheduler runs prefill-only batches before decodes
+      // (vllm/core/scheduler.py `_schedule_default`: "Don't schedule decodes
+      // if prefills are scheduled"), which `SchedulingPolicy.vllm` models
+      // when chunkedPrefill is false. CUDA graphs (VllmConfig.
+      // _set_cudagraph_sizes, V0 branch) cover decode batches up to the
+      // first of [1, 2, 4, 8, 16, ...] not below max_num_seqs (256); prefill
+      // batches run eagerly. CPU overhead as V1 without async scheduling (u).
+      return EngineProfile(
+        engine: .vllm, version: version,
+        scheduler: SchedulerConfig(
+          policy: .vllm, maxNumSeqs: 256, maxNumBatchedTokens: 2048, chunkedPrefill: false,
+          blockSize: 16, memoryUtilization: 0.9, prefixCaching: false),
+        graphsForDecode: true, graphMaxBatch: 256, iterationOverheadUs: 500,
+        perSequenceOverheadUs: 4, hostKernelUs: pythonHostKernelUs)
+    }
+    // vLLM 0.8.5 (V1 engine), EngineArgs._set_default_args_v1 for the
+    // OpenAI server: on devices of 70 GiB or more, max_num_seqs 1024 and
+    // max_num_batched_tokens 8192; otherwise 256 and 2048. block_size 16,
+    // gpu_memory_utilization 0.9, chunked prefill always on, prefix caching
+    // on unless disabled (enable_prefix_caching None → True); CUDA graphs
+    // captured for decode batches up to 512. vLLM 0.11.0
+    // (EngineArgs._set_default_args) keeps these but gives an A100 the small
+    // defaults even with 80 GB ("a100" not in the device name), and
+    // captures graphs up to min(2 × max_num_seqs, 512)
+    // (SchedulerConfig.__post_init__, vllm/config/scheduler.py).
+    // async_scheduling stays off by default in both. CPU overhead (u): V1
+    // without async scheduling runs schedule and prepare_inputs between
+    // steps, about 0.5 ms plus a few us per sequence.
+    let a100 = version >= EngineVersion(0, 11) && (device?.name.lowercased().contains("a100") ?? false)
+    let large = gib >= 70 && !a100
+    let seqs = large ? 1024 : 256
+    var profile = EngineProfile(
+      engine: .vllm, version: version,
+      scheduler: SchedulerConfig(
+        policy: .vllm, maxNumSeqs: seqs, maxNumBatchedTokens: large ? 8192 : 2048,
+        chunkedPrefill: true, blockSize: 16, memoryUtilization: 0.9, prefixCaching: true),
+      graphsForDecode: true,
+      graphMaxBatch: version >= EngineVersion(0, 11) ? min(2 * seqs, 512) : 512,
+      iterationOverheadUs: 500,
+      perSequenceOverheadUs: 4)
+    profile.graphsForMixedBatches = true
+    profile.hostKernelUs = pythonHostKernelUs
+    return profile
+  }
+
+  /// SGLang's defaults (`ServerArgs`, sglang/srt/server_args.py), by release;
+  /// `mib` is the device memory the driver reports, in MiB.
+  static func sglang(_ version: EngineVersion, mib: Double, parallelism: Parallelism) -> EngineProfile {
+    let parallel = Double(parallelism.tensor * parallelism.pipeline)
+    let chunk: Int
+    let graphs: Int
+    let fraction: Double
+    if version < EngineVersion(0, 5) {
+      // SGLang 0.4.9 ServerArgs.__post_init__ by device memory (MiB):
+      // chunked_prefill_size 2048 under 35 GiB, 8192 under 160 GiB, else
+      // 16384; mem_fraction_static = (memory − reserved) / memory with
+      // reserved (2.8 + tp·pp/10) GiB under 35 GiB, (9.5 + tp·pp/2) under
+      // 90, (12 + tp·pp/2) under 160, else 32; CUDA graphs
+      // (cuda_graph_runner) up to batch 160, 256 above 90 GiB, 512 above
+      // 160 GB, but 8 (tp < 4) or 80 under 35 GiB.
+      let reserved: Double =
+        mib < 35 * 1024
+        ? (2.8 + parallel / 10) * 1024
+        : mib < 90 * 1024
+          ? (9.5 + parallel / 2) * 1024 : mib < 160 * 1024 ? (12 + parallel / 2) * 1024 : 32 * 1024
+      fraction = ((mib - reserved) / mib * 1000).rounded() / 1000
+      graphs =
+        mib < 35 * 1024
+        ? (parallelism.tensor < 4 ? 8 : 80) : mib > 160 * 1000 ? 512 : mib > 90 * 1024 ? 256 : 160
+      chunk = mib < 35 * 1024 ? 2048 : mib < 160 * 1024 ? 8192 : 16384
+    } else {
+      // SGLang 0.5.5 ServerArgs._handle_gpu_memory_settings by device
+      // memory (MiB): chunked_prefill_size 2048 under 35 GiB, 4096 under 60,
+      // 8192 under 160, else 16384; cuda_graph_max_bs 8 under 20 GiB, then
+      // (tp < 4 / tp ≥ 4) 24/80 under 35, 32/160 under 60, 256/512 under
+      // 160, else 512; mem_fraction_static = round((memory − reserved) /
+      // memory, 3) with reserved = 512 + 1.5 × max(chunk, 2048) +
+      // 2 × cuda_graph_max_bs + tp·pp/8 × 1024 MiB, at least 10 GiB on
+      // devices above 60 GiB.
+      let small = parallelism.tensor < 4
+      if mib < 20 * 1024 {
+        (chunk, graphs) = (2048, 8)
+      } else if mib < 35 * 1024 {
+        (chunk, graphs) = (2048, small ? 24 : 80)
+      } else if mib < 60 * 1024 {
+        (chunk, graphs) = (4096, small ? 32 : 160)
+      } else if mib < 160 * 1024 {
+        (chunk, graphs) = (8192, small ? 256 : 512)
+      } else {
+        (chunk, graphs) = (16384, 512)
+      }
+      var reserved = 512 + Double(max(chunk, 2048)) * 1.5 + Double(graphs) * 2 + parallel / 8 * 1024
+      if mib > 60 * 1024 { reserved = max(reserved, 10 * 1024) }
+      fraction = ((mib - reserved) / mib * 1000).rounded() / 1000
+    }
+    // Both: page_size 1, the radix cache on (disable_radix_cache False),
+    // no mixed chunks (enable_mixed_chunk False), schedule_conservativeness
+    // 1.0. max_running_requests is set from the KV pool
+    // (`defaultScheduler(model:...)`). The overlap scheduler is on
+    // (disable_overlap_schedule False since 0.4.0; Scheduler.
+    // event_loop_overlap): CPU time hides behind the device's.
+    var profile = EngineProfile(
+      engine: .sglang, version: version,
+      scheduler: SchedulerConfig(
+        policy: .sglang, maxNumSeqs: 1024, maxNumBatchedTokens: chunk,
+        chunkedPrefill: true, blockSize: 1, memoryUtilization: min(max(fraction, 0.05), 0.95),
+        prefixCaching: true),
+      graphsForDecode: true, graphMaxBatch: graphs, iterationOverheadUs: 150,
+      perSequenceOverheadUs: 1, hostKernelUs: pythonHostKernelUs)
+    profile.overlapsScheduling = true
+    return profile
+  }
+
+  /// TensorRT-LLM's `trtllm-serve` defaults, by release.
+  ///
+  /// The `tensorrt-llm` package on PyPI is a 1.6 kB stub that fetches the
+  /// wheel from pypi.nvidia.com, which could not be reached here; these
+  /// follow the releases' documentation (nvidia.github.io/TensorRT-LLM,
+  /// "trtllm-serve" and the LLM API reference of 0.19 and 1.0).
+  static func trtllm(_ version: EngineVersion) -> EngineProfile {
+    // 0.19 and 1.0 alike: max_batch_size 2048 and max_num_tokens 8192
+    // (BuildConfig defaults, the trtllm-serve options' defaults),
+    // tokens_per_block 32, kv_cache_free_gpu_memory_fraction 0.9, KV-cache
+    // block reuse on (KvCacheConfig.enable_block_reuse), in-flight batching
+    // with chunked context under the GUARANTEED_NO_EVICT capacity scheduler
+    // (CapacitySchedulerPolicy default). 1.0 makes the PyTorch backend the
+    // default (0.19 needs --backend pytorch) and turns its overlap scheduler
+    // on (0.19's PyTorchConfig.enable_overlap_scheduler was off).
+    //
+    // Before 1.0 the default flow runs a TensorRT engine from the C++
+    // executor: kernels are enqueued from C++ (no Python per kernel), CUDA
+    // graphs only on request (ExtendedRuntimePerfKnobConfig.cuda_graph_mode
+    // defaults to false, as the Triton backend's `cuda_graph_mode`), and
+    // the scheduler runs between steps. From 1.0 the PyTorch backend issues
+    // kernels from Python (eager prefill pays the Python issue time), replays
+    // CUDA graphs for decode and overlaps scheduling with the device. Both
+    // quantise fp8 per-tensor activations inside the producing kernel.
+    // C++ executor overhead is small (u).
+    let pytorch = version >= EngineVersion(1, 0)
+    var profile = EngineProfile(
+      engine: .trtllm, version: version,
+      scheduler: SchedulerConfig(
+        policy: .trtllm, maxNumSeqs: 2048, maxNumBatchedTokens: 8192, chunkedPrefill: true,
+        blockSize: 32, memoryUtilization: 0.9, prefixCaching: true),
+      graphsForDecode: pytorch,
+      graphMaxBatch: pytorch ? 512 : 0, iterationOverheadUs: 100, perSequenceOverheadUs: 1,
+      hostKernelUs: pytorch ? trtllmHostKernelUs : 0)
+    profile.overlapsScheduling = pytorch
+    profile.fusesActivationQuantisation = true
+    return profile
+  }
+
+  /// Host time to issue one modelled kernel from a Python engine's eager
+  /// model code (the framework's dispatch, the launch, and the smaller ops
+  /// the cost model folds into its operators), in microseconds. Fitted on
+  /// the calibration part of `servesim validate`: InferenceMAX DeepSeek-R1
+  /// TTFT p50 under SGLang, whose eager prefill of about 1K tokens is
+  /// host-bound. vLLM runs the same PyTorch-and-Triton stack and takes the
+  /// same figure (u) until a suite measures it.
+  public static let pythonHostKernelUs = 60.0
+  /// The same for TensorRT-LLM's PyTorch backend (1.0), whose model code
+  /// calls fewer, fused custom ops per modelled kernel: fitted on the
+  /// calibration part of the InferenceMAX TensorRT-LLM rows (TTFT p50).
+  public static let trtllmHostKernelUs = 45.0
 
   /// The scheduler settings `engine` picks for a plan that sets none: the
   /// profile's, and for SGLang a max_running_requests derived from the KV
   /// pool as its TpModelWorker does: min(pool tokens / 2, request slots), the
   /// slots being pool tokens / context length × 512, clamped to 2048...4096.
+  ///
+  /// vLLM before 0.8 (V0) chunks prefills by default only for models whose
+  /// context exceeds 32K tokens (0.6.6.post1 EngineArgs.create_engine_config,
+  /// vllm/engine/arg_utils.py), with a budget of 2048 tokens; unchunked, the
+  /// budget is max(max_model_len, 2048) (SchedulerConfig.__post_init__,
+  /// vllm/config.py).
   public static func defaultScheduler(
-    _ engine: EngineKind, model: ModelSpec, device: DeviceSpec, parallelism: Parallelism,
-    precision: Precision
+    _ engine: EngineKind, version: EngineVersion? = nil, model: ModelSpec, device: DeviceSpec,
+    parallelism: Parallelism, precision: Precision
   ) -> SchedulerConfig {
-    var scheduler = of(engine, device: device, parallelism: parallelism).scheduler
+    let release = EngineRelease(engine, version)
+    var scheduler = of(engine, version: version, device: device, parallelism: parallelism).scheduler
+    if engine == .vllm && release.version < EngineVersion(0, 8) {
+      scheduler.chunkedPrefill = model.maxContext > 32768
+      scheduler.maxNumBatchedTokens = scheduler.chunkedPrefill ? 2048 : max(model.maxContext, 2048)
+    }
     if engine == .sglang {
       let memory = MemoryPlan(
         model: model, device: device, parallelism: parallelism, precision: precision,

@@ -145,6 +145,9 @@ public struct PlanSpec: Sendable, Equatable {
   public var cluster: ClusterSpec
   public var workload: WorkloadSpec
   public var engine: EngineKind
+  /// The modelled release of `engine` whose defaults and behaviours the plan
+  /// takes (nil: the newest modelled; see `EngineRelease`).
+  public var engineVersion: EngineVersion?
   public var parallelism: Parallelism
   public var precision: Precision
   public var scheduler: SchedulerConfig
@@ -175,6 +178,9 @@ public struct PlanSpec: Sendable, Equatable {
     self.seed = seed
     self.disaggregation = nil
   }
+
+  /// The engine and the modelled release the plan takes.
+  public var release: EngineRelease { EngineRelease(engine, engineVersion) }
 
   /// Devices the plan uses.
   public var devices: Int {

@@ -40,7 +40,8 @@ extension PlanSpec {
   /// batching, disaggregated pools), so call this after `disaggregation` is set.
   public mutating func applyScheduler(_ settings: SchedulerSettings) {
     let defaults = EngineProfile.defaultScheduler(
-      engine, model: model, device: cluster.device, parallelism: parallelism, precision: precision)
+      engine, version: engineVersion, model: model, device: cluster.device, parallelism: parallelism,
+      precision: precision)
     scheduler = settings.applied(to: defaults)
     if settings.prefixCaching == nil && !prefixCachingModelled {
       scheduler.prefixCaching = false

@@ -9,7 +9,8 @@ public enum PlanEnumerator {
     var out = [PlanSpec]()
     for choice in space.clusters {
       let cluster = choice.cluster
-      for engine in space.engines {
+      for release in space.engines {
+        let engine = release.engine
         for t in space.tensor.sorted() {
           if space.tensorWithinNode && t > cluster.devicesPerNode { continue }
           for p in space.pipeline.sorted() where t * p <= choice.maxDevices {
@@ -22,6 +23,7 @@ public enum PlanEnumerator {
                   engine: engine, parallelism: parallelism, precision: Precision(),
                   scheduler: space.scheduler.applied(to: EngineProfile.of(engine).scheduler),
                   router: space.router, slo: space.slo, seed: space.seed)
+                base.engineVersion = release.version
                 base.calibration = choice.calibration
                 // Degrees that break a plan rule are not plans of the space;
                 // the other rules make a plan infeasible, with the reason.
@@ -56,7 +58,9 @@ public enum PlanEnumerator {
   public static func name(of plan: PlanSpec) -> String {
     let p = plan.parallelism
     let q = plan.precision
-    var text = "\(plan.cluster.name)-\(plan.engine.rawValue)-dp\(p.data)-tp\(p.tensor)-pp\(p.pipeline)"
+    let engine =
+      plan.release.isNewest ? plan.engine.rawValue : "\(plan.engine.rawValue)\(plan.release.version)"
+    var text = "\(plan.cluster.name)-\(engine)-dp\(p.data)-tp\(p.tensor)-pp\(p.pipeline)"
     if p.expert > 1 { text += "-ep\(p.expert)" }
     text += "-\(q.weights.rawValue)"
     if q.activations != q.weights { text += "a\(q.activations.rawValue)" }

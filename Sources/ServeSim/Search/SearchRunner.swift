@@ -332,7 +332,7 @@ public struct SearchRunner: Sendable {
     let p = plan.parallelism
     let q = plan.precision
     return
-      "\(plan.cluster.name)|\(plan.engine.rawValue)|\(p.tensor)|\(p.expert)|\(q.weights.rawValue)|\(q.activations.rawValue)|\(q.kvCache.rawValue)|\(plan.scheduler.maxNumBatchedTokens + plan.scheduler.maxNumSeqs)"
+      "\(plan.cluster.name)|\(plan.release)|\(p.tensor)|\(p.expert)|\(q.weights.rawValue)|\(q.activations.rawValue)|\(q.kvCache.rawValue)|\(plan.scheduler.maxNumBatchedTokens + plan.scheduler.maxNumSeqs)"
   }
 
   /// Plans whose capacity per replica is alike (warm start of the bisection).
@@ -340,7 +340,7 @@ public struct SearchRunner: Sendable {
     let p = plan.parallelism
     let q = plan.precision
     return
-      "\(plan.cluster.name)|\(plan.engine.rawValue)|\(p.tensor)|\(p.pipeline)|\(p.expert)|\(q.weights.rawValue)|\(q.activations.rawValue)|\(plan.scheduler.policy.rawValue)"
+      "\(plan.cluster.name)|\(plan.release)|\(p.tensor)|\(p.pipeline)|\(p.expert)|\(q.weights.rawValue)|\(q.activations.rawValue)|\(plan.scheduler.policy.rawValue)"
   }
 
   /// Mean tokens computed per servable request of the probe workload, and the

@@ -8,7 +8,8 @@ public struct SearchSpace: Sendable {
   /// The arrival rate the min-* objectives must sustain, in requests per second.
   public var requiredRate: Double?
   public var clusters: [SearchCluster]
-  public var engines: [EngineKind]
+  /// The engines, each a modelled release (`EngineRelease`).
+  public var engines: [EngineRelease]
   /// Candidate degrees; data-parallel degrees are every count that fits unless given.
   public var data: [Int]?
   public var tensor: [Int]
@@ -34,7 +35,7 @@ public struct SearchSpace: Sendable {
   public init(
     name: String, model: ModelSpec, workload: WorkloadSpec, slo: ServiceLevel,
     objective: SearchObjective, requiredRate: Double? = nil, clusters: [SearchCluster],
-    engines: [EngineKind] = [.vllm], data: [Int]? = nil, tensor: [Int] = [1, 2, 4, 8],
+    engines: [EngineRelease] = [EngineRelease(.vllm)], data: [Int]? = nil, tensor: [Int] = [1, 2, 4, 8],
     pipeline: [Int] = [1], expert: [Int] = [1], tensorWithinNode: Bool = true,
     policies: [SchedulingPolicy] = [.vllm], maxNumSeqs: [Int] = [256],
     maxNumBatchedTokens: [Int] = [8192], precisions: [Precision] = [Precision()],

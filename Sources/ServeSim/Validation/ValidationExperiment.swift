@@ -11,8 +11,9 @@ public struct ValidationExperiment: Sendable, Equatable {
   /// The GPU as the report groups it ("H100", "H200", "A100").
   public var gpu: String
   public var engine: EngineKind
-  /// The engine release that measured it, as the source gives it (reported;
-  /// the engine profile has no versions).
+  /// The engine release that measured it, as the source gives it; the
+  /// replay takes the modelled release it maps to
+  /// (`ValidationReplay.release(of:)`).
   public var engineVersion: String
   public var precision: Precision
   public var parallelism: Parallelism

@@ -13,15 +13,37 @@ public enum ValidationReplay {
       requests: experiment.requests + experiment.warmupRequests, durationS: nil,
       inputTokens: experiment.inputTokens, outputTokens: experiment.outputTokens)
     workload.warmupRequests = experiment.warmupRequests
+    let release = release(of: experiment)
     var scheduler = EngineProfile.defaultScheduler(
-      experiment.engine, model: model, device: cluster.device, parallelism: experiment.parallelism,
+      experiment.engine, version: release.version, model: model, device: cluster.device,
+      parallelism: experiment.parallelism,
       precision: experiment.precision)
     scheduler.prefixCaching = false
-    return PlanSpec(
+    var plan = PlanSpec(
       name: "\(experiment.suite)/\(experiment.id)", model: model, cluster: cluster, workload: workload,
       engine: experiment.engine, parallelism: experiment.parallelism, precision: experiment.precision,
       scheduler: scheduler, router: .roundRobin,
       slo: ServiceLevel(ttftMs: 2000, tpotMs: 100, percentile: 90), seed: 1)
+    plan.engineVersion = release.version
+    return plan
+  }
+
+  /// The modelled release that replays the engine version the source names
+  /// (`EngineRelease`: the newest modelled one not newer than it): the first
+  /// release number in `engineVersion` ("lmsysorg/sglang:v0.5.9-cu130" is
+  /// SGLang 0.5, "release:1.1.0rc2" TensorRT-LLM 1.0). A version older than
+  /// every modelled one takes the oldest (the trtllm-online suite's
+  /// TensorRT-LLM 0.14 and the perf tables' 0.17 run as 0.19: the same
+  /// batch, token and memory defaults, see `EngineProfile.trtllm`). A source
+  /// that names no engine version, or only the version of a container around
+  /// it (NVIDIA Dynamo images, "ai-dynamo/tensorrtllm-runtime:0.8.1", whose
+  /// number is Dynamo's), takes the newest.
+  public static func release(of experiment: ValidationExperiment) -> EngineRelease {
+    let text = experiment.engineVersion.lowercased()
+    guard !text.contains("dynamo"), let version = EngineVersion.first(in: text) else {
+      return EngineRelease(experiment.engine)
+    }
+    return EngineRelease(experiment.engine, version)
   }
 
   /// Simulates `experiment` and returns its predicted figures, one per

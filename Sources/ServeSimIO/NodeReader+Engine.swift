@@ -1,0 +1,58 @@
+import ServeSim
+import Yams
+
+extension NodeReader {
+  /// Keys of an engine given as a mapping.
+  static let engineKeys = ["name", "version"]
+
+  /// The engine at `key` (`value`'s newest modelled release when absent).
+  func release(_ key: String, default value: EngineKind) throws(ConfigError) -> EngineRelease {
+    guard let node = mapping[key] else { return EngineRelease(value) }
+    log?.key(join(key), in: file)
+    return try release(node, path: join(key))
+  }
+
+  /// The engines of the list at `key`; a single engine counts as a list of one.
+  func releaseList(_ key: String) throws(ConfigError) -> [EngineRelease] {
+    let node = try require(key)
+    guard case .sequence(let items) = node else { return [try release(node, path: join(key))] }
+    var out = [EngineRelease]()
+    for (index, item) in items.enumerated() {
+      out.append(try release(item, path: join("\(key)[\(index)]")))
+    }
+    return out
+  }
+
+  /// An engine: a name (`vllm`, its newest modelled release) or a mapping
+  /// `{name: vllm, version: "0.8"}`. A version between modelled ones takes
+  /// the newest modelled one not newer than it (`EngineRelease`); a version
+  /// that is not a number or older than every modelled one is an error naming
+  /// the modelled versions.
+  func release(_ node: Node, path: String) throws(ConfigError) -> EngineRelease {
+    let names = EngineKind.allCases.map(\.rawValue)
+    if case .scalar(let scalar) = node {
+      guard let engine = EngineKind(rawValue: scalar.string) else {
+        var message = "'\(scalar.string)' is not valid"
+        if let guess = nearest(to: scalar.string, in: names) { message += "; did you mean '\(guess)'?" }
+        throw ConfigError(
+          file: file, line: node.mark?.line ?? line, keyPath: path,
+          message: message + " Valid: \(names.joined(separator: ", ")), or {name: ENGINE, version: \"X.Y\"}")
+      }
+      return EngineRelease(engine)
+    }
+    let r = try NodeReader(node, file: file, path: path, allowed: Self.engineKeys, log: log)
+    let engine = try r.choice("name", EngineKind.self)
+    guard r.has("version") else { return EngineRelease(engine) }
+    let text = try r.string("version")
+    let modelled = EngineRelease.modelled(engine).map(\.description).joined(separator: ", ")
+    let valid =
+      "valid: \(engine.rawValue) \(modelled), or a later version (it takes the newest modelled one not newer than it)"
+    guard let version = EngineVersion(text) else {
+      throw r.fail("version", "'\(text)' is not a version like \"0.8\"; \(valid)")
+    }
+    guard let release = EngineRelease.resolve(engine, version) else {
+      throw r.fail("version", "\(engine.rawValue) \(text) is older than every modelled version; \(valid)")
+    }
+    return release
+  }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import ServeSim
+import Testing
+
+@testable import ServeSimIO
+
+/// `engine: {name: vllm, version: "0.8"}` in plan and search files.
+@Suite struct EngineVersionLoaderTests {
+  func load(engine: String) throws -> PlanSpec {
+    let files = try TempPlan(plan: TempPlan.plan + "\nengine: \(engine)")
+    defer { files.remove() }
+    return try PlanLoader.load(path: files.planPath)
+  }
+
+  func error(engine: String) throws -> ConfigError {
+    let files = try TempPlan(plan: TempPlan.plan + "\nengine: \(engine)")
+    defer { files.remove() }
+    do {
+      _ = try PlanLoader.load(path: files.planPath)
+    } catch {
+      return error
+    }
+    Issue.record("engine \(engine) loaded")
+    return ConfigError(file: "", line: nil, keyPath: nil, message: "")
+  }
+
+  @Test func aPlainNameIsTheNewestModelledRelease() throws {
+    let plan = try load(engine: "vllm")
+    #expect(plan.release == EngineRelease(.vllm, EngineVersion(0, 11)))
+    #expect(try load(engine: "{name: sglang}").release == EngineRelease(.sglang, EngineVersion(0, 5)))
+  }
+
+  @Test func aVersionSelectsItsReleaseDefaults() throws {
+    let v06 = try load(engine: "{name: vllm, version: \"0.6\"}")
+    #expect(v06.release.version == EngineVersion(0, 6))
+    // vLLM 0.6 (V0): 256 sequences, no prefix caching; the tiny model's
+    // 8K context is short, so no chunking and a budget of max(8192, 2048).
+    // The plan file sets max_num_batched_tokens 512.
+    #expect(v06.scheduler.maxNumSeqs == 256 && !v06.scheduler.prefixCaching)
+    #expect(!v06.scheduler.chunkedPrefill && v06.scheduler.maxNumBatchedTokens == 512)
+    let v08 = try load(engine: "{name: vllm, version: \"0.8.5\"}")
+    #expect(v08.release.version == EngineVersion(0, 8) && v08.scheduler.chunkedPrefill)
+  }
+
+  @Test func aVersionBetweenModelledOnesTakesTheOlder() throws {
+    #expect(try load(engine: "{name: vllm, version: \"0.9\"}").release.version == EngineVersion(0, 8))
+    #expect(try load(engine: "{name: vllm, version: 0.10}").release.version == EngineVersion(0, 8))
+    #expect(try load(engine: "{name: vllm, version: \"0.12\"}").release.version == EngineVersion(0, 11))
+    #expect(try load(engine: "{name: trtllm, version: \"1.2\"}").release.version == EngineVersion(1, 0))
+  }
+
+  @Test func anUnknownVersionIsAnErrorNamingTheModelledOnes() throws {
+    let old = try error(engine: "{name: vllm, version: \"0.5\"}")
+    #expect(old.file.hasSuffix("plan.yaml") && old.line == 8 && old.keyPath == "engine.version")
+    #expect(
+      old.message.contains("older than every modelled version") && old.message.contains("0.6, 0.8, 0.11"))
+    let text = try error(engine: "{name: sglang, version: latest}")
+    #expect(text.keyPath == "engine.version" && text.message.contains("0.4, 0.5"))
+    let key = try error(engine: "{name: vllm, release: \"0.8\"}")
+    #expect(key.keyPath == "engine.release" && key.message.contains("Valid keys: name, version"))
+    let name = try error(engine: "vlm")
+    #expect(name.keyPath == "engine" && name.message.contains("did you mean 'vllm'"))
+  }
+
+  /// `--set engine.version=0.6` on a plan with a plain `engine: vllm` keeps
+  /// the name.
+  @Test func anOverrideSetsTheVersionOfAPlainEngine() throws {
+    let files = try TempPlan(plan: TempPlan.plan + "\nengine: sglang")
+    defer { files.remove() }
+    let plan = try PlanLoader.load(
+      path: files.planPath, overrides: [try Override(parsing: "engine.version=0.4.9")])
+    #expect(plan.release == EngineRelease(.sglang, EngineVersion(0, 4)))
+  }
+
+  @Test func aSearchTakesEngineReleases() throws {
+    let files = try TempPlan()
+    defer { files.remove() }
+    let search = SearchResumeTests.search + "\nengines: [vllm, {name: vllm, version: \"0.6\"}]\n"
+    let path = files.path("search.yaml")
+    try search.write(toFile: path, atomically: true, encoding: .utf8)
+    let space = try SearchLoader.load(path: path).space
+    #expect(space.engines == [EngineRelease(.vllm), EngineRelease(.vllm, EngineVersion(0, 6))])
+    let plans = PlanEnumerator.plans(space)
+    #expect(plans.contains { $0.release.version == EngineVersion(0, 6) && $0.name.contains("vllm0.6") })
+    #expect(plans.contains { $0.release.isNewest })
+  }
+}
