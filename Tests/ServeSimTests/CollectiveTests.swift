@@ -50,7 +50,9 @@ import Testing
   }
 
   @Test func smallMessagesTakeTheTreeWithLL() {
-    let choice = NCCLTuning.allReduce(bytes: 4096, ranks: 16, ranksPerNode: 8, intra: nvlink, inter: ib)
+    let choice = NCCLTuning.allReduce(
+      bytes: 4096, ranks: 16, ranksPerNode: 8, intra: nvlink, inter: ib,
+      intraIsPCIe: false, networkIsRDMA: true)
     #expect(choice.algorithm == .tree && choice.wire == .ll)
     // baseLat 6.8 + 2·(7 NVLink hops of 0.6·2/3.4 us + 1 network hop of 5 + 10 us);
     // LL's bus bandwidth: min(2·400·0.92 / 3.8, 45 GB/s cap for 2 nodes), halved,
@@ -63,7 +65,9 @@ import Testing
 
   @Test func largeMessagesTakeSimple() {
     let bytes = 16.0 * 1024 * 1024 * 1024
-    let choice = NCCLTuning.allReduce(bytes: bytes, ranks: 16, ranksPerNode: 8, intra: nvlink, inter: ib)
+    let choice = NCCLTuning.allReduce(
+      bytes: bytes, ranks: 16, ranksPerNode: 8, intra: nvlink, inter: ib,
+      intraIsPCIe: false, networkIsRDMA: true)
     #expect(choice.algorithm == .tree && choice.wire == .simple)
     // 2·(7·28·2/3.4 + 28 + 10) us, then each node's message across 8 NICs of
     // 50 GB/s once each way, × 0.92.
@@ -72,14 +76,26 @@ import Testing
   }
 
   @Test func middleSizesTakeLL128() {
-    let choice = NCCLTuning.allReduce(bytes: 8e6, ranks: 16, ranksPerNode: 8, intra: nvlink, inter: ib)
+    let choice = NCCLTuning.allReduce(
+      bytes: 8e6, ranks: 16, ranksPerNode: 8, intra: nvlink, inter: ib,
+      intraIsPCIe: false, networkIsRDMA: true)
     #expect(choice.wire == .ll128)
+    // Over a TCP network (GPUDirect-TCPXO) NCCL keeps LL128 off the wire.
+    let tcp = LinkSpec(kind: "tcpxo", bandwidthGBps: 50, latencyUs: 10, efficiency: 1, topology: "rail")
+    let group = CommGroup(ranks: 16, ranksPerNode: 8, intra: nvlink, inter: tcp, customAllReduce: true)
+    #expect(!group.networkIsRDMA)
+    let overTCP = NCCLTuning.allReduce(
+      bytes: 8e6, ranks: 16, ranksPerNode: 8, intra: nvlink, inter: tcp, intraIsPCIe: false,
+      networkIsRDMA: false)
+    #expect(overTCP.wire != .ll128 && close(group.allReduce(bytes: 8e6), overTCP.seconds))
   }
 
   @Test func groupsAcrossNodesUseNCCLsChoice() {
     let g = CommGroup(ranks: 16, ranksPerNode: 8, intra: nvlink, inter: ib, customAllReduce: true)
     for bytes in [1024.0, 1e6, 64e6, 4e9] {
-      let nccl = NCCLTuning.allReduce(bytes: bytes, ranks: 16, ranksPerNode: 8, intra: nvlink, inter: ib)
+      let nccl = NCCLTuning.allReduce(
+        bytes: bytes, ranks: 16, ranksPerNode: 8, intra: nvlink, inter: ib,
+        intraIsPCIe: false, networkIsRDMA: true)
       #expect(close(g.allReduce(bytes: bytes), nccl.seconds))
     }
     // Inside a node the custom kernels and the fitted ring stay.

@@ -8,8 +8,15 @@ public struct CommGroup: Sendable, Equatable {
   public var ranks: Int
   /// Ranks of the group on one node (the group is laid out on consecutive devices).
   public var ranksPerNode: Int
-  public var intra: LinkSpec
-  public var inter: LinkSpec
+  public var intra: LinkSpec {
+    didSet { intraIsPCIe = NCCLTuning.isPCIe(intra) }
+  }
+  public var inter: LinkSpec {
+    didSet { networkIsRDMA = NCCLTuning.isRDMA(inter) }
+  }
+  /// NCCL's link classes, read from the links' kinds once (not per collective).
+  public private(set) var intraIsPCIe: Bool
+  public private(set) var networkIsRDMA: Bool
   /// Whether small in-node all-reduces may use a custom one-/two-shot kernel.
   public var customAllReduce: Bool
 
@@ -20,6 +27,8 @@ public struct CommGroup: Sendable, Equatable {
     self.ranksPerNode = max(min(ranksPerNode, ranks), 1)
     self.intra = intra
     self.inter = inter ?? intra
+    intraIsPCIe = NCCLTuning.isPCIe(intra)
+    networkIsRDMA = NCCLTuning.isRDMA(inter ?? intra)
     self.customAllReduce = customAllReduce
   }
 
@@ -57,7 +66,8 @@ public struct CommGroup: Sendable, Equatable {
         algorithms: customAllReduce ? .customInNode : .ringOnly)
     }
     return NCCLTuning.allReduce(
-      bytes: bytes, ranks: ranks, ranksPerNode: ranksPerNode, intra: intra, inter: inter
+      bytes: bytes, ranks: ranks, ranksPerNode: ranksPerNode, intra: intra, inter: inter,
+      intraIsPCIe: intraIsPCIe, networkIsRDMA: networkIsRDMA
     ).seconds
   }
 

@@ -68,6 +68,13 @@ public enum NCCLTuning {
     ],
   ]
 
+  /// Whether a node's link is PCIe (NCCL's `NCCL_HW_PCI` latencies; any other
+  /// kind takes NVLink's).
+  public static func isPCIe(_ link: LinkSpec) -> Bool { link.kind == "pcie" }
+
+  /// Whether a network carries RDMA (InfiniBand, RoCE), where NCCL lets LL128 cross it.
+  public static func isRDMA(_ link: LinkSpec) -> Bool { link.kind == "infiniband" || link.kind == "roce" }
+
   /// NCCL's fastest algorithm and protocol for an all-reduce of `bytes` per
   /// rank over `ranks` ranks, `ranksPerNode` of them on each node.
   ///
@@ -91,18 +98,23 @@ public enum NCCLTuning {
   ///   "roce"): NCCL enables it by default only where the NIC is reached by
   ///   GPUDirect RDMA (tuning.cc: `typeInter <= PATH_PXB`, or PXN on Hopper),
   ///   not over a TCP path such as GPUDirect-TCPX/TCPXO (u: recalled).
+  ///
+  /// - Parameters:
+  ///   - intraIsPCIe: whether the node's GPUs talk over PCIe (`isPCIe(intra)`).
+  ///   - networkIsRDMA: whether the network is RDMA (`isRDMA(inter)`).
   public static func allReduce(
-    bytes: Double, ranks: Int, ranksPerNode: Int, intra: LinkSpec, inter: LinkSpec
+    bytes: Double, ranks: Int, ranksPerNode: Int, intra: LinkSpec, inter: LinkSpec,
+    intraIsPCIe: Bool, networkIsRDMA: Bool
   ) -> Choice {
     let p = Double(ranks)
     let g = Double(max(ranksPerNode, 1))
     let nodes = (ranks + max(ranksPerNode, 1) - 1) / max(ranksPerNode, 1)
     let n = Double(nodes)
-    let intraTable = intra.kind == "pcie" ? pciHopUs : nvlinkHopUs
+    let intraTable = intraIsPCIe ? pciHopUs : nvlinkHopUs
     let intraScale = intra.latencyUs / intraTable[Algorithm.ring.rawValue][Wire.simple.rawValue]
     let nodeBus = min(intra.bytesPerSecond, g * inter.bytesPerSecond)
     let llCap = llMaxBusGBps[min(nodes, 3) - 1] * 1e9
-    let rdma = inter.kind == "infiniband" || inter.kind == "roce"
+    let rdma = networkIsRDMA
     // log2i(bytes >> 6) as NCCL takes it: the index of the highest set bit.
     let sizeClass = bytes >= 128 ? Int(log2(bytes / 64).rounded(.down)) : 0
     var best = Choice(algorithm: .ring, wire: .simple, seconds: .infinity)
