@@ -23,7 +23,7 @@ public enum ValidationReport {
       b.comma()
       b.text(row.heldOut ? "true" : "false")
       b.comma()
-      b.text(row.engine.rawValue)
+      b.field(row.engine)
       b.comma()
       b.field(row.gpu)
       b.newline()
@@ -35,10 +35,13 @@ public enum ValidationReport {
   public static func svg(_ rows: [ValidationRow]) -> String {
     let predicted = rows.filter { ($0.predicted ?? 0) > 0 && $0.measured > 0 }
     var series = [LineChart.Series]()
-    for engine in EngineKind.allCases {
+    // Serving engines in their declaration order, then kernel libraries by name.
+    let known = EngineKind.allCases.map(\.rawValue)
+    let engines = known + Set(rows.map(\.engine)).subtracting(known).sorted()
+    for engine in engines {
       let points = predicted.filter { $0.engine == engine }.map { (x: $0.measured, y: $0.predicted ?? 0) }
       if !points.isEmpty {
-        series.append(LineChart.Series(name: engine.rawValue, points: points, dots: true))
+        series.append(LineChart.Series(name: engine, points: points, dots: true))
       }
     }
     let values = predicted.flatMap { [$0.measured, $0.predicted ?? $0.measured] }
@@ -47,22 +50,28 @@ public enum ValidationReport {
     }
     var chart = LineChart(
       title: "servesim validate: predicted against measured",
-      xLabel: "measured (ms or output tokens/s, log scale)",
+      xLabel: "measured (ms, us or output tokens/s, log scale)",
       yLabel: "predicted (log scale)", series: series)
     chart.logAxes = true
     return chart.svg()
   }
 
   /// The printed table: per suite, engine, GPU and metric the rows, failed
-  /// rows and median errors; then held out against the rest, and the
-  /// skipped source rows by reason.
+  /// rows and median errors; then held out against the rest, for the served
+  /// experiments and the kernel tables apart (their errors are of different
+  /// things), and the skipped source rows by reason.
   public static func table(
     _ rows: [ValidationRow], skipped: [(suite: String, reason: String, rows: Int)]
   ) -> String {
     var groups = ValidationStatistics.byGroup(rows)
-    groups.append(ValidationStatistics(rows.filter { !$0.heldOut }, suite: "calibration part"))
-    groups.append(ValidationStatistics(rows.filter(\.heldOut), suite: "held out"))
-    groups.append(ValidationStatistics(rows, suite: "all"))
+    let totalsFrom = groups.count
+    let served = rows.filter { $0.metric != .kernelUs }
+    let kernels = rows.filter { $0.metric == .kernelUs }
+    for (part, prefix) in [(served, ""), (kernels, "kernels: ")] where !part.isEmpty {
+      groups.append(ValidationStatistics(part.filter { !$0.heldOut }, suite: prefix + "calibration part"))
+      groups.append(ValidationStatistics(part.filter(\.heldOut), suite: prefix + "held out"))
+      groups.append(ValidationStatistics(part, suite: prefix + "all"))
+    }
     let header = ["suite", "engine", "gpu", "metric", "rows", "failed", "med |err|", "med err"]
     var lines = groups.map { g -> [String] in
       [
@@ -74,7 +83,8 @@ public enum ValidationReport {
     let widths = header.indices.map { c in lines.map { $0[c].count }.max() ?? 0 }
     var text = ""
     for (index, line) in lines.enumerated() {
-      if index == lines.count - 3 { text += "\n" }
+      // The header is line 0: a blank line before the first total.
+      if index == totalsFrom + 1 { text += "\n" }
       let cells = line.enumerated().map { c, cell in
         let pad = String(repeating: " ", count: widths[c] - cell.count)
         return c >= 4 ? pad + cell : cell + pad
@@ -83,15 +93,22 @@ public enum ValidationReport {
         of: " +$", with: "", options: .regularExpression)
       text += "\n"
     }
-    let experiments = Set(rows.map { "\($0.suite)/\($0.experiment)" }).count
-    var failures = [String: Set<String>]()
-    for row in rows {
-      if let why = row.failure { failures[why, default: []].insert("\(row.suite)/\(row.experiment)") }
+    text += "\n"
+    if !served.isEmpty || kernels.isEmpty {
+      let experiments = Set(served.map { "\($0.suite)/\($0.experiment)" }).count
+      var failures = [String: Set<String>]()
+      for row in served {
+        if let why = row.failure { failures[why, default: []].insert("\(row.suite)/\(row.experiment)") }
+      }
+      let failed = failures.values.reduce(0) { $0 + $1.count }
+      text += "\(experiments) experiments (\(failed) could not run), \(served.count) measured figures\n"
+      for (why, names) in failures.sorted(by: { $0.key < $1.key }) {
+        text += "  could not run: \(why): \(names.count)\n"
+      }
     }
-    let failed = failures.values.reduce(0) { $0 + $1.count }
-    text += "\n\(experiments) experiments (\(failed) could not run), \(rows.count) measured figures\n"
-    for (why, names) in failures.sorted(by: { $0.key < $1.key }) {
-      text += "  could not run: \(why): \(names.count)\n"
+    if !kernels.isEmpty {
+      let unpriced = kernels.filter { $0.predicted == nil }.count
+      text += "\(kernels.count) kernels priced by the cost model (\(unpriced) could not be priced)\n"
     }
     if !skipped.isEmpty {
       text += "skipped source rows (\(skipped.reduce(0) { $0 + $1.rows })):\n"

@@ -3,19 +3,33 @@ import ServeSim
 
 /// The shipped validation suite: measured serving runs from public sources
 /// (`validation/*.csv`, see `validation/README.md`), each turned into a
-/// `ValidationExperiment` that servesim replays.
+/// `ValidationExperiment` that servesim replays, and public kernel tables,
+/// each row a `ValidationKernel` that the cost model prices.
 public struct ValidationSuite: Sendable {
   /// The suites, with the file each reads under `validation/`.
   public static let sources: [(name: String, file: String)] = [
     ("trtllm-online", "trtllm_online_serving_v0.14.csv"),
     ("trtllm-offline", "trtllm_perf_overview.csv"),
     ("inferencemax", "inferencemax_dsr1.csv"),
+    ("deepgemm", "deepgemm_fp8_gemm.csv"),
+    ("nccl-tests", "nccl_tests_allreduce.csv"),
   ]
+
+  /// The hardware file a kernel is priced on: a device file stem under
+  /// `clusters/devices`, or a cluster file stem under `clusters/` (collectives).
+  enum KernelTarget: Hashable, Sendable {
+    case device(String)
+    case cluster(String)
+  }
 
   /// The experiments, in source and row order.
   public private(set) var experiments: [ValidationExperiment] = []
   /// The cluster file stem (under `clusters/`) of each experiment.
   public private(set) var clusters: [String] = []
+  /// The kernels of the kernel tables, in source and row order.
+  public private(set) var kernels: [ValidationKernel] = []
+  /// The hardware file of each kernel.
+  private(set) var kernelTargets: [KernelTarget] = []
   /// Source rows not replayed: (suite, reason, rows), sorted by suite and reason.
   public var skipped: [(suite: String, reason: String, rows: Int)] {
     skips.keys.sorted { ($0.suite, $0.reason) < ($1.suite, $1.reason) }.map {
@@ -34,7 +48,8 @@ public struct ValidationSuite: Sendable {
 
   /// Reads the suites under `root/validation` (all, or the one named).
   ///
-  /// - Throws: `ConfigError` for an unknown suite or a file that cannot be read.
+  /// - Throws: `ConfigError` for an unknown suite, a file that cannot be read
+  ///   or a kernel table without a column it needs.
   public static func load(root: String, suite: String? = nil) throws(ConfigError) -> ValidationSuite {
     if let suite, !sources.contains(where: { $0.name == suite }) {
       throw ConfigError(
@@ -48,6 +63,8 @@ public struct ValidationSuite: Sendable {
       switch source.name {
       case "trtllm-online": trtllmOnline(table, into: &loaded)
       case "trtllm-offline": trtllmOffline(table, into: &loaded)
+      case "deepgemm": try deepGEMM(table, into: &loaded)
+      case "nccl-tests": try ncclTests(table, into: &loaded)
       default: inferenceMax(table, into: &loaded)
       }
     }
@@ -62,14 +79,37 @@ public struct ValidationSuite: Sendable {
   /// stay unique and stable.
   mutating func add(_ experiment: ValidationExperiment, cluster: String) {
     var e = experiment
-    var n = 1
-    while ids.contains("\(e.suite)/\(e.id)") {
-      n += 1
-      e.id = "\(experiment.id)#\(n)"
-    }
-    ids.insert("\(e.suite)/\(e.id)")
+    e.id = uniqueID(suite: e.suite, id: e.id)
     experiments.append(e)
     clusters.append(cluster)
+  }
+
+  /// `id`, or the first of "id#2", "id#3"... not yet taken in `suite`; taken now.
+  private mutating func uniqueID(suite: String, id: String) -> String {
+    var unique = id
+    var n = 1
+    while ids.contains("\(suite)/\(unique)") {
+      n += 1
+      unique = "\(id)#\(n)"
+    }
+    ids.insert("\(suite)/\(unique)")
+    return unique
+  }
+
+  /// Adds a kernel priced on `target` (IDs are unique by construction; a
+  /// repeated one gets "#2", "#3"...).
+  mutating func add(_ kernel: ValidationKernel, target: KernelTarget) {
+    var k = kernel
+    k.id = uniqueID(suite: k.suite, id: k.id)
+    kernels.append(k)
+    kernelTargets.append(target)
+  }
+
+  /// Keeps only the kernels `predicate` accepts (a subset for tests).
+  mutating func keepKernels(_ predicate: (ValidationKernel) -> Bool) {
+    let kept = zip(kernels, kernelTargets).filter { predicate($0.0) }
+    kernels = kept.map(\.0)
+    kernelTargets = kept.map(\.1)
   }
 
   /// Keeps only the experiments `predicate` accepts (a subset for tests).
@@ -79,10 +119,11 @@ public struct ValidationSuite: Sendable {
     clusters = kept.map(\.1)
   }
 
-  /// Replays every experiment (in parallel, on every core) and returns their
-  /// rows in experiment order; the same files give the same rows.
+  /// Replays every experiment (in parallel, on every core) and prices every
+  /// kernel, and returns their rows in experiment order, then kernel order;
+  /// the same files give the same rows.
   ///
-  /// - Throws: `ConfigError` when a model or cluster file cannot be read.
+  /// - Throws: `ConfigError` when a model, cluster or device file cannot be read.
   public func run(root: String) throws(ConfigError) -> [ValidationRow] {
     var models = [String: ModelSpec]()
     var clusterSpecs = [String: ClusterSpec]()
@@ -117,7 +158,43 @@ public struct ValidationSuite: Sendable {
         base.value[i] = ValidationReplay.run(jobs[i].0, model: jobs[i].1, cluster: jobs[i].2)
       }
     }
-    return zip(jobs, outcomes).flatMap { job, outcome in ValidationRow.rows(job.0, outcome) }
+    let served = zip(jobs, outcomes).flatMap { job, outcome in ValidationRow.rows(job.0, outcome) }
+    return served + (try priceKernels(root: root))
+  }
+
+  /// Prices every kernel with the cost model as `servesim cost` does, on its
+  /// device file (with the calibration the file names) or cluster file.
+  func priceKernels(root: String) throws(ConfigError) -> [ValidationRow] {
+    var devices = [String: DeviceSpec]()
+    var clusterSpecs = [String: ClusterSpec]()
+    var rows = [ValidationRow]()
+    rows.reserveCapacity(kernels.count)
+    for (kernel, target) in zip(kernels, kernelTargets) {
+      var device: DeviceSpec
+      var cluster: ClusterSpec?
+      switch target {
+      case .device(let stem):
+        if devices[stem] == nil {
+          devices[stem] = try SpecDecoders.device(
+            YAMLFile(path: Self.path(root, "clusters", "devices", stem + ".yaml"), referencedBy: nil))
+        }
+        guard let spec = devices[stem] else { continue }
+        device = spec
+      case .cluster(let stem):
+        if clusterSpecs[stem] == nil {
+          clusterSpecs[stem] = try SpecDecoders.cluster(
+            YAMLFile(path: Self.path(root, "clusters", stem + ".yaml"), referencedBy: nil), overrides: [])
+        }
+        guard let spec = clusterSpecs[stem] else { continue }
+        cluster = spec
+        device = spec.device
+      }
+      let priced = OperatorPricer.price(
+        kernel.op, shape: kernel.shape, dtype: kernel.dtype, kvDType: kernel.dtype, device: device,
+        cluster: cluster, calibration: nil, quantisesInput: kernel.quantisesInput)
+      rows.append(kernel.row(predictedUs: priced.map { $0.seconds * 1e6 }, failure: "needs a cluster"))
+    }
+    return rows
   }
 
   static func path(_ root: String, _ parts: String...) -> String {

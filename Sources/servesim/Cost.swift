@@ -37,7 +37,10 @@ struct Cost: ParsableCommand {
   @Option(help: "One operator: \(CalibrationOp.allCases.map(\.rawValue).joined(separator: ", ")).")
   var op: String?
 
-  @Option(help: "Its shape: k=v pairs, e.g. m=4096,n=8192,k=8192.")
+  @Option(
+    help:
+      "Its shape: k=v pairs, e.g. m=4096,n=8192,k=8192; a gemm with groups=G is a grouped MoE GEMM of G experts of m rows each."
+  )
   var shape: String?
 
   @Option(help: "Its math format.")
@@ -197,7 +200,7 @@ struct Cost: ParsableCommand {
       )
     }
     var values = [String: Int]()
-    let valid = Array(CalibrationCSV.operatorColumns[3...])
+    let valid = Array(CalibrationCSV.operatorColumns[3...]) + ["groups"]
     for pair in (shape ?? "").split(separator: ",") {
       let parts = pair.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
       guard parts.count == 2, valid.contains(parts[0]) else {
@@ -215,7 +218,10 @@ struct Cost: ParsableCommand {
       m: values["m"] ?? 0, n: values["n"] ?? 0, k: values["k"] ?? 0, batch: values["batch"] ?? 0,
       heads: values["heads"] ?? 0, kvHeads: values["kv_heads"] ?? 0, headDim: values["head_dim"] ?? 0,
       qTokens: values["q_tokens"] ?? 0, kvTokens: values["kv_tokens"] ?? 0, bytes: values["bytes"] ?? 0,
-      ranks: values["ranks"] ?? 0)
+      ranks: values["ranks"] ?? 0, groups: values["groups"] ?? 0)
+    if s.groups > 0 && kind != .gemm {
+      throw badInput("--shape: groups applies to gemm only (a grouped MoE GEMM), not \(kind.rawValue)")
+    }
     if kind == .attentionPrefill && s.qTokens > s.kvTokens {
       throw badInput("--shape: q_tokens (\(s.qTokens)) exceeds kv_tokens (\(s.kvTokens)), which include them")
     }

@@ -5,12 +5,14 @@ import ServeSimIO
 
 struct Validate: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Replay measured serving runs (validation/) and report servesim's errors against them.",
+    abstract:
+      "Replay measured serving runs and price measured kernels (validation/); report servesim's errors against them.",
     discussion: """
       Prints the median errors (predicted / measured − 1) by suite, engine, GPU and metric, the \
       held-out part against the rest, and the source rows skipped by reason; writes \
-      DIR/validation.csv and DIR/validation.svg. Exit status: 0 done (failed experiments are \
-      reported, not errors); 64 bad input.
+      DIR/validation.csv and DIR/validation.svg. Kernel tables (deepgemm, nccl-tests) are priced \
+      with the cost model as `servesim cost` prices them (metric kernel_us). Exit status: 0 done \
+      (failed experiments are reported, not errors); 64 bad input.
 
       Examples:
         servesim validate

@@ -20,6 +20,28 @@ import Testing
     #expect(calibrated.stdout.hasSuffix(" us (measured)\n"), "\(calibrated.stdout)")
   }
 
+  @Test func pricesAGroupedMoEGEMM() throws {
+    func micros(_ shape: String) throws -> Double {
+      let run = try CalibrationCLI.servesim([
+        "cost", "--device", "clusters/devices/h100-sxm.yaml", "--op", "gemm", "--shape", shape, "--dtype",
+        "fp8",
+        "--use", "datasheet",
+      ])
+      #expect(run.status == 0, "\(run.stderr)")
+      return Double(run.stdout.split(separator: " ").first ?? "") ?? 0
+    }
+    // Four experts of 256 rows read four weights (117 MB of fp8, 44 us at
+    // 80% of 3.35 TB/s); one GEMM of 1,024 rows reads one and is compute bound.
+    let grouped = try micros("m=256,n=4096,k=7168,groups=4")
+    let dense = try micros("m=1024,n=4096,k=7168")
+    #expect(grouped > dense && grouped > 44)
+    let bad = try CalibrationCLI.servesim([
+      "cost", "--device", "clusters/devices/h100-sxm.yaml", "--op", "rmsnorm", "--shape",
+      "bytes=100,groups=2",
+    ])
+    #expect(bad.status == 64 && bad.stderr.contains("groups applies to gemm only"))
+  }
+
   @Test func calibratedListAndCompare() throws {
     let folder = try CalibrationCLI.folder()
     defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -78,6 +78,47 @@ struct ValidationSuiteTests {
     #expect(csv.hasSuffix("s,x,ttft_mean_ms,10.0000,,,\(e.heldOut),vllm,g\n"))
   }
 
+  @Test func deepGEMMRowsArePricedAsTheCostModelPricesThem() throws {
+    let deepgemm = try ValidationSuite.load(root: Self.root, suite: "deepgemm")
+    #expect(deepgemm.kernels.count == 56 && deepgemm.experiments.isEmpty)
+    // The calibration part: the 9 dense rows scripts/build-calibration imports,
+    // and the 6 rows of the earlier commit that print the same figures.
+    #expect(deepgemm.kernels.filter { !$0.heldOut }.count == 15)
+    let id = "55ab91f/grouped_masked/g4-m256-n4096-k7168"
+    let masked = try #require(deepgemm.kernels.first { $0.id == id })
+    #expect(masked.shape.groups == 4 && masked.shape.m == 256 && masked.heldOut && !masked.quantisesInput)
+    var one = deepgemm
+    one.keepKernels { $0.id == id }
+    let rows = try one.run(root: Self.root)
+    let row = try #require(rows.first)
+    #expect(rows.count == 1 && row.metric == .kernelUs && row.engine == "deepgemm" && row.gpu == "H800")
+    #expect(abs(row.measured - 64.5167) < 1e-3)
+    // A grouped GEMM reads every expert's weights: four times a dense GEMM's
+    // of the same 1,024 rows, so it takes longer (measured: 64.5 against 48.8 us
+    // for one group of 1,024 rows).
+    let predicted = try #require(row.predicted)
+    let device = try CalibrationInputs.device(path: Self.root + "/clusters/devices/h100-sxm.yaml")
+    let dense = try #require(
+      OperatorPricer.price(
+        .gemm, shape: OperatorShape(m: 1024, n: 4096, k: 7168), dtype: .fp8, kvDType: .fp8, device: device,
+        cluster: nil, calibration: nil, quantisesInput: false))
+    #expect(predicted > dense.seconds * 1e6)
+    #expect(predicted > 4 * 4096 * 7168 / 3.35e12 * 1e6)
+  }
+
+  @Test func ncclTestsRowsArePricedOnTheirClustersAndAMDRowsSkipped() throws {
+    var nccl = try ValidationSuite.load(root: Self.root, suite: "nccl-tests")
+    #expect(nccl.kernels.count == 56 && Set(nccl.kernels.map(\.gpu)) == ["H100", "H200"])
+    let skipped = nccl.skipped.map { "\($0.suite): \($0.reason): \($0.rows)" }
+    #expect(
+      skipped == ["nccl-tests: GPU not modelled: MI300X: 31", "nccl-tests: GPU not modelled: MI350X: 31"])
+    nccl.keepKernels { $0.id == "dell-h200-roce-x2/16gpu/1024B" }
+    let row = try #require(try nccl.run(root: Self.root).first)
+    #expect(row.engine == "nccl" && row.measured == 45.06)
+    // NCCL's latency floor across two nodes: tens of microseconds, not one step.
+    #expect((row.predicted ?? 0) > 25)
+  }
+
   @Test func workloadsReadWarmUpRequests() throws {
     let ok = try TempPlan(workload: TempPlan.workload + "\nwarmup_requests: 5\n")
     defer { ok.remove() }

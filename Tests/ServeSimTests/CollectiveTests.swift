@@ -2,24 +2,23 @@ import Testing
 
 @testable import ServeSim
 
-/// Topology-aware collectives against hand calculations.
+/// Topology-aware collectives, and NCCL's algorithm and protocol choice
+/// across nodes (NCCLTuning), against hand calculations.
 @Suite struct CollectiveTests {
   let nvlink = LinkSpec(kind: "nvlink", bandwidthGBps: 400, latencyUs: 2, efficiency: 1, topology: "switch")
   let ib = LinkSpec(kind: "infiniband", bandwidthGBps: 50, latencyUs: 10, efficiency: 1, topology: "fat-tree")
 
   func close(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * max(abs(a), abs(b)) }
 
-  @Test func hierarchicalAllReduceAcrossTwoNodes() {
+  @Test func allReduceAcrossTwoNodesIsNCCLsTreeForALargeMessage() {
     let g = CommGroup(ranks: 16, ranksPerNode: 8, intra: nvlink, inter: ib, customAllReduce: true)
     #expect(g.nodes == 2)
-    let n = 64e6
-    // Intra reduce-scatter and all-gather: 7·2 us + 7/8 · n / 400 GB/s each.
-    let intra = 7 * 2e-6 + 7.0 / 8 * n / 400e9
-    // Inter all-reduce of n/8 over 2 nodes: ring 2·1·10 us + 2·1/2·(n/8)/50 GB/s;
-    // tree 2·1·10 us + 2·(n/8)/50 GB/s; the ring wins.
-    let inter = 2 * 10e-6 + (n / 8) / 50e9
-    let flat = 2 * 15 * 10e-6 + 2 * 15.0 / 16 * n / 50e9
-    #expect(close(g.allReduce(bytes: n), min(flat, 2 * intra + inter)))
+    let n = 4e9
+    // NCCL's tree with Simple: 2·(7 NVLink hops of 28·2/3.4 us + a network hop
+    // of 28 + 10 us), then each node's message across its 8 NICs of 50 GB/s
+    // once each way, × 0.92 (NCCLTuningTests has the other protocols).
+    let latency = 2 * (7 * 28 * 2 / 3.4 + 28 + 10) * 1e-6
+    #expect(close(g.allReduce(bytes: n), latency + n / (400e9 * 0.92)))
   }
 
   @Test func leavingTheNodeIsACliff() {
@@ -48,5 +47,59 @@ import Testing
     let g = CommGroup(ranks: 4, ranksPerNode: 4, intra: nvlink, inter: nil, customAllReduce: true)
     #expect(close(g.allGather(bytes: 4e6), 3 * 2e-6 + 0.75 * 4e6 / 400e9))
     #expect(close(CommGroup.sendRecv(bytes: 1e6, link: ib), 10e-6 + 1e6 / 50e9))
+  }
+
+  @Test func smallMessagesTakeTheTreeWithLL() {
+    let choice = NCCLTuning.allReduce(
+      bytes: 4096, ranks: 16, ranksPerNode: 8, intra: nvlink, inter: ib,
+      intraIsPCIe: false, networkIsRDMA: true)
+    #expect(choice.algorithm == .tree && choice.wire == .ll)
+    // baseLat 6.8 + 2·(7 NVLink hops of 0.6·2/3.4 us + 1 network hop of 5 + 10 us);
+    // LL's bus bandwidth: min(2·400·0.92 / 3.8, 45 GB/s cap for 2 nodes), halved,
+    // × the tree's correction 0.7 at 4 KiB (log2(4096 / 64) = 6).
+    let latency = 6.8 + 2 * (7 * 0.6 * 2 / 3.4 + 5 + 10)
+    #expect(close(choice.seconds, latency * 1e-6 + 4096 / (22.5e9 * 0.7)))
+    // The latency floor: far above the one-message alpha–beta figure.
+    #expect(choice.seconds > 35e-6)
+  }
+
+  @Test func largeMessagesTakeSimple() {
+    let bytes = 16.0 * 1024 * 1024 * 1024
+    let choice = NCCLTuning.allReduce(
+      bytes: bytes, ranks: 16, ranksPerNode: 8, intra: nvlink, inter: ib,
+      intraIsPCIe: false, networkIsRDMA: true)
+    #expect(choice.algorithm == .tree && choice.wire == .simple)
+    // 2·(7·28·2/3.4 + 28 + 10) us, then each node's message across 8 NICs of
+    // 50 GB/s once each way, × 0.92.
+    let latency = 2 * (7 * 28 * 2 / 3.4 + 28 + 10)
+    #expect(close(choice.seconds, latency * 1e-6 + bytes / (400e9 * 0.92)))
+  }
+
+  @Test func middleSizesTakeLL128() {
+    let choice = NCCLTuning.allReduce(
+      bytes: 8e6, ranks: 16, ranksPerNode: 8, intra: nvlink, inter: ib,
+      intraIsPCIe: false, networkIsRDMA: true)
+    #expect(choice.wire == .ll128)
+    // Over a TCP network (GPUDirect-TCPXO) NCCL keeps LL128 off the wire.
+    let tcp = LinkSpec(kind: "tcpxo", bandwidthGBps: 50, latencyUs: 10, efficiency: 1, topology: "rail")
+    let group = CommGroup(ranks: 16, ranksPerNode: 8, intra: nvlink, inter: tcp, customAllReduce: true)
+    #expect(!group.networkIsRDMA)
+    let overTCP = NCCLTuning.allReduce(
+      bytes: 8e6, ranks: 16, ranksPerNode: 8, intra: nvlink, inter: tcp, intraIsPCIe: false,
+      networkIsRDMA: false)
+    #expect(overTCP.wire != .ll128 && close(group.allReduce(bytes: 8e6), overTCP.seconds))
+  }
+
+  @Test func groupsAcrossNodesUseNCCLsChoice() {
+    let g = CommGroup(ranks: 16, ranksPerNode: 8, intra: nvlink, inter: ib, customAllReduce: true)
+    for bytes in [1024.0, 1e6, 64e6, 4e9] {
+      let nccl = NCCLTuning.allReduce(
+        bytes: bytes, ranks: 16, ranksPerNode: 8, intra: nvlink, inter: ib,
+        intraIsPCIe: false, networkIsRDMA: true)
+      #expect(close(g.allReduce(bytes: bytes), nccl.seconds))
+    }
+    // Inside a node the custom kernels and the fitted ring stay.
+    let one = CommGroup(ranks: 8, ranksPerNode: 8, intra: nvlink, inter: ib, customAllReduce: true)
+    #expect(close(one.allReduce(bytes: 1e3), 2e-6 + 7 * 1e3 / 400e9))
   }
 }

@@ -77,7 +77,7 @@ struct ValidationTests {
   @Test func statisticsTakeMediansOfRelativeErrors() {
     func row(_ measured: Double, _ predicted: Double?, gpu: String = "H100") -> ValidationRow {
       ValidationRow(
-        suite: "s", experiment: "e", engine: .trtllm, gpu: gpu, metric: .ttftMeanMs, measured: measured,
+        suite: "s", experiment: "e", engine: "trtllm", gpu: gpu, metric: .ttftMeanMs, measured: measured,
         predicted: predicted, heldOut: false)
     }
     let rows = [row(100, 50), row(100, 120), row(100, 90), row(100, nil), row(10, 30, gpu: "A100")]

@@ -23,10 +23,14 @@ public struct OperatorShape: Sendable, Hashable {
   public var bytes: Int = 0
   /// Ranks taking part in a collective.
   public var ranks: Int = 0
+  /// Experts of a grouped (MoE) matrix product, each `m` rows by its own
+  /// `n`×`k` weight; 0 or 1 is a plain product.
+  public var groups: Int = 0
 
   public init(
     m: Int = 0, n: Int = 0, k: Int = 0, batch: Int = 0, heads: Int = 0, kvHeads: Int = 0,
-    headDim: Int = 0, qTokens: Int = 0, kvTokens: Int = 0, bytes: Int = 0, ranks: Int = 0
+    headDim: Int = 0, qTokens: Int = 0, kvTokens: Int = 0, bytes: Int = 0, ranks: Int = 0,
+    groups: Int = 0
   ) {
     self.m = m
     self.n = n
@@ -39,6 +43,7 @@ public struct OperatorShape: Sendable, Hashable {
     self.kvTokens = kvTokens
     self.bytes = bytes
     self.ranks = ranks
+    self.groups = groups
   }
 
   /// The fields an operator needs, by their column names: what `servesim cost`

@@ -8,8 +8,15 @@ public struct CommGroup: Sendable, Equatable {
   public var ranks: Int
   /// Ranks of the group on one node (the group is laid out on consecutive devices).
   public var ranksPerNode: Int
-  public var intra: LinkSpec
-  public var inter: LinkSpec
+  public var intra: LinkSpec {
+    didSet { intraIsPCIe = NCCLTuning.isPCIe(intra) }
+  }
+  public var inter: LinkSpec {
+    didSet { networkIsRDMA = NCCLTuning.isRDMA(inter) }
+  }
+  /// NCCL's link classes, read from the links' kinds once (not per collective).
+  public private(set) var intraIsPCIe: Bool
+  public private(set) var networkIsRDMA: Bool
   /// Whether small in-node all-reduces may use a custom one-/two-shot kernel.
   public var customAllReduce: Bool
 
@@ -20,6 +27,8 @@ public struct CommGroup: Sendable, Equatable {
     self.ranksPerNode = max(min(ranksPerNode, ranks), 1)
     self.intra = intra
     self.inter = inter ?? intra
+    intraIsPCIe = NCCLTuning.isPCIe(intra)
+    networkIsRDMA = NCCLTuning.isRDMA(inter ?? intra)
     self.customAllReduce = customAllReduce
   }
 
@@ -42,11 +51,13 @@ public struct CommGroup: Sendable, Equatable {
   public var nodes: Int { (ranks + ranksPerNode - 1) / ranksPerNode }
 
   /// All-reduce of `bytes` per rank, in seconds. Inside a node: the flat
-  /// model (ring, or the custom kernels). Across nodes: the faster of a flat
-  /// ring paced by the network and NCCL's hierarchical scheme (reduce-scatter
-  /// in the node, all-reduce of each 1/g shard across nodes by ring or double
-  /// binary tree, all-gather in the node), which shows the cliff when a group
-  /// leaves the node.
+  /// model (ring, or the custom kernels), whose ring is fitted to measured
+  /// NCCL all-reduces of 8 GPUs (the cluster files' NVLink figures). Across
+  /// nodes: NCCL's own choice of algorithm (ring or tree) and protocol (LL,
+  /// LL128, Simple) by its tuning model (`NCCLTuning`): its latency floor of
+  /// tens of microseconds for small messages, and the tree's one crossing
+  /// of the network per node for large ones, which shows the cliff when a
+  /// group leaves the node.
   public func allReduce(bytes: Double) -> Double {
     guard ranks > 1, bytes > 0 else { return 0 }
     if nodes == 1 {
@@ -54,18 +65,10 @@ public struct CommGroup: Sendable, Equatable {
         bytes: bytes, ranks: ranks, link: intra,
         algorithms: customAllReduce ? .customInNode : .ringOnly)
     }
-    let p = Double(ranks)
-    let g = Double(ranksPerNode)
-    let n = Double(nodes)
-    let alphaE = inter.latencyUs * 1e-6
-    let flatRing = 2 * (p - 1) * alphaE + 2 * (p - 1) / p * bytes / inter.bytesPerSecond
-    let intraPhase = g > 1 ? Collectives.allGather(bytes: bytes, ranks: ranksPerNode, link: intra) : 0
-    let shard = bytes / g
-    let ring = 2 * (n - 1) * alphaE + 2 * (n - 1) / n * shard / inter.bytesPerSecond
-    let tree =
-      2 * log2(n).rounded(.up) * alphaE
-      + 2 * shard / inter.bytesPerSecond
-    return min(flatRing, 2 * intraPhase + min(ring, tree))
+    return NCCLTuning.allReduce(
+      bytes: bytes, ranks: ranks, ranksPerNode: ranksPerNode, intra: intra, inter: inter,
+      intraIsPCIe: intraIsPCIe, networkIsRDMA: networkIsRDMA
+    ).seconds
   }
 
   /// All-gather (or reduce-scatter) leaving `bytes` in total on each rank, in seconds.

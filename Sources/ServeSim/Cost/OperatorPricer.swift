@@ -9,10 +9,15 @@ public enum OperatorPricer {
   /// `kvDType`, a collective across `shape.ranks` consecutive devices of
   /// `cluster` (vLLM's algorithms).
   ///
+  /// A matrix product with `shape.groups` above 1 is a grouped MoE GEMM priced
+  /// as the simulator prices expert GEMMs. With `quantisesInput` false an fp8
+  /// product leaves out the kernel that quantises its input (a kernel table
+  /// that times the GEMM alone).
+  ///
   /// - Returns: nil for a collective when no cluster is given.
   public static func price(
     _ op: CalibrationOp, shape: OperatorShape, dtype: DType, kvDType: DType, device: DeviceSpec,
-    cluster: ClusterSpec?, calibration: Calibration?
+    cluster: ClusterSpec?, calibration: Calibration?, quantisesInput: Bool = true
   ) -> (seconds: Double, source: CostSource)? {
     let heads = max(shape.heads, 1)
     let model = ModelSpec(
@@ -31,7 +36,11 @@ public enum OperatorPricer {
     let estimate: OperatorEstimate
     switch op.family {
     case .matmul:
-      estimate = cost.gemm(m: Double(shape.m), n: Double(shape.n), k: Double(shape.k), mode: .eager)
+      let (m, n, k) = (Double(shape.m), Double(shape.n), Double(shape.k))
+      let rows = m * Double(max(shape.groups, 1))
+      var total = quantisesInput ? cost.activationQuantisation(rows: rows, width: k, mode: .eager) : .zero
+      total += cost.gemmKernel(m: m, n: n, k: k, groups: shape.groups, mode: .eager)
+      estimate = total
     case .attentionPrefill:
       var batch = BatchShape()
       for _ in 0..<shape.batch {

@@ -2,7 +2,9 @@
 public struct ValidationRow: Sendable, Equatable {
   public var suite: String
   public var experiment: String
-  public var engine: EngineKind
+  /// The engine (`EngineKind` raw value) or, for a kernel table, the
+  /// library that ran the kernel ("deepgemm", "nccl").
+  public var engine: String
   public var gpu: String
   public var metric: ValidationMetric
   public var measured: Double
@@ -30,7 +32,7 @@ public struct ValidationRow: Sendable, Equatable {
     }
     return zip(experiment.measured, predictions).map { measured, predicted in
       ValidationRow(
-        suite: experiment.suite, experiment: experiment.id, engine: experiment.engine,
+        suite: experiment.suite, experiment: experiment.id, engine: experiment.engine.rawValue,
         gpu: experiment.gpu, metric: measured.metric, measured: measured.value, predicted: predicted,
         heldOut: experiment.heldOut, failure: failure)
     }

@@ -34,9 +34,9 @@ public struct ValidationStatistics: Sendable, Equatable {
     var groups = [String: [ValidationRow]]()
     var keys = [String: (String, String, String, ValidationMetric)]()
     for row in rows {
-      let key = "\(row.suite)\t\(row.engine.rawValue)\t\(row.gpu)\t\(row.metric.rawValue)"
+      let key = "\(row.suite)\t\(row.engine)\t\(row.gpu)\t\(row.metric.rawValue)"
       groups[key, default: []].append(row)
-      keys[key] = (row.suite, row.engine.rawValue, row.gpu, row.metric)
+      keys[key] = (row.suite, row.engine, row.gpu, row.metric)
     }
     let sorted = keys.sorted { a, b in
       let (x, y) = (a.value, b.value)

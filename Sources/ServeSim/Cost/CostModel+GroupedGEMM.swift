@@ -1,0 +1,29 @@
+/// One matrix-product kernel, plain or grouped (MoE experts), without the
+/// fp8 quantisation of its input: what a kernel table such as DeepGEMM's times.
+extension CostModel {
+  /// The GEMM kernel of `groups` experts, each `m` rows by its own `n`×`k`
+  /// weight (1: a plain product of `m` rows), in the given launch mode.
+  ///
+  /// A plain product is priced as `gemm(m:n:k:mode:)` prices its kernel
+  /// (measured, fitted or roofline). A grouped one is priced as
+  /// `expertGEMMs` prices each of its projections: DeepGEMM's grouped
+  /// contiguous layout (MoE prefill) and masked layout (MoE decode) both run
+  /// the experts' rows as one tile grid over the stacked weights, so the
+  /// calibration's fitted GEMM model takes m rows per expert by n·groups
+  /// outputs, and dense measurements are not used (they do not describe a
+  /// grouped kernel's weight traffic).
+  public func gemmKernel(m: Double, n: Double, k: Double, groups: Int = 1, mode: LaunchMode)
+    -> OperatorEstimate
+  {
+    guard m > 0 else { return .zero }
+    let x = Double(max(groups, 1))
+    let rows = m * x
+    let flops = 2 * rows * n * k
+    let bytes = x * n * k * weightBytes + rows * (n + k) * activationBytes
+    let time = max(flops / matmulFlopsPerSecond, bytes / bytesPerSecond)
+    return priced(
+      MeasurementTable.Family(op: .gemm, dtype: matmulDType, a: Int(n), b: Int(k)),
+      work: OperatorWork(flops: flops, bytes: bytes, size: rows), m: m, n: n * x, k: k, roofline: time,
+      mode: mode, measured: groups <= 1)
+  }
+}

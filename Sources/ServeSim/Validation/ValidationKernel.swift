@@ -1,0 +1,48 @@
+/// One measured kernel of a public kernel table (DeepGEMM's GEMMs, nccl-tests'
+/// all-reduce sweeps), described as `servesim cost` takes it: what
+/// `servesim validate` prices with the cost model and compares.
+public struct ValidationKernel: Sendable, Equatable {
+  /// The suite (one per table), e.g. "deepgemm".
+  public var suite: String
+  /// Unique within the suite, stable across releases of the data.
+  public var id: String
+  /// The GPU as the report groups it ("H100", "H200").
+  public var gpu: String
+  /// The library that ran the kernel ("deepgemm", "nccl").
+  public var engine: String
+  /// The operator and its shape, as `servesim cost` takes them.
+  public var op: CalibrationOp
+  public var shape: OperatorShape
+  public var dtype: DType
+  /// Whether the kernel quantises its 16-bit input rows first, as the
+  /// simulator's fp8 GEMMs do (false: the table timed the GEMM on inputs
+  /// already in fp8, as DeepGEMM's does).
+  public var quantisesInput: Bool
+  /// The measured time of one kernel (or one collective), in microseconds.
+  public var measuredUs: Double
+  /// Whether the row is held out of every fit.
+  public var heldOut: Bool
+
+  public init(
+    suite: String, id: String, gpu: String, engine: String, op: CalibrationOp, shape: OperatorShape,
+    dtype: DType, quantisesInput: Bool = true, measuredUs: Double, heldOut: Bool
+  ) {
+    self.suite = suite
+    self.id = id
+    self.gpu = gpu
+    self.engine = engine
+    self.op = op
+    self.shape = shape
+    self.dtype = dtype
+    self.quantisesInput = quantisesInput
+    self.measuredUs = measuredUs
+    self.heldOut = heldOut
+  }
+
+  /// The kernel's report row, with `predictedUs` (nil: could not be priced, `failure` says why).
+  public func row(predictedUs: Double?, failure: String? = nil) -> ValidationRow {
+    ValidationRow(
+      suite: suite, experiment: id, engine: engine, gpu: gpu, metric: .kernelUs, measured: measuredUs,
+      predicted: predictedUs, heldOut: heldOut, failure: predictedUs == nil ? failure ?? "not priced" : nil)
+  }
+}

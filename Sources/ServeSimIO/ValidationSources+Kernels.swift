@@ -1,0 +1,121 @@
+import ServeSim
+
+/// The kernel tables of the validation suite (DeepGEMM's fp8 GEMMs,
+/// nccl-tests' all-reduce sweeps), read row by row into kernels that the cost
+/// model prices as `servesim cost` does; rows on hardware servesim does not
+/// model are counted by reason.
+extension ValidationSuite {
+  /// GPUs of DeepGEMM's table: (report name, device file stem under
+  /// `clusters/devices`). The H800 is H100 silicon (the same SMs, HBM3 and
+  /// clocks; only its NVLink is cut, which a single GEMM does not use).
+  static let kernelDevices = ["H800": ("H800", "h100-sxm"), "H100": ("H100", "h100-sxm")]
+
+  /// Systems of the nccl-tests table: (GPU column, nodes × GPUs) → (report
+  /// name, cluster file stem under `clusters/`).
+  static let ncclSystems = [
+    "H100-SXM-80GB 2x16": ("H100", "gcp-a3-mega-x2"), "H200 2x16": ("H200", "dell-h200-roce-x2"),
+  ]
+
+  /// Checks that `table` has `columns`.
+  ///
+  /// - Throws: `ConfigError` naming the file and the first missing column.
+  static func require(_ columns: [String], in table: CSVTable) throws(ConfigError) {
+    for column in columns where table.index(column) == nil {
+      throw ConfigError(
+        file: table.file, line: 1, keyPath: column,
+        message: "missing column '\(column)'; the table needs \(columns.joined(separator: ", "))")
+    }
+  }
+
+  /// DeepGEMM's fp8 GEMMs on H800 (README, two commits): dense, grouped
+  /// contiguous (MoE prefill: `num_groups` experts of `m_per_group` rows) and
+  /// grouped masked (MoE decode: likewise, each group padded to its rows).
+  /// The time is `time_us_derived` = 2·m·n·k / TFLOPS of the row.
+  ///
+  /// The calibration part is what `scripts/build-calibration` imports into
+  /// the H100 store: every other dense row of the later commit (55ab91f),
+  /// and any row of the earlier commit that prints the same shape and
+  /// figure (the same measurement). All other rows are held out.
+  static func deepGEMM(_ table: CSVTable, into suite: inout ValidationSuite) throws(ConfigError) {
+    let name = "deepgemm"
+    try require(
+      [
+        "source_commit", "gpu", "kernel_kind", "dtype", "num_groups", "m_per_group", "m_total", "n", "k",
+        "tflops", "time_us_derived",
+      ], in: table)
+    let rows = table.rows.map { Row(table: table, fields: $0.fields) }
+    func key(_ row: Row) -> String {
+      "\(row["kernel_kind"])/\(row["m_total"])/\(row["n"])/\(row["k"])/\(row["tflops"])"
+    }
+    let imported = rows.filter { $0["source_commit"].hasPrefix("55ab91f") && $0["kernel_kind"] == "dense" }
+    let calibration = Set(imported.enumerated().filter { $0.offset % 2 == 0 }.map { key($0.element) })
+    for row in rows {
+      guard let (gpu, device) = kernelDevices[row["gpu"]] else {
+        suite.skip(name, "GPU not modelled: \(row["gpu"])")
+        continue
+      }
+      guard row["dtype"].hasPrefix("fp8") else {
+        suite.skip(name, "dtype not modelled: \(row["dtype"])")
+        continue
+      }
+      let kind = row["kernel_kind"]
+      let grouped = kind == "grouped_contiguous" || kind == "grouped_masked"
+      guard kind == "dense" || grouped else {
+        suite.skip(name, "kernel not modelled: \(kind)")
+        continue
+      }
+      guard let n = row.int("n"), let k = row.int("k"), let us = row.double("time_us_derived"),
+        let m = row.int(grouped ? "m_per_group" : "m_total"), m > 0, n > 0, k > 0
+      else {
+        suite.skip(name, "incomplete row")
+        continue
+      }
+      let groups = grouped ? row.int("num_groups") ?? 1 : 1
+      let shape = OperatorShape(m: m, n: n, k: k, groups: grouped ? groups : 0)
+      let commit = String(row["source_commit"].prefix(7))
+      let id =
+        grouped ? "\(commit)/\(kind)/g\(groups)-m\(m)-n\(n)-k\(k)" : "\(commit)/dense/m\(m)-n\(n)-k\(k)"
+      suite.add(
+        ValidationKernel(
+          suite: name, id: id, gpu: gpu, engine: "deepgemm", op: .gemm, shape: shape, dtype: .fp8,
+          quantisesInput: false, measuredUs: us, heldOut: !calibration.contains(key(row))),
+        target: .device(device))
+    }
+  }
+
+  /// nccl-tests `all_reduce_perf` sweeps: float32 sum over `gpus` ranks on
+  /// `nodes` nodes, out-of-place time per message size (the harness's own
+  /// launch cost included). Held out as the serving experiments are (the
+  /// FNV-1a hash of suite/id, 0 mod 4).
+  static func ncclTests(_ table: CSVTable, into suite: inout ValidationSuite) throws(ConfigError) {
+    let name = "nccl-tests"
+    try require(["collective", "gpu", "nodes", "gpus", "size_bytes", "oop_time_us"], in: table)
+    for (_, fields) in table.rows {
+      let row = Row(table: table, fields: fields)
+      guard row["collective"] == "all_reduce" else {
+        suite.skip(name, "collective not compared: \(row["collective"])")
+        continue
+      }
+      guard let nodes = row.int("nodes"), let gpus = row.int("gpus"), let bytes = row.int("size_bytes"),
+        let us = row.double("oop_time_us"), bytes > 0
+      else {
+        suite.skip(name, "incomplete row")
+        continue
+      }
+      guard let (gpu, cluster) = ncclSystems["\(row["gpu"]) \(nodes)x\(gpus)"] else {
+        let modelled = ncclSystems.keys.contains { $0.hasPrefix(row["gpu"] + " ") }
+        suite.skip(
+          name,
+          modelled ? "system not modelled: \(nodes) nodes, \(gpus) GPUs" : "GPU not modelled: \(row["gpu"])")
+        continue
+      }
+      let id = "\(cluster)/\(gpus)gpu/\(bytes)B"
+      suite.add(
+        ValidationKernel(
+          suite: name, id: id, gpu: gpu, engine: "nccl", op: .allReduce,
+          shape: OperatorShape(bytes: bytes, ranks: gpus), dtype: .fp32, measuredUs: us,
+          heldOut: ValidationExperiment.stableHash("\(name)/\(id)") % 4 == 0),
+        target: .cluster(cluster))
+    }
+  }
+}
