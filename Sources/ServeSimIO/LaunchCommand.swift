@@ -59,7 +59,7 @@ public enum LaunchCommand {
     switch engine {
     case .vllm: lines = vllm(plan, release.version, modelID, memory: memory, &notes)
     case .sglang: lines = sglang(plan, release.version, modelID, memory: memory, &notes)
-    case .trtllm: lines = trtllm(plan, modelID, memory: memory, &notes, &preamble)
+    case .trtllm: lines = trtllm(plan, release.version, modelID, memory: memory, &notes, &preamble)
     }
     var text =
       "#!/bin/sh\n# \(plan.name): \(plan.model.name) on \(plan.parallelism.devices) x \(plan.cluster.device.name)\n"
@@ -224,6 +224,8 @@ public enum LaunchCommand {
         "block size \(s.blockSize) is not one of vLLM's (8, 16, 32, 64, 128); its default 16 is used")
     }
     l.append("--gpu-memory-utilization \(fraction(memory))")
+    // Every modelled version takes --disable-custom-all-reduce (a switch).
+    if !plan.customAllReduce { l.append("--disable-custom-all-reduce") }
     if s.policy == .static || s.policy == .orca {
       notes.append("vLLM has no '\(s.policy.rawValue)' scheduling policy; it batches at iteration level")
     }
@@ -253,12 +255,15 @@ public enum LaunchCommand {
     if !s.prefixCaching { l.append("--disable-radix-cache") }
     l.append("--page-size \(s.blockSize)")
     l.append("--mem-fraction-static \(fraction(memory))")
+    if !plan.customAllReduce { l.append("--disable-custom-all-reduce") }
     return l
   }
 
   static func trtllm(
-    _ plan: PlanSpec, _ model: String, memory: Double, _ notes: inout [String], _ preamble: inout [String]
+    _ plan: PlanSpec, _ version: EngineVersion, _ model: String, memory: Double, _ notes: inout [String],
+    _ preamble: inout [String]
   ) -> [String] {
+    let pytorch = version >= EngineVersion(1, 0)
     let p = plan.parallelism
     let s = plan.scheduler
     if p.data > 1 {
@@ -279,10 +284,22 @@ public enum LaunchCommand {
       "  free_gpu_memory_fraction: \(fraction(memory))",
     ]
     if plan.precision.kvCache == .fp8 { preamble.append("  dtype: fp8") }
+    if !plan.customAllReduce {
+      if pytorch {
+        // TorchLlmArgs.allreduce_strategy (1.0): NCCL instead of AUTO.
+        preamble.append("allreduce_strategy: NCCL")
+      } else {
+        notes.append(
+          "TensorRT-LLM \(version) picks its all-reduce strategy when the engine is built; build it with NCCL to match the plan"
+        )
+      }
+    }
     preamble.append("EOF")
-    // 0.19's --backend defaults to the TensorRT engine path (pytorch is
-    // opt-in); 1.0 makes pytorch the default. The flag is valid in both.
-    var l = ["trtllm-serve \(model)", "--backend pytorch"]
+    // 0.19's --backend defaults to the TensorRT engine path, which the plan
+    // models for 0.19 (C++ executor, no CUDA graphs); 1.0 makes pytorch the
+    // default and the plan models it.
+    var l = ["trtllm-serve \(model)"]
+    if pytorch { l.append("--backend pytorch") }
     l.append("--tp_size \(p.tensor)")
     if p.pipeline > 1 { l.append("--pp_size \(p.pipeline)") }
     if p.expert > 1 { l.append("--ep_size \(p.expert)") }

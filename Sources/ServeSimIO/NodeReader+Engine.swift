@@ -9,7 +9,16 @@ extension NodeReader {
   func release(_ key: String, default value: EngineKind) throws(ConfigError) -> EngineRelease {
     guard let node = mapping[key] else { return EngineRelease(value) }
     log?.key(join(key), in: file)
-    return try release(node, path: join(key))
+    return try release(node, path: join(key), options: ["custom_all_reduce"])
+  }
+
+  /// Whether the plan's engine at `key` may use its custom all-reduce kernel
+  /// (`engine: {name: vllm, custom_all_reduce: false}`; true when unset).
+  func customAllReduce(_ key: String) throws(ConfigError) -> Bool {
+    guard let node = mapping[key], case .mapping = node else { return true }
+    let r = try NodeReader(
+      node, file: file, path: join(key), allowed: Self.engineKeys + ["custom_all_reduce"], log: log)
+    return try r.bool("custom_all_reduce", default: true)
   }
 
   /// The engines of the list at `key`; a single engine counts as a list of one.
@@ -28,7 +37,7 @@ extension NodeReader {
   /// the newest modelled one not newer than it (`EngineRelease`); a version
   /// that is not a number or older than every modelled one is an error naming
   /// the modelled versions.
-  func release(_ node: Node, path: String) throws(ConfigError) -> EngineRelease {
+  func release(_ node: Node, path: String, options: [String] = []) throws(ConfigError) -> EngineRelease {
     let names = EngineKind.allCases.map(\.rawValue)
     if case .scalar(let scalar) = node {
       guard let engine = EngineKind(rawValue: scalar.string) else {
@@ -40,7 +49,7 @@ extension NodeReader {
       }
       return EngineRelease(engine)
     }
-    let r = try NodeReader(node, file: file, path: path, allowed: Self.engineKeys, log: log)
+    let r = try NodeReader(node, file: file, path: path, allowed: Self.engineKeys + options, log: log)
     let engine = try r.choice("name", EngineKind.self)
     guard r.has("version") else { return EngineRelease(engine) }
     let text = try r.string("version")

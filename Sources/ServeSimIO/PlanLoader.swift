@@ -61,6 +61,7 @@ public enum PlanLoader {
       router: try r.choice("router", RouterKind.self, default: .roundRobin), slo: try input.slo(),
       seed: seed ?? fileSeed)
     plan.engineVersion = release.version
+    plan.customAllReduce = try r.customAllReduce("engine")
     if r.has("disaggregation") {
       plan.disaggregation = try disaggregation(input, cluster: cluster)
     }

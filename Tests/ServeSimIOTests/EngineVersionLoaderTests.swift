@@ -62,6 +62,19 @@ import Testing
     #expect(name.keyPath == "engine" && name.message.contains("did you mean 'vllm'"))
   }
 
+  @Test func theCustomAllReduceKernelCanBeTurnedOffAndTheExportSaysSo() throws {
+    #expect(try load(engine: "vllm").customAllReduce)
+    let off = try load(engine: "{name: vllm, version: \"0.8\", custom_all_reduce: false}")
+    #expect(!off.customAllReduce && off.release.version == EngineVersion(0, 8))
+    #expect(LaunchCommand.script(off, engine: .vllm).contains("--disable-custom-all-reduce"))
+    #expect(LaunchCommand.script(off, engine: .sglang).contains("--disable-custom-all-reduce"))
+    #expect(LaunchCommand.script(off, engine: .trtllm).contains("allreduce_strategy: NCCL"))
+    let on = try load(engine: "{name: vllm, custom_all_reduce: true}")
+    #expect(!LaunchCommand.script(on, engine: .vllm).contains("custom-all-reduce"))
+    let bad = try error(engine: "{name: vllm, custom_all_reduce: maybe}")
+    #expect(bad.keyPath == "engine.custom_all_reduce")
+  }
+
   /// `--set engine.version=0.6` on a plan with a plain `engine: vllm` keeps
   /// the name.
   @Test func anOverrideSetsTheVersionOfAPlainEngine() throws {

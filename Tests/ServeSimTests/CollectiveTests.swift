@@ -100,6 +100,32 @@ import Testing
     }
     // Inside a node the custom kernels and the fitted ring stay.
     let one = CommGroup(ranks: 8, ranksPerNode: 8, intra: nvlink, inter: ib, customAllReduce: true)
-    #expect(close(one.allReduce(bytes: 1e3), 2e-6 + 7 * 1e3 / 400e9))
+    // One-shot: a barrier at the start and one at the end.
+    #expect(close(one.allReduce(bytes: 1e3), 2 * 2e-6 + 7 * 1e3 / 400e9))
+  }
+
+  @Test func customAllReduceBarriersAndItsPrecedenceOverMeasuredNCCL() {
+    let group = Fixtures.group(8, .customInNode)
+    // One-shot pays two barriers (α = 5 us each) and reads 7 peers' inputs;
+    // two-shot three barriers and 2·7/8 of the bytes.
+    #expect(
+      close(Collectives.customAllReduce(bytes: 1e3, ranks: 8, link: Fixtures.link), 10e-6 + 7e3 / 100e9))
+    #expect(
+      close(
+        Collectives.customAllReduce(bytes: 4e6, ranks: 8, link: Fixtures.link), 15e-6 + 1.75 * 4e6 / 100e9))
+    // A calibration's NCCL fit does not price what the custom kernel runs…
+    let nccl = OperatorFit(
+      op: .allReduce, dtype: nil, ranks: 8, launchSeconds: 30e-6, secondsPerFlop: 0,
+      secondsPerByte: 1 / 100e9, residual: 0, points: 10)
+    let calibration = Calibration(device: "round", measurements: [], fits: [nccl])
+    let custom = CostModel(
+      model: Fixtures.model, device: Fixtures.device, precision: Precision(), tensorGroup: group,
+      calibration: calibration)
+    #expect(close(custom.collective(.allReduce, bytes: 1e3).seconds, 10e-6 + 7e3 / 100e9))
+    // …but prices every all-reduce of an engine told not to use it.
+    let ncclOnly = CostModel(
+      model: Fixtures.model, device: Fixtures.device, precision: Precision(),
+      tensorGroup: Fixtures.group(8, .ringOnly), calibration: calibration)
+    #expect(close(ncclOnly.collective(.allReduce, bytes: 1e3).seconds, 30e-6 + 1e3 / 100e9))
   }
 }

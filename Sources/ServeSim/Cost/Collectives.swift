@@ -17,11 +17,30 @@ public enum Collectives {
   /// Largest message vLLM's custom all-reduce takes (`max_size` 8 MiB), in bytes.
   public static let customAllReduceMaxBytes = 8.0 * 1024 * 1024
 
+  /// Time of an engine's in-node custom all-reduce of `bytes` per rank over
+  /// `ranks` ranks, in seconds: the faster of one-shot (every rank reads all
+  /// peers' inputs and reduces) and two-shot (reduce-scatter, then
+  /// all-gather, through peer memory), each paying a cross-GPU barrier (a
+  /// flag written to and polled from every peer, one link latency) at its
+  /// start, between its phases and at its end: vLLM 0.8.5
+  /// csrc/custom_all_reduce.cuh (`cross_device_reduce_1stage`: barriers at
+  /// start and end; `cross_device_reduce_2stage`: start, middle, end), as
+  /// TensorRT-LLM's one-shot/two-shot AllReduce kernels do.
+  ///
+  /// - one-shot: 2α + (p−1) · n/B
+  /// - two-shot: 3α + 2(p−1)/p · n/B
+  public static func customAllReduce(bytes: Double, ranks: Int, link: LinkSpec) -> Double {
+    guard ranks > 1, bytes > 0 else { return 0 }
+    let p = Double(ranks)
+    let alpha = link.latencyUs * 1e-6
+    let beta = 1 / link.bytesPerSecond
+    return min(2 * alpha + (p - 1) * bytes * beta, 3 * alpha + 2 * (p - 1) / p * bytes * beta)
+  }
+
   /// Time of an all-reduce of `bytes` per rank over `ranks` ranks, in seconds.
   ///
   /// - ring: 2(p−1)·α + 2(p−1)/p · n/B
-  /// - one-shot (every rank reads all peers through the switch): α + (p−1) · n/B
-  /// - two-shot (reduce-scatter then all-gather through the switch): 2α + 2(p−1)/p · n/B
+  /// - the custom kernels (`customAllReduce`) where allowed and small enough.
   public static func allReduce(
     bytes: Double, ranks: Int, link: LinkSpec, algorithms: AllReduceAlgorithms
   ) -> Double {
@@ -31,9 +50,7 @@ public enum Collectives {
     let beta = 1 / link.bytesPerSecond
     let ring = 2 * (p - 1) * alpha + 2 * (p - 1) / p * bytes * beta
     guard algorithms == .customInNode, bytes <= customAllReduceMaxBytes else { return ring }
-    let oneShot = alpha + (p - 1) * bytes * beta
-    let twoShot = 2 * alpha + 2 * (p - 1) / p * bytes * beta
-    return min(ring, oneShot, twoShot)
+    return min(ring, customAllReduce(bytes: bytes, ranks: ranks, link: link))
   }
 
   /// Time of an all-gather (or gather) that leaves `bytes` in total on each rank,

@@ -32,12 +32,24 @@ public struct CommGroup: Sendable, Equatable {
     self.customAllReduce = customAllReduce
   }
 
-  /// A group of `ranks` consecutive devices of `cluster`.
-  public init(ranks: Int, cluster: ClusterSpec, engine: EngineKind) {
+  /// A group of `ranks` consecutive devices of `cluster`; `engine`'s custom
+  /// all-reduce kernel serves it over NVLink unless the plan turns it off
+  /// (`customAllReduce` false).
+  public init(ranks: Int, cluster: ClusterSpec, engine: EngineKind, customAllReduce: Bool = true) {
     self.init(
       ranks: ranks, ranksPerNode: min(ranks, cluster.devicesPerNode), intra: cluster.intraNode,
       inter: cluster.interNode,
-      customAllReduce: engine != .mindie && cluster.intraNode.kind == "nvlink")
+      customAllReduce: customAllReduce && engine != .mindie && cluster.intraNode.kind == "nvlink")
+  }
+
+  /// The engine's custom all-reduce of `bytes` per rank when it serves this
+  /// group (one node, allowed, within its size limit), in seconds; nil when
+  /// NCCL does.
+  public func customAllReduce(bytes: Double) -> Double? {
+    guard customAllReduce, nodes == 1, ranks > 1, bytes <= Collectives.customAllReduceMaxBytes else {
+      return nil
+    }
+    return Collectives.customAllReduce(bytes: bytes, ranks: ranks, link: intra)
   }
 
   /// A group of the first `ranks` ranks of this one, on the same links.

@@ -44,6 +44,12 @@ extension CostModel {
   /// alpha–beta model of the group's links.
   public func collective(_ op: CalibrationOp, bytes: Double) -> OperatorEstimate {
     guard tensor > 1, bytes > 0 else { return .zero }
+    // The engine's custom kernel takes every in-node all-reduce it can (vLLM
+    // 0.8.5 CustomAllreduce.should_custom_ar: full NVLink, under max_size);
+    // measured NCCL times do not describe it.
+    if op == .allReduce, let t = tensorGroup.customAllReduce(bytes: bytes) {
+      return OperatorEstimate(seconds: t, flops: 0, bytes: 0)
+    }
     let family = MeasurementTable.Family(op: op, dtype: .bf16, a: tensor)
     let work = OperatorWork(flops: 0, bytes: bytes, size: bytes)
     if let calibration, let (t, source) = calibration.seconds(family, work: work) {

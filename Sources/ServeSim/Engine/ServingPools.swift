@@ -46,7 +46,9 @@ struct ServingPools: Sendable {
       guard reuse == nil else { continue }
       var cost = CostModel(
         model: plan.model, device: pool.cluster.device, precision: plan.precision,
-        tensorGroup: CommGroup(ranks: pool.parallelism.tensor, cluster: pool.cluster, engine: plan.engine),
+        tensorGroup: CommGroup(
+          ranks: pool.parallelism.tensor, cluster: pool.cluster, engine: plan.engine,
+          customAllReduce: plan.customAllReduce),
         calibration: plan.calibration)
       cost.expertParallel = pool.parallelism.expert
       cost.fusesActivationQuantisation = profile.fusesActivationQuantisation

@@ -148,6 +148,10 @@ public struct PlanSpec: Sendable, Equatable {
   /// The modelled release of `engine` whose defaults and behaviours the plan
   /// takes (nil: the newest modelled; see `EngineRelease`).
   public var engineVersion: EngineVersion?
+  /// Whether the engine may run its in-node custom all-reduce kernel (the
+  /// plan's `engine: {custom_all_reduce: false}`, as vLLM's and SGLang's
+  /// `--disable-custom-all-reduce`); NCCL takes every all-reduce when false.
+  public var customAllReduce = true
   public var parallelism: Parallelism
   public var precision: Precision
   public var scheduler: SchedulerConfig
