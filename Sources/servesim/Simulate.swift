@@ -45,13 +45,19 @@ struct Simulate: ParsableCommand {
   /// Workloads of more requests than this stream their reports by default.
   static let streamingThreshold = 1_000_000
 
+  @Flag(
+    help:
+      "Step every request through every iteration instead of leaping over quiet decode stretches (slower; the same reports, byte for byte)."
+  )
+  var noLeap = false
+
   @Flag(help: "Print only the report paths.")
   var quiet = false
 
   func simulate(_ planSpec: PlanSpec) throws -> SimulationResult {
     let outcome: Result<SimulationResult, SimulationError>
     do {
-      var simulator = try Simulator(plan: planSpec, checkInvariants: checkInvariants)
+      var simulator = try Simulator(plan: planSpec, checkInvariants: checkInvariants, leap: !noLeap)
       outcome = .success(try simulator.run())
     } catch {
       outcome = .failure(error)
@@ -106,7 +112,7 @@ struct Simulate: ParsableCommand {
     let started = ContinuousClock.now
     let outcome: Result<SimulationResult, SimulationError>
     do {
-      var simulator = try Simulator(plan: planSpec, checkInvariants: checkInvariants)
+      var simulator = try Simulator(plan: planSpec, checkInvariants: checkInvariants, leap: !noLeap)
       outcome = .success(try simulator.run(streamingTo: &writer))
     } catch {
       outcome = .failure(error)

@@ -39,11 +39,15 @@ public struct Simulator: Sendable {
   ///   - pricers: iteration pricers to reuse, one per pool, already warmed for
   ///     this plan's model, devices, parallelism, precision and engine (the
   ///     optimizer shares them across plans); nil builds new ones.
+  ///   - leap: whether schedulers form quiet decode stretches in O(1)
+  ///     (`DecodeLeap`); false steps every request through every iteration
+  ///     (`--no-leap`). Both give the same result, bit for bit.
   /// - Throws: `SimulationError.doesNotFit` when the plan's weights leave no room
   ///   for the KV cache, `SimulationError.invalidPlan` when `validate()` fails.
-  public init(plan: PlanSpec, checkInvariants: Bool = false, pricers reused: [IterationPricer]? = nil)
-    throws(SimulationError)
-  {
+  public init(
+    plan: PlanSpec, checkInvariants: Bool = false, pricers reused: [IterationPricer]? = nil,
+    leap: Bool = true
+  ) throws(SimulationError) {
     let issues = plan.validate()
     if !issues.isEmpty { throw .invalidPlan(issues) }
     self.plan = plan
@@ -52,6 +56,7 @@ public struct Simulator: Sendable {
     pools = try ServingPools(plan: plan, profile: profile, reusing: reused)
     memory = pools.memory[0]
     schedulers = pools.makeSchedulers(plan: plan)
+    for r in schedulers.indices { schedulers[r].leaps = leap }
     let pipelines = plan.disaggregation == nil ? plan.parallelism.data : schedulers.count
     timeline = StageTimeline(plan: plan, pipelines: pipelines)
     metrics = RunMetrics(pools: pools.memory.count)

@@ -1,0 +1,66 @@
+import Testing
+
+@testable import ServeSim
+
+/// Quiet decode stretches (`DecodeLeap`) are formed in O(1) and give the
+/// same result as stepping every request through every iteration.
+@Suite struct DecodeLeapTests {
+  /// Four 100-token prompts prefill together, then decode 49 more tokens
+  /// each: iterations 2 to 49 form one stretch (crossing the 112- and
+  /// 128-token block boundaries), iteration 50 finishes every request and is
+  /// stepped.
+  @Test func aQuietStretchLeapsUntilTheFirstCompletion() throws {
+    let plan = Fixtures.plan(
+      workload: Fixtures.workload(requests: 4, input: .fixed(100), output: .fixed(50)))
+    var leaped = try Simulator(plan: plan, checkInvariants: true, leap: true)
+    var stepped = try Simulator(plan: plan, checkInvariants: true, leap: false)
+    let a = try leaped.run()
+    let b = try stepped.run()
+    #expect(leaped.tally.leapedIterations == 48)
+    #expect(stepped.tally.leapedIterations == 0)
+    #expect(a.iterations.count == 50)
+    #expect(a.requests == b.requests)
+    #expect(a.iterations == b.iterations)
+    #expect(a.itl == b.itl)
+    #expect(leaped.tally == stepped.tally.with(leapedIterations: 48))
+    #expect(a.requests.allSatisfy { $0.blocks == 0 && $0.computed == 149 })
+  }
+
+  /// A stretch ends where a new request waits: the arrival's iteration is
+  /// formed by the policy (it admits the request) and the tokens of the
+  /// stretch are booked on the records first.
+  @Test func anArrivalEndsTheStretch() throws {
+    let plan = Fixtures.plan(
+      workload: Fixtures.workload(.poisson(rate: 20), requests: 30, input: .fixed(300), output: .fixed(80)),
+      blockSize: 8)
+    var leaped = try Simulator(plan: plan, checkInvariants: true, leap: true)
+    var stepped = try Simulator(plan: plan, checkInvariants: true, leap: false)
+    let a = try leaped.run()
+    let b = try stepped.run()
+    #expect(leaped.tally.leapedIterations > 0)
+    #expect(a.requests == b.requests)
+    #expect(a.iterations == b.iterations)
+    #expect(a.itl == b.itl)
+  }
+
+  /// The block boundary arithmetic: a request holding 7 blocks of 16 tokens
+  /// with 100 computed needs its 8th in the stretch's iteration 12 (token
+  /// 113), its 9th in iteration 28.
+  @Test func blockBoundaries() {
+    let first = DecodeLeap.boundary(held: 7, computed: 100, blockSize: 16)
+    #expect(first == 12)
+    #expect(DecodeLeap.blocksGained(boundary: first, formed: 12, blockSize: 16) == 0)
+    #expect(DecodeLeap.blocksGained(boundary: first, formed: 13, blockSize: 16) == 1)
+    #expect(DecodeLeap.blocksGained(boundary: first, formed: 28, blockSize: 16) == 1)
+    #expect(DecodeLeap.blocksGained(boundary: first, formed: 29, blockSize: 16) == 2)
+  }
+}
+
+extension SchedulerTally {
+  /// This tally with another count of leaped iterations.
+  func with(leapedIterations: Int) -> SchedulerTally {
+    var copy = self
+    copy.leapedIterations = leapedIterations
+    return copy
+  }
+}
