@@ -32,6 +32,12 @@ public struct Simulator: Sendable {
   var checkInvariants: Bool
   /// Now, in seconds.
   var clock = 0.0
+  /// Whether the result keeps every iteration's record (the iteration log,
+  /// plots over time and the trace read them); false counts them only, so a
+  /// long run does not hold tens of bytes per iteration it will not report.
+  public var keepsIterations = true
+  /// Iterations run and not kept (`keepsIterations` false).
+  var forgottenIterations = 0
 
   /// Prepares a simulation.
   ///
@@ -135,7 +141,8 @@ public struct Simulator: Sendable {
         Int(t) * (i == 0 ? entry : schedulers.count - pools.entryReplicas)
       }, prefixHitTokens: tally.prefixHitTokens, prefixLookupTokens: tally.prefixLookupTokens,
       peakRunning: metrics.peakRunning, peakUsedBlocks: metrics.peakUsedBlocks,
-      requestCount: requests.endID, iterationCount: stream.recordedIterations + iterations.count)
+      requestCount: requests.endID,
+      iterationCount: stream.recordedIterations + iterations.count + forgottenIterations)
   }
 
   /// Every scheduler's counts, added up.
@@ -165,6 +172,10 @@ public struct Simulator: Sendable {
     let end = timeline.run(
       cost, replica: schedulers[r].pipeline, pool: pool, devices: pools.tensor[pool], from: clock,
       shape: shape, kvBlocksUsed: used, iterations: &iterations, metrics: &metrics)
+    if !keepsIterations {
+      forgottenIterations += iterations.count
+      iterations.removeAll(keepingCapacity: true)
+    }
     let inFlight = end - clock
     metrics.inFlightSeconds += inFlight
     metrics.kvUseSeconds += Double(used) / Double(max(schedulers[r].totalBlocks, 1)) * inFlight
