@@ -6,24 +6,40 @@ import Testing
 /// same result as stepping every request through every iteration.
 @Suite struct DecodeLeapTests {
   /// Four 100-token prompts prefill together, then decode 49 more tokens
-  /// each: iterations 2 to 49 form one stretch (crossing the 112- and
-  /// 128-token block boundaries), iteration 50 finishes every request and is
-  /// stepped.
-  @Test func aQuietStretchLeapsUntilTheFirstCompletion() throws {
+  /// each: iterations 2 to 50 form one stretch (crossing the 112- and
+  /// 128-token block boundaries) that ends when every request finishes in
+  /// iteration 50.
+  @Test func aQuietStretchLeapsToTheCompletions() throws {
     let plan = Fixtures.plan(
       workload: Fixtures.workload(requests: 4, input: .fixed(100), output: .fixed(50)))
     var leaped = try Simulator(plan: plan, checkInvariants: true, leap: true)
     var stepped = try Simulator(plan: plan, checkInvariants: true, leap: false)
     let a = try leaped.run()
     let b = try stepped.run()
-    #expect(leaped.tally.leapedIterations == 48)
+    #expect(leaped.tally.leapedIterations == 49)
     #expect(stepped.tally.leapedIterations == 0)
     #expect(a.iterations.count == 50)
     #expect(a.requests == b.requests)
     #expect(a.iterations == b.iterations)
     #expect(a.itl == b.itl)
-    #expect(leaped.tally == stepped.tally.with(leapedIterations: 48))
+    #expect(leaped.tally == stepped.tally.with(leapedIterations: 49))
     #expect(a.requests.allSatisfy { $0.blocks == 0 && $0.computed == 149 })
+  }
+
+  /// Requests of different lengths finish inside one stretch, which goes on
+  /// with the others: one stretch from iteration 2 to the last.
+  @Test func completionsDoNotEndTheStretch() throws {
+    let plan = Fixtures.plan(
+      workload: Fixtures.workload(requests: 6, input: .fixed(40), output: .uniform(min: 2, max: 90)),
+      blockSize: 4)
+    var leaped = try Simulator(plan: plan, checkInvariants: true, leap: true)
+    var stepped = try Simulator(plan: plan, checkInvariants: true, leap: false)
+    let a = try leaped.run()
+    let b = try stepped.run()
+    #expect(leaped.tally.leapedIterations == a.iterations.count - 1)
+    #expect(a.requests == b.requests)
+    #expect(a.iterations == b.iterations)
+    #expect(a.itl == b.itl)
   }
 
   /// A stretch ends where a new request waits: the arrival's iteration is

@@ -1,7 +1,7 @@
 /// A quiet decode stretch of one scheduler: every running request decodes one
-/// token per iteration, nothing waits, nobody finishes, so consecutive
-/// iterations differ only by one token of context per request and by the KV
-/// blocks that fill up.
+/// token per iteration and nothing waits, so consecutive iterations differ
+/// only by one token of context per request, by the KV blocks that fill up
+/// and by the requests that finish.
 ///
 /// While a stretch lasts the scheduler forms and finishes its iterations in
 /// O(1) from this summary instead of walking its running requests: the batch
@@ -18,8 +18,9 @@ struct DecodeLeap: Sendable {
   /// Iterations of the stretch formed and finished so far.
   var formed = 0
   var finished = 0
-  /// Iterations the stretch may form: in iteration `limit` the first running
-  /// request samples its last token, which is left to the stepping path.
+  /// The iteration in which the next running requests sample their last
+  /// token (the least of their remaining outputs less one, counted from the
+  /// stretch's start).
   var limit = 0
   /// Running requests (all decoding).
   var sequences = 0

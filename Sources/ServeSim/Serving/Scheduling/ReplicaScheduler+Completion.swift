@@ -11,7 +11,7 @@ extension ReplicaScheduler {
     _ requests: inout RequestWindow, itl: inout WeightedSamples, clock: Double
   ) {
     if leap.active {
-      finishLeapStep(itl: &itl, clock: clock)
+      finishLeapStep(&requests, itl: &itl, clock: clock)
       return
     }
     let previousEnd = lastIterationEnd
