@@ -171,11 +171,9 @@ public struct Simulator: Sendable {
     schedulers[r].phase = .busy
     let end = timeline.run(
       cost, replica: schedulers[r].pipeline, pool: pool, devices: pools.tensor[pool], from: clock,
-      shape: shape, kvBlocksUsed: used, iterations: &iterations, metrics: &metrics)
-    if !keepsIterations {
-      forgottenIterations += iterations.count
-      iterations.removeAll(keepingCapacity: true)
-    }
+      shape: shape, kvBlocksUsed: used, iterations: &iterations, keep: keepsIterations,
+      metrics: &metrics)
+    if !keepsIterations { forgottenIterations += timeline.stages }
     let inFlight = end - clock
     metrics.inFlightSeconds += inFlight
     metrics.kvUseSeconds += Double(used) / Double(max(schedulers[r].totalBlocks, 1)) * inFlight

@@ -73,8 +73,7 @@ public struct WeightedSamples: Sendable, Equatable {
     }
     ranks = Array(Set(ranks)).sorted()
     var selection = WeightedSelection(values: values, weights: weights)
-    var found = [Int64: Double]()
-    for rank in ranks { found[rank] = selection.value(at: rank) }
+    let found = Dictionary(uniqueKeysWithValues: zip(ranks, selection.values(at: ranks)))
     return positions.map { lower, fraction in
       guard let a = found[clamped(lower)] else { return nil }
       let b = lower + 1 < total ? found[clamped(lower + 1)] ?? a : a

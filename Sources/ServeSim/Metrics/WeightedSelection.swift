@@ -1,74 +1,83 @@
-/// Order statistics of weighted samples by selection (Hoare's quickselect
-/// with a three-way partition), without sorting them: a value of weight w
-/// stands for w equal order statistics.
+/// Order statistics of weighted samples by selection (Hoare's quickselect,
+/// for several ranks at once, with a three-way partition), without sorting
+/// them: a value of weight w stands for w equal order statistics.
 ///
-/// Ranks are asked for in ascending order; each search starts where the last
-/// one ended, since everything before that point is no larger than what
-/// follows. Expected time O(n) per rank, against O(n log n) for a sort; runs
-/// of equal values (inter-token gaps of identical iterations) fall into the
-/// middle part of a partition at once.
+/// One partition serves every rank asked for: the ranks are split with it
+/// and each part is searched only if it holds one, so a handful of
+/// percentiles costs about two passes over the samples (expected), against
+/// O(n log n) for a sort. Runs of equal values (inter-token gaps of
+/// identical iterations) fall into the middle part of a partition at once.
 struct WeightedSelection {
-  private var values: [Double]
-  private var weights: [Int64]
-  /// Everything in `values[..<start]` is no larger than anything after it,
-  /// and weighs `before` in all.
-  private var start = 0
-  private var before: Int64 = 0
+  /// The samples as (value, weight), reordered by the partitions.
+  private var samples: [(value: Double, weight: Int64)]
 
   init(values: [Double], weights: [Int64]) {
-    self.values = values
-    self.weights = weights
+    samples = []
+    samples.reserveCapacity(values.count)
+    for i in values.indices { samples.append((values[i], weights[i])) }
   }
 
-  /// The value at 0-based weighted rank `rank`, at least the last rank asked
-  /// for and below the total weight.
-  mutating func value(at rank: Int64) -> Double {
-    var lo = start
-    var hi = values.count
-    var below = before
-    while hi - lo > 1 {
-      let pivot = medianOfThree(lo, (lo + hi) / 2, hi - 1)
-      // [lo, less) < pivot, [less, i) == pivot, [greater, hi) > pivot.
-      var less = lo
-      var i = lo
-      var greater = hi
-      var lessWeight: Int64 = 0
-      var equalWeight: Int64 = 0
-      while i < greater {
-        let v = values[i]
-        if v < pivot {
-          lessWeight += weights[i]
-          values.swapAt(i, less)
-          weights.swapAt(i, less)
-          less += 1
-          i += 1
-        } else if v > pivot {
-          greater -= 1
-          values.swapAt(i, greater)
-          weights.swapAt(i, greater)
-        } else {
-          equalWeight += weights[i]
-          i += 1
-        }
+  /// The values at 0-based weighted ranks `ranks` (ascending, each below the
+  /// total weight), in the same order.
+  mutating func values(at ranks: [Int64]) -> [Double] {
+    var found = [Double](repeating: 0, count: ranks.count)
+    guard !samples.isEmpty, !ranks.isEmpty else { return found }
+    // Parts left to search: ranks[first..<last] among samples[lo..<hi],
+    // which hold the ranks from `below` on (a work list, not recursion: a
+    // bad run of pivots must not exhaust the stack).
+    var parts = [(first: 0, last: ranks.count, lo: 0, hi: samples.count, below: Int64(0))]
+    while let part = parts.popLast() {
+      if part.hi - part.lo == 1 {
+        for k in part.first..<part.last { found[k] = samples[part.lo].value }
+        continue
       }
-      if rank < below + lessWeight {
-        hi = less
-      } else if rank < below + lessWeight + equalWeight {
-        start = less
-        before = below + lessWeight
-        return pivot
+      let (less, greater, lessWeight, equalWeight, pivot) = partition(part.lo, part.hi)
+      let equalStart = part.below + lessWeight
+      let greaterStart = equalStart + equalWeight
+      var k = part.first
+      while k < part.last && ranks[k] < equalStart { k += 1 }
+      if k > part.first { parts.append((part.first, k, part.lo, less, part.below)) }
+      while k < part.last && ranks[k] < greaterStart {
+        found[k] = pivot
+        k += 1
+      }
+      if k < part.last { parts.append((k, part.last, greater, part.hi, greaterStart)) }
+    }
+    return found
+  }
+
+  /// Partitions `samples[lo..<hi]` around the median of three of its values:
+  /// [lo, less) below it, [less, greater) equal, [greater, hi) above, with
+  /// the weights below and equal.
+  private mutating func partition(_ lo: Int, _ hi: Int) -> (
+    less: Int, greater: Int, lessWeight: Int64, equalWeight: Int64, pivot: Double
+  ) {
+    let pivot = medianOfThree(lo, (lo + hi) / 2, hi - 1)
+    var less = lo
+    var i = lo
+    var greater = hi
+    var lessWeight: Int64 = 0
+    var equalWeight: Int64 = 0
+    while i < greater {
+      let v = samples[i].value
+      if v < pivot {
+        lessWeight += samples[i].weight
+        samples.swapAt(i, less)
+        less += 1
+        i += 1
+      } else if v > pivot {
+        greater -= 1
+        samples.swapAt(i, greater)
       } else {
-        below += lessWeight + equalWeight
-        lo = greater
+        equalWeight += samples[i].weight
+        i += 1
       }
     }
-    start = lo
-    before = below
-    return values[lo]
+    return (less, greater, lessWeight, equalWeight, pivot)
   }
 
   private func medianOfThree(_ a: Int, _ b: Int, _ c: Int) -> Double {
-    let (x, y, z) = (values[a], values[b], values[c])
+    let (x, y, z) = (samples[a].value, samples[b].value, samples[c].value)
     if x < y { return y < z ? y : (x < z ? z : x) }
     return x < z ? x : (y < z ? z : y)
   }
