@@ -59,6 +59,23 @@ import Testing
     #expect(a.itl == b.itl)
   }
 
+  /// With `max_num_seqs` running, no policy admits, so a stretch goes on
+  /// while requests wait: two requests decode iterations 2 to 30 in one
+  /// stretch while two more wait, then those run 32 to 60 in another.
+  @Test func aFullBatchLeapsWhileRequestsWait() throws {
+    let plan = Fixtures.plan(
+      workload: Fixtures.workload(requests: 4, input: .fixed(100), output: .fixed(30)), maxSeqs: 2)
+    var leaped = try Simulator(plan: plan, checkInvariants: true, leap: true)
+    var stepped = try Simulator(plan: plan, checkInvariants: true, leap: false)
+    let a = try leaped.run()
+    let b = try stepped.run()
+    #expect(a.iterations.count == 60)
+    #expect(leaped.tally.leapedIterations == 58)
+    #expect(a.requests == b.requests)
+    #expect(a.iterations == b.iterations)
+    #expect(a.itl == b.itl)
+  }
+
   /// The block boundary arithmetic: a request holding 7 blocks of 16 tokens
   /// with 100 computed needs its 8th in the stretch's iteration 12 (token
   /// 113), its 9th in iteration 28.

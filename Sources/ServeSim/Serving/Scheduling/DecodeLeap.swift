@@ -1,5 +1,5 @@
 /// A quiet decode stretch of one scheduler: every running request decodes one
-/// token per iteration and nothing waits, so consecutive iterations differ
+/// token per iteration and none can be admitted, so consecutive iterations differ
 /// only by one token of context per request, by the KV blocks that fill up
 /// and by the requests that finish.
 ///

@@ -1,19 +1,20 @@
 /// Quiet decode stretches (`DecodeLeap`): iterations formed and finished in
-/// O(1) while every running request decodes and nothing waits; an iteration
+/// O(1) while every running request decodes and nothing can be admitted
+/// (nothing waits, or `max_num_seqs` run); an iteration
 /// in which requests finish costs a pass over the running requests, as when
 /// stepping. Each iteration is still priced, timed and recorded by the
 /// simulator exactly as when stepping; only the per-request walks are left
 /// out, and the records are brought up to date when the stretch ends.
 extension ReplicaScheduler {
   /// Starts a stretch with this iteration if the scheduler is quiet: a policy
-  /// that decodes every running request when nothing waits (not static
+  /// that decodes every running request when it admits none (not static
   /// batching, not a prefill-only replica), every running request decoding
   /// and in the last iteration, all within the token budget and the KV
   /// cache.
   ///
   /// - Returns: the iteration's shape, or nil to form it by the policy.
   mutating func beginLeap(_ requests: RequestWindow, stamp: Int64) -> BatchShape? {
-    guard waiting.isEmpty, !running.isEmpty, running.count <= limits.maxNumBatchedTokens,
+    guard admitsNone, !running.isEmpty, running.count <= limits.maxNumBatchedTokens,
       limits.policy != .static, role != .prefill
     else { return nil }
     let blockSize = limits.blockSize
@@ -48,14 +49,20 @@ extension ReplicaScheduler {
     return shape
   }
 
+  /// Whether no policy can admit a request now: none waits, or `max_num_seqs`
+  /// run already (every policy's admission checks that first, before it
+  /// touches the request or the prefix cache).
+  var admitsNone: Bool { waiting.isEmpty || running.count >= limits.maxNumSeqs }
+
   /// Forms the stretch's next iteration: every running request decodes one
   /// token, those at a block boundary take a block (vLLM's `allocate_slots`
   /// for one token).
   ///
   /// - Returns: its shape, or nil when the stretch must end: a request
-  ///   waits or the new blocks would need an eviction or a preemption.
+  ///   could be admitted or the new blocks would need an eviction or a
+  ///   preemption.
   mutating func continueLeap(stamp: Int64) -> BatchShape? {
-    guard waiting.isEmpty else { return nil }
+    guard admitsNone else { return nil }
     let need = Int(leap.boundaries[leap.formed % limits.blockSize])
     if need > 0 {
       guard need <= freeBlocks - prefix.evictable else { return nil }
