@@ -5,6 +5,18 @@ import Testing
 /// Quiet decode stretches (`DecodeLeap`) are formed in O(1) and give the
 /// same result as stepping every request through every iteration.
 @Suite struct DecodeLeapTests {
+  /// `plan` run with leaps and stepping (invariants checked), with each
+  /// scheduler tally.
+  static func both(_ plan: PlanSpec) throws -> (
+    SimulationResult, SchedulerTally, SimulationResult, SchedulerTally
+  ) {
+    var leaped = try Simulator(plan: plan, checkInvariants: true, leap: true)
+    var stepped = try Simulator(plan: plan, checkInvariants: true, leap: false)
+    let a = try leaped.run()
+    let b = try stepped.run()
+    return (a, leaped.tally, b, stepped.tally)
+  }
+
   /// Four 100-token prompts prefill together, then decode 49 more tokens
   /// each: iterations 2 to 50 form one stretch (crossing the 112- and
   /// 128-token block boundaries) that ends when every request finishes in
@@ -12,17 +24,14 @@ import Testing
   @Test func aQuietStretchLeapsToTheCompletions() throws {
     let plan = Fixtures.plan(
       workload: Fixtures.workload(requests: 4, input: .fixed(100), output: .fixed(50)))
-    var leaped = try Simulator(plan: plan, checkInvariants: true, leap: true)
-    var stepped = try Simulator(plan: plan, checkInvariants: true, leap: false)
-    let a = try leaped.run()
-    let b = try stepped.run()
-    #expect(leaped.tally.leapedIterations == 49)
-    #expect(stepped.tally.leapedIterations == 0)
-    #expect(a.iterations.count == 50)
+    let (a, leapedTally, b, steppedTally) = try Self.both(plan)
     #expect(a.requests == b.requests)
     #expect(a.iterations == b.iterations)
     #expect(a.itl == b.itl)
-    #expect(leaped.tally == stepped.tally.with(leapedIterations: 49))
+    #expect(leapedTally.leapedIterations == 49)
+    #expect(steppedTally.leapedIterations == 0)
+    #expect(a.iterations.count == 50)
+    #expect(leapedTally == steppedTally.with(leapedIterations: 49))
     #expect(a.requests.allSatisfy { $0.blocks == 0 && $0.computed == 149 })
   }
 
@@ -32,14 +41,11 @@ import Testing
     let plan = Fixtures.plan(
       workload: Fixtures.workload(requests: 6, input: .fixed(40), output: .uniform(min: 2, max: 90)),
       blockSize: 4)
-    var leaped = try Simulator(plan: plan, checkInvariants: true, leap: true)
-    var stepped = try Simulator(plan: plan, checkInvariants: true, leap: false)
-    let a = try leaped.run()
-    let b = try stepped.run()
-    #expect(leaped.tally.leapedIterations == a.iterations.count - 1)
+    let (a, leapedTally, b, _) = try Self.both(plan)
     #expect(a.requests == b.requests)
     #expect(a.iterations == b.iterations)
     #expect(a.itl == b.itl)
+    #expect(leapedTally.leapedIterations == a.iterations.count - 1)
   }
 
   /// A stretch ends where a new request waits: the arrival's iteration is
@@ -49,14 +55,11 @@ import Testing
     let plan = Fixtures.plan(
       workload: Fixtures.workload(.poisson(rate: 20), requests: 30, input: .fixed(300), output: .fixed(80)),
       blockSize: 8)
-    var leaped = try Simulator(plan: plan, checkInvariants: true, leap: true)
-    var stepped = try Simulator(plan: plan, checkInvariants: true, leap: false)
-    let a = try leaped.run()
-    let b = try stepped.run()
-    #expect(leaped.tally.leapedIterations > 0)
+    let (a, leapedTally, b, _) = try Self.both(plan)
     #expect(a.requests == b.requests)
     #expect(a.iterations == b.iterations)
     #expect(a.itl == b.itl)
+    #expect(leapedTally.leapedIterations > 0)
   }
 
   /// With `max_num_seqs` running, no policy admits, so a stretch goes on
@@ -65,15 +68,12 @@ import Testing
   @Test func aFullBatchLeapsWhileRequestsWait() throws {
     let plan = Fixtures.plan(
       workload: Fixtures.workload(requests: 4, input: .fixed(100), output: .fixed(30)), maxSeqs: 2)
-    var leaped = try Simulator(plan: plan, checkInvariants: true, leap: true)
-    var stepped = try Simulator(plan: plan, checkInvariants: true, leap: false)
-    let a = try leaped.run()
-    let b = try stepped.run()
-    #expect(a.iterations.count == 60)
-    #expect(leaped.tally.leapedIterations == 58)
+    let (a, leapedTally, b, _) = try Self.both(plan)
     #expect(a.requests == b.requests)
     #expect(a.iterations == b.iterations)
     #expect(a.itl == b.itl)
+    #expect(a.iterations.count == 60)
+    #expect(leapedTally.leapedIterations == 58)
   }
 
   /// The block boundary arithmetic: a request holding 7 blocks of 16 tokens
