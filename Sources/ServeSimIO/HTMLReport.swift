@@ -9,41 +9,47 @@ public enum ReportFiles {
   /// - Parameters:
   ///   - plots: write the SVG plots and `index.html`.
   ///   - trace: write the Chrome/Perfetto `trace.json`.
-  public static func all(_ result: SimulationResult, summary: Summary, plots: Bool = true, trace: Bool)
-    -> [(String, [UInt8])]
-  {
+  ///   - iterations: write the iteration log, `iterations.csv`.
+  public static func all(
+    _ result: SimulationResult, summary: Summary, plots: Bool = true, trace: Bool, iterations: Bool = true
+  ) -> [(String, [UInt8])] {
     var files: [(String, [UInt8])] = [
       ("summary.csv", Reports.summaryCSV(summary, result: result)),
       ("requests.csv", Reports.requestsCSV(result)),
-      ("iterations.csv", Reports.iterationsCSV(result)),
     ]
+    if iterations { files.append(("iterations.csv", Reports.iterationsCSV(result))) }
     if trace { files.append(("trace.json", PerfettoTrace.json(result))) }
     if plots {
-      files += plotFiles(PlotReports.charts(result), summary: summary, result: result, trace: trace)
+      files += plotFiles(
+        PlotReports.charts(result), summary: summary, result: result, trace: trace, iterations: iterations)
     }
     return files
   }
 
   /// The SVG files of `charts` and the `index.html` that shows them.
   static func plotFiles(
-    _ charts: [(String, LineChart)], summary: Summary, result: SimulationResult, trace: Bool
+    _ charts: [(String, LineChart)], summary: Summary, result: SimulationResult, trace: Bool,
+    iterations: Bool
   ) -> [(String, [UInt8])] {
-    charts.map { ($0.0, Array($0.1.svg().utf8)) } + [
-      ("index.html", Array(index(summary, result: result, plots: charts.map(\.0), trace: trace).utf8))
-    ]
+    let html = index(summary, result: result, plots: charts.map(\.0), trace: trace, iterations: iterations)
+    return charts.map { ($0.0, Array($0.1.svg().utf8)) } + [("index.html", Array(html.utf8))]
   }
 
   /// Writes `all(...)` into `directory` through temporary files and renames.
   ///
   /// - Returns: the paths written.
   public static func write(
-    _ result: SimulationResult, summary: Summary, to directory: String, plots: Bool = true, trace: Bool
+    _ result: SimulationResult, summary: Summary, to directory: String, plots: Bool = true, trace: Bool,
+    iterations: Bool = true
   ) throws -> [String] {
-    try AtomicWriter.write(all(result, summary: summary, plots: plots, trace: trace), to: directory)
+    try AtomicWriter.write(
+      all(result, summary: summary, plots: plots, trace: trace, iterations: iterations), to: directory)
   }
 
   /// A one-page HTML report: the headline figures, the plots and links to the data.
-  static func index(_ s: Summary, result: SimulationResult, plots: [String], trace: Bool) -> String {
+  static func index(
+    _ s: Summary, result: SimulationResult, plots: [String], trace: Bool, iterations: Bool = true
+  ) -> String {
     func ms(_ v: Double) -> String { v.isFinite ? String(format: "%.1f ms", v) : "n/a" }
     func num(_ v: Double, _ d: Int) -> String { v.isFinite ? String(format: "%.\(d)f", v) : "n/a" }
     let rows: [(String, String)] = [
@@ -89,7 +95,8 @@ public enum ReportFiles {
     html += "</table>\n<h2>Plots</h2>\n<div>\n"
     for plot in plots { html += "<img src=\"\(plot)\" alt=\"\(plot)\">\n" }
     html += "</div>\n<h2>Data</h2>\n<ul>\n"
-    var data = ["summary.csv", "requests.csv", "iterations.csv"]
+    var data = ["summary.csv", "requests.csv"]
+    if iterations { data.append("iterations.csv") }
     if trace { data.append("trace.json") }
     for file in data { html += "<li><a href=\"\(file)\">\(file)</a></li>\n" }
     if trace {

@@ -13,7 +13,8 @@ import ServeSim
 /// are complete; `abandon()` leaves no report behind.
 public struct StreamingReports: SimulationObserver {
   private let requests: StagedFile
-  private let iterations: StagedFile
+  /// The iteration log, unless left out.
+  private let iterations: StagedFile?
   private let directory: String
   /// The outcomes of the requests retired so far, for the summary.
   public private(set) var outcomes: RequestOutcomes
@@ -21,13 +22,15 @@ public struct StreamingReports: SimulationObserver {
 
   /// Opens the temporary files in `directory` (created if missing).
   ///
-  /// - Parameter plots: also write the SVG plots and `index.html`.
-  public init(plan: PlanSpec, directory: String, plots: Bool = false) throws {
+  /// - Parameters:
+  ///   - plots: also write the SVG plots and `index.html`.
+  ///   - iterations: write the iteration log, `iterations.csv`.
+  public init(plan: PlanSpec, directory: String, plots: Bool = false, iterations log: Bool = true) throws {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     self.directory = directory
     requests = try StagedFile(directory: directory, name: "requests.csv")
     do {
-      iterations = try StagedFile(directory: directory, name: "iterations.csv")
+      iterations = log ? try StagedFile(directory: directory, name: "iterations.csv") : nil
     } catch {
       requests.remove()
       throw error
@@ -35,7 +38,7 @@ public struct StreamingReports: SimulationObserver {
     outcomes = RequestOutcomes(plan: plan, exactLimit: Simulator.streamingExactSamples)
     self.plots = plots ? StreamingPlots() : nil
     Reports.header(Reports.requestColumns, &requests.buffer)
-    Reports.header(Reports.iterationColumns, &iterations.buffer)
+    if let iterations { Reports.header(Reports.iterationColumns, &iterations.buffer) }
   }
 
   public mutating func retire(_ record: RequestRecord, id: Int) {
@@ -46,11 +49,13 @@ public struct StreamingReports: SimulationObserver {
   }
 
   public mutating func record(_ batch: ArraySlice<IterationRecord>) {
-    for it in batch {
-      Reports.iterationRow(it, &iterations.buffer)
-      plots?.add(it)
+    if let iterations {
+      for it in batch { Reports.iterationRow(it, &iterations.buffer) }
+      iterations.flushIfFull()
     }
-    iterations.flushIfFull()
+    if plots != nil {
+      for it in batch { plots?.add(it) }
+    }
   }
 
   /// Completes the reports: summarises, writes `summary.csv` (and the plots
@@ -69,15 +74,16 @@ public struct StreamingReports: SimulationObserver {
     let summary = Summary(result, outcomes: outcomes)
     do {
       try requests.close()
-      try iterations.close()
+      try iterations?.close()
       var files = [("summary.csv", Reports.summaryCSV(summary, result: result))]
       if !charts.isEmpty {
-        files += ReportFiles.plotFiles(charts, summary: summary, result: result, trace: false)
+        files += ReportFiles.plotFiles(
+          charts, summary: summary, result: result, trace: false, iterations: iterations != nil)
       }
       let staged = try AtomicWriter.stage(files, in: directory)
-      let all =
-        [staged[0], (requests.temporary, requests.final), (iterations.temporary, iterations.final)]
-        + staged.dropFirst()
+      var all = [staged[0], (requests.temporary, requests.final)]
+      if let iterations { all.append((iterations.temporary, iterations.final)) }
+      all += staged.dropFirst()
       do {
         try AtomicWriter.commit(all)
       } catch {
@@ -94,6 +100,6 @@ public struct StreamingReports: SimulationObserver {
   /// Removes the temporary files (a failed or interrupted run).
   public func abandon() {
     requests.remove()
-    iterations.remove()
+    iterations?.remove()
   }
 }

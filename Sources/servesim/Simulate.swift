@@ -5,7 +5,8 @@ import ServeSimIO
 
 struct Simulate: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Run one serving plan and write summary.csv, requests.csv and iterations.csv.",
+    abstract:
+      "Run one serving plan and write summary.csv, requests.csv and iterations.csv (the last up to 20,000 requests, or with --iteration-log).",
     discussion: """
       Also writes SVG plots (latency CDFs, throughput, queue and KV-cache use over time) and an \
       index.html that shows them, unless --no-plots; with --trace, a Perfetto trace.json.
@@ -45,13 +46,32 @@ struct Simulate: ParsableCommand {
   /// Workloads of more requests than this stream their reports by default.
   static let streamingThreshold = 1_000_000
 
+  @Flag(
+    inversion: .prefixedNo,
+    help: ArgumentHelp(
+      "Write the iteration log, iterations.csv (one row per iteration and pipeline stage). By default it is written for workloads of at most \(Simulate.iterationLogThreshold) requests only: above, it is tens of bytes per iteration and writing it takes longer than the simulation."
+    ))
+  var iterationLog: Bool?
+
+  /// Workloads of more requests than this leave out `iterations.csv` unless
+  /// `--iteration-log` asks for it.
+  static let iterationLogThreshold = 20_000
+
+  @Flag(
+    help:
+      "Step every request through every iteration instead of leaping over quiet decode stretches (slower; the same reports, byte for byte)."
+  )
+  var noLeap = false
+
   @Flag(help: "Print only the report paths.")
   var quiet = false
 
-  func simulate(_ planSpec: PlanSpec) throws -> SimulationResult {
+  func simulate(_ planSpec: PlanSpec, iterations: Bool) throws -> SimulationResult {
     let outcome: Result<SimulationResult, SimulationError>
     do {
-      var simulator = try Simulator(plan: planSpec, checkInvariants: checkInvariants)
+      var simulator = try Simulator(plan: planSpec, checkInvariants: checkInvariants, leap: !noLeap)
+      // The iteration records feed the log, the plots over time and the trace.
+      simulator.keepsIterations = iterations || !noPlots || trace
       outcome = .success(try simulator.run())
     } catch {
       outcome = .failure(error)
@@ -67,12 +87,18 @@ struct Simulate: ParsableCommand {
     for warning in planSpec.warnings() { Terminal.warn(warning) }
     let directory = out ?? "reports/\(planSpec.name)"
     let expected = RequestGenerator(workload: planSpec.workload, seed: planSpec.seed).expectedCount
+    let log = iterationLog ?? ((expected ?? 0) <= Self.iterationLogThreshold)
+    if !log && iterationLog == nil && !quiet {
+      Terminal.note(
+        "iterations.csv left out for more than \(Self.iterationLogThreshold) requests (--iteration-log writes it)"
+      )
+    }
     if stream || (expected ?? 0) > Self.streamingThreshold {
-      try runStreaming(planSpec, directory: directory)
+      try runStreaming(planSpec, directory: directory, iterations: log)
       return
     }
     let started = ContinuousClock.now
-    let result = try simulate(planSpec)
+    let result = try simulate(planSpec, iterations: log)
     let elapsed = started.duration(to: .now)
     let summary = Summary(result)
     let cleanup = Interruption.removingTemporaryFiles(in: directory)
@@ -80,7 +106,7 @@ struct Simulate: ParsableCommand {
     let paths: [String]
     do {
       paths = try ReportFiles.write(
-        result, summary: summary, to: directory, plots: !noPlots, trace: trace)
+        result, summary: summary, to: directory, plots: !noPlots, trace: trace, iterations: log)
     } catch {
       throw ExitStatus.fail(
         "cannot write reports to '\(directory)': \(error.localizedDescription)", status: ExitStatus.cannotRun)
@@ -90,13 +116,14 @@ struct Simulate: ParsableCommand {
 
   /// Simulates while writing the request and iteration reports; an error or
   /// Ctrl-C removes the partial files.
-  func runStreaming(_ planSpec: PlanSpec, directory: String) throws {
+  func runStreaming(_ planSpec: PlanSpec, directory: String, iterations: Bool) throws {
     if !quiet && trace {
       Terminal.note("streaming reports: no trace (it draws every request)")
     }
     var writer: StreamingReports
     do {
-      writer = try StreamingReports(plan: planSpec, directory: directory, plots: !noPlots)
+      writer = try StreamingReports(
+        plan: planSpec, directory: directory, plots: !noPlots, iterations: iterations)
     } catch {
       throw ExitStatus.fail(
         "cannot write reports to '\(directory)': \(error.localizedDescription)", status: ExitStatus.cannotRun)
@@ -106,7 +133,8 @@ struct Simulate: ParsableCommand {
     let started = ContinuousClock.now
     let outcome: Result<SimulationResult, SimulationError>
     do {
-      var simulator = try Simulator(plan: planSpec, checkInvariants: checkInvariants)
+      var simulator = try Simulator(plan: planSpec, checkInvariants: checkInvariants, leap: !noLeap)
+      simulator.keepsIterations = iterations || !noPlots
       outcome = .success(try simulator.run(streamingTo: &writer))
     } catch {
       outcome = .failure(error)

@@ -73,6 +73,45 @@ import Testing
     #expect(queue.contains("mean per"))
   }
 
+  /// Above 20,000 requests `iterations.csv` is left out unless
+  /// `--iteration-log` asks for it; `--no-iteration-log` leaves it out of a
+  /// small run too, and `--no-leap` changes no byte.
+  @Test func iterationLogByDefaultOnlyForSmallRuns() throws {
+    let big = temporaryFolder()
+    let forced = temporaryFolder()
+    let small = temporaryFolder()
+    let stepped = temporaryFolder()
+    defer { for f in [big, forced, small, stepped] { try? FileManager.default.removeItem(atPath: f) } }
+    let large = [
+      "--set", "workload.requests=20001", "--set", "workload.output_tokens={distribution: fixed, value: 2}",
+    ]
+    let a = try servesim(["simulate", "plans/quickstart.yaml", "--out", big, "--no-plots"] + large)
+    #expect(a.status == 0, "\(a.stderr)")
+    #expect(a.stderr.contains("iterations.csv left out"))
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: big).sorted() == ["requests.csv", "summary.csv"])
+    let b = try servesim(
+      ["simulate", "plans/quickstart.yaml", "--out", forced, "--no-plots", "--quiet", "--iteration-log"]
+        + large)
+    #expect(b.status == 0 && b.stderr.isEmpty, "\(b.stderr)")
+    #expect(FileManager.default.fileExists(atPath: forced + "/iterations.csv"))
+    let c = try servesim([
+      "simulate", "plans/quickstart.yaml", "--out", small, "--quiet", "--no-iteration-log",
+    ])
+    #expect(c.status == 0)
+    #expect(!FileManager.default.fileExists(atPath: small + "/iterations.csv"))
+    let index = try String(contentsOfFile: small + "/index.html", encoding: .utf8)
+    #expect(!index.contains("iterations.csv") && index.contains("requests.csv"))
+    let d = try servesim(
+      ["simulate", "plans/quickstart.yaml", "--out", stepped, "--quiet", "--no-iteration-log", "--no-leap"])
+    #expect(d.status == 0)
+    for name in try FileManager.default.contentsOfDirectory(atPath: small) {
+      let x = try Data(contentsOf: URL(fileURLWithPath: small + "/" + name))
+      let y = try Data(contentsOf: URL(fileURLWithPath: stepped + "/" + name))
+      #expect(x == y, "\(name)")
+    }
+  }
+
   @Test func interruptedStreamingLeavesNoReport() throws {
     let out = temporaryFolder()
     defer { try? FileManager.default.removeItem(atPath: out) }
@@ -81,6 +120,7 @@ import Testing
     process.executableURL = CalibrationCLI.binary
     process.arguments = [
       "simulate", "plans/quickstart.yaml", "--out", out, "--quiet", "--set", "workload.requests=2000000",
+      "--iteration-log",
     ]
     process.currentDirectoryURL = CalibrationCLI.root
     process.standardOutput = FileHandle.nullDevice

@@ -29,3 +29,27 @@ import Testing
     #expect(abs(try #require(w.mean) - expanded.reduce(0, +) / 6) < 1e-12)
   }
 }
+
+/// Selection gives exactly the percentiles of the expanded sample.
+@Suite struct WeightedSelectionTests {
+  @Test func selectionEqualsSortingTheExpandedSample() throws {
+    var rng = SplitMix64(seed: 11)
+    for size in [1, 2, 3, 10, 200, 5000] {
+      var w = WeightedSamples()
+      var expanded = [Double]()
+      for _ in 0..<size {
+        // Few distinct values, as inter-token gaps of identical iterations.
+        let value = Double(rng.next() % 37) * 0.001
+        let weight = Int64(rng.next() % 5) + 1
+        w.add(value, weight: weight)
+        expanded += [Double](repeating: value, count: Int(weight))
+      }
+      expanded.sort()
+      let ps = [0.0, 1, 25, 50, 90, 99, 99.9, 100]
+      let got = w.percentiles(ps)
+      for (p, value) in zip(ps, got) {
+        #expect(value == Percentile.of(sorted: expanded, p), "size \(size) p\(p)")
+      }
+    }
+  }
+}

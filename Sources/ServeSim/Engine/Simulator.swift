@@ -32,6 +32,12 @@ public struct Simulator: Sendable {
   var checkInvariants: Bool
   /// Now, in seconds.
   var clock = 0.0
+  /// Whether the result keeps every iteration's record (the iteration log,
+  /// plots over time and the trace read them); false counts them only, so a
+  /// long run does not hold tens of bytes per iteration it will not report.
+  public var keepsIterations = true
+  /// Iterations run and not kept (`keepsIterations` false).
+  var forgottenIterations = 0
 
   /// Prepares a simulation.
   ///
@@ -39,11 +45,15 @@ public struct Simulator: Sendable {
   ///   - pricers: iteration pricers to reuse, one per pool, already warmed for
   ///     this plan's model, devices, parallelism, precision and engine (the
   ///     optimizer shares them across plans); nil builds new ones.
+  ///   - leap: whether schedulers form quiet decode stretches in O(1)
+  ///     (`DecodeLeap`); false steps every request through every iteration
+  ///     (`--no-leap`). Both give the same result, bit for bit.
   /// - Throws: `SimulationError.doesNotFit` when the plan's weights leave no room
   ///   for the KV cache, `SimulationError.invalidPlan` when `validate()` fails.
-  public init(plan: PlanSpec, checkInvariants: Bool = false, pricers reused: [IterationPricer]? = nil)
-    throws(SimulationError)
-  {
+  public init(
+    plan: PlanSpec, checkInvariants: Bool = false, pricers reused: [IterationPricer]? = nil,
+    leap: Bool = true
+  ) throws(SimulationError) {
     let issues = plan.validate()
     if !issues.isEmpty { throw .invalidPlan(issues) }
     self.plan = plan
@@ -53,6 +63,7 @@ public struct Simulator: Sendable {
     pools = try ServingPools(plan: plan, profile: profile, reusing: reused)
     memory = pools.memory[0]
     schedulers = pools.makeSchedulers(plan: plan)
+    for r in schedulers.indices { schedulers[r].leaps = leap }
     let pipelines = plan.disaggregation == nil ? plan.parallelism.data : schedulers.count
     timeline = StageTimeline(plan: plan, pipelines: pipelines)
     metrics = RunMetrics(pools: pools.memory.count)
@@ -131,7 +142,8 @@ public struct Simulator: Sendable {
         Int(t) * (i == 0 ? entry : schedulers.count - pools.entryReplicas)
       }, prefixHitTokens: tally.prefixHitTokens, prefixLookupTokens: tally.prefixLookupTokens,
       peakRunning: metrics.peakRunning, peakUsedBlocks: metrics.peakUsedBlocks,
-      requestCount: requests.endID, iterationCount: stream.recordedIterations + iterations.count)
+      requestCount: requests.endID,
+      iterationCount: stream.recordedIterations + iterations.count + forgottenIterations)
   }
 
   /// Every scheduler's counts, added up.
@@ -160,7 +172,9 @@ public struct Simulator: Sendable {
     schedulers[r].phase = .busy
     let end = timeline.run(
       cost, replica: schedulers[r].pipeline, pool: pool, devices: pools.tensor[pool], from: clock,
-      shape: shape, kvBlocksUsed: used, iterations: &iterations, metrics: &metrics)
+      shape: shape, kvBlocksUsed: used, iterations: &iterations, keep: keepsIterations,
+      metrics: &metrics)
+    if !keepsIterations { forgottenIterations += timeline.stages }
     let inFlight = end - clock
     metrics.inFlightSeconds += inFlight
     metrics.kvUseSeconds += Double(used) / Double(max(schedulers[r].totalBlocks, 1)) * inFlight

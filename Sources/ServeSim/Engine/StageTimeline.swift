@@ -40,12 +40,14 @@ struct StageTimeline: Sendable {
   }
 
   /// Runs a batch priced at `cost` through replica `d`'s stages from `clock`,
-  /// recording one iteration per stage and its busy device time.
+  /// recording one iteration per stage (unless `keep` is false) and its busy
+  /// device time.
   ///
   /// - Returns: when the last stage finishes, in seconds.
   mutating func run(
     _ cost: IterationCost, replica d: Int, pool: Int, devices: Double, from clock: Double,
-    shape: BatchShape, kvBlocksUsed: Int, iterations: inout [IterationRecord], metrics: inout RunMetrics
+    shape: BatchShape, kvBlocksUsed: Int, iterations: inout [IterationRecord], keep: Bool = true,
+    metrics: inout RunMetrics
   ) -> Double {
     let sendBytes = Double(shape.tokens) * activationBytesPerToken
     var t = clock
@@ -54,11 +56,13 @@ struct StageTimeline: Sendable {
       let duration = cost.stageSeconds(stage: s, of: stages, layers: layers[s], moeLayers: moeLayers[s])
       free[d * stages + s] = start + duration
       metrics.addBusy(duration * devices, pool: pool)
-      iterations.append(
-        IterationRecord(
-          replica: Int32(d), stage: Int32(s), start: start, duration: duration,
-          prefillTokens: Int32(shape.prefillTokens), decodeTokens: Int32(shape.decodeSequences),
-          batchSize: Int32(shape.sequences), kvBlocksUsed: Int32(kvBlocksUsed)))
+      if keep {
+        iterations.append(
+          IterationRecord(
+            replica: Int32(d), stage: Int32(s), start: start, duration: duration,
+            prefillTokens: Int32(shape.prefillTokens), decodeTokens: Int32(shape.decodeSequences),
+            batchSize: Int32(shape.sequences), kvBlocksUsed: Int32(kvBlocksUsed)))
+      }
       t = start + duration
       if s < stages - 1 {
         t += CommGroup.sendRecv(bytes: sendBytes, link: links[d * (stages - 1) + s])

@@ -53,33 +53,34 @@ public struct WeightedSamples: Sendable, Equatable {
     percentiles([p]).first ?? nil
   }
 
-  /// Several percentiles with one sort.
+  /// Several percentiles, by selection rather than a sort
+  /// (`WeightedSelection`); the same figures as the expanded sample's.
   public func percentiles(_ ps: [Double]) -> [Double?] {
     if let histogram { return ps.map { histogram.percentile($0) } }
-    let order = values.indices.sorted { values[$0] < values[$1] }
-    return ps.map { percentile($0, order: order) }
-  }
-
-  func percentile(_ p: Double, order: [Int]) -> Double? {
     let total = count
-    guard total > 0 else { return nil }
-    let position = p / 100 * Double(total - 1)
-    let lower = Int64(position.rounded(.down))
-    let fraction = position - Double(lower)
-    func value(at rank: Int64) -> Double {
-      var seen: Int64 = 0
-      for index in order {
-        seen += weights[index]
-        if rank < seen { return values[index] }
-      }
-      return values[order[order.count - 1]]
+    guard total > 0 else { return ps.map { _ in nil } }
+    // Each percentile interpolates between two order statistics.
+    // Ranks outside the sample read its ends.
+    func clamped(_ rank: Int64) -> Int64 { min(max(rank, 0), total - 1) }
+    var positions = [(lower: Int64, fraction: Double)]()
+    var ranks = [Int64]()
+    for p in ps {
+      let position = p / 100 * Double(total - 1)
+      let lower = Int64(position.rounded(.down))
+      positions.append((lower, position - Double(lower)))
+      ranks.append(clamped(lower))
+      ranks.append(clamped(lower + 1))
     }
-    let a = value(at: lower)
-    let b = lower + 1 < total ? value(at: lower + 1) : a
-    return a + (b - a) * fraction
+    ranks = Array(Set(ranks)).sorted()
+    var selection = WeightedSelection(values: values, weights: weights)
+    let found = Dictionary(uniqueKeysWithValues: zip(ranks, selection.values(at: ranks)))
+    return positions.map { lower, fraction in
+      guard let a = found[clamped(lower)] else { return nil }
+      let b = lower + 1 < total ? found[clamped(lower + 1)] ?? a : a
+      return a + (b - a) * fraction
+    }
   }
 
-  /// The weighted mean; nil when empty.
   public var mean: Double? {
     let total = count
     guard total > 0 else { return nil }

@@ -41,6 +41,8 @@ public struct CapacitySearch: Sendable {
     -> Probe
   {
     var simulator = try Simulator(plan: probePlan(plan, rate: rate), pricers: pricers)
+    // A probe is judged by its requests and summary, not its iterations.
+    simulator.keepsIterations = false
     let result = try simulator.run()
     let summary = Summary(result)
     let late = lateLatencies(result, percentile: plan.slo.percentile)

@@ -10,6 +10,10 @@ extension ReplicaScheduler {
   mutating func finishBatch(
     _ requests: inout RequestWindow, itl: inout WeightedSamples, clock: Double
   ) {
+    if leap.active {
+      finishLeapStep(&requests, itl: &itl, clock: clock)
+      return
+    }
     let previousEnd = lastIterationEnd
     var sharedGaps: Int64 = 0
     departed.removeAll(keepingCapacity: true)
@@ -77,7 +81,7 @@ extension ReplicaScheduler {
     if freeBlocks < 0 || freeBlocks > totalBlocks {
       return "has \(freeBlocks) free of \(totalBlocks) blocks"
     }
-    var held = transferBlocks
+    var held = transferBlocks + leap.pendingBlocks
     switch prefix.referencedBlocks() {
     case .success(let blocks): held += blocks
     case .failure(let error): return error.description

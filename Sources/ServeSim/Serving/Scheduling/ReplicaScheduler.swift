@@ -52,6 +52,11 @@ struct ReplicaScheduler: Sendable {
   /// SGLang's estimate of the share of their remaining outputs that running
   /// requests will still produce (`new_token_ratio`, see `SGLangPolicy`).
   var newTokenRatio = SGLangPolicy.initialRatio
+  /// Whether quiet decode stretches are formed in O(1) (`DecodeLeap`); off,
+  /// every iteration walks its requests (`--no-leap`, the same result).
+  var leaps = true
+  /// The quiet decode stretch under way, if any.
+  var leap = DecodeLeap()
 
   init(
     blocks: Int, pipeline: Int, pool: Int = 0, role: Role = .both, limits: SchedulerLimits,
@@ -93,6 +98,12 @@ struct ReplicaScheduler: Sendable {
   ///   - clock: the time the batch is formed, in seconds.
   /// - Returns: the batch's shape, or nil when there is nothing to run.
   mutating func formBatch(_ requests: inout RequestWindow, stamp: Int64, clock: Double) -> BatchShape? {
+    if leap.active {
+      if let shape = continueLeap(stamp: stamp) { return shape }
+      endLeap(&requests)
+    } else if leaps, let shape = beginLeap(requests, stamp: stamp) {
+      return shape
+    }
     batchIDs.removeAll(keepingCapacity: true)
     batchTokens.removeAll(keepingCapacity: true)
     var batch = BatchContext(budget: limits.maxNumBatchedTokens, stamp: stamp, clock: clock)

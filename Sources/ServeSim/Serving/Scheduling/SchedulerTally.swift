@@ -10,6 +10,9 @@ struct SchedulerTally: Sendable, Equatable {
   /// Prompt tokens found in the prefix cache, and prompt tokens looked up, over admissions.
   var prefixHitTokens = 0
   var prefixLookupTokens = 0
+  /// Iterations formed in quiet decode stretches, without walking the
+  /// requests (`DecodeLeap`).
+  var leapedIterations = 0
 
   static func += (lhs: inout SchedulerTally, rhs: SchedulerTally) {
     lhs.scheduledTokens += rhs.scheduledTokens
@@ -17,5 +20,6 @@ struct SchedulerTally: Sendable, Equatable {
     lhs.discardedTokens += rhs.discardedTokens
     lhs.prefixHitTokens += rhs.prefixHitTokens
     lhs.prefixLookupTokens += rhs.prefixLookupTokens
+    lhs.leapedIterations += rhs.leapedIterations
   }
 }
