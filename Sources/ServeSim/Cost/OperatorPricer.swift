@@ -29,7 +29,10 @@ public enum OperatorPricer {
     var group = CommGroup(ranks: 1, ranksPerNode: 1, intra: link, inter: nil, customAllReduce: false)
     if op.family == .collective {
       guard let cluster else { return nil }
-      group = CommGroup(ranks: shape.ranks, cluster: cluster, engine: .vllm)
+      // A single collective is the communication library's (NCCL, as
+      // nccl-tests and measured stores time it); an engine's custom
+      // all-reduce kernel applies inside simulations.
+      group = CommGroup(ranks: shape.ranks, cluster: cluster, engine: .vllm, customAllReduce: false)
     }
     let cost = CostModel(
       model: model, device: device, precision: precision, tensorGroup: group, calibration: calibration)
