@@ -61,6 +61,22 @@ import Testing
     #expect(v1.chunkedPrefill && v1.maxNumBatchedTokens == 8192)
   }
 
+  /// TensorRT-LLM before 1.0 runs a TensorRT engine from the C++ executor
+  /// (no Python issue time, no CUDA graphs unless asked, scheduling between
+  /// steps); 1.0's PyTorch backend issues from Python, graphs decode and
+  /// overlaps scheduling. Both fuse fp8 activation quantisation.
+  @Test func trtllmBeforeOneRunsTheCppEngineFlow() {
+    let old = EngineProfile.of(.trtllm, version: EngineVersion(0, 19))
+    #expect(!old.graphsForDecode && old.hostKernelUs == 0 && !old.overlapsScheduling)
+    let new = EngineProfile.of(.trtllm, version: EngineVersion(1, 0))
+    #expect(new.graphsForDecode && new.hostKernelUs > 0 && new.overlapsScheduling)
+    #expect(old.fusesActivationQuantisation && new.fusesActivationQuantisation)
+    // SGLang overlaps in both modelled versions; vLLM V1 does not (async
+    // scheduling is off by default through 0.11).
+    #expect(EngineProfile.of(.sglang, version: EngineVersion(0, 4)).overlapsScheduling)
+    #expect(!EngineProfile.of(.vllm).overlapsScheduling && EngineProfile.of(.vllm).hostKernelUs > 0)
+  }
+
   /// vLLM 0.11.0 gives an 80 GB A100 the small defaults; 0.8.5 does not.
   @Test func vllm011TreatsAnA100AsSmall() {
     let a100 = device(80, name: "NVIDIA A100 SXM4 80GB")
