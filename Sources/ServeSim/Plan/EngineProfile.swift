@@ -138,7 +138,7 @@ public struct EngineProfile: Sendable, Equatable {
       iterationOverheadUs: 500,
       perSequenceOverheadUs: 4)
     profile.graphsForMixedBatches = true
-    profile.hostKernelUs = pythonHostKernelUs
+    profile.hostKernelUs = compiledHostKernelUs
     return profile
   }
 
@@ -257,6 +257,12 @@ public struct EngineProfile: Sendable, Equatable {
   /// host-bound. vLLM runs the same PyTorch-and-Triton stack and takes the
   /// same figure (u) until a suite measures it.
   public static let pythonHostKernelUs = 60.0
+  /// The same for vLLM's V1 engine (0.8 and later), which compiles the model
+  /// (torch.compile, CompilationConfig level 3 by default): batches outside
+  /// its CUDA graphs run the Inductor-generated code, whose Python wrapper
+  /// launches fewer, fused kernels with little dispatch each. An estimate
+  /// (u) until a suite measures vLLM.
+  public static let compiledHostKernelUs = 15.0
   /// The same for TensorRT-LLM's PyTorch backend (1.0), whose model code
   /// calls fewer, fused custom ops per modelled kernel: fitted on the
   /// calibration part of the InferenceMAX TensorRT-LLM rows (TTFT p50).
