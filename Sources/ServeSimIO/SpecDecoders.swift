@@ -187,7 +187,7 @@ enum SpecDecoders {
 
   static let workloadKeys = [
     "name", "arrival", "requests", "duration_s", "input_tokens", "output_tokens", "trace",
-    "shared_prefix", "warmup_requests",
+    "shared_prefix", "warmup_requests", "cold_start",
   ]
   static let arrivalKeys = ["process", "rate_per_s", "cv", "concurrency", "think_time_s"]
   static let distributionKeys = [
@@ -271,6 +271,7 @@ enum SpecDecoders {
       inputTokens: input, outputTokens: output, trace: trace, traceTimeScale: timeScale)
     spec.warmupRequests = try r.int(
       "warmup_requests", default: 0, min: 0, max: max((requests ?? 1 << 30) - 1, 0))
+    spec.coldStart = try r.bool("cold_start", default: false)
     if r.has("shared_prefix") {
       let p = try r.child("shared_prefix", allowed: ["tokens", "groups"])
       spec.sharedPrefix = (

@@ -180,18 +180,20 @@ extension ValidationSuite {
       ]
       for (metric, column) in columns { if let v = row.double(column) { measured.append((metric, v)) } }
       let run = row["run_url"].split(separator: "/").dropFirst(6).first.map(String.init) ?? row["date"]
-      suite.add(
-        ValidationExperiment(
-          suite: name,
-          id: "\(gpu.0.lowercased())/\(row["engine"])/tp\(tp)-ep\(ep)/\(isl)x\(osl)/c\(concurrency)/\(run)",
-          model: model, gpu: gpu.0, engine: engine, engineVersion: row["engine_image"],
-          precision: Precision(weights: .fp8, activations: .fp8, kvCache: engine == .trtllm ? .fp8 : .bf16),
-          parallelism: Parallelism(tensor: tp, pipeline: pp, expert: ep),
-          inputTokens: .uniform(min: isl * 4 / 5, max: isl),
-          outputTokens: .uniform(min: osl * 4 / 5, max: osl),
-          arrival: .closed(concurrency: concurrency, thinkTime: 0), requests: 10 * concurrency,
-          warmupRequests: row["date"] >= "2026-01-21" ? 2 * concurrency : 0, measured: measured),
-        cluster: gpu.1)
+      // Before 2026-01-21 the benchmark measured from the server's first
+      // request on (it is launched for each configuration): a cold server.
+      var experiment = ValidationExperiment(
+        suite: name,
+        id: "\(gpu.0.lowercased())/\(row["engine"])/tp\(tp)-ep\(ep)/\(isl)x\(osl)/c\(concurrency)/\(run)",
+        model: model, gpu: gpu.0, engine: engine, engineVersion: row["engine_image"],
+        precision: Precision(weights: .fp8, activations: .fp8, kvCache: engine == .trtllm ? .fp8 : .bf16),
+        parallelism: Parallelism(tensor: tp, pipeline: pp, expert: ep),
+        inputTokens: .uniform(min: isl * 4 / 5, max: isl),
+        outputTokens: .uniform(min: osl * 4 / 5, max: osl),
+        arrival: .closed(concurrency: concurrency, thinkTime: 0), requests: 10 * concurrency,
+        warmupRequests: row["date"] >= "2026-01-21" ? 2 * concurrency : 0, measured: measured)
+      experiment.coldStart = row["date"] < "2026-01-21"
+      suite.add(experiment, cluster: gpu.1)
     }
   }
 }

@@ -111,4 +111,18 @@ struct EngineOverheadTests {
     var slow = pricer(profile)
     #expect(abs(slow.price(shape).seconds(layers: layers) - 1.0) < 1e-12)
   }
+
+  @Test func aColdServersFirstBatchPaysTheEnginesStartUpWork() throws {
+    var plan = Fixtures.plan(workload: Fixtures.workload(.offline, requests: 4), engine: .sglang)
+    let cold = EngineProfile.of(.sglang).coldStartMs * 1e-3
+    #expect(cold > 0)
+    let warm = try Fixtures.run(plan)
+    plan.workload.coldStart = true
+    let started = try Fixtures.run(plan)
+    // Only the first iteration is longer, by the start-up work.
+    #expect(abs(started.iterations[0].duration - warm.iterations[0].duration - cold) < 1e-9)
+    #expect(started.iterations[1].duration == warm.iterations[1].duration)
+    let ttft = try #require(started.requests.first?.ttft)
+    #expect(abs(ttft - (try #require(warm.requests.first?.ttft)) - cold) < 1e-9)
+  }
 }

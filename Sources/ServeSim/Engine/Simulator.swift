@@ -166,7 +166,11 @@ public struct Simulator: Sendable {
     metrics.peakRunning = max(metrics.peakRunning, schedulers[r].running.count)
     metrics.peakUsedBlocks = max(metrics.peakUsedBlocks, used)
     let pool = schedulers[r].pool
-    let cost = pools.pricers[pool].price(shape)
+    var cost = pools.pricers[pool].price(shape)
+    if plan.workload.coldStart && schedulers[r].tally.scheduledTokens == 0 {
+      // A cold server's first batch compiles and tunes its kernels first.
+      cost.head += profile.coldStartMs * 1e-3
+    }
     metrics.totalFlops += cost.flops
     metrics.costSources += cost.sources
     schedulers[r].phase = .busy

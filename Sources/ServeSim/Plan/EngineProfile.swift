@@ -52,6 +52,13 @@ public struct EngineProfile: Sendable, Equatable {
   /// per-tensor activations into the producer (TensorRT's Q/DQ fusion;
   /// docs/source/reference/precision.md, "FP8 (Hopper)").
   public var fusesActivationQuantisation = false
+  /// Time a cold server's first batch takes beyond its kernels, in
+  /// milliseconds: kernels compiled or tuned on first use (SGLang's
+  /// DeepGEMM and Triton JIT, TensorRT-LLM 1.0's PyTorch-backend autotuner
+  /// and graph warm-up). Paid only by runs whose workload says
+  /// `cold_start`. 0: nothing compiled on first use (engines that build or
+  /// capture everything before serving).
+  public var coldStartMs = 0.0
 
   /// The profile of an engine's release `version` (nil: the newest modelled,
   /// see `EngineRelease`), with the defaults it picks for `device` and the
@@ -207,6 +214,7 @@ public struct EngineProfile: Sendable, Equatable {
       graphsForDecode: true, graphMaxBatch: graphs, iterationOverheadUs: 150,
       perSequenceOverheadUs: 1, hostKernelUs: pythonHostKernelUs)
     profile.overlapsScheduling = true
+    profile.coldStartMs = sglangColdStartMs
     return profile
   }
 
@@ -245,6 +253,7 @@ public struct EngineProfile: Sendable, Equatable {
       graphMaxBatch: pytorch ? 512 : 0, iterationOverheadUs: 100, perSequenceOverheadUs: 1,
       hostKernelUs: pytorch ? trtllmHostKernelUs : 0)
     profile.overlapsScheduling = pytorch
+    profile.coldStartMs = pytorch ? trtllmColdStartMs : 0
     profile.fusesActivationQuantisation = true
     return profile
   }
@@ -263,6 +272,16 @@ public struct EngineProfile: Sendable, Equatable {
   /// launches fewer, fused kernels with little dispatch each. An estimate
   /// (u) until a suite measures vLLM.
   public static let compiledHostKernelUs = 15.0
+
+  /// A cold SGLang server's first-batch work (`coldStartMs`), fitted on the
+  /// calibration part of the InferenceMAX DeepSeek-R1 runs that sent no
+  /// warm-up requests: their TTFT p90 sits near 0.8 s at every concurrency
+  /// (the first wave of requests, a tenth of each run, pays it). vLLM
+  /// compiles and captures its graphs before serving (0).
+  public static let sglangColdStartMs = 570.0
+  /// The same for TensorRT-LLM 1.0's PyTorch backend, fitted on the same
+  /// runs' TTFT p99. Its TensorRT engines (before 1.0) are built ahead (0).
+  public static let trtllmColdStartMs = 1750.0
   /// The same for TensorRT-LLM's PyTorch backend (1.0), whose model code
   /// calls fewer, fused custom ops per modelled kernel: fitted on the
   /// calibration part of the InferenceMAX TensorRT-LLM rows (TTFT p50).

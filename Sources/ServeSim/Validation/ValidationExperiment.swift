@@ -26,6 +26,9 @@ public struct ValidationExperiment: Sendable, Equatable {
   public var requestsInSource: Int
   /// Requests sent first and not measured.
   public var warmupRequests: Int
+  /// Whether the source measured from a freshly started server, sending
+  /// nothing before (`WorkloadSpec.coldStart`).
+  public var coldStart = false
   /// The measured figures, in metric order.
   public var measured: [(metric: ValidationMetric, value: Double)]
 

@@ -13,6 +13,7 @@ public enum ValidationReplay {
       requests: experiment.requests + experiment.warmupRequests, durationS: nil,
       inputTokens: experiment.inputTokens, outputTokens: experiment.outputTokens)
     workload.warmupRequests = experiment.warmupRequests
+    workload.coldStart = experiment.coldStart
     let release = release(of: experiment)
     var scheduler = EngineProfile.defaultScheduler(
       experiment.engine, version: release.version, model: model, device: cluster.device,

@@ -18,6 +18,12 @@ public struct WorkloadSpec: Sendable, Equatable {
   /// `--warmup-request-count` leave them out (0: every request is measured).
   /// The pooled inter-token latencies still include them.
   public var warmupRequests = 0
+  /// Whether the run starts on a server that has served nothing yet: each
+  /// scheduler's first batch pays the engine's start-up work
+  /// (`EngineProfile.coldStartMs`: kernels compiled and tuned on first use).
+  /// Benchmarks that send no warm-up requests right after launching the
+  /// server measure it; false (the default) is a warm server.
+  public var coldStart = false
   /// A shared prompt prefix (system prompts): each request starts with one of
   /// `groups` prefixes of `tokens` tokens, chosen uniformly, before its own
   /// `input_tokens`.
