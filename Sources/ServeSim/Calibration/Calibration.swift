@@ -7,6 +7,8 @@
 public struct Calibration: Sendable, Equatable {
   /// The device the measurements belong to, as named in the store.
   public var device: String
+  /// The measurements the curves were grouped from; empty when the calibration
+  /// was read from a store's snapshot (`init(device:fits:table:ceiling:)`).
   public private(set) var measurements: [KernelMeasurement]
   public private(set) var fits: [OperatorFit]
   /// The best source this calibration may answer from: `.fitted` ignores the
@@ -51,6 +53,26 @@ public struct Calibration: Sendable, Equatable {
       Self.fit(in: index, m.op, dtype: m.dtype, ranks: m.shape.ranks)?.seconds(
         m.work, m: Double(m.shape.m), n: Double(m.shape.n), k: Double(m.shape.k))
     }
+  }
+
+  /// A calibration from its fits and its measurements already grouped into
+  /// curves (a store's snapshot, read without the rows): it prices exactly as
+  /// the calibration the table was taken from; `measurements` is empty.
+  ///
+  /// - Parameters:
+  ///   - device: the store's name for the device.
+  ///   - fits: that device's fits.
+  ///   - table: the curves of a calibration made from its measurements and `fits`.
+  ///   - ceiling: the best source allowed (default `.measured`).
+  public init(device: String, fits: [OperatorFit], table: MeasurementTable, ceiling: CostSource = .measured) {
+    self.device = device
+    measurements = []
+    self.fits = fits
+    self.ceiling = ceiling
+    var index = [FitKey: OperatorFit]()
+    for f in fits { index[FitKey(op: f.op, dtype: f.dtype, ranks: f.ranks)] = f }
+    fitIndex = index
+    self.table = table
   }
 
   /// This calibration with `fits` in place of its own, for another device:
