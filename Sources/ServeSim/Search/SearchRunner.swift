@@ -5,7 +5,7 @@ import Synchronization
 /// plans that could still win, in waves, best bound first.
 ///
 /// Plans are taken in waves of a fixed size in a fixed order; a wave's plans
-/// run in parallel over `jobs` workers, each taking a fixed share, and the
+/// run in parallel over `jobs` workers, each taking the next plan when free, and the
 /// best-so-far used for pruning changes only between waves, so the outcome of
 /// every plan is the same whatever `jobs` and the timing.
 public struct SearchRunner: Sendable {
@@ -164,8 +164,13 @@ public struct SearchRunner: Sendable {
       let workers = min(jobs, max(toRun.count, 1))
       let boundList = bounds
       let runList = toRun
-      DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        for k in stride(from: worker, to: runList.count, by: workers) {
+      // Each worker takes the wave's next plan when it is free (plans differ
+      // in length tenfold); the outcomes land in their places.
+      let taken = Atomic(0)
+      DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        while true {
+          let k = taken.add(1, ordering: .relaxed).oldValue
+          guard k < runList.count else { return }
           let i = runList[k]
           // A resumed search replays the saved outcome in its place, so every
           // later decision (pruning, warm starts, copies) is the same as in
