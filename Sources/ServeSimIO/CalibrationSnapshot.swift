@@ -142,6 +142,11 @@ struct CalibrationSnapshot: Equatable {
       int(utf8.count)
       out.append(contentsOf: utf8)
     }
+    /// An operator and its format ("" for none), as fits and curves name them.
+    func kind(_ op: CalibrationOp, _ dtype: DType?) {
+      string(op.rawValue)
+      string(dtype?.rawValue ?? "")
+    }
     func doubles(_ a: [Double]) {
       int(a.count)
       for v in a { double(v) }
@@ -158,8 +163,7 @@ struct CalibrationSnapshot: Equatable {
       let c = calibrations[device] ?? Calibration(device: device, fits: [], table: MeasurementTable([]))
       int(c.fits.count)
       for f in c.fits {
-        string(f.op.rawValue)
-        string(f.dtype?.rawValue ?? "")
+        kind(f.op, f.dtype)
         int(f.ranks)
         double(f.launchSeconds)
         double(f.secondsPerFlop)
@@ -177,8 +181,7 @@ struct CalibrationSnapshot: Equatable {
       }
       int(families.count)
       for (family, curve) in families {
-        string(family.op.rawValue)
-        string(family.dtype?.rawValue ?? "")
+        kind(family.op, family.dtype)
         int(family.a)
         int(family.b)
         int(family.c)
