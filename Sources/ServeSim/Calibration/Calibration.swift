@@ -113,11 +113,31 @@ public struct Calibration: Sendable, Equatable {
 
   /// A family's fit and measured curves, found once: an operator priced
   /// every iteration (attention) looks its family up at set-up, not per call.
+  ///
+  /// Its parts sit in one shared, immutable box: an operator priced every
+  /// iteration copies its lookup out of the cost model's table, and a copy
+  /// then retains one reference rather than each curve's three arrays
+  /// (issue 10).
   public struct Lookup: Sendable {
-    var fit: OperatorFit?
-    var curve: MeasuredCurve?
-    /// The other 16-bit format's curve, answering where `curve` does not.
-    var twin: MeasuredCurve?
+    final class Parts: Sendable {
+      let fit: OperatorFit?
+      let curve: MeasuredCurve?
+      /// The other 16-bit format's curve, answering where `curve` does not.
+      let twin: MeasuredCurve?
+
+      init(fit: OperatorFit?, curve: MeasuredCurve?, twin: MeasuredCurve?) {
+        self.fit = fit
+        self.curve = curve
+        self.twin = twin
+      }
+    }
+
+    let parts: Parts
+
+    init(fit: OperatorFit?, curve: MeasuredCurve?, twin: MeasuredCurve?) {
+      parts = Parts(fit: fit, curve: curve, twin: twin)
+    }
+
   }
 
   /// The fit and curves of `family`.
@@ -156,10 +176,11 @@ public struct Calibration: Sendable, Equatable {
     _ lookup: Lookup, work: OperatorWork, m: Double = 0, n: Double = 0, k: Double = 0,
     measured: Bool = true
   ) -> (seconds: Double, source: CostSource)? {
-    let fitted = lookup.fit?.seconds(work, m: m, n: n, k: k)
+    let parts = lookup.parts
+    let fitted = parts.fit?.seconds(work, m: m, n: n, k: k)
     if measured, ceiling <= .measured,
-      let t = lookup.curve?.seconds(at: work.size, fitted: fitted)
-        ?? lookup.twin?.seconds(at: work.size, fitted: fitted)
+      let t = parts.curve?.seconds(at: work.size, fitted: fitted)
+        ?? parts.twin?.seconds(at: work.size, fitted: fitted)
     {
       return (t, measuredElsewhere ? .fitted : .measured)
     }
