@@ -5,7 +5,8 @@
 /// OpenBLAS's worker threads (linked for `servesim profile`): its library
 /// constructor starts one per extra core, and each spins on `sched_yield`
 /// for about 2^28 cycles (`thread_timeout`, about 0.1 s) waiting for work
-/// before it sleeps (OpenBLAS 0.3, driver/others/blas_server.c,
+/// before it sleeps (OpenBLAS 0.3.21, Debian's libopenblas0-pthread,
+/// driver/others/blas_server.c,
 /// `blas_thread_server`). A command that never multiplies matrices on the
 /// host stops them at once: 0.1 s of a second core's time per process,
 /// a sixth of the 100,000-request benchmark's CPU time (issue 10). OpenBLAS
