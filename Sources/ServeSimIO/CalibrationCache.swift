@@ -20,7 +20,8 @@ final class CalibrationCache: @unchecked Sendable {
   private var entries: [Key: Calibration] = [:]
 
   /// The calibration of `device` (or the one matching `spec`) in the store
-  /// at `path`, read once per version of the file.
+  /// at `path`, read once per version of the file (from its snapshot when
+  /// current: `CalibrationSnapshot`).
   func calibration(path: String, device: String?, for spec: DeviceSpec?) throws(CalibrationError)
     -> Calibration
   {
@@ -29,14 +30,13 @@ final class CalibrationCache: @unchecked Sendable {
       path: path, size: (attributes?[.size] as? Int) ?? -1,
       modified: (attributes?[.modificationDate] as? Date)?.timeIntervalSince1970 ?? -1,
       device: device, spec: spec?.name)
+    // Held while loading: threads of a search asking for the same store
+    // wait for the first one's load instead of repeating it.
     lock.lock()
-    let cached = entries[key]
-    lock.unlock()
-    if let cached { return cached }
-    let loaded = try CalibrationStore.open(existing: path).calibration(device: device, for: spec)
-    lock.lock()
+    defer { lock.unlock() }
+    if let cached = entries[key] { return cached }
+    let loaded = try CalibrationSnapshot.calibration(path: path, device: device, for: spec)
     entries[key] = loaded
-    lock.unlock()
     return loaded
   }
 }

@@ -41,6 +41,7 @@ struct Search: ParsableCommand {
   }
 
   func run() throws {
+    BLASThreads.stopIdleWorkers()
     let loaded: LoadedSearch
     do {
       loaded = try SearchLoader.load(path: search, overrides: try overrides.parsed())

@@ -83,6 +83,7 @@ struct Simulate: ParsableCommand {
   }
 
   func run() throws {
+    BLASThreads.stopIdleWorkers()
     let planSpec = try arguments.load(seed: seed)
     for warning in planSpec.warnings() { Terminal.warn(warning) }
     let directory = out ?? "reports/\(planSpec.name)"

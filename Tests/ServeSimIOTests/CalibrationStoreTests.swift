@@ -155,7 +155,8 @@ import Testing
     try store.insert([sample(device: "round")])
     let plan = try PlanLoader.load(path: files.planPath)
     #expect(plan.calibration?.device == "round")
-    #expect(plan.calibration?.measurements.count == 1)
+    // Loaded through the store's snapshot: the rows' curve, not the rows.
+    #expect(plan.calibration?.table.curves.count == 1)
     // A missing store names the plan's key.
     let broken = try TempPlan(plan: TempPlan.plan + "\ncalibration: nowhere.sqlite\n")
     defer { broken.remove() }

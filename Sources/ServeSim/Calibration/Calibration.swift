@@ -7,6 +7,8 @@
 public struct Calibration: Sendable, Equatable {
   /// The device the measurements belong to, as named in the store.
   public var device: String
+  /// The measurements the curves were grouped from; empty when the calibration
+  /// was read from a store's snapshot (`init(device:fits:table:ceiling:)`).
   public private(set) var measurements: [KernelMeasurement]
   public private(set) var fits: [OperatorFit]
   /// The best source this calibration may answer from: `.fitted` ignores the
@@ -53,6 +55,26 @@ public struct Calibration: Sendable, Equatable {
     }
   }
 
+  /// A calibration from its fits and its measurements already grouped into
+  /// curves (a store's snapshot, read without the rows): it prices exactly as
+  /// the calibration the table was taken from; `measurements` is empty.
+  ///
+  /// - Parameters:
+  ///   - device: the store's name for the device.
+  ///   - fits: that device's fits.
+  ///   - table: the curves of a calibration made from its measurements and `fits`.
+  ///   - ceiling: the best source allowed (default `.measured`).
+  public init(device: String, fits: [OperatorFit], table: MeasurementTable, ceiling: CostSource = .measured) {
+    self.device = device
+    measurements = []
+    self.fits = fits
+    self.ceiling = ceiling
+    var index = [FitKey: OperatorFit]()
+    for f in fits { index[FitKey(op: f.op, dtype: f.dtype, ranks: f.ranks)] = f }
+    fitIndex = index
+    self.table = table
+  }
+
   /// This calibration with `fits` in place of its own, for another device:
   /// the measured curves keep their ratios to the fits they were made
   /// against, and apply them to the new fits' times.
@@ -91,11 +113,31 @@ public struct Calibration: Sendable, Equatable {
 
   /// A family's fit and measured curves, found once: an operator priced
   /// every iteration (attention) looks its family up at set-up, not per call.
+  ///
+  /// Its parts sit in one shared, immutable box: an operator priced every
+  /// iteration copies its lookup out of the cost model's table, and a copy
+  /// then retains one reference rather than each curve's three arrays
+  /// (issue 10).
   public struct Lookup: Sendable {
-    var fit: OperatorFit?
-    var curve: MeasuredCurve?
-    /// The other 16-bit format's curve, answering where `curve` does not.
-    var twin: MeasuredCurve?
+    final class Parts: Sendable {
+      let fit: OperatorFit?
+      let curve: MeasuredCurve?
+      /// The other 16-bit format's curve, answering where `curve` does not.
+      let twin: MeasuredCurve?
+
+      init(fit: OperatorFit?, curve: MeasuredCurve?, twin: MeasuredCurve?) {
+        self.fit = fit
+        self.curve = curve
+        self.twin = twin
+      }
+    }
+
+    let parts: Parts
+
+    init(fit: OperatorFit?, curve: MeasuredCurve?, twin: MeasuredCurve?) {
+      parts = Parts(fit: fit, curve: curve, twin: twin)
+    }
+
   }
 
   /// The fit and curves of `family`.
@@ -134,10 +176,11 @@ public struct Calibration: Sendable, Equatable {
     _ lookup: Lookup, work: OperatorWork, m: Double = 0, n: Double = 0, k: Double = 0,
     measured: Bool = true
   ) -> (seconds: Double, source: CostSource)? {
-    let fitted = lookup.fit?.seconds(work, m: m, n: n, k: k)
+    let parts = lookup.parts
+    let fitted = parts.fit?.seconds(work, m: m, n: n, k: k)
     if measured, ceiling <= .measured,
-      let t = lookup.curve?.seconds(at: work.size, fitted: fitted)
-        ?? lookup.twin?.seconds(at: work.size, fitted: fitted)
+      let t = parts.curve?.seconds(at: work.size, fitted: fitted)
+        ?? parts.twin?.seconds(at: work.size, fitted: fitted)
     {
       return (t, measuredElsewhere ? .fitted : .measured)
     }

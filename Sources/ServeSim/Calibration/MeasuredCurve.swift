@@ -51,6 +51,14 @@ public struct MeasuredCurve: Sendable, Equatable {
     logRatios = ratios
   }
 
+  /// A curve from its stored arrays (a store's snapshot): `logSizes`
+  /// ascending and distinct, the other two of the same length.
+  public init(logSizes: [Double], logSeconds: [Double], logRatios: [Double]?) {
+    self.logSizes = logSizes
+    self.logSeconds = logSeconds
+    self.logRatios = logRatios
+  }
+
   /// - Parameter points: (size, seconds) pairs; sizes and times must be positive.
   public init(points: [(size: Double, seconds: Double)]) {
     self.init(points: points.map { (size: $0.size, seconds: $0.seconds, fitted: nil) })

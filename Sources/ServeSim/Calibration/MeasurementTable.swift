@@ -68,6 +68,11 @@ public struct MeasurementTable: Sendable, Equatable {
     }
   }
 
+  /// A table of curves already grouped (a store's snapshot).
+  public init(curves: [Family: MeasuredCurve]) {
+    self.curves = curves
+  }
+
   /// The measured (or interpolated) time of a family at `size`, in seconds;
   /// a 16-bit float family answers for the other 16-bit format when it has no
   /// data of its own.

@@ -5,7 +5,7 @@ import Synchronization
 /// plans that could still win, in waves, best bound first.
 ///
 /// Plans are taken in waves of a fixed size in a fixed order; a wave's plans
-/// run in parallel over `jobs` workers, each taking a fixed share, and the
+/// run in parallel over `jobs` workers, each taking the next plan when free, and the
 /// best-so-far used for pruning changes only between waves, so the outcome of
 /// every plan is the same whatever `jobs` and the timing.
 public struct SearchRunner: Sendable {
@@ -40,52 +40,61 @@ public struct SearchRunner: Sendable {
     let plans = PlanEnumerator.plans(space)
     var outcomes = [SearchOutcome?](repeating: nil, count: plans.count)
     var pricerCache = [String: [IterationPricer]]()
-    var meanTokens = [Int: Sample]()
     var order = [(index: Int, key: Double)]()
     var bounds = [Double](repeating: 0, count: plans.count)
     let objective = space.objective
 
-    // Setup, sequential: rules, memory, bounds.
-    for (i, plan) in plans.enumerated() {
-      let simulator: Simulator
-      do {
-        simulator = try Simulator(plan: plan)
-      } catch {
-        outcomes[i] = SearchOutcome(plan: plan, status: .infeasible, reason: Self.reason(error))
-        continue
+    // Setup: rules, memory, bounds. Plans sharing a pricer form a group, set
+    // up in plan order by one worker (so each group keeps the very pricer a
+    // sequential pass would); the groups run in parallel over `jobs` workers.
+    // The probe sample depends on the request count alone (the space fixes
+    // the model, workload and seed), so it is drawn once per count.
+    var groups = [[Int]]()
+    var groupOf = [String: Int]()
+    for i in plans.indices {
+      let key = Self.pricerKey(plans[i])
+      if let g = groupOf[key] {
+        groups[g].append(i)
+      } else {
+        groupOf[key] = groups.count
+        groups.append([i])
       }
-      let key = Self.pricerKey(plan)
-      var pricers = pricerCache[key] ?? simulator.pools.pricers
+    }
+    var samples = [Int: Sample]()
+    for plan in plans {
       let n = capacity.requestsPerReplica * plan.parallelism.data
-      if meanTokens[n] == nil { meanTokens[n] = Self.sampleTokens(plan, requests: n) }
-      let sample = meanTokens[n] ?? Sample(mean: 1, maxInput: 1, contextReads: 0, prefillPairs: 0)
-      // A probe request too large for the context or the KV cache is dropped
-      // at every rate, so no rate passes: infeasible without simulating.
-      let blockSize = plan.scheduler.blockSize
-      let largestBlocks = (sample.maxTotal + blockSize - 1) / blockSize
-      if sample.maxTotal > plan.model.maxContext || largestBlocks > simulator.pools.maxRequestBlocks {
-        outcomes[i] = SearchOutcome(
-          plan: plan, status: .infeasible,
-          reason:
-            "the longest probe request (\(sample.maxTotal) tokens) exceeds the model's context (\(plan.model.maxContext)) or a scheduler's KV cache (\(simulator.pools.maxRequestBlocks * blockSize) tokens)"
-        )
-        continue
+      if samples[n] == nil { samples[n] = Self.sampleTokens(plan, requests: n) }
+    }
+    let planList = plans
+    let setups = Mutex([[SetUp]](repeating: [], count: groups.count))
+    let me = self
+    let groupList = groups
+    let sampleList = samples
+    let next = Atomic(0)
+    DispatchQueue.concurrentPerform(iterations: min(jobs, max(groups.count, 1))) { _ in
+      while true {
+        let g = next.add(1, ordering: .relaxed).oldValue
+        guard g < groupList.count else { return }
+        var pricers: [IterationPricer]?
+        var done = [SetUp]()
+        for i in groupList[g] {
+          done.append(me.setUp(planList[i], index: i, samples: sampleList, pricers: &pricers))
+        }
+        setups.withLock { $0[g] = done }
       }
-      let maxTokens =
-        SchedulerLimits(plan.scheduler).chunked
-        ? plan.scheduler.maxNumBatchedTokens : max(plan.scheduler.maxNumBatchedTokens, sample.maxInput)
-      // The KV bound needs every cached token to belong to one request.
-      let kvTokens = plan.sharesPrefixBlocks || plan.disaggregation != nil ? 0 : simulator.memory.kvTokens
-      let bound = CapacityBound.requestsPerSecond(
-        plan: plan, pricer: &pricers[0], maxTokens: maxTokens, meanTokens: sample.mean,
-        meanContextReads: sample.contextReads, meanPrefillPairs: sample.prefillPairs,
-        kvTokens: kvTokens, slack: capacity.slack)
-      if pricerCache[key] == nil {
-        pricers[0].warm(upTo: plan.scheduler.maxNumBatchedTokens + plan.scheduler.maxNumSeqs)
-        pricerCache[key] = pricers
+    }
+    for (g, done) in setups.withLock({ $0 }).enumerated() {
+      for setUp in done {
+        if let outcome = setUp.outcome {
+          outcomes[setUp.index] = outcome
+          continue
+        }
+        bounds[setUp.index] = setUp.bound
+        order.append((setUp.index, objectiveBound(plans[setUp.index], bound: setUp.bound)))
       }
-      bounds[i] = bound
-      order.append((i, objectiveBound(plan, bound: bound)))
+      if let first = groups[g].first, let pricers = done.lazy.compactMap(\.pricers).first {
+        pricerCache[Self.pricerKey(plans[first])] = pricers
+      }
     }
     order.sort { a, b in
       if a.key != b.key { return objective.maximises ? a.key > b.key : a.key < b.key }
@@ -153,12 +162,15 @@ public struct SearchRunner: Sendable {
       let runPricers = toRun.map { pricerCache[Self.pricerKey(plans[$0])] }
       let results = Mutex([SearchOutcome?](repeating: nil, count: toRun.count))
       let workers = min(jobs, max(toRun.count, 1))
-      let me = self
-      let planList = plans
       let boundList = bounds
       let runList = toRun
-      DispatchQueue.concurrentPerform(iterations: workers) { worker in
-        for k in stride(from: worker, to: runList.count, by: workers) {
+      // Each worker takes the wave's next plan when it is free (plans differ
+      // in length tenfold); the outcomes land in their places.
+      let taken = Atomic(0)
+      DispatchQueue.concurrentPerform(iterations: workers) { _ in
+        while true {
+          let k = taken.add(1, ordering: .relaxed).oldValue
+          guard k < runList.count else { return }
           let i = runList[k]
           // A resumed search replays the saved outcome in its place, so every
           // later decision (pruning, warm starts, copies) is the same as in
@@ -189,6 +201,62 @@ public struct SearchRunner: Sendable {
         .map(\.element))
     progress(tally(final, total: plans.count, best: best.map { (plans[$0.index].name, $0.value) }))
     return SearchResult(space: space, outcomes: final, best: best?.index, pareto: Self.pareto(final))
+  }
+
+  /// One plan's setup: an outcome when it is settled without simulating
+  /// (infeasible), else its capacity bound; `pricers` is set on the first
+  /// feasible plan of a pricer group, warmed, for the group's simulations.
+  struct SetUp {
+    var index: Int
+    var outcome: SearchOutcome?
+    var bound = 0.0
+    var pricers: [IterationPricer]?
+  }
+
+  /// Checks `plan`'s rules and memory and bounds its capacity, pricing with
+  /// the group's `pricers` (the first feasible plan's, set here when nil).
+  func setUp(_ plan: PlanSpec, index i: Int, samples: [Int: Sample], pricers cached: inout [IterationPricer]?)
+    -> SetUp
+  {
+    let simulator: Simulator
+    do {
+      simulator = try Simulator(plan: plan)
+    } catch {
+      return SetUp(
+        index: i, outcome: SearchOutcome(plan: plan, status: .infeasible, reason: Self.reason(error)))
+    }
+    var pricers = cached ?? simulator.pools.pricers
+    let n = capacity.requestsPerReplica * plan.parallelism.data
+    let sample = samples[n] ?? Sample(mean: 1, maxInput: 1, contextReads: 0, prefillPairs: 0)
+    // A probe request too large for the context or the KV cache is dropped
+    // at every rate, so no rate passes: infeasible without simulating.
+    let blockSize = plan.scheduler.blockSize
+    let largestBlocks = (sample.maxTotal + blockSize - 1) / blockSize
+    if sample.maxTotal > plan.model.maxContext || largestBlocks > simulator.pools.maxRequestBlocks {
+      return SetUp(
+        index: i,
+        outcome: SearchOutcome(
+          plan: plan, status: .infeasible,
+          reason:
+            "the longest probe request (\(sample.maxTotal) tokens) exceeds the model's context (\(plan.model.maxContext)) or a scheduler's KV cache (\(simulator.pools.maxRequestBlocks * blockSize) tokens)"
+        ))
+    }
+    let maxTokens =
+      SchedulerLimits(plan.scheduler).chunked
+      ? plan.scheduler.maxNumBatchedTokens : max(plan.scheduler.maxNumBatchedTokens, sample.maxInput)
+    // The KV bound needs every cached token to belong to one request.
+    let kvTokens = plan.sharesPrefixBlocks || plan.disaggregation != nil ? 0 : simulator.memory.kvTokens
+    let bound = CapacityBound.requestsPerSecond(
+      plan: plan, pricer: &pricers[0], maxTokens: maxTokens, meanTokens: sample.mean,
+      meanContextReads: sample.contextReads, meanPrefillPairs: sample.prefillPairs,
+      kvTokens: kvTokens, slack: capacity.slack)
+    var setUp = SetUp(index: i, bound: bound)
+    if cached == nil {
+      pricers[0].warm(upTo: plan.scheduler.maxNumBatchedTokens + plan.scheduler.maxNumSeqs)
+      cached = pricers
+      setUp.pricers = pricers
+    }
+    return setUp
   }
 
   /// An outcome copied from a simulated sibling (same plan but a smaller
