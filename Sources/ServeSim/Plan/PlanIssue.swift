@@ -1,6 +1,3 @@
-/// The input file a problem was found in.
-public enum PlanFile: String, Sendable, Equatable { case plan, model, cluster, device, workload }
-
 /// A problem with a plan's inputs: where it is and what would be valid.
 public struct PlanIssue: Sendable, Equatable, CustomStringConvertible {
   public var file: PlanFile

@@ -1,0 +1,35 @@
+/// Degrees of each kind of parallelism.
+public struct Parallelism: Sendable, Equatable {
+  public var data: Int
+  public var tensor: Int
+  public var pipeline: Int
+  public var expert: Int
+  /// Decoder layers of each pipeline stage, first to last; nil splits evenly
+  /// (the earlier stages take the remainder, as vLLM's `get_pp_indices`).
+  public var stageLayers: [Int]?
+  /// Expert load imbalance under expert parallelism: the busiest rank gets
+  /// (1 + this) times the mean of the routed tokens (0: uniform).
+  public var expertImbalance: Double = 0
+
+  public init(
+    data: Int = 1, tensor: Int = 1, pipeline: Int = 1, expert: Int = 1, stageLayers: [Int]? = nil
+  ) {
+    self.data = data
+    self.tensor = tensor
+    self.pipeline = pipeline
+    self.expert = expert
+    self.stageLayers = stageLayers
+  }
+
+  /// Layers of each stage for a model of `layers` layers.
+  public func layersPerStage(of layers: Int) -> [Int] {
+    if let stageLayers, stageLayers.count == pipeline { return stageLayers }
+    let p = max(pipeline, 1)
+    return (0..<p).map { layers / p + ($0 < layers % p ? 1 : 0) }
+  }
+
+  /// Devices one replica uses.
+  public var devicesPerReplica: Int { tensor * pipeline }
+  /// Devices the plan uses.
+  public var devices: Int { data * devicesPerReplica }
+}
