@@ -5,20 +5,19 @@ extension NodeReader {
   /// Keys of an engine given as a mapping.
   static let engineKeys = ["name", "version"]
 
-  /// The engine at `key` (`value`'s newest modelled release when absent).
-  func release(_ key: String, default value: EngineKind) throws(ConfigError) -> EngineRelease {
-    guard let node = mapping[key] else { return EngineRelease(value) }
-    log?.key(join(key), in: file)
-    return try release(node, path: join(key), options: ["custom_all_reduce"])
-  }
-
-  /// Whether the plan's engine at `key` may use its custom all-reduce kernel
+  /// A plan's engine at `key` (`value`'s newest modelled release when
+  /// absent) and whether it may use its custom all-reduce kernel
   /// (`engine: {name: vllm, custom_all_reduce: false}`; true when unset).
-  func customAllReduce(_ key: String) throws(ConfigError) -> Bool {
-    guard let node = mapping[key], case .mapping = node else { return true }
-    let r = try NodeReader(
-      node, file: file, path: join(key), allowed: Self.engineKeys + ["custom_all_reduce"], log: log)
-    return try r.bool("custom_all_reduce", default: true)
+  func engine(_ key: String, default value: EngineKind) throws(ConfigError) -> (
+    release: EngineRelease, customAllReduce: Bool
+  ) {
+    guard let node = mapping[key] else { return (EngineRelease(value), true) }
+    log?.key(join(key), in: file)
+    var custom = true
+    let release = try release(node, path: join(key), options: ["custom_all_reduce"]) {
+      (r: NodeReader) throws(ConfigError) in custom = try r.bool("custom_all_reduce", default: true)
+    }
+    return (release, custom)
   }
 
   /// The engines of the list at `key`; a single engine counts as a list of one.
@@ -37,7 +36,12 @@ extension NodeReader {
   /// the newest modelled one not newer than it (`EngineRelease`); a version
   /// that is not a number or older than every modelled one is an error naming
   /// the modelled versions.
-  func release(_ node: Node, path: String, options: [String] = []) throws(ConfigError) -> EngineRelease {
+  /// `options`: keys the mapping may hold beside `name` and `version`, which
+  /// `readOptions` reads from it.
+  func release(
+    _ node: Node, path: String, options: [String] = [],
+    readOptions: (NodeReader) throws(ConfigError) -> Void = { _ in }
+  ) throws(ConfigError) -> EngineRelease {
     let names = EngineKind.allCases.map(\.rawValue)
     if case .scalar(let scalar) = node {
       guard let engine = EngineKind(rawValue: scalar.string) else {
@@ -51,6 +55,7 @@ extension NodeReader {
     }
     let r = try NodeReader(node, file: file, path: path, allowed: Self.engineKeys + options, log: log)
     let engine = try r.choice("name", EngineKind.self)
+    try readOptions(r)
     guard r.has("version") else { return EngineRelease(engine) }
     let text = try r.string("version")
     let modelled = EngineRelease.modelled(engine).map(\.description).joined(separator: ", ")

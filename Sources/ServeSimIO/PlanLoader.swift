@@ -31,7 +31,7 @@ public enum PlanLoader {
     let (model, modelFile) = try input.model()
     let (cluster, clusterFile) = try input.cluster(r, "cluster", overrides: input.routed["cluster"] ?? [])
     let (workload, workloadFile) = try input.workload()
-    let release = try r.release("engine", default: .vllm)
+    let (release, customAllReduce) = try r.engine("engine", default: .vllm)
     let engine = release.engine
     var parallelism = Parallelism()
     if r.has("parallelism") {
@@ -61,7 +61,7 @@ public enum PlanLoader {
       router: try r.choice("router", RouterKind.self, default: .roundRobin), slo: try input.slo(),
       seed: seed ?? fileSeed)
     plan.engineVersion = release.version
-    plan.customAllReduce = try r.customAllReduce("engine")
+    plan.customAllReduce = customAllReduce
     if r.has("disaggregation") {
       plan.disaggregation = try disaggregation(input, cluster: cluster)
     }

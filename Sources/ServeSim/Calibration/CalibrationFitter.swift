@@ -70,7 +70,11 @@ public enum CalibrationFitter {
     // the weights go through the same memory system, only the tensor-core
     // rate and the fixed cost differ. Unconstrained, nine DeepGEMM points
     // fitted 5,971 GB/s on a 3,350 GB/s H100.
-    let families = kernels.values.sorted { ($0.2.count, $0.0.rawValue) > ($1.2.count, $1.0.rawValue) }
+    // Ties broken by operator and format, so the borrowed bandwidth does not
+    // depend on the dictionary's order.
+    let families = kernels.values.sorted {
+      ($0.2.count, $0.0.rawValue, $0.1?.rawValue ?? "") > ($1.2.count, $1.0.rawValue, $1.1?.rawValue ?? "")
+    }
     var streaming: Double?
     for (op, dtype, points) in families {
       let units = op.family == .matmul ? computeUnits : 0

@@ -72,10 +72,10 @@ public struct CommGroup: Sendable, Equatable {
   /// group leaves the node.
   public func allReduce(bytes: Double) -> Double {
     guard ranks > 1, bytes > 0 else { return 0 }
+    // Where the engine's kernel applies it is at most the ring's time.
+    if let custom = customAllReduce(bytes: bytes) { return custom }
     if nodes == 1 {
-      return Collectives.allReduce(
-        bytes: bytes, ranks: ranks, link: intra,
-        algorithms: customAllReduce ? .customInNode : .ringOnly)
+      return Collectives.allReduce(bytes: bytes, ranks: ranks, link: intra, algorithms: .ringOnly)
     }
     return NCCLTuning.allReduce(
       bytes: bytes, ranks: ranks, ranksPerNode: ranksPerNode, intra: intra, inter: inter,
