@@ -132,6 +132,14 @@ public enum LaunchCommand {
       notes.append("int8 weights: serve an INT8 (W8A8 or W8A16) quantised checkpoint of the model")
     case .int4:
       notes.append("int4 weights: serve an AWQ or GPTQ 4-bit checkpoint of the model")
+    case .fp4:
+      notes.append(
+        "fp4 weights: serve an NVFP4 checkpoint quantised with NVIDIA ModelOpt (e.g. nvidia/Llama-3.1-70B-Instruct-FP4); the engine reads its quantisation from the checkpoint"
+      )
+    case .mxfp4:
+      notes.append(
+        "mxfp4 weights: serve an MXFP4 checkpoint quantised with AMD Quark (e.g. amd/DeepSeek-R1-0528-MXFP4); the engine reads its quantisation from the checkpoint"
+      )
     default: break
     }
   }
@@ -158,6 +166,8 @@ public enum LaunchCommand {
     if plan.precision.weights == .fp8 { l.append("--quantization fp8") }
     weightNote(plan, &notes)
     if plan.precision.kvCache == .fp8 { l.append("--kv-cache-dtype \(kvCacheFP8)") }
+    // SGLang 0.5.5's MXFP4 KV cache (server_args.py: "fp4_e2m1 (only mxfp4)").
+    if plan.precision.kvCache == .mxfp4 { l.append("--kv-cache-dtype fp4_e2m1") }
     return l
   }
 
@@ -271,7 +281,12 @@ public enum LaunchCommand {
         "trtllm-serve has no data-parallel flag: run \(p.data) copies (one per \(p.devicesPerReplica) devices) behind a load balancer"
       )
     }
-    if plan.precision.weights == .fp8 || plan.precision.weights == .int4 || plan.precision.weights == .int8 {
+    if plan.cluster.device.platform != .cuda {
+      notes.append(
+        "TensorRT-LLM runs on NVIDIA GPUs only: '\(plan.cluster.device.name)' (\(plan.cluster.device.platform.rawValue)) cannot run this command"
+      )
+    }
+    if [.fp8, .int4, .int8, .fp4].contains(plan.precision.weights) {
       notes.append(
         "\(plan.precision.weights.rawValue) weights: serve a checkpoint quantised with NVIDIA ModelOpt (TensorRT-LLM reads its quantisation from the checkpoint)"
       )

@@ -75,7 +75,7 @@ enum SpecDecoders {
   static let deviceKeys = [
     "name", "kind", "peak_tflops", "memory_gb", "memory_bandwidth_gbps", "power_w",
     "price_per_hour_usd", "compute_units", "efficiency", "kernel_launch_us", "graph_kernel_us",
-    "runtime_overhead_gb", "l2_cache_mb", "memory_mib", "calibration",
+    "runtime_overhead_gb", "l2_cache_mb", "memory_mib", "calibration", "platform",
   ]
 
   static func device(_ file: YAMLFile) throws(ConfigError) -> DeviceSpec {
@@ -107,6 +107,7 @@ enum SpecDecoders {
       kernelLaunchUs: try r.double("kernel_launch_us", default: 0, min: 0),
       graphKernelUs: try r.double("graph_kernel_us", default: 0, min: 0),
       runtimeOverheadGB: try r.double("runtime_overhead_gb", default: 0, min: 0))
+    device.platform = try r.choice("platform", DeviceSpec.Platform.self, default: device.kind.platform)
     if r.has("memory_mib") { device.driverMemoryMiB = try r.double("memory_mib", positive: true, max: 1e9) }
     if r.has("calibration") {
       device.calibration = try calibration(r, file: file, device: device).calibration
@@ -169,7 +170,9 @@ enum SpecDecoders {
       topology: try r.string("topology", default: "switch"))
   }
 
-  static let clusterKeys = ["name", "nodes", "devices_per_node", "device", "intra_node", "inter_node"]
+  static let clusterKeys = [
+    "name", "nodes", "devices_per_node", "device", "intra_node", "inter_node", "nvlink_domain",
+  ]
 
   static func cluster(_ file: YAMLFile, overrides: [Override]) throws(ConfigError) -> ClusterSpec {
     var file = file
@@ -178,11 +181,23 @@ enum SpecDecoders {
     var deviceFile = try file.open(r, "device")
     _ = deviceFile.apply(routed["device"] ?? [], fileKeys: [])
     let nodes = try r.int("nodes", min: 1, max: 100_000)
-    return ClusterSpec(
+    let perNode = try r.int("devices_per_node", min: 1, max: 4096)
+    var cluster = ClusterSpec(
       name: try r.string("name"), nodes: nodes,
-      devicesPerNode: try r.int("devices_per_node", min: 1, max: 4096), device: try device(deviceFile),
+      devicesPerNode: perNode, device: try device(deviceFile),
       intraNode: try link(try r.child("intra_node", allowed: linkKeys)),
       interNode: r.has("inter_node") ? try link(try r.child("inter_node", allowed: linkKeys)) : nil)
+    if r.has("nvlink_domain") {
+      let domain = try r.int("nvlink_domain", min: perNode, max: nodes * perNode)
+      if domain % perNode != 0 {
+        throw r.fail(
+          "nvlink_domain",
+          "\(domain) devices is not a whole number of \(perNode)-device nodes; valid: a multiple of devices_per_node up to \(nodes * perNode)"
+        )
+      }
+      cluster.linkDomain = domain
+    }
+    return cluster
   }
 
   static let workloadKeys = [

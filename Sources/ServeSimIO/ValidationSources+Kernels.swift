@@ -11,9 +11,12 @@ extension ValidationSuite {
   static let kernelDevices = ["H800": ("H800", "h100-sxm"), "H100": ("H100", "h100-sxm")]
 
   /// Systems of the nccl-tests table: (GPU column, nodes × GPUs) → (report
-  /// name, cluster file stem under `clusters/`).
+  /// name, cluster file stem under `clusters/`). The MI350X rows price on
+  /// the MI355X node's links (the same CDNA 4 GPU and Infinity Fabric at a
+  /// lower clock; a collective depends on the links only).
   static let ncclSystems = [
     "H100-SXM-80GB 2x16": ("H100", "gcp-a3-mega-x2"), "H200 2x16": ("H200", "dell-h200-roce-x2"),
+    "MI300X 1x8": ("MI300X", "mi300x-8"), "MI350X 1x8": ("MI350X", "mi355x-8"),
   ]
 
   /// Checks that `table` has `columns`.

@@ -15,22 +15,33 @@ extension ValidationSuite {
   /// Shipped one-node clusters for the GPUs the sources name: (report name, cluster file stem).
   static let gpus = [
     "h100": ("H100", "dgx-h100"), "h100 80gb hbm3": ("H100", "dgx-h100"), "h200": ("H200", "hgx-h200"),
-    "a100-sxm4-80gb": ("A100", "dgx-a100"),
+    "a100-sxm4-80gb": ("A100", "dgx-a100"), "b200": ("B200", "hgx-b200"), "gb200": ("GB200", "gb200-nvl72"),
+    "mi300x": ("MI300X", "mi300x-8"), "mi325x": ("MI325X", "mi325x-8"), "mi355x": ("MI355X", "mi355x-8"),
   ]
+  /// The GPUs (report names) whose sources' "fp4" is MXFP4 (AMD's
+  /// checkpoints, e.g. amd/DeepSeek-R1-0528-MXFP4); on NVIDIA GPUs it is
+  /// NVFP4 (nvidia/*-FP4 ModelOpt checkpoints).
+  static let mxfp4GPUs: Set<String> = ["MI355X"]
   /// Most requests replayed per offline experiment (the sources send 1,000
   /// to 30,000), so that the whole suite runs in under a minute; the cap
   /// moves predicted throughput by under 6% (validation/README.md).
   static let offlineRequestCap = 1000
 
-  static func precision(_ name: String, kvCache: DType? = nil) -> Precision? {
+  /// The precision of a source's format name on `gpu` (a report name). FP4
+  /// rows are W4A4 (NVFP4 on NVIDIA GPUs, MXFP4 on AMD's) with an fp8 KV
+  /// cache unless `kvCache` says otherwise: NVIDIA's ModelOpt FP4
+  /// checkpoints quantise the KV cache to fp8 (`kv_cache_quant_algo: FP8`
+  /// in their hf_quant_config.json).
+  static func precision(_ name: String, gpu: String = "", kvCache: DType? = nil) -> Precision? {
     let dtype: DType
     switch name.lowercased() {
     case "fp8": dtype = .fp8
     case "fp16": dtype = .fp16
     case "bf16": dtype = .bf16
+    case "fp4": dtype = mxfp4GPUs.contains(gpu) ? .mxfp4 : .fp4
     default: return nil
     }
-    return Precision(weights: dtype, activations: dtype, kvCache: kvCache ?? dtype)
+    return Precision(weights: dtype, activations: dtype, kvCache: kvCache ?? (dtype.isFP4 ? .fp8 : dtype))
   }
 
   /// Reads one row's fields by column name.
@@ -55,7 +66,7 @@ extension ValidationSuite {
   {
     let skip: String
     if let gpu = gpus[row["gpu"].lowercased()] {
-      if let precision = precision(row["precision"]) {
+      if let precision = precision(row["precision"], gpu: gpu.0) {
         if let model = models[row["model"].lowercased()] { return (model, gpu, precision) }
         skip = "model not shipped: \(row["model"])"
       } else {
@@ -146,12 +157,16 @@ extension ValidationSuite {
       let skip: String? =
         if gpus[row["gpu"]] == nil {
           "GPU not modelled: \(row["gpu"])"
-        } else if row["precision"] != "fp8" {
+        } else if row["precision"] != "fp8" && row["precision"] != "fp4" {
           "precision not modelled: \(row["precision"])"
         } else if row["spec_decoding"] != "none" {
           "speculative decoding (MTP) not modelled"
         } else if row["disagg"] == "True" || row["is_multinode"] == "True" {
           "multi-node or disaggregated serving"
+        } else if row["engine"] == "atom" {
+          // AMD's ATOM (ROCm/ATOM, 0.1) has its own scheduler and aiter
+          // kernels, with no modelled release to read its defaults from.
+          "engine not modelled: atom (AMD's ATOM: no modelled release)"
         } else if engine == nil {
           "engine not modelled: \(row["engine"])"
         } else if row["dp_attention"] == "True" {
@@ -186,7 +201,8 @@ extension ValidationSuite {
         suite: name,
         id: "\(gpu.0.lowercased())/\(row["engine"])/tp\(tp)-ep\(ep)/\(isl)x\(osl)/c\(concurrency)/\(run)",
         model: model, gpu: gpu.0, engine: engine, engineVersion: row["engine_image"],
-        precision: Precision(weights: .fp8, activations: .fp8, kvCache: engine == .trtllm ? .fp8 : .bf16),
+        precision: precision(row["precision"], gpu: gpu.0, kvCache: engine == .trtllm ? .fp8 : .bf16)
+          ?? Precision(weights: .fp8, activations: .fp8, kvCache: .bf16),
         parallelism: Parallelism(tensor: tp, pipeline: pp, expert: ep),
         inputTokens: .uniform(min: isl * 4 / 5, max: isl),
         outputTokens: .uniform(min: osl * 4 / 5, max: osl),

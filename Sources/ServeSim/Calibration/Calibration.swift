@@ -28,7 +28,7 @@ public struct Calibration: Sendable, Equatable {
 
     /// Hashes the cases by position (a raw-value enum would hash its string).
     func hash(into hasher: inout Hasher) {
-      hasher.combine(op.ordinal &* 8 &+ (dtype.map { $0.order + 1 } ?? 0))
+      hasher.combine(op.ordinal &* 16 &+ (dtype.map { $0.order + 1 } ?? 0))
       hasher.combine(ranks)
     }
   }

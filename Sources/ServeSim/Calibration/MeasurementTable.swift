@@ -26,7 +26,7 @@ public struct MeasurementTable: Sendable, Equatable {
 
     /// Hashes the cases by position (a raw-value enum would hash its string).
     public func hash(into hasher: inout Hasher) {
-      hasher.combine(op.ordinal &* 8 &+ (dtype.map { $0.order + 1 } ?? 0))
+      hasher.combine(op.ordinal &* 16 &+ (dtype.map { $0.order + 1 } ?? 0))
       hasher.combine(a)
       hasher.combine(b)
       hasher.combine(c)

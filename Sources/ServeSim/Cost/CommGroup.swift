@@ -33,14 +33,29 @@ public struct CommGroup: Sendable, Equatable {
   }
 
   /// A group of `ranks` consecutive devices of `cluster`; `engine`'s custom
-  /// all-reduce kernel serves it over NVLink unless the plan turns it off
-  /// (`customAllReduce` false).
+  /// all-reduce kernel serves it over NVLink or Infinity Fabric unless the
+  /// plan turns it off (`customAllReduce` false). Ranks in one link domain
+  /// (a node, or a multi-node NVLink domain: `ClusterSpec.linkDomain`) talk
+  /// over the intra-node link, as seen by the group (`LinkSpec.seen`: a full
+  /// mesh gives a group of p ranks p − 1 links). The custom kernel needs
+  /// the group on one node: vLLM 0.11.0 `CustomAllreduce` (device
+  /// communicators/custom_all_reduce.py: "all communicators in this group
+  /// are in the same node"; on ROCm P2P "is always enabled between XGMI
+  /// connected GPUs", the same kernel compiled for HIP), whose kernel SGLang
+  /// 0.5 also runs; a group across the trays of an NVL72 uses NCCL over NVLink.
   public init(ranks: Int, cluster: ClusterSpec, engine: EngineKind, customAllReduce: Bool = true) {
+    let perDomain = min(ranks, cluster.linkDomain)
     self.init(
-      ranks: ranks, ranksPerNode: min(ranks, cluster.devicesPerNode), intra: cluster.intraNode,
+      ranks: ranks, ranksPerNode: perDomain, intra: cluster.intraNode.seen(byGroupOf: perDomain),
       inter: cluster.interNode,
-      customAllReduce: customAllReduce && engine != .mindie && cluster.intraNode.kind == "nvlink")
+      customAllReduce: customAllReduce && engine != .mindie
+        && Self.customAllReduceLinks.contains(cluster.intraNode.kind)
+        && (ranks <= cluster.devicesPerNode || cluster.linkDomain == cluster.devicesPerNode))
   }
+
+  /// Link kinds an engine's custom all-reduce runs over (peer memory
+  /// access): NVLink, and AMD's Infinity Fabric (xGMI).
+  public static let customAllReduceLinks: Set<String> = ["nvlink", "xgmi"]
 
   /// The engine's custom all-reduce of `bytes` per rank when it serves this
   /// group (one node, allowed, within its size limit), in seconds; nil when
@@ -54,9 +69,10 @@ public struct CommGroup: Sendable, Equatable {
 
   /// A group of the first `ranks` ranks of this one, on the same links.
   public func subgroup(ranks: Int) -> CommGroup {
-    CommGroup(
-      ranks: ranks, ranksPerNode: min(ranks, ranksPerNode), intra: intra, inter: inter,
-      customAllReduce: customAllReduce)
+    let perNode = min(ranks, ranksPerNode)
+    return CommGroup(
+      ranks: ranks, ranksPerNode: perNode, intra: intra.reseen(from: ranksPerNode, to: perNode),
+      inter: inter, customAllReduce: customAllReduce)
   }
 
   /// Nodes the group spans.

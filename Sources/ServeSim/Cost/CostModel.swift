@@ -147,11 +147,22 @@ public struct CostModel: Sendable {
   /// before each fp8 GEMM in vLLM 0.8.5 (`Fp8LinearOp.apply` →
   /// `ops.scaled_fp8_quant`) and SGLang 0.4.9 (`apply_w8a8_block_fp8_linear`
   /// → `per_token_group_quant_fp8`, also before each fused-MoE GEMM).
+  ///
+  /// fp4 math (NVFP4, MXFP4) quantises its input the same way, writing half a
+  /// byte an element plus its block scales (`DType.bytes`): SGLang 0.5.5's
+  /// `scaled_fp4_quant` before each ModelOpt FP4 linear layer; engines that
+  /// fuse the quantisation into the producer (`fusesActivationQuantisation`)
+  /// have none.
   func activationQuantisation(rows m: Double, width k: Double, mode: LaunchMode) -> OperatorEstimate {
-    guard matmulDType == .fp8, m > 0, !fusesActivationQuantisation || model.fp8BlockSize > 0 else {
+    guard m > 0 else { return .zero }
+    let elements = m * k
+    if matmulDType.isFP4 && !fusesActivationQuantisation {
+      return elementwise(
+        bytes: elements * (activationBytes + matmulDType.bytes), flops: 2 * elements, mode: mode)
+    }
+    guard matmulDType == .fp8, !fusesActivationQuantisation || model.fp8BlockSize > 0 else {
       return .zero
     }
-    let elements = m * k
     return elementwise(
       bytes: elements * (activationBytes + 1) + m * (k / 128).rounded(.up) * 4, flops: 2 * elements,
       mode: mode)

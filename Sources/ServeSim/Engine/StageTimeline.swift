@@ -24,13 +24,14 @@ struct StageTimeline: Sendable {
     moeLayers = plan.model.moeLayersPerStage(layers)
     free = [Double](repeating: 0, count: pipelines * stages)
     // Replica d holds devices [d·t·p, (d+1)·t·p), stage s the t devices from
-    // d·t·p + s·t; a boundary whose two sides sit on different nodes goes over
+    // d·t·p + s·t; a boundary whose two sides sit in different link domains
+    // (nodes, or NVLink domains across nodes: ClusterSpec.linkDomain) goes over
     // the network.
     var links = [LinkSpec]()
     for d in 0..<par.data {
       for s in 0..<max(par.pipeline - 1, 0) {
         let last = d * par.devicesPerReplica + (s + 1) * par.tensor - 1
-        let crosses = last / plan.cluster.devicesPerNode != (last + 1) / plan.cluster.devicesPerNode
+        let crosses = last / plan.cluster.linkDomain != (last + 1) / plan.cluster.linkDomain
         links.append(crosses ? (plan.cluster.interNode ?? plan.cluster.intraNode) : plan.cluster.intraNode)
       }
     }

@@ -5,6 +5,10 @@
 /// datasheet figures.
 public struct DeviceSpec: Sendable, Equatable {
   public enum Kind: String, Sendable, CaseIterable { case gpu, npu, cpu }
+  /// The software stack of a device: NVIDIA CUDA, AMD ROCm (HIP), Huawei
+  /// CANN, or a host CPU; it decides which engines run and which of their
+  /// kernels apply.
+  public enum Platform: String, Sendable, CaseIterable { case cuda, rocm, cann, cpu }
 
   public var name: String
   public var kind: Kind
@@ -40,6 +44,8 @@ public struct DeviceSpec: Sendable, Equatable {
   /// in MiB, when it differs from the marketed `memoryGB` (an "80 GB" H100
   /// shows 81,559 MiB); nil: `memoryGB` × 10⁹ bytes.
   public var driverMemoryMiB: Double?
+  /// The software platform engines run on (CUDA, ROCm, CANN, a CPU).
+  public var platform: Platform = .cuda
   /// The device's own calibration (the store its file names), consulted by
   /// the cost model when a plan names none; nil: the datasheet only.
   public var calibration: Calibration?
@@ -79,11 +85,15 @@ public struct DeviceSpec: Sendable, Equatable {
   /// dequantises in the kernel and multiplies in the activation format, as
   /// vLLM's Marlin and AWQ kernels do. fp8 activations use fp8 tensor cores where
   /// the device has them; elsewhere the math falls back to 16-bit (vLLM runs
-  /// fp8 checkpoints weight-only on A100 through Marlin).
+  /// fp8 checkpoints weight-only on A100 through Marlin). fp4 weights and
+  /// activations (NVFP4 or MXFP4 W4A4) use the device's fp4 tensor cores;
+  /// plans on devices without them are rejected (`PlanSpec.validate`).
   public func matmulMath(weights: DType, activations: DType) -> (dtype: DType, flopsPerSecond: Double) {
     let wanted: DType
     switch (weights, activations) {
     case (.fp8, .fp8): wanted = .fp8
+    case (.fp4, .fp4): wanted = .fp4
+    case (.mxfp4, .mxfp4): wanted = .mxfp4
     case (.int8, .int8): wanted = .int8
     case (_, .fp32): wanted = .fp32
     case (_, .fp16): wanted = .fp16
@@ -94,5 +104,17 @@ public struct DeviceSpec: Sendable, Equatable {
       if let peak = peakTFLOPS[fallback] { return (fallback, peak * 1e12) }
     }
     return (.fp32, 1e9)
+  }
+}
+
+extension DeviceSpec.Kind {
+  /// The platform a device of this kind runs on when its file names none:
+  /// CUDA for GPUs (AMD device files say `platform: rocm`), CANN for NPUs.
+  public var platform: DeviceSpec.Platform {
+    switch self {
+    case .gpu: .cuda
+    case .npu: .cann
+    case .cpu: .cpu
+    }
   }
 }

@@ -46,10 +46,10 @@ public struct Disaggregation: Sendable, Equatable {
 
   /// The link KV caches cross when a plan names none: the plan cluster's
   /// intra-node link when both pools share one cluster and fit in one of its
-  /// nodes, else the prefill cluster's inter-node link (its intra-node link
-  /// when it has none).
+  /// link domains (a node, or an NVLink domain across nodes), else the
+  /// prefill cluster's inter-node link (its intra-node link when it has none).
   public static func defaultTransferLink(prefill: Pool, decode: Pool, cluster: ClusterSpec) -> LinkSpec {
-    if prefill.cluster == decode.cluster && prefill.devices + decode.devices <= cluster.devicesPerNode {
+    if prefill.cluster == decode.cluster && prefill.devices + decode.devices <= cluster.linkDomain {
       return cluster.intraNode
     }
     return prefill.cluster.interNode ?? prefill.cluster.intraNode

@@ -1,0 +1,83 @@
+import Foundation
+import ServeSim
+import Testing
+
+@testable import ServeSimIO
+
+/// The Blackwell and AMD Instinct device, cluster and plan files.
+@Suite struct NewDeviceFilesTests {
+  static let root = DeviceCalibrationTests.root
+
+  static func cluster(_ name: String) throws -> ClusterSpec {
+    try SpecDecoders.cluster(
+      try YAMLFile(path: root + "/clusters/" + name, referencedBy: nil), overrides: [])
+  }
+
+  @Test(arguments: ["b200.yaml", "gb200.yaml", "mi300x.yaml", "mi325x.yaml", "mi355x.yaml"])
+  func deviceFilesLoadWithTheirPlatformAndCarriedCalibration(_ name: String) throws {
+    let device = try DeviceCalibrationTests.device(name)
+    #expect(device.platform == (name.hasPrefix("mi") ? .rocm : .cuda))
+    #expect(device.calibration?.measuredElsewhere == true)
+    // fp4 tensor cores on Blackwell (NVFP4, MXFP4) and CDNA 4 (MXFP4) only.
+    let fp4: Set<DType> = Set(DType.allCases.filter { $0.isFP4 && device.peakTFLOPS[$0] != nil })
+    let expected: Set<DType> =
+      switch name {
+      case "b200.yaml", "gb200.yaml": [.fp4, .mxfp4]
+      case "mi355x.yaml": [.mxfp4]
+      default: []
+      }
+    #expect(fp4 == expected)
+  }
+
+  @Test func theNVL72IsOneNVLinkDomainOfEighteenTrays() throws {
+    let rack = try Self.cluster("gb200-nvl72.yaml")
+    #expect(rack.nodes == 18 && rack.devicesPerNode == 4 && rack.linkDomain == 72)
+    #expect(try Self.cluster("hgx-b200.yaml").linkDomain == 8)
+    let mesh = try Self.cluster("mi300x-8.yaml")
+    #expect(mesh.intraNode.isMesh && mesh.intraNode.bandwidthGBps == 64)
+  }
+
+  @Test func anNVLinkDomainMustBeWholeNodes() throws {
+    let folder = NSTemporaryDirectory() + "servesim-domain-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: folder + "/devices", withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    try TempPlan.device.write(toFile: folder + "/devices/gpu.yaml", atomically: true, encoding: .utf8)
+    let cluster = """
+      name: c
+      nodes: 4
+      devices_per_node: 4
+      nvlink_domain: 6
+      device: devices/gpu.yaml
+      intra_node: {kind: nvlink, bandwidth_gbps: 900, latency_us: 3}
+      """
+    try cluster.write(toFile: folder + "/c.yaml", atomically: true, encoding: .utf8)
+    do {
+      _ = try SpecDecoders.cluster(try YAMLFile(path: folder + "/c.yaml", referencedBy: nil), overrides: [])
+      Issue.record("expected an error")
+    } catch {
+      #expect(error.keyPath == "nvlink_domain")
+    }
+  }
+
+  @Test(arguments: [
+    "llama-3.1-70b-fp8-hgx-b200-tp4.yaml", "llama-3.1-70b-fp4-hgx-b200-tp2.yaml",
+    "llama-3.1-405b-fp4-gb200-nvl72-tp8.yaml", "deepseek-v3-fp8-mi300x-8.yaml",
+  ])
+  func shippedPlansLoadAndFit(_ name: String) throws {
+    let plan = try PlanLoader.load(path: Self.root + "/plans/" + name)
+    #expect(plan.validate().isEmpty)
+    let memory = MemoryPlan(plan: plan)
+    #expect(memory.kvBytes > 0)
+  }
+
+  @Test func tensorRTLLMOnAnMI300XPlanIsRejected() throws {
+    do {
+      _ = try PlanLoader.load(
+        path: Self.root + "/plans/deepseek-v3-fp8-mi300x-8.yaml",
+        overrides: [try Override(parsing: "engine=trtllm")])
+      Issue.record("expected an error")
+    } catch {
+      #expect(error.keyPath == "engine")
+    }
+  }
+}
