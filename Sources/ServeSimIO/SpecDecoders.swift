@@ -117,11 +117,13 @@ enum SpecDecoders {
 
   /// Reads a `calibration:` key of a device, plan or search file: a store
   /// path (relative to `file`), or `{file: PATH, device: NAME, measured_on:
-  /// DEVICE_FILE}`. `device` picks a device of a store that holds several (by
+  /// DEVICE_FILE, collectives: BOOL}`. `device` picks a device of a store that holds several (by
   /// default the store's only device, or the one whose name matches);
   /// `measured_on` names the device the store was measured on when it is
   /// another of the same architecture, whose fitted model is then carried
-  /// over by the two datasheets' ratios (`Calibration.transferred`).
+  /// over by the two datasheets' ratios (`Calibration.transferred`);
+  /// `collectives: false` leaves the store's collective timings behind (they
+  /// describe the measured cluster's links, not this device's).
   ///
   /// - Returns: the calibration and the store's resolved path.
   static func calibration(_ r: NodeReader, file: YAMLFile, device: DeviceSpec)
@@ -131,10 +133,12 @@ enum SpecDecoders {
     var path: String
     var name: String?
     var measuredOn: DeviceSpec?
+    var collectives = true
     if r.mapping[key]?.scalar != nil {
       path = try r.string(key)
     } else {
-      let c = try r.child(key, allowed: ["file", "device", "measured_on"])
+      let c = try r.child(key, allowed: ["file", "device", "measured_on", "collectives"])
+      collectives = try c.bool("collectives", default: true)
       path = try c.string("file")
       if c.has("device") { name = try c.string("device") }
       if c.has("measured_on") {
@@ -154,7 +158,7 @@ enum SpecDecoders {
       let calibration = try CalibrationCache.shared.calibration(
         path: path, device: name, for: measuredOn ?? device)
       guard let measuredOn else { return (calibration, path) }
-      return (calibration.transferred(from: measuredOn, to: device), path)
+      return (calibration.transferred(from: measuredOn, to: device, collectives: collectives), path)
     } catch {
       throw r.fail(key, error.description)
     }

@@ -77,11 +77,16 @@ public struct Calibration: Sendable, Equatable {
 
   /// This calibration with `fits` in place of its own, for another device:
   /// the measured curves keep their ratios to the fits they were made
-  /// against, and apply them to the new fits' times.
-  init(carrying other: Calibration, to device: String, fits: [OperatorFit]) {
+  /// against, and apply them to the new fits' times. Without `collectives`
+  /// the collective curves are left out (they describe the measured
+  /// cluster's links).
+  init(carrying other: Calibration, to device: String, fits: [OperatorFit], collectives: Bool = true) {
     self = other
     self.device = device
     self.fits = fits
+    if !collectives {
+      table = MeasurementTable(curves: other.table.curves.filter { $0.key.op.family != .collective })
+    }
     var index = [FitKey: OperatorFit]()
     for f in fits { index[FitKey(op: f.op, dtype: f.dtype, ranks: f.ranks)] = f }
     fitIndex = index

@@ -10,11 +10,21 @@ extension Calibration {
   /// and tile effects, kernel floors) scales the carried fit's time, and the
   /// source is `.fitted` (nothing was measured on this device).
   ///
+  /// Collective fits and measurements describe the links of the cluster
+  /// they were timed on (an H100 DGX's NVLink 4 and NVSwitch): they are
+  /// carried only with `collectives` (an H200 on the same NVLink
+  /// generation); without it the target's collectives fall to the alpha–beta
+  /// model of its cluster's links (a B200's NVLink 5, an MI300X's Infinity
+  /// Fabric mesh).
+  ///
   /// - Parameters:
   ///   - measured: the device the calibration was made on.
   ///   - target: the device to price.
+  ///   - collectives: whether the collective fits and measurements come along.
   /// - Returns: a calibration that answers with `.fitted` times.
-  public func transferred(from measured: DeviceSpec, to target: DeviceSpec) -> Calibration {
+  public func transferred(from measured: DeviceSpec, to target: DeviceSpec, collectives: Bool = true)
+    -> Calibration
+  {
     let bandwidth = target.memoryBandwidthGBps / measured.memoryBandwidthGBps
     let moved = fits.map { fit -> OperatorFit in
       guard fit.op.family != .collective else { return fit }
@@ -26,6 +36,8 @@ extension Calibration {
       }
       return f
     }
-    return Calibration(carrying: self, to: target.name, fits: moved)
+    return Calibration(
+      carrying: self, to: target.name,
+      fits: collectives ? moved : moved.filter { $0.op.family != .collective }, collectives: collectives)
   }
 }
