@@ -64,7 +64,7 @@ import Testing
     try """
     source,collective,gpu,system,nodes,gpus,size_bytes,oop_time_us
     x,all_reduce,H200,2 nodes,2,16,1048576,76.86
-    x,all_reduce,MI300X,1 node,1,8,1048576,58.47
+    x,all_reduce,MI250X,1 node,1,8,1048576,58.47
 
     """.write(toFile: folder + "/validation/nccl_tests_allreduce.csv", atomically: true, encoding: .utf8)
     return folder
@@ -93,7 +93,7 @@ import Testing
     let nccl = try cli.servesim(["validate", "--suite", "nccl-tests", "--root", root, "--out", root + "/b"])
     #expect(nccl.status == 0, "\(nccl.stderr)")
     #expect(Self.hasRow(nccl.stdout, "nccl-tests", "nccl", "H200", "kernel_us"))
-    #expect(nccl.stdout.contains("nccl-tests: GPU not modelled: MI300X: 1"))
+    #expect(nccl.stdout.contains("nccl-tests: GPU not modelled: MI250X: 1"))
   }
 
   @Test func aKernelTableWithoutAColumnIsBadInput() throws {

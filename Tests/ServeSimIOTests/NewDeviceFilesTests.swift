@@ -29,7 +29,9 @@ import Testing
     #expect(fp4 == expected)
     // The H100 DGX's NCCL timings stay behind: these links are not NVLink 4.
     #expect(device.calibration?.fit(.allReduce, dtype: .bf16, ranks: 8) == nil)
-    #expect(try DeviceCalibrationTests.device("h200-sxm.yaml").calibration?.fit(.allReduce, dtype: .bf16, ranks: 8) != nil)
+    #expect(
+      try DeviceCalibrationTests.device("h200-sxm.yaml").calibration?.fit(.allReduce, dtype: .bf16, ranks: 8)
+        != nil)
   }
 
   @Test func theNVL72IsOneNVLinkDomainOfEighteenTrays() throws {

@@ -16,9 +16,10 @@ struct ValidationSuiteTests {
     #expect(Set(suite.experiments.map(\.suite)) == ["trtllm-online", "trtllm-offline", "inferencemax"])
     #expect(Set(suite.experiments.map { "\($0.suite)/\($0.id)" }).count == suite.experiments.count)
     let reasons = Set(suite.skipped.map { "\($0.suite): \($0.reason)" })
-    #expect(reasons.contains("inferencemax: GPU not modelled: b200"))
+    #expect(reasons.contains("inferencemax: GPU not modelled: b300"))
+    #expect(reasons.contains("inferencemax: engine not modelled: atom (AMD's ATOM: no modelled release)"))
     #expect(reasons.contains("inferencemax: speculative decoding (MTP) not modelled"))
-    #expect(reasons.contains("trtllm-offline: GPU not modelled: B200"))
+    #expect(reasons.contains("trtllm-offline: GPU not modelled: B300"))
     let held = suite.experiments.filter(\.heldOut).count
     #expect(held > suite.experiments.count / 6 && held < suite.experiments.count / 3)
   }
@@ -35,14 +36,21 @@ struct ValidationSuiteTests {
     #expect(online.experiments.contains { $0.arrival == .offline })
 
     let dsr1 = try ValidationSuite.load(root: Self.root, suite: "inferencemax").experiments
-    #expect(dsr1.allSatisfy { $0.model == "deepseek-v3" && $0.gpu == "H200" })
+    #expect(dsr1.allSatisfy { $0.model == "deepseek-v3" })
+    #expect(Set(dsr1.map(\.gpu)) == ["H200", "B200", "MI300X", "MI325X", "MI355X"])
+    // "fp4" is NVFP4 on NVIDIA GPUs and MXFP4 on AMD's, weights and activations.
+    let nvfp4 = try #require(dsr1.first { $0.gpu == "B200" && $0.precision.weights.isFP4 })
+    #expect(nvfp4.precision.weights == .fp4 && nvfp4.precision.activations == .fp4)
+    let mxfp4 = try #require(dsr1.first { $0.gpu == "MI355X" && $0.precision.weights.isFP4 })
+    #expect(mxfp4.precision.weights == .mxfp4 && mxfp4.precision.kvCache == .bf16)
     let c64 = try #require(dsr1.first { $0.id.hasPrefix("h200/sglang/tp8-ep1/1024x1024/c64/") })
     #expect(c64.arrival == .closed(concurrency: 64, thinkTime: 0) && c64.requests == 640)
     #expect(c64.inputTokens == .uniform(min: 819, max: 1024))
     // From 2026-01-21 the client sends 2 x concurrency warm-up requests.
     #expect(dsr1.contains { $0.warmupRequests == 2 * 64 } && dsr1.contains { $0.warmupRequests == 0 })
     // TensorRT-LLM rows list 64 GPUs for one node of 8: throughput is per GPU x 8.
-    let trt = try #require(dsr1.first { $0.engine == .trtllm && $0.id.contains("1024x1024/c4/") })
+    let trt = try #require(
+      dsr1.first { $0.engine == .trtllm && $0.gpu == "H200" && $0.id.contains("1024x1024/c4/") })
     #expect(trt.measured.first { $0.metric == .outputTokPerS }.map { $0.value < 400 } == true)
 
     let offline = try ValidationSuite.load(root: Self.root, suite: "trtllm-offline").experiments
@@ -106,12 +114,11 @@ struct ValidationSuiteTests {
     #expect(predicted > 4 * 4096 * 7168 / 3.35e12 * 1e6)
   }
 
-  @Test func ncclTestsRowsArePricedOnTheirClustersAndAMDRowsSkipped() throws {
+  @Test func ncclTestsRowsArePricedOnTheirClusters() throws {
     var nccl = try ValidationSuite.load(root: Self.root, suite: "nccl-tests")
-    #expect(nccl.kernels.count == 56 && Set(nccl.kernels.map(\.gpu)) == ["H100", "H200"])
-    let skipped = nccl.skipped.map { "\($0.suite): \($0.reason): \($0.rows)" }
     #expect(
-      skipped == ["nccl-tests: GPU not modelled: MI300X: 31", "nccl-tests: GPU not modelled: MI350X: 31"])
+      nccl.kernels.count == 118 && Set(nccl.kernels.map(\.gpu)) == ["H100", "H200", "MI300X", "MI350X"])
+    #expect(nccl.skipped.isEmpty)
     nccl.keepKernels { $0.id == "dell-h200-roce-x2/16gpu/1024B" }
     let row = try #require(try nccl.run(root: Self.root).first)
     #expect(row.engine == "nccl" && row.measured == 45.06)
