@@ -9,7 +9,14 @@ extension PlanSpec {
   ///   TensorRT (TensorRT-LLM 1.0 docs, "Installation": Linux x86_64/aarch64
   ///   with an NVIDIA GPU and CUDA 12.9); vLLM and SGLang serve AMD GPUs
   ///   through ROCm (vLLM 0.11 `vllm/platforms/rocm.py`; SGLang 0.5 `sgl-kernel`
-  ///   ROCm builds).
+  ///   ROCm builds). On ROCm the engines capture HIP graphs through the same
+  ///   wrapper (vLLM 0.11 `platforms/rocm.py`: `get_static_graph_wrapper_cls`
+  ///   is `CUDAGraphWrapper`, `support_static_graph_mode`), so graphs are
+  ///   priced as on CUDA; attention runs on aiter or Triton kernels
+  ///   (`ROCM_AITER_MLA`, `ROCM_AITER_FA`, `TRITON_ATTN`), not FlashInfer,
+  ///   priced by the same roofline; the custom all-reduce runs over xGMI
+  ///   (`CommGroup`), and vLLM's quick all-reduce is off by default
+  ///   (`VLLM_ROCM_QUICK_REDUCE_QUANTIZATION` "NONE", vLLM 0.11 `envs.py`).
   /// - fp4 activations (W4A4, NVFP4 or MXFP4) need tensor cores of that
   ///   format (`DeviceSpec.peakTFLOPS`) and weights in it.
   /// - fp4 weights with 16-bit activations are dequantised in the GEMM only by
