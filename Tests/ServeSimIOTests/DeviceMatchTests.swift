@@ -8,7 +8,10 @@ import Testing
   static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().deletingLastPathComponent().path
 
-  @Test(arguments: [("h100", 132), ("h200", 132), ("a100", 108), ("NVIDIA H100 SXM5 80GB", 132)])
+  @Test(arguments: [
+    ("h100", 132), ("h200", 132), ("a100", 108), ("NVIDIA H100 SXM5 80GB", 132), ("mi300x", 304),
+    ("b200", 148),
+  ])
   func storeNamesFindTheirDeviceFile(name: String, units: Int) {
     #expect(CalibrationInputs.device(matching: name, root: Self.root)?.computeUnits == units)
   }
@@ -16,7 +19,7 @@ import Testing
   @Test func hostAndUnknownNamesFindNone() {
     #expect(CalibrationInputs.device(matching: "host", root: Self.root) == nil)
     #expect(CalibrationInputs.device(matching: "host-1t", root: Self.root) == nil)
-    #expect(CalibrationInputs.device(matching: "mi300x", root: Self.root) == nil)
+    #expect(CalibrationInputs.device(matching: "mi250x", root: Self.root) == nil)
   }
 
   @Test func theFiguresComeFromTheFileNotTheName() throws {
