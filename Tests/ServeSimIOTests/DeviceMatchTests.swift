@@ -10,7 +10,6 @@ import Testing
 
   @Test(arguments: [
     ("h100", 132), ("h200", 132), ("a100", 108), ("NVIDIA H100 SXM5 80GB", 132), ("mi300x", 304),
-    ("b200", 148),
   ])
   func storeNamesFindTheirDeviceFile(name: String, units: Int) {
     #expect(CalibrationInputs.device(matching: name, root: Self.root)?.computeUnits == units)
