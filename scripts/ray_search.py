@@ -19,6 +19,7 @@ import tempfile
 import time
 
 import ray
+from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
 
 
 def find_servesim(binary):
@@ -84,8 +85,7 @@ def main():
     nodes = [n for n in ray.nodes() if n.get("Alive")]
     checks = [
         check_node.options(
-            scheduling_strategy=ray.util.scheduling_strategies.NodeAffinitySchedulingStrategy(
-                n["NodeID"], soft=False)).remote(args.servesim)
+            scheduling_strategy=NodeAffinitySchedulingStrategy(n["NodeID"], soft=False)).remote(args.servesim)
         for n in nodes
     ]
     for node, ok, text in ray.get(checks):

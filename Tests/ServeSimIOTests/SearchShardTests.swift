@@ -7,15 +7,15 @@ import Testing
 /// `servesim search --shard K/N` and `--merge`: N shards merged give what one
 /// run gives.
 @Suite(.serialized) struct SearchShardTests {
-  /// A small capacity search (40 plans in 5 neighbourhoods), so that shards
-  /// warm-start, prune and copy siblings as one run does.
+  /// A small capacity search (88 plans in 7 neighbourhoods; one run prunes
+  /// some), so that shards warm-start, prune and copy siblings.
   static let search = """
     name: shards
     model: model.yaml
     workload: workload.yaml
     slo: {ttft_ms: 50, tpot_ms: 5}
-    clusters: [{cluster: cluster.yaml, max_devices: 4}]
-    parallelism: {tensor: [1, 2, 4], pipeline: [1, 2]}
+    clusters: [{cluster: cluster.yaml, max_devices: 8}]
+    parallelism: {tensor: [1, 2, 4, 8], pipeline: [1, 2]}
     scheduler: {max_num_seqs: [4, 16], max_num_batched_tokens: [256, 1024]}
     capacity: {requests_per_replica: 20, tolerance: 0.2}
     """
@@ -63,7 +63,7 @@ import Testing
     let files = try Files()
     defer { files.temp.remove() }
     let one = try SearchRunner(space: files.loaded.space, jobs: 2).run()
-    #expect(one.outcomes.count == 40)
+    #expect(one.outcomes.count == 88)
     #expect(one.outcomes.contains { $0.status == .pruned })
     _ = try SearchReports.write(one, search: files.loaded, to: files.temp.path("one"))
     let rows = try files.text("one", "plans.csv").split(separator: "\n").sorted()
@@ -75,8 +75,10 @@ import Testing
       #expect(try files.text("n\(n)", "plans.csv").split(separator: "\n").sorted() == rows, "N = \(n)")
       #expect(try files.text("n\(n)", "pareto.csv") == files.text("one", "pareto.csv"), "N = \(n)")
       #expect(try files.text("n\(n)", "best.yaml") == files.text("one", "best.yaml"), "N = \(n)")
-      #expect(tally.simulatedInShards + tally.simulatedByMerge >= one.simulated)
-      if n == 1 { #expect(tally.simulatedByMerge == 0) }
+      #expect(tally.simulatedInShards >= one.simulated)
+      // A neighbourhood's outcomes do not depend on how waves fill, so every
+      // plan one run simulates was simulated, identically, in its shard.
+      #expect(tally.simulatedByMerge == 0, "N = \(n)")
     }
   }
 
