@@ -72,6 +72,6 @@ extension Profile {
     }
     let cluster = (directory as NSString).appendingPathComponent(name + ".yaml")
     print("wrote \((directory as NSString).appendingPathComponent("devices/\(name).yaml")) and \(cluster)")
-    print("a plan names this machine with `cluster: \(cluster)` (path relative to the plan file)")
+    print("a plan names this machine with `cluster:` and the path of \(cluster) relative to the plan file")
   }
 }

@@ -181,7 +181,9 @@ struct Profile: ParsableCommand {
 
   func profileHost(into store: CalibrationStore) throws -> Set<String> {
     let host = HostInfo.current()
-    let counts = threads.isEmpty ? Array(Set([1, host.cores])).sorted() : threads
+    // A device file stands for the machine on all cores: only that is timed by default.
+    let counts =
+      threads.isEmpty ? (writeDevice != nil ? [host.cores] : Array(Set([1, host.cores])).sorted()) : threads
     let timer = quick ? KernelTimer(minRepeats: 9, maxRepeats: 100, budgetSeconds: 0.25) : KernelTimer()
     let profiler = HostProfiler(
       grid: ProfileGrid.host(quick: quick, dtypes: BLAS.hasBF16 ? [.fp32, .bf16] : [.fp32]),
