@@ -76,6 +76,9 @@ public struct SearchStore: Sendable {
         t.add(column: "peak_blocks", .integer).notNull().defaults(to: 0)
       }
     }
+    migrator.registerMigration("v3-search-guess") { db in
+      try db.alter(table: "outcome") { t in t.add(column: "guess", .double) }
+    }
     return migrator
   }
 
@@ -89,12 +92,12 @@ public struct SearchStore: Sendable {
         try db.execute(
           sql: """
             INSERT OR REPLACE INTO outcome (name, status, reason, bound, capacity, probes, rate, objective, summary,
-              peak_running, peak_blocks)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              peak_running, peak_blocks, guess)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
           arguments: [
             o.plan.name, o.status.rawValue, o.reason, o.bound, o.capacity, o.probes, o.evaluatedRate,
-            o.objective, summary, o.peakRunning, o.peakUsedBlocks,
+            o.objective, summary, o.peakRunning, o.peakUsedBlocks, o.guess,
           ])
       }
     }
@@ -119,6 +122,7 @@ public struct SearchStore: Sendable {
           summary: summary, objective: row["objective"])
         outcome.peakRunning = row["peak_running"]
         outcome.peakUsedBlocks = row["peak_blocks"]
+        outcome.guess = row["guess"]
         out[name] = outcome
       }
       return out

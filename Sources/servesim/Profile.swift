@@ -11,6 +11,7 @@ struct Profile: ParsableCommand {
     discussion: """
       Examples:
         servesim profile --device host --quick
+        servesim profile --device host --quick --write-device clusters/host
         servesim profile --device host --db reports/calibration.sqlite --holdout reports/holdout.csv
         servesim profile --device cuda --db reports/h100.sqlite
         servesim profile --import path/to/vidur/compute/h100/meta-llama/Llama-2-7b-hf/mlp.csv --db reports/h100.sqlite
@@ -60,6 +61,18 @@ struct Profile: ParsableCommand {
   @Option(help: "The project folder whose clusters/devices files give each device's compute_units.")
   var root = "."
 
+  @Option(
+    help:
+      "host: also write DIR/devices/<name>.yaml and DIR/<name>.yaml (a one-device cluster a plan can name) from the fit; the store defaults to DIR/<name>.sqlite."
+  )
+  var writeDevice: String?
+
+  @Option(
+    help:
+      "With --write-device: the device and cluster name (default: host- and the CPU model, e.g. host-amd-epyc-9r14)."
+  )
+  var name: String?
+
   @Flag(help: "cuda: run the PyTorch script on the CPU with tiny shapes (checks the script without a GPU).")
   var dryRun = false
 
@@ -75,6 +88,16 @@ struct Profile: ParsableCommand {
     }
     if threads.contains(where: { $0 < 1 }) { throw ValidationError("--threads must be 1 or more") }
     if asDevice != nil && imports.isEmpty { throw ValidationError("--as-device goes with --import") }
+    if name != nil && writeDevice == nil { throw ValidationError("--name goes with --write-device") }
+    if let name,
+      name.isEmpty
+        || name.contains(where: { !($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") })
+    {
+      throw ValidationError("--name takes letters, digits, '-', '_' and '.', not '\(name)'")
+    }
+    if writeDevice != nil && (device != .host || !imports.isEmpty || export != nil) {
+      throw ValidationError("--write-device goes with --device host (a profile of this machine)")
+    }
   }
 
   static func now() -> String { ISO8601DateFormatter().string(from: Date()) }
@@ -85,7 +108,7 @@ struct Profile: ParsableCommand {
 
   func run() throws {
     let store: CalibrationStore
-    do { store = try CalibrationStore(path: db) } catch { throw fail(error) }
+    do { store = try CalibrationStore(path: storePath) } catch { throw fail(error) }
     if let export {
       do {
         let rows = try store.measurements()
@@ -109,6 +132,7 @@ struct Profile: ParsableCommand {
       }
     }
     for name in touched.sorted() { try refit(name, store: store) }
+    if let writeDevice { try writeHostDevice(to: writeDevice, store: store, devices: touched) }
   }
 
   /// Units for the fit of a device (see `--compute-units`): the
@@ -157,7 +181,9 @@ struct Profile: ParsableCommand {
 
   func profileHost(into store: CalibrationStore) throws -> Set<String> {
     let host = HostInfo.current()
-    let counts = threads.isEmpty ? Array(Set([1, host.cores])).sorted() : threads
+    // A device file stands for the machine on all cores: only that is timed by default.
+    let counts =
+      threads.isEmpty ? (writeDevice != nil ? [host.cores] : Array(Set([1, host.cores])).sorted()) : threads
     let timer = quick ? KernelTimer(minRepeats: 9, maxRepeats: 100, budgetSeconds: 0.25) : KernelTimer()
     let profiler = HostProfiler(
       grid: ProfileGrid.host(quick: quick, dtypes: BLAS.hasBF16 ? [.fp32, .bf16] : [.fp32]),
@@ -199,7 +225,7 @@ struct Profile: ParsableCommand {
     }
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     print(
-      "timed \(result.measurements.count + result.holdouts.count) shapes in \(String(format: "%.1f", seconds)) s; stored \(result.measurements.count) in \(db)"
+      "timed \(result.measurements.count + result.holdouts.count) shapes in \(String(format: "%.1f", seconds)) s; stored \(result.measurements.count) in \(storePath)"
     )
     if result.retriedBlocks > 0 || result.flaggedRows > 0 {
       Terminal.warn(

@@ -10,10 +10,21 @@ struct Search: ParsableCommand {
       Writes DIR/plans.csv (every plan: feasible or why not, pruned or why, capacity,
       metrics), DIR/pareto.csv, DIR/pareto.svg, DIR/best.yaml (runs as is with
       `servesim simulate`) and DIR/search.sqlite (resume a killed search with --resume).
+      Many machines: `--shard K/N --out DIR` searches the K-th of N shards (balanced by
+      estimated cost) and writes DIR/search.sqlite only; `--merge DIR... --out DIR` joins
+      the N shard stores into the files one run writes (docs/search-shards.md).
       """)
 
-  @Argument(help: "The search file (YAML).")
-  var search: String
+  @Argument(help: "The search file (YAML); not given with --merge.")
+  var search: String?
+
+  @Option(help: "Search only shard K of N (K/N, 1 ≤ K ≤ N) and write its store.")
+  var shard: String?
+
+  @Option(
+    parsing: .upToNextOption,
+    help: "Merge the stores of shards 1 to N of a search (folders written by --shard) into --out.")
+  var merge: [String] = []
 
   @OptionGroup var overrides: OverrideArguments
 
@@ -38,10 +49,21 @@ struct Search: ParsableCommand {
   func validate() throws {
     if jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     if force && !resume { throw ValidationError("--force applies to --resume") }
+    if merge.isEmpty && search == nil { throw ValidationError("give the search file (or --merge DIR...)") }
+    if !merge.isEmpty && (search != nil || shard != nil || resume) {
+      throw ValidationError("--merge takes shard folders only (the search file is recorded in their stores)")
+    }
+    if !merge.isEmpty && out == nil { throw ValidationError("--merge needs --out DIR") }
+    if let shard, SearchShard(parsing: shard) == nil {
+      throw ValidationError("--shard takes K/N with 1 ≤ K ≤ N (for example 2/7), not '\(shard)'")
+    }
   }
 
   func run() throws {
     BLASThreads.stopIdleWorkers()
+    if !merge.isEmpty { return try runMerge() }
+    let search = self.search ?? ""
+    let part = shard.flatMap(SearchShard.init(parsing:))
     let loaded: LoadedSearch
     do {
       loaded = try SearchLoader.load(path: search, overrides: try overrides.parsed())
@@ -55,7 +77,17 @@ struct Search: ParsableCommand {
       store = try SearchStore(
         path: (directory as NSString).appendingPathComponent("search.sqlite"), inputs: loaded.inputs,
         resume: resume, force: force)
+      if resume, let saved = try store.meta("shard"),
+        saved != (part ?? SearchShard(index: 1, count: 1)).description
+      {
+        throw ExitStatus.fail(
+          "'\(store.path)' holds shard \(saved), not \(part?.description ?? "1/1"); resume it with --shard \(saved)",
+          status: ExitStatus.badInput)
+      }
+      try store.mark(search: search, shard: part)
       previous = resume ? try store.load(plans: PlanEnumerator.plans(loaded.space)) : [:]
+    } catch let exit as ExitCode {
+      throw exit
     } catch {
       throw ExitStatus.fail(error)
     }
@@ -66,11 +98,19 @@ struct Search: ParsableCommand {
     }
     let started = ContinuousClock.now
     let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) != 0, started: started)
-    let runner = SearchRunner(space: loaded.space, jobs: jobs)
+    var runner = SearchRunner(space: loaded.space, jobs: jobs)
+    runner.shard = part
     let result = try runner.run(previous: previous, progress: { bar.show($0) }, save: { try store.save($0) })
     bar.finish()
     let elapsed = started.duration(to: .now)
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    if let part {
+      let counts = Dictionary(grouping: result.outcomes, by: \.status).mapValues(\.count)
+      print(
+        "search \(loaded.space.name) shard \(part): \(result.outcomes.count) plans, \(counts[.infeasible] ?? 0) infeasible, \(counts[.pruned] ?? 0) pruned, \(result.simulated) simulated in \(String(format: "%.1f", seconds)) s with \(jobs) jobs; store: \(store.path)"
+      )
+      return
+    }
     let paths: [String]
     do {
       paths = try SearchReports.write(result, search: loaded, to: directory)

@@ -89,12 +89,34 @@ enum CalibrationCLI {
     let db = folder + "/host.sqlite"
     let run = try CalibrationCLI.servesim([
       "profile", "--device", "host", "--quick", "--threads", "1", "--db", db, "--holdout",
-      folder + "/holdout.csv",
+      folder + "/holdout.csv", "--write-device", folder + "/host", "--name", "box",
     ])
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stdout.contains("stored") && run.stdout.contains("fitted host"))
     let holdout = try String(contentsOfFile: folder + "/holdout.csv", encoding: .utf8)
     #expect(holdout.contains(",holdout,"))
+    // --write-device: a device and a one-device cluster file a plan names at once.
+    let device = try String(contentsOfFile: folder + "/host/devices/box.yaml", encoding: .utf8)
+    for key in ["peak_tflops:", "  fp32: ", "memory_gb: ", "memory_bandwidth_gbps: ", "compute_units: 1"] {
+      #expect(device.contains(key), "\(key) in \(device)")
+    }
+    #expect(device.contains("calibration: {file: ../../host.sqlite, device: host"))
+    #expect(device.contains("# MemTotal in /proc/meminfo"))
+    let plan = [
+      "name: on-box", "model: \(CalibrationCLI.root.path)/models/llama-3.2-1b.yaml", "cluster: host/box.yaml",
+      "workload: \(CalibrationCLI.root.path)/workloads/edge-chat.yaml", "scheduler: {max_num_seqs: 4}",
+    ]
+    try plan.joined(separator: "\n").write(toFile: folder + "/plan.yaml", atomically: true, encoding: .utf8)
+    let simulated = try CalibrationCLI.servesim([
+      "simulate", folder + "/plan.yaml", "--out", folder + "/r", "--quiet",
+    ])
+    #expect(simulated.status == 0, "\(simulated.stderr)")
+    #expect(FileManager.default.fileExists(atPath: folder + "/r/summary.csv"))
+  }
+
+  @Test func writeDeviceGoesWithAHostProfile() throws {
+    let run = try CalibrationCLI.servesim(["profile", "--device", "cuda", "--write-device", "/tmp/x"])
+    #expect(run.status == 64 && run.stderr.contains("--write-device goes with --device host"))
   }
 
   @Test func cudaScriptDryRunWorksWithoutAGPU() throws {

@@ -30,6 +30,10 @@ public struct SearchOutcome: Sendable, Equatable {
   /// probes (for the max_num_seqs dominance test).
   public var peakRunning = 0
   public var peakUsedBlocks = 0
+  /// The first rate the capacity search tried, from a neighbour's capacity
+  /// (nil: from the bound); a merge of shards reuses an outcome only when one
+  /// run would have started from the same rate.
+  public var guess: Double?
 
   public init(
     plan: PlanSpec, status: Status, reason: String = "", bound: Double = 0, capacity: Double = 0,

@@ -11,4 +11,6 @@ public struct SearchResult: Sendable {
   /// Indices of the Pareto-optimal plans (capacity per device against the
   /// SLO percentile of TPOT at capacity), by increasing TPOT.
   public var pareto: [Int]
+  /// Plans simulated by this run (not reused from saved outcomes).
+  public var simulated = 0
 }

@@ -27,7 +27,7 @@ extension SearchRunner {
   }
 
   /// Plans whose capacity per replica is alike (warm start of the bisection).
-  static func neighbourKey(_ plan: PlanSpec) -> String {
+  public static func neighbourKey(_ plan: PlanSpec) -> String {
     let p = plan.parallelism
     let q = plan.precision
     return

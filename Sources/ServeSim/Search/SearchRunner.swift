@@ -16,6 +16,11 @@ public struct SearchRunner: Sendable {
   public var capacity: CapacitySearch
   /// Skip plans whose bound cannot beat the best found (off: exhaustive).
   public var prune = true
+  /// Search only this shard's plans (nil: every plan).
+  public var shard: SearchShard?
+  /// Reuse a saved outcome only where this run would simulate the plan from
+  /// the same first rate (a merge of shards); else reuse every saved one (a resume).
+  public var replayOnlyMatching = false
 
   public init(space: SearchSpace, jobs: Int = 1, waveSize: Int = 16) {
     self.space = space
@@ -37,7 +42,9 @@ public struct SearchRunner: Sendable {
     previous: [String: SearchOutcome] = [:], progress: (SearchProgress) -> Void = { _ in },
     save: ([SearchOutcome]) throws -> Void = { _ in }
   ) rethrows -> SearchResult {
-    let plans = PlanEnumerator.plans(space)
+    let enumerated = PlanEnumerator.plans(space)
+    let plans =
+      shard.map { $0.plans(of: enumerated, requestsPerReplica: capacity.requestsPerReplica) } ?? enumerated
     var outcomes = [SearchOutcome?](repeating: nil, count: plans.count)
     var pricerCache = [String: [IterationPricer]]()
     var order = [(index: Int, key: Double)]()
@@ -102,11 +109,11 @@ public struct SearchRunner: Sendable {
     }
 
     var best: (index: Int, value: Double)?
-    var neighbours = [String: Double]()
+    var anchors = [String: Int]()
     func consider(_ i: Int) {
       guard let o = outcomes[i], o.status == .evaluated else { return }
-      if o.capacity > 0 {
-        neighbours[Self.neighbourKey(o.plan)] = o.capacity / Double(o.plan.parallelism.data)
+      if o.capacity > 0 && anchors[Self.neighbourKey(o.plan)] == nil {
+        anchors[Self.neighbourKey(o.plan)] = i
       }
       guard let value = o.objective else { return }
       if let b = best, !objective.better(value, than: b.value) { return }
@@ -123,6 +130,36 @@ public struct SearchRunner: Sendable {
     // reached nor more KV blocks in use than a larger-cap sibling has, that
     // sibling would run the very same events, so its outcome is copied.
     var evaluatedSiblings = [String: [Int]]()
+    // Plans that differ at most in data degree, max_num_seqs and batched
+    // tokens are neighbours. A neighbourhood's plans run one at a time, in
+    // order, until one finds a capacity (its anchor); then one per sibling
+    // group. Each starts its capacity search from the capacity per replica of
+    // the last sibling before it in order, else of the anchor. So a
+    // neighbourhood's outcomes depend on its own plans and the pruning alone,
+    // not on how waves fill, and a shard holding the neighbourhood computes
+    // them as one run does (`SearchShard`).
+    var hoods = [String: [Int]]()
+    var place = [Int](repeating: 0, count: plans.count)
+    var siblingKeys = [String](repeating: "", count: plans.count)
+    for i in pending {
+      let key = Self.neighbourKey(plans[i])
+      place[i] = hoods[key, default: []].count
+      hoods[key, default: []].append(i)
+      siblingKeys[i] = Self.siblingKey(plans[i])
+    }
+    func guess(_ i: Int) -> Double? {
+      let key = Self.neighbourKey(plans[i])
+      var from = anchors[key]
+      for j in (hoods[key] ?? [])[..<place[i]].reversed() where siblingKeys[j] == siblingKeys[i] {
+        if let o = outcomes[j], o.status == .evaluated, o.capacity > 0 {
+          from = j
+          break
+        }
+      }
+      guard let j = from, let o = outcomes[j] else { return nil }
+      return o.capacity / Double(plans[j].parallelism.data) * Double(plans[i].parallelism.data)
+    }
+    let simulated = Atomic(0)
     var cursor = 0
     while cursor < pending.count {
       var wave = [Int]()
@@ -141,7 +178,8 @@ public struct SearchRunner: Sendable {
           wave.append(i)
           continue
         }
-        if waveGroups.contains(group) { continue }
+        let hood = Self.neighbourKey(plans[i])
+        if waveGroups.contains(group) || (anchors[hood] == nil && waveGroups.contains(hood)) { continue }
         if let reason = pruneReason(
           plans[i], bound: bounds[i], best: best.map { ($0.value, plans[$0.index].name) })
         {
@@ -150,15 +188,14 @@ public struct SearchRunner: Sendable {
           continue
         }
         waveGroups.insert(group)
+        waveGroups.insert(hood)
         toRun.append(i)
         wave.append(i)
       }
       while cursor < pending.count && outcomes[pending[cursor]] != nil && !toRun.contains(pending[cursor]) {
         cursor += 1
       }
-      let guesses = toRun.map { i -> Double? in
-        neighbours[Self.neighbourKey(plans[i])].map { $0 * Double(plans[i].parallelism.data) }
-      }
+      let guesses = toRun.map(guess)
       let runPricers = toRun.map { pricerCache[Self.pricerKey(plans[$0])] }
       let results = Mutex([SearchOutcome?](repeating: nil, count: toRun.count))
       let workers = min(jobs, max(toRun.count, 1))
@@ -175,10 +212,11 @@ public struct SearchRunner: Sendable {
           // A resumed search replays the saved outcome in its place, so every
           // later decision (pruning, warm starts, copies) is the same as in
           // the uninterrupted run.
-          let outcome =
-            previous[planList[i].name]
-            ?? me.evaluate(
-              planList[i], bound: boundList[i], guess: guesses[k], pricers: runPricers[k])
+          var outcome = me.replayed(previous[planList[i].name], guess: guesses[k])
+          if outcome == nil {
+            simulated.add(1, ordering: .relaxed)
+            outcome = me.evaluate(planList[i], bound: boundList[i], guess: guesses[k], pricers: runPricers[k])
+          }
           results.withLock { $0[k] = outcome }
         }
       }
@@ -200,7 +238,9 @@ public struct SearchRunner: Sendable {
       final.enumerated().filter { previous[$0.element.plan.name] == nil && !pendingSet.contains($0.offset) }
         .map(\.element))
     progress(tally(final, total: plans.count, best: best.map { (plans[$0.index].name, $0.value) }))
-    return SearchResult(space: space, outcomes: final, best: best?.index, pareto: Self.pareto(final))
+    return SearchResult(
+      space: space, outcomes: final, best: best?.index, pareto: Self.pareto(final),
+      simulated: simulated.load(ordering: .relaxed))
   }
 
   /// One plan's setup: an outcome when it is settled without simulating
@@ -342,6 +382,7 @@ public struct SearchRunner: Sendable {
           plan: plan, status: .evaluated, bound: bound, capacity: found.rate,
           probes: found.probes.count, evaluatedRate: found.rate, summary: passing?.summary,
           objective: value)
+        outcome.guess = guess
         outcome.peakRunning = found.probes.map(\.peakRunning).max() ?? 0
         outcome.peakUsedBlocks = found.probes.map(\.peakUsedBlocks).max() ?? 0
         return outcome
@@ -355,6 +396,7 @@ public struct SearchRunner: Sendable {
         plan: plan, status: .evaluated, reason: probe.passed ? "" : "misses the SLO at the required rate",
         bound: bound, capacity: probe.passed ? rate : 0, probes: 1, evaluatedRate: rate,
         summary: probe.summary, objective: value)
+      outcome.guess = guess
       outcome.peakRunning = probe.peakRunning
       outcome.peakUsedBlocks = probe.peakUsedBlocks
       return outcome
