@@ -169,7 +169,10 @@ enum SpecDecoders {
       topology: try r.string("topology", default: "switch"))
   }
 
-  static let clusterKeys = ["name", "nodes", "devices_per_node", "device", "intra_node", "inter_node"]
+  static let clusterKeys = [
+    "name", "nodes", "devices_per_node", "device", "intra_node", "inter_node", "host_link",
+    "host_memory_gb",
+  ]
 
   static func cluster(_ file: YAMLFile, overrides: [Override]) throws(ConfigError) -> ClusterSpec {
     var file = file
@@ -182,7 +185,9 @@ enum SpecDecoders {
       name: try r.string("name"), nodes: nodes,
       devicesPerNode: try r.int("devices_per_node", min: 1, max: 4096), device: try device(deviceFile),
       intraNode: try link(try r.child("intra_node", allowed: linkKeys)),
-      interNode: r.has("inter_node") ? try link(try r.child("inter_node", allowed: linkKeys)) : nil)
+      interNode: r.has("inter_node") ? try link(try r.child("inter_node", allowed: linkKeys)) : nil,
+      hostLink: r.has("host_link") ? try link(try r.child("host_link", allowed: linkKeys)) : .defaultHost,
+      hostMemoryGB: r.has("host_memory_gb") ? try r.double("host_memory_gb", positive: true) : nil)
   }
 
   static let workloadKeys = [

@@ -7,10 +7,15 @@ public struct ClusterSpec: Sendable, Equatable {
   public var device: DeviceSpec
   public var intraNode: LinkSpec
   public var interNode: LinkSpec?
+  /// The link between each device and its node's host memory (PCIe), for the
+  /// host KV tier (`KVOffload`); `LinkSpec.defaultHost` when the file has none.
+  public var hostLink: LinkSpec
+  /// Host (CPU) memory of one node, in GB (10⁹ bytes); nil when the file does not say.
+  public var hostMemoryGB: Double?
 
   public init(
     name: String, nodes: Int, devicesPerNode: Int, device: DeviceSpec, intraNode: LinkSpec,
-    interNode: LinkSpec?
+    interNode: LinkSpec?, hostLink: LinkSpec = .defaultHost, hostMemoryGB: Double? = nil
   ) {
     self.name = name
     self.nodes = nodes
@@ -18,6 +23,8 @@ public struct ClusterSpec: Sendable, Equatable {
     self.device = device
     self.intraNode = intraNode
     self.interNode = interNode
+    self.hostLink = hostLink
+    self.hostMemoryGB = hostMemoryGB
   }
 
   /// All devices of the cluster.

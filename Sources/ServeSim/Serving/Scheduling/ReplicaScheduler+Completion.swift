@@ -27,6 +27,7 @@ extension ReplicaScheduler {
       // prompt tokens can publish (not every decode step).
       if requests[id].holdsPrefix && requests[id].computed - tokens < requests[id].inputTokens {
         prefix.publish(id, &requests[id], blockSize: limits.blockSize)
+        if offload.enabled { storeComputed(id, requests) }
       }
       guard requests[id].computed == requests[id].knownTokens else { continue }
       requests[id].generated += 1
@@ -81,7 +82,7 @@ extension ReplicaScheduler {
     if freeBlocks < 0 || freeBlocks > totalBlocks {
       return "has \(freeBlocks) free of \(totalBlocks) blocks"
     }
-    var held = transferBlocks + leap.pendingBlocks
+    var held = transferBlocks + leap.pendingBlocks + loadingBlocks(requests)
     switch prefix.referencedBlocks() {
     case .success(let blocks): held += blocks
     case .failure(let error): return error.description
