@@ -7,7 +7,8 @@ extension LaunchCommand {
   /// - vLLM 0.11: `--kv-transfer-config` with the `OffloadingConnector` and
   ///   its CPU spec, sized in blocks (`num_cpu_blocks`, each worker's own
   ///   shard: vllm/v1/kv_offload/cpu.py; the connector is registered in
-  ///   vllm/distributed/kv_transfer/kv_connector/factory.py of the 0.11.0 wheel).
+  ///   vllm/distributed/kv_transfer/kv_connector/factory.py of the 0.11.0
+  ///   wheel; a connector needs a `kv_role`, vllm/config/kv_transfer.py).
   /// - SGLang 0.4 and 0.5: `--enable-hierarchical-cache --hicache-size`, in
   ///   whole GB per rank (`--hicache-size` is an int; HostKVCache sizes its
   ///   pool as `host_size * 1e9 // size_per_token` of the rank,

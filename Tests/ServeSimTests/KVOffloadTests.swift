@@ -75,6 +75,27 @@ import Testing
     #expect(result.requests.allSatisfy { $0.status == .finished })
   }
 
+  /// A trace's hashed chain evicted from the device by 40 others comes back
+  /// from host memory whole (3 hashes of 64 tokens).
+  @Test func anEvictedHashChainIsLoadedBack() throws {
+    let distinct: [[Int32]] = (0..<40).map { (i: Int) -> [Int32] in
+      let base = Int32(3 * i)
+      return [base, base + 1, base + 2]
+    }
+    var p = BlockPrefixCacheTests().plan(distinct + [[0, 1, 2]], gap: 0.05)
+    let full = MemoryPlan(plan: p)
+    p.cluster.device.memoryGB = (full.weightBytes + full.activationBytes + 60.5 * full.blockBytes) / 0.9 / 1e9
+    let without = try Fixtures.run(p)
+    #expect(without.requests.last?.cachedTokens == 0)
+    p.scheduler.kvOffload = KVOffload.defaults(for: p.cluster)
+    let with = try Fixtures.run(p)
+    #expect(with.requests.last?.cachedTokens == 192)
+    let moved = try #require(with.offload)
+    #expect(moved.loadedBlocks == 12 && moved.hitTokens == 192)
+    // Every chain's 12 blocks were stored once.
+    #expect(moved.storedBlocks == 40 * 12)
+  }
+
   /// A tier of three units, one byte-GB each.
   func tier(capacityGB: Double = 3, bandwidthGBps: Double = 50, latencyUs: Double = 10) -> HostKVTier {
     HostKVTier(

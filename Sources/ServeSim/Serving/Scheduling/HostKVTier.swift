@@ -41,13 +41,9 @@ struct HostKVTier: Sendable {
   let unitBytes: Double
   let replicaUnitBytes: Double
   let link: KVOffload
-  /// Units held, and the LRU list of held units (least recent at `head`):
-  /// links by unit, -1 for none.
+  /// Units held, and the held units in order of use (least recent at its head).
   private(set) var stored: [Bool]
-  private var previous: [Int32]
-  private var following: [Int32]
-  private var head: Int32 = -1
-  private var tail: Int32 = -1
+  private var order: LRUList
   private(set) var used = 0
   /// When the host-to-device stream is free, in seconds.
   private(set) var linkFree = 0.0
@@ -69,8 +65,7 @@ struct HostKVTier: Sendable {
     replicaUnitBytes = 0
     link = KVOffload(capacityGB: 0, bandwidthGBps: 1, latencyUs: 0)
     stored = []
-    previous = []
-    following = []
+    order = LRUList(count: 0)
   }
 
   /// - Parameters:
@@ -91,8 +86,7 @@ struct HostKVTier: Sendable {
     replicaUnitBytes = unitBytes * Double(devices)
     capacity = unitBytes > 0 ? Int((link.capacityGB * 1e9 * share / unitBytes).rounded(.down)) : 0
     stored = [Bool](repeating: false, count: units)
-    previous = [Int32](repeating: -1, count: units)
-    following = [Int32](repeating: -1, count: units)
+    order = LRUList(count: units)
     loading.reserveCapacity(64)
     loadEnd.reserveCapacity(64)
     loadTokens.reserveCapacity(64)
@@ -112,8 +106,8 @@ struct HostKVTier: Sendable {
     while k >= 0 {
       let u = chain.unit(k)
       if stored[u] {
-        unlink(u)
-        append(u)
+        order.unlink(u)
+        order.append(u)
       }
       k -= 1
     }
@@ -129,13 +123,13 @@ struct HostKVTier: Sendable {
       let u = chain.unit(k)
       if stored[u] { continue }
       if used == capacity {
-        let victim = Int(head)
-        unlink(victim)
+        let victim = Int(order.head)
+        order.unlink(victim)
         stored[victim] = false
         used -= 1
       }
       stored[u] = true
-      append(u)
+      order.append(u)
       used += 1
       added += 1
     }
@@ -178,22 +172,6 @@ struct HostKVTier: Sendable {
 
   /// When the next load ends, in seconds; nil when none is under way.
   var nextLoadEnd: Double? { loadEnd.first }
-
-  private mutating func append(_ u: Int) {
-    previous[u] = tail
-    following[u] = -1
-    if tail >= 0 { following[Int(tail)] = Int32(u) } else { head = Int32(u) }
-    tail = Int32(u)
-  }
-
-  private mutating func unlink(_ u: Int) {
-    let p = previous[u]
-    let n = following[u]
-    if p >= 0 { following[Int(p)] = n } else if head == Int32(u) { head = n }
-    if n >= 0 { previous[Int(n)] = p } else if tail == Int32(u) { tail = p }
-    previous[u] = -1
-    following[u] = -1
-  }
 }
 
 extension HostKVTier {

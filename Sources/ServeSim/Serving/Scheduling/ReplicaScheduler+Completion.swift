@@ -75,14 +75,15 @@ extension ReplicaScheduler {
 
   /// Checks that KV blocks are within the pool and accounted for (running
   /// requests, referenced prefixes, transfers in flight, finished requests of a
-  /// static batch) and that the scheduler is not idle with work.
+  /// static batch, requests loading from host memory) and that the scheduler
+  /// is not idle with work but for such loads.
   ///
   /// - Returns: a description of the first violation, or nil.
   func violation(_ requests: RequestWindow) -> String? {
     if freeBlocks < 0 || freeBlocks > totalBlocks {
       return "has \(freeBlocks) free of \(totalBlocks) blocks"
     }
-    var held = transferBlocks + leap.pendingBlocks + loadingBlocks(requests)
+    var held = transferBlocks + leap.pendingBlocks + waitingBlocks(requests)
     switch prefix.referencedBlocks() {
     case .success(let blocks): held += blocks
     case .failure(let error): return error.description
@@ -94,7 +95,7 @@ extension ReplicaScheduler {
     if held != usedBlocks {
       return "running requests hold \(held) blocks, pool says \(usedBlocks)"
     }
-    if phase == .idle && !(running.isEmpty && waiting.isEmpty) {
+    if phase == .idle && !(running.isEmpty && waiting.isEmpty) && offload.loading.isEmpty {
       return "is idle with \(running.count) running and \(waiting.count) waiting"
     }
     return nil

@@ -72,10 +72,13 @@ extension ReplicaScheduler {
     requests[id].computed = 0
   }
 
-  /// Blocks held by requests whose prefix is loading.
-  func loadingBlocks(_ requests: RequestWindow) -> Int {
+  /// Blocks held by requests that do not run: those whose prefix is loading
+  /// from host memory, and those loaded and waiting to be admitted (a
+  /// request without a host tier holds none while it waits).
+  func waitingBlocks(_ requests: RequestWindow) -> Int {
     var held = 0
     for id in offload.loading { held += Int(requests[Int(id)].blocks) }
+    for id in waiting { held += Int(requests[Int(id)].blocks) }
     return held
   }
 }
