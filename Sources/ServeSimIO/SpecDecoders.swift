@@ -243,12 +243,13 @@ enum SpecDecoders {
           "the trace's hash_ids already say which prompt blocks requests share; remove shared_prefix")
       }
       trace = records
-      timeScale = try t.double("time_scale", default: 1, positive: true)
+      // Bounded so that arrival times stay finite (a trace of an hour becomes 114 years at most).
+      timeScale = try t.double("time_scale", default: 1, positive: true, max: 1e6)
       if t.has("rate_per_s") {
         if t.has("time_scale") {
           throw t.fail("rate_per_s", "give time_scale or rate_per_s, not both")
         }
-        let rate = try t.double("rate_per_s", positive: true)
+        let rate = try t.double("rate_per_s", min: 1e-6, max: 1e9)
         guard let scale = TraceReader.timeScale(for: records, rate: rate) else {
           throw t.fail("rate_per_s", "the trace has no time span to rescale (one request, or all at once)")
         }

@@ -11,7 +11,8 @@ public struct OffloadCounts: Sendable, Equatable, Codable {
   /// bytes over bandwidth), in seconds.
   public var loadSeconds = 0.0
   /// Prompt tokens whose KV came back from host memory instead of being
-  /// computed (counted when their load starts).
+  /// computed (counted when their load starts; a load whose blocks another
+  /// request cached on the device meanwhile does not count).
   public var hitTokens = 0
 
   public init() {}

@@ -83,7 +83,7 @@ extension ReplicaScheduler {
     if freeBlocks < 0 || freeBlocks > totalBlocks {
       return "has \(freeBlocks) free of \(totalBlocks) blocks"
     }
-    var held = transferBlocks + leap.pendingBlocks + waitingBlocks(requests)
+    var held = transferBlocks + leap.pendingBlocks + loadingBlocks(requests)
     switch prefix.referencedBlocks() {
     case .success(let blocks): held += blocks
     case .failure(let error): return error.description

@@ -37,14 +37,25 @@ extension ReplicaScheduler {
   /// Loads that ended by `clock`: their requests hold the loaded tokens
   /// computed, their blocks join the device cache, and they go back to the
   /// head of the waiting queue in the order their loads started.
+  ///
+  /// A block another request has computed and cached on the device
+  /// meanwhile is not cached twice: the request then lets go of its loaded
+  /// blocks and will take the device's copies when admitted (vLLM keeps its
+  /// own copy instead; letting go keeps waiting requests from holding blocks
+  /// no running request can free).
   mutating func finishHostLoads(_ requests: inout RequestWindow, clock: Double) {
     let ended = offload.ended(by: clock)
     guard ended > 0 else { return }
     var k = ended - 1
     while k >= 0 {
       let id = Int(offload.loading[k])
+      let hit = Int(offload.loadTokens[k] - requests[id].computed)
       requests[id].computed = offload.loadTokens[k]
       prefix.publish(id, &requests[id], blockSize: limits.blockSize)
+      if requests[id].blocks > 0 {
+        offload.counts.hitTokens -= hit
+        abandonAdmission(id, &requests, clock: clock)
+      }
       waiting.prepend(Int32(id))
       k -= 1
     }
@@ -72,13 +83,10 @@ extension ReplicaScheduler {
     requests[id].computed = 0
   }
 
-  /// Blocks held by requests that do not run: those whose prefix is loading
-  /// from host memory, and those loaded and waiting to be admitted (a
-  /// request without a host tier holds none while it waits).
-  func waitingBlocks(_ requests: RequestWindow) -> Int {
+  /// Blocks held by requests whose prefix is loading from host memory.
+  func loadingBlocks(_ requests: RequestWindow) -> Int {
     var held = 0
     for id in offload.loading { held += Int(requests[Int(id)].blocks) }
-    for id in waiting { held += Int(requests[Int(id)].blocks) }
     return held
   }
 }
