@@ -19,7 +19,7 @@ struct InputLoader {
   static let precisionKeys = ["weights", "activations", "kv_cache"]
   static let schedulerKeys = [
     "policy", "max_num_seqs", "max_num_batched_tokens", "chunked_prefill", "block_size",
-    "memory_utilization", "preemption", "prefix_caching",
+    "memory_utilization", "preemption", "prefix_caching", "kv_offload",
   ]
 
   /// Reads `path`, applying `overrides`; those starting with one of
@@ -97,6 +97,14 @@ struct InputLoader {
     }
     if wanted("preemption") { settings.preemption = try s.choice("preemption", PreemptionMode.self) }
     if wanted("prefix_caching") { settings.prefixCaching = try s.bool("prefix_caching") }
+    if wanted("kv_offload") {
+      let o = try s.child("kv_offload", allowed: ["capacity_gb", "bandwidth_gbps", "latency_us"])
+      settings.kvOffload = KVOffloadSettings(
+        capacityGB: o.has("capacity_gb") ? try o.double("capacity_gb", positive: true, max: 1e6) : nil,
+        bandwidthGBps: o.has("bandwidth_gbps")
+          ? try o.double("bandwidth_gbps", positive: true, max: 1e5) : nil,
+        latencyUs: o.has("latency_us") ? try o.double("latency_us", min: 0, max: 1e6) : nil)
+    }
     return settings
   }
 

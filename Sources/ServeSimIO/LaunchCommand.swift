@@ -234,6 +234,7 @@ public enum LaunchCommand {
         "block size \(s.blockSize) is not one of vLLM's (8, 16, 32, 64, 128); its default 16 is used")
     }
     l.append("--gpu-memory-utilization \(fraction(memory))")
+    l += offload(plan, .vllm, version, &notes)
     // Every modelled version takes --disable-custom-all-reduce (a switch).
     if !plan.customAllReduce { l.append("--disable-custom-all-reduce") }
     if s.policy == .static || s.policy == .orca {
@@ -265,6 +266,7 @@ public enum LaunchCommand {
     if !s.prefixCaching { l.append("--disable-radix-cache") }
     l.append("--page-size \(s.blockSize)")
     l.append("--mem-fraction-static \(fraction(memory))")
+    l += offload(plan, .sglang, version, &notes)
     if !plan.customAllReduce { l.append("--disable-custom-all-reduce") }
     return l
   }
@@ -321,6 +323,7 @@ public enum LaunchCommand {
     l.append("--max_batch_size \(s.maxNumSeqs)")
     l.append("--max_num_tokens \(s.maxNumBatchedTokens)")
     l.append("--extra_llm_api_options extra-llm-api-options.yaml")
+    l += offload(plan, .trtllm, version, &notes)
     notes.append(
       "free_gpu_memory_fraction is TensorRT-LLM's share of the memory left after the weights, not of the device"
     )

@@ -14,7 +14,9 @@ public enum Reports {
     "dropped", "iterations", "kv_cache_tokens", "seed",
     "time_share_measured", "time_share_fitted", "time_share_datasheet", "device_util",
     "prefill_pool_util", "decode_pool_util", "prefix_hit_rate", "dropped_context_too_long",
-    "dropped_exceeds_kv_cache",
+    "dropped_exceeds_kv_cache", "prefix_hit_rate_device", "prefix_hit_rate_host",
+    "offload_blocks_stored", "offload_blocks_loaded", "offload_gb_stored", "offload_gb_loaded",
+    "offload_load_s",
   ]
 
   public static let requestColumns = [
@@ -84,6 +86,7 @@ public enum Reports {
       b.comma()
       b.int(v)
     }
+    offloadColumns(s, &b)
     b.newline()
     return b.bytes
   }

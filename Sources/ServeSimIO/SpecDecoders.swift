@@ -176,6 +176,7 @@ enum SpecDecoders {
 
   static let clusterKeys = [
     "name", "nodes", "devices_per_node", "device", "intra_node", "inter_node", "nvlink_domain",
+    "host_link", "host_memory_gb",
   ]
 
   static func cluster(_ file: YAMLFile, overrides: [Override]) throws(ConfigError) -> ClusterSpec {
@@ -190,7 +191,9 @@ enum SpecDecoders {
       name: try r.string("name"), nodes: nodes,
       devicesPerNode: perNode, device: try device(deviceFile),
       intraNode: try link(try r.child("intra_node", allowed: linkKeys)),
-      interNode: r.has("inter_node") ? try link(try r.child("inter_node", allowed: linkKeys)) : nil)
+      interNode: r.has("inter_node") ? try link(try r.child("inter_node", allowed: linkKeys)) : nil,
+      hostLink: r.has("host_link") ? try link(try r.child("host_link", allowed: linkKeys)) : .defaultHost,
+      hostMemoryGB: r.has("host_memory_gb") ? try r.double("host_memory_gb", positive: true) : nil)
     if r.has("nvlink_domain") {
       let domain = try r.int("nvlink_domain", min: perNode, max: nodes * perNode)
       if domain % perNode != 0 {
@@ -257,12 +260,13 @@ enum SpecDecoders {
           "the trace's hash_ids already say which prompt blocks requests share; remove shared_prefix")
       }
       trace = records
-      timeScale = try t.double("time_scale", default: 1, positive: true)
+      // Bounded so that arrival times stay finite (a trace of an hour becomes 114 years at most).
+      timeScale = try t.double("time_scale", default: 1, positive: true, max: 1e6)
       if t.has("rate_per_s") {
         if t.has("time_scale") {
           throw t.fail("rate_per_s", "give time_scale or rate_per_s, not both")
         }
-        let rate = try t.double("rate_per_s", positive: true)
+        let rate = try t.double("rate_per_s", min: 1e-6, max: 1e9)
         guard let scale = TraceReader.timeScale(for: records, rate: rate) else {
           throw t.fail("rate_per_s", "the trace has no time span to rescale (one request, or all at once)")
         }

@@ -49,6 +49,7 @@ public enum SummaryTable {
     }
     if let hit = s.prefixHitRate { utilization += ", prefix cache hit rate \(f(hit * 100, 1))%" }
     lines.append(utilization)
+    if let line = offloadLine(s) { lines.append(line) }
     lines.append(
       "MFU \(f(s.mfu * 100, 2))%, KV use \(f(s.kvUtilMean * 100, 1))%, \(f(s.energyJPerOutputTok, 3)) J/output token, $\(f(s.usdPerMOutputTok, 3)) per M output tokens"
     )

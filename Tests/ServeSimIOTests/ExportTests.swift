@@ -82,7 +82,8 @@ import Testing
     ],
     "--kv-cache-dtype": ["auto", "fp8_e5m2", "fp8_e4m3"], "--max-running-requests": nil,
     "--chunked-prefill-size": nil, "--max-prefill-tokens": nil, "--disable-radix-cache": [],
-    "--page-size": nil, "--mem-fraction-static": nil,
+    "--page-size": nil, "--mem-fraction-static": nil, "--enable-hierarchical-cache": [],
+    "--hicache-size": nil,
   ]
 
   /// The flags and values of an exported command (its last, multi-line statement).

@@ -64,6 +64,7 @@ import Testing
     ("scheduler.block_size", ["1", "8", "16", "32"]),
     ("scheduler.memory_utilization", ["0.3", "0.6", "0.9"]),
     ("scheduler.prefix_caching", ["true", "false"]),
+    ("scheduler.kv_offload", ["{capacity_gb: 0.001}", "{capacity_gb: 1, latency_us: 20000}"]),
     ("cluster.device.memory_gb", ["17", "18", "20", "40"]),
     ("parallelism.data", ["1", "2", "3"]),
     ("parallelism.pipeline", ["1", "2"]),
@@ -82,6 +83,7 @@ import Testing
   static let bases = [
     "quickstart.yaml", "llama-3.1-8b-h100-prefix-cache.yaml", "llama-3.1-70b-dgx-h100-disagg.yaml",
     "llama-3.1-70b-dgx-h100-dp2-tp4.yaml", "mixtral-8x7b-dgx-h100-ep8.yaml", "llama-3.2-1b-apple-m2.yaml",
+    "llama-3.1-8b-h100-kv-offload.yaml",
   ]
 
   @Test func fuzzedPlansGiveTheSameReportsWithAndWithoutLeaps() throws {

@@ -81,8 +81,12 @@ struct ServingPools: Sendable {
       prefix = .hashes(BlockPrefixCache(hashes: hashes.distinct, blocksPerHash: perHash), hashes)
     }
     guard let d = plan.disaggregation else {
+      let offload = HostKVTier(plan: plan, prefix: prefix, blockBytes: memory[0].blockBytes)
       return (0..<plan.parallelism.data * stages).map {
-        ReplicaScheduler(blocks: blocks, pipeline: $0 / stages, limits: limits, prefix: prefix)
+        var scheduler = ReplicaScheduler(
+          blocks: blocks, pipeline: $0 / stages, limits: limits, prefix: prefix)
+        scheduler.offload = offload
+        return scheduler
       }
     }
     let prefill = d.prefill.parallelism.data

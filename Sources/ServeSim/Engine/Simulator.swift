@@ -110,7 +110,9 @@ public struct Simulator: Sendable {
       case .iterationDone: finishIteration(scheduler: Int(event.subject))
       case .kvTransferDone: finishTransfer(Int(event.subject))
       case .replicaWake:
+        // A wake for a host KV load can find the scheduler busy again.
         let r = Int(event.subject)
+        guard schedulers[r].phase != .busy else { break }
         schedulers[r].phase = .idle
         startIteration(scheduler: r)
       }
@@ -143,7 +145,15 @@ public struct Simulator: Sendable {
       }, prefixHitTokens: tally.prefixHitTokens, prefixLookupTokens: tally.prefixLookupTokens,
       peakRunning: metrics.peakRunning, peakUsedBlocks: metrics.peakUsedBlocks,
       requestCount: requests.endID,
-      iterationCount: stream.recordedIterations + iterations.count + forgottenIterations)
+      iterationCount: stream.recordedIterations + iterations.count + forgottenIterations,
+      offload: plan.scheduler.kvOffload == nil ? nil : offloadCounts)
+  }
+
+  /// What every scheduler's host KV tier moved, added up.
+  var offloadCounts: OffloadCounts {
+    var total = OffloadCounts()
+    for s in schedulers { total += s.offload.counts }
+    return total
   }
 
   /// Every scheduler's counts, added up.
@@ -160,6 +170,10 @@ public struct Simulator: Sendable {
     iterationCounter += 1
     guard let shape = schedulers[r].formBatch(&requests, stamp: iterationCounter, clock: clock) else {
       schedulers[r].phase = .idle
+      // Requests waiting for host KV loads are scheduled when the first ends.
+      if let end = schedulers[r].offload.nextLoadEnd {
+        queue.schedule(at: end, .replicaWake, subject: Int32(r))
+      }
       return
     }
     let used = schedulers[r].usedBlocks

@@ -12,10 +12,15 @@ public struct ClusterSpec: Sendable, Equatable {
   /// NVLink switch fabric, so a group of up to 72 GPUs never uses the
   /// inter-node network). A multiple of `devicesPerNode`; set to it by `init`.
   public var linkDomain: Int
+  /// The link between each device and its node's host memory (PCIe), for the
+  /// host KV tier (`KVOffload`); `LinkSpec.defaultHost` when the file has none.
+  public var hostLink: LinkSpec
+  /// Host (CPU) memory of one node, in GB (10⁹ bytes); nil when the file does not say.
+  public var hostMemoryGB: Double?
 
   public init(
     name: String, nodes: Int, devicesPerNode: Int, device: DeviceSpec, intraNode: LinkSpec,
-    interNode: LinkSpec?
+    interNode: LinkSpec?, hostLink: LinkSpec = .defaultHost, hostMemoryGB: Double? = nil
   ) {
     self.name = name
     self.nodes = nodes
@@ -24,6 +29,8 @@ public struct ClusterSpec: Sendable, Equatable {
     self.intraNode = intraNode
     self.interNode = interNode
     linkDomain = devicesPerNode
+    self.hostLink = hostLink
+    self.hostMemoryGB = hostMemoryGB
   }
 
   /// All devices of the cluster.

@@ -36,6 +36,8 @@ public struct SimulationResult: Sendable {
   /// streamed or kept (nil: the counts of `requests` and `iterations`).
   public var requestCount: Int?
   public var iterationCount: Int?
+  /// What the host KV tier moved (nil without `scheduler.kv_offload`).
+  public var offload: OffloadCounts?
 
   /// Requests of the whole run.
   public var totalRequests: Int { requestCount ?? requests.count }

@@ -36,6 +36,10 @@ public struct Summary: Sendable, Equatable, Codable {
   /// Share of looked-up prompt tokens found in the prefix cache (nil when
   /// prefix caching is off or the workload has no shared prefixes).
   public var prefixHitRate: Double?
+  /// The share of looked-up prompt tokens loaded from the host KV tier (part
+  /// of `prefixHitRate`), and what the tier moved; nil without `kv_offload`.
+  public var prefixHitRateHost: Double?
+  public var offload: OffloadCounts?
 
   /// Summarises a result that kept its requests.
   public init(_ result: SimulationResult) {
@@ -82,6 +86,11 @@ public struct Summary: Sendable, Equatable, Codable {
       prefixHitRate =
         result.prefixLookupTokens > 0
         ? Double(result.prefixHitTokens) / Double(result.prefixLookupTokens) : 0
+      if let moved = result.offload {
+        offload = moved
+        prefixHitRateHost =
+          result.prefixLookupTokens > 0 ? Double(moved.hitTokens) / Double(result.prefixLookupTokens) : 0
+      }
     }
     if result.poolDevices.count == 2 {
       self.utilization.prefillPool = utilization(result.poolBusyDeviceSeconds[0], result.poolDevices[0])
@@ -120,4 +129,10 @@ public struct Summary: Sendable, Equatable, Codable {
   public var deviceUtilization: Double { utilization.device }
   public var prefillPoolUtilization: Double? { utilization.prefillPool }
   public var decodePoolUtilization: Double? { utilization.decodePool }
+  /// The share of looked-up prompt tokens found in the device prefix cache
+  /// (nil without a host tier: then it is `prefixHitRate`).
+  public var prefixHitRateDevice: Double? {
+    guard let all = prefixHitRate, let host = prefixHitRateHost else { return nil }
+    return max(all - host, 0)
+  }
 }

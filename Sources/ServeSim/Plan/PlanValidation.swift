@@ -98,6 +98,13 @@ extension PlanSpec {
           "prefix caching is modelled for every policy but static, without disaggregation; valid: false here"
         ))
     }
+    if scheduler.kvOffload != nil && !scheduler.prefixCaching {
+      issues.append(
+        PlanIssue(
+          .plan, "scheduler.kv_offload",
+          "the host KV tier holds prefix-cache blocks, and prefix caching is off; valid: prefix_caching: true, or no kv_offload"
+        ))
+    }
     return issues
   }
 

@@ -13,6 +13,8 @@ public struct SchedulerConfig: Sendable, Equatable {
   public var memoryUtilization: Double
   public var preemption: PreemptionMode
   public var prefixCaching: Bool
+  /// The host KV tier, when the plan asks for one.
+  public var kvOffload: KVOffload?
 
   public init(
     policy: SchedulingPolicy, maxNumSeqs: Int, maxNumBatchedTokens: Int, chunkedPrefill: Bool,

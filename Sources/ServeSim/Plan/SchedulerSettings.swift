@@ -13,6 +13,8 @@ public struct SchedulerSettings: Sendable, Equatable {
   public var memoryUtilization: Double?
   public var preemption: PreemptionMode?
   public var prefixCaching: Bool?
+  /// The host KV tier (`scheduler.kv_offload`), its figures defaulting to the cluster's.
+  public var kvOffload: KVOffloadSettings?
 
   public init() {}
 
@@ -43,6 +45,7 @@ extension PlanSpec {
       engine, version: engineVersion, model: model, device: cluster.device, parallelism: parallelism,
       precision: precision)
     scheduler = settings.applied(to: defaults)
+    scheduler.kvOffload = settings.kvOffload?.resolved(for: cluster)
     if settings.prefixCaching == nil && !prefixCachingModelled {
       scheduler.prefixCaching = false
     }

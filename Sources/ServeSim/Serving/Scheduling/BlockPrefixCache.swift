@@ -14,12 +14,8 @@ struct BlockPrefixCache: Sendable {
   var resident: [Bool]
   /// Running requests that reference each hash's blocks.
   var refs: [Int32]
-  /// The release-ordered list of resident, unreferenced hashes (oldest at
-  /// `head`): links by hash, -1 for none.
-  private var previous: [Int32]
-  private var following: [Int32]
-  private var head: Int32 = -1
-  private var tail: Int32 = -1
+  /// The release-ordered list of resident, unreferenced hashes (oldest at its head).
+  private var order: LRUList
   /// KV blocks of resident hashes with no references.
   var evictable = 0
 
@@ -27,8 +23,7 @@ struct BlockPrefixCache: Sendable {
     self.blocksPerHash = blocksPerHash
     resident = [Bool](repeating: false, count: hashes)
     refs = [Int32](repeating: 0, count: hashes)
-    previous = [Int32](repeating: -1, count: hashes)
-    following = [Int32](repeating: -1, count: hashes)
+    order = LRUList(count: hashes)
   }
 
   /// Takes a reference on resident hash `h` (out of the evictable list if it
@@ -36,7 +31,7 @@ struct BlockPrefixCache: Sendable {
   mutating func retain(_ h: Int) -> Int {
     refs[h] += 1
     guard refs[h] == 1 else { return 0 }
-    unlink(h)
+    order.unlink(h)
     evictable -= blocksPerHash
     return blocksPerHash
   }
@@ -46,7 +41,7 @@ struct BlockPrefixCache: Sendable {
   mutating func release(_ h: Int) -> Int {
     refs[h] -= 1
     guard refs[h] == 0 else { return 0 }
-    append(h)
+    order.append(h)
     evictable += blocksPerHash
     return blocksPerHash
   }
@@ -62,9 +57,9 @@ struct BlockPrefixCache: Sendable {
   /// least `blocks` blocks are no longer cached (they were counted free already).
   mutating func evict(_ blocks: Int) {
     var left = blocks
-    while left > 0, head >= 0 {
-      let h = Int(head)
-      unlink(h)
+    while left > 0, order.head >= 0 {
+      let h = Int(order.head)
+      order.unlink(h)
       resident[h] = false
       evictable -= blocksPerHash
       left -= blocksPerHash
@@ -76,21 +71,5 @@ struct BlockPrefixCache: Sendable {
     var hit = 0
     while hit < limit, resident[Int(ids[chain.lowerBound + hit])] { hit += 1 }
     return hit
-  }
-
-  private mutating func append(_ h: Int) {
-    previous[h] = tail
-    following[h] = -1
-    if tail >= 0 { following[Int(tail)] = Int32(h) } else { head = Int32(h) }
-    tail = Int32(h)
-  }
-
-  private mutating func unlink(_ h: Int) {
-    let p = previous[h]
-    let n = following[h]
-    if p >= 0 { following[Int(p)] = n } else if head == Int32(h) { head = n }
-    if n >= 0 { previous[Int(n)] = p } else if tail == Int32(h) { tail = p }
-    previous[h] = -1
-    following[h] = -1
   }
 }

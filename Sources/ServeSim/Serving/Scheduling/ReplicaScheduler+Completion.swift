@@ -27,6 +27,7 @@ extension ReplicaScheduler {
       // prompt tokens can publish (not every decode step).
       if requests[id].holdsPrefix && requests[id].computed - tokens < requests[id].inputTokens {
         prefix.publish(id, &requests[id], blockSize: limits.blockSize)
+        if offload.enabled { storeComputed(id, requests) }
       }
       guard requests[id].computed == requests[id].knownTokens else { continue }
       requests[id].generated += 1
@@ -74,14 +75,15 @@ extension ReplicaScheduler {
 
   /// Checks that KV blocks are within the pool and accounted for (running
   /// requests, referenced prefixes, transfers in flight, finished requests of a
-  /// static batch) and that the scheduler is not idle with work.
+  /// static batch, requests loading from host memory) and that the scheduler
+  /// is not idle with work but for such loads.
   ///
   /// - Returns: a description of the first violation, or nil.
   func violation(_ requests: RequestWindow) -> String? {
     if freeBlocks < 0 || freeBlocks > totalBlocks {
       return "has \(freeBlocks) free of \(totalBlocks) blocks"
     }
-    var held = transferBlocks + leap.pendingBlocks
+    var held = transferBlocks + leap.pendingBlocks + loadingBlocks(requests)
     switch prefix.referencedBlocks() {
     case .success(let blocks): held += blocks
     case .failure(let error): return error.description
@@ -93,7 +95,7 @@ extension ReplicaScheduler {
     if held != usedBlocks {
       return "running requests hold \(held) blocks, pool says \(usedBlocks)"
     }
-    if phase == .idle && !(running.isEmpty && waiting.isEmpty) {
+    if phase == .idle && !(running.isEmpty && waiting.isEmpty) && offload.loading.isEmpty {
       return "is idle with \(running.count) running and \(waiting.count) waiting"
     }
     return nil

@@ -51,8 +51,11 @@ extension ReplicaScheduler {
 
   /// Whether no policy can admit a request now: none waits, or `max_num_seqs`
   /// run already (every policy's admission checks that first, before it
-  /// touches the request or the prefix cache).
-  var admitsNone: Bool { waiting.isEmpty || running.count >= limits.maxNumSeqs }
+  /// touches the request or the prefix cache), and no prefix is loading from
+  /// host memory (a load that ends sends its request back to the queue).
+  var admitsNone: Bool {
+    (waiting.isEmpty || running.count >= limits.maxNumSeqs) && offload.loading.isEmpty
+  }
 
   /// Forms the stretch's next iteration: every running request decodes one
   /// token, those at a block boundary take a block (vLLM's `allocate_slots`

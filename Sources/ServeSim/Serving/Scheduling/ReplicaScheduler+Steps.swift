@@ -52,6 +52,7 @@ extension ReplicaScheduler {
       let id = Int(head)
       if requests[id].computed == 0 {
         freeBlocks -= prefix.acquire(id, &requests[id], blockSize: limits.blockSize)
+        if offload.enabled && startHostLoad(id, &requests, clock: batch.clock) { continue }
       }
       let remaining = Int(requests[id].knownTokens - requests[id].computed)
       var reserve = 0.0
@@ -61,8 +62,7 @@ extension ReplicaScheduler {
         reserve = reservation.admission(requests[id])
         let free = Double(freeBlocks * limits.blockSize) - batch.reservedTokens
         if Double(remaining) + reserve >= free {
-          releasePrefix(id, &requests, clock: batch.clock)
-          requests[id].computed = 0
+          abandonAdmission(id, &requests, clock: batch.clock)
           break
         }
       }
@@ -73,8 +73,7 @@ extension ReplicaScheduler {
         break
       }
       if !allocate(id, tokens: Int(requests[id].computed) + tokens, &requests) {
-        releasePrefix(id, &requests, clock: batch.clock)
-        requests[id].computed = 0
+        abandonAdmission(id, &requests, clock: batch.clock)
         break
       }
       waiting.removeFirst()

@@ -57,6 +57,8 @@ struct ReplicaScheduler: Sendable {
   var leaps = true
   /// The quiet decode stretch under way, if any.
   var leap = DecodeLeap()
+  /// The host KV tier (`scheduler.kv_offload`); disabled without one.
+  var offload = HostKVTier()
 
   init(
     blocks: Int, pipeline: Int, pool: Int = 0, role: Role = .both, limits: SchedulerLimits,
@@ -98,6 +100,7 @@ struct ReplicaScheduler: Sendable {
   ///   - clock: the time the batch is formed, in seconds.
   /// - Returns: the batch's shape, or nil when there is nothing to run.
   mutating func formBatch(_ requests: inout RequestWindow, stamp: Int64, clock: Double) -> BatchShape? {
+    if !offload.loading.isEmpty { finishHostLoads(&requests, clock: clock) }
     if leap.active {
       if let shape = continueLeap(stamp: stamp) { return shape }
       endLeap(&requests)
