@@ -3,6 +3,9 @@
 struct ServingPools: Sendable {
   /// Iteration pricers by pool.
   var pricers: [IterationPricer]
+  /// Under attention data parallelism, the pricer of a replica's lockstep
+  /// iterations (nil otherwise).
+  var lockstep: LockstepPricer?
   /// Memory plans by pool.
   let memory: [MemoryPlan]
   /// Tensor degree by pool (devices of one stage).
@@ -60,6 +63,9 @@ struct ServingPools: Sendable {
     }
     memory = memories
     pricers = reuse ?? built
+    if plan.parallelism.attentionData > 1, let wide = pricers.first?.cost {
+      lockstep = Self.lockstepPricer(plan: plan, profile: profile, wide: wide)
+    }
     tensor = pools.map { Double($0.parallelism.tensor) }
     entryReplicas = pools[0].parallelism.data
     let blocks = memories[0].blocks / plan.parallelism.pipeline
@@ -69,7 +75,7 @@ struct ServingPools: Sendable {
   /// The schedulers of `plan`: one per stage of each data-parallel replica,
   /// or prefill replicas then decode replicas when disaggregated.
   func makeSchedulers(plan: PlanSpec) -> [ReplicaScheduler] {
-    let limits = SchedulerLimits(plan.scheduler)
+    let limits = SchedulerLimits(Self.rankScheduler(plan))
     let stages = plan.parallelism.pipeline
     let blocks = memory[0].blocks / stages
     var prefix = PrefixIndex.none
@@ -81,8 +87,11 @@ struct ServingPools: Sendable {
       prefix = .hashes(BlockPrefixCache(hashes: hashes.distinct, blocksPerHash: perHash), hashes)
     }
     guard let d = plan.disaggregation else {
-      return (0..<plan.parallelism.data * stages).map {
-        ReplicaScheduler(blocks: blocks, pipeline: $0 / stages, limits: limits, prefix: prefix)
+      // Under attention data parallelism a replica's schedulers are its
+      // attention ranks ([replica · ranks + rank]; pipeline is 1).
+      let perReplica = stages * max(plan.parallelism.attentionData, 1)
+      return (0..<plan.parallelism.data * perReplica).map {
+        ReplicaScheduler(blocks: blocks, pipeline: $0 / perReplica, limits: limits, prefix: prefix)
       }
     }
     let prefill = d.prefill.parallelism.data
