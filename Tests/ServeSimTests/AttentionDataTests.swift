@@ -161,4 +161,22 @@ import Testing
     // Expert degrees keep their own rule (divide the replica and the experts).
     #expect(plan(tensor: 4, ranks: 4, expert: 3).validate().contains { $0.keyPath == "parallelism.expert" })
   }
+
+  @Test func theOptimizerSearchesAttentionData() {
+    var space = SearchSpace(
+      name: "dep", model: Self.mixtral, workload: Fixtures.workload(),
+      slo: ServiceLevel(ttftMs: 50, tpotMs: 5, percentile: 90),
+      objective: .goodputPerDevice,
+      clusters: [SearchCluster(cluster: Fixtures.cluster(devices: 8), maxDevices: 8)])
+    space.tensor = [2, 4]
+    space.data = [1]
+    space.expert = [1, 2]
+    space.attentionData = [1, 2, 3]
+    let plans = PlanEnumerator.plans(space)
+    let degrees = plans.map { [$0.parallelism.tensor, $0.parallelism.expert, $0.parallelism.attentionData] }
+    // 3 divides neither tensor degree: pruned with the reason of the rules.
+    #expect(!degrees.contains { $0[2] == 3 })
+    #expect(degrees.contains([2, 2, 2]) && degrees.contains([4, 2, 2]) && degrees.contains([4, 1, 1]))
+    #expect(plans.filter { $0.parallelism.attentionData == 2 }.allSatisfy { $0.name.contains("-adp2") })
+  }
 }
