@@ -83,6 +83,8 @@ import Testing
     "--kv-cache-dtype": ["auto", "fp8_e5m2", "fp8_e4m3"], "--max-running-requests": nil,
     "--chunked-prefill-size": nil, "--max-prefill-tokens": nil, "--disable-radix-cache": [],
     "--page-size": nil, "--mem-fraction-static": nil,
+    // DP attention with DeepEP (0.4.9 server_args.py: store_true switches).
+    "--enable-dp-attention": [], "--enable-deepep-moe": [],
   ]
 
   /// The flags and values of an exported command (its last, multi-line statement).
