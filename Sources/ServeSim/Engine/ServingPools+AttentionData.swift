@@ -18,18 +18,29 @@ extension ServingPools {
   /// model is `wide`: each attention rank's attention runs tensor-parallel
   /// over `attentionTensor` consecutive devices.
   static func lockstepPricer(plan: PlanSpec, profile: EngineProfile, wide: CostModel) -> LockstepPricer {
-    var rank = CostModel(
-      model: plan.model, device: plan.cluster.device, precision: plan.precision,
-      tensorGroup: CommGroup(
-        ranks: plan.parallelism.attentionTensor, cluster: plan.cluster, engine: plan.engine,
-        customAllReduce: plan.customAllReduce),
-      calibration: plan.calibration)
-    rank.expertParallel = wide.expertParallel
-    rank.expertImbalance = wide.expertImbalance
-    rank.fusesActivationQuantisation = wide.fusesActivationQuantisation
+    let rank = costModel(
+      plan, cluster: plan.cluster, ranks: plan.parallelism.attentionTensor, expert: wide.expertParallel,
+      profile: profile)
     let limits = rankScheduler(plan)
     return LockstepPricer(
       rank: rank, wide: wide, profile: profile, ranks: plan.parallelism.attentionData,
       maxTokens: limits.maxNumBatchedTokens + limits.maxNumSeqs)
+  }
+
+  /// The cost model of a tensor group of `ranks` consecutive devices of
+  /// `cluster` under `plan` (its precision, engine, calibration and expert
+  /// imbalance), with expert parallelism `expert`.
+  static func costModel(
+    _ plan: PlanSpec, cluster: ClusterSpec, ranks: Int, expert: Int, profile: EngineProfile
+  ) -> CostModel {
+    var cost = CostModel(
+      model: plan.model, device: cluster.device, precision: plan.precision,
+      tensorGroup: CommGroup(
+        ranks: ranks, cluster: cluster, engine: plan.engine, customAllReduce: plan.customAllReduce),
+      calibration: plan.calibration)
+    cost.expertParallel = expert
+    cost.fusesActivationQuantisation = profile.fusesActivationQuantisation
+    cost.expertImbalance = plan.parallelism.expertImbalance
+    return cost
   }
 }

@@ -47,15 +47,9 @@ struct ServingPools: Sendable {
       }
       memories.append(m)
       guard reuse == nil else { continue }
-      var cost = CostModel(
-        model: plan.model, device: pool.cluster.device, precision: plan.precision,
-        tensorGroup: CommGroup(
-          ranks: pool.parallelism.tensor, cluster: pool.cluster, engine: plan.engine,
-          customAllReduce: plan.customAllReduce),
-        calibration: plan.calibration)
-      cost.expertParallel = pool.parallelism.expert
-      cost.fusesActivationQuantisation = profile.fusesActivationQuantisation
-      cost.expertImbalance = plan.parallelism.expertImbalance
+      let cost = Self.costModel(
+        plan, cluster: pool.cluster, ranks: pool.parallelism.tensor, expert: pool.parallelism.expert,
+        profile: profile)
       built.append(
         IterationPricer(
           cost: cost, profile: profile,
