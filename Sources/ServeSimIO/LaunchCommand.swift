@@ -200,6 +200,7 @@ public enum LaunchCommand {
           "vLLM \(version) has no expert parallelism: its MoE layers shard experts over the tensor ranks")
       }
     }
+    vllmAttentionData(&shared, version, &notes)
     l += parallelismAndPrecision(
       shared, tensor: "--tensor-parallel-size", pipeline: "--pipeline-parallel-size",
       data: "--data-parallel-size", expert: "--enable-expert-parallel", kvCacheFP8: "fp8", &notes)
@@ -253,9 +254,12 @@ public enum LaunchCommand {
     // has no such flag (server_args.py) and takes --ep-size alone.
     let expert =
       version < EngineVersion(0, 5) ? "--enable-ep-moe --ep-size \(p.expert)" : "--ep-size \(p.expert)"
+    var shared = plan
+    let attentionData = sglangAttentionData(&shared, version, &notes)
     l += parallelismAndPrecision(
-      plan, tensor: "--tp-size", pipeline: "--pp-size", data: "--dp-size",
+      shared, tensor: "--tp-size", pipeline: "--pp-size", data: "--dp-size",
       expert: expert, kvCacheFP8: "fp8_e4m3", &notes)
+    l += attentionData
     l.append("--max-running-requests \(s.maxNumSeqs)")
     if s.chunkedPrefill {
       l.append("--chunked-prefill-size \(s.maxNumBatchedTokens)")
@@ -311,6 +315,7 @@ public enum LaunchCommand {
         )
       }
     }
+    preamble += trtllmAttentionData(plan, &notes)
     preamble.append("EOF")
     // 0.19's --backend defaults to the TensorRT engine path, which the plan
     // models for 0.19 (C++ executor, no CUDA graphs); 1.0 makes pytorch the

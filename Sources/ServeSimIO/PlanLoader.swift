@@ -37,7 +37,9 @@ public enum PlanLoader {
     if r.has("parallelism") {
       let p = try r.child(
         "parallelism",
-        allowed: ["data", "tensor", "pipeline", "expert", "stage_layers", "expert_imbalance"])
+        allowed: [
+          "data", "tensor", "pipeline", "expert", "stage_layers", "expert_imbalance", "attention_data",
+        ])
       parallelism = Parallelism(
         data: try p.int("data", default: 1, min: 1, max: 1 << 20),
         tensor: try p.int("tensor", default: 1, min: 1, max: 1 << 20),
@@ -45,6 +47,7 @@ public enum PlanLoader {
         expert: try p.int("expert", default: 1, min: 1, max: 1 << 20),
         stageLayers: p.has("stage_layers") ? try p.intList("stage_layers", min: 1) : nil)
       parallelism.expertImbalance = try p.double("expert_imbalance", default: 0, min: 0, max: 10)
+      parallelism.attentionData = try p.int("attention_data", default: 1, min: 1, max: 1 << 20)
     }
     let precision =
       r.has("precision")

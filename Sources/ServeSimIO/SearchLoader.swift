@@ -74,11 +74,13 @@ public enum SearchLoader {
     if r.has("engines") { space.engines = try r.releaseList("engines") }
     if r.has("parallelism") {
       let p = try r.child(
-        "parallelism", allowed: ["data", "tensor", "pipeline", "expert", "tensor_within_node"])
+        "parallelism",
+        allowed: ["data", "tensor", "pipeline", "expert", "attention_data", "tensor_within_node"])
       if p.has("data"), (try? p.string("data")) != "auto" { space.data = try p.intList("data", min: 1) }
       if p.has("tensor") { space.tensor = try p.intList("tensor", min: 1) }
       if p.has("pipeline") { space.pipeline = try p.intList("pipeline", min: 1) }
       if p.has("expert") { space.expert = try p.intList("expert", min: 1) }
+      if p.has("attention_data") { space.attentionData = try p.intList("attention_data", min: 1) }
       space.tensorWithinNode = try p.bool("tensor_within_node", default: true)
     }
     if r.has("scheduler") {

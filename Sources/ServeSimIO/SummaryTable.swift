@@ -21,14 +21,14 @@ public enum SummaryTable {
       )
     } else {
       lines.append(
-        "plan \(plan.name): \(plan.model.name) on \(p.devices) x \(plan.cluster.device.name) (data \(p.data), tensor \(p.tensor), pipeline \(p.pipeline), expert \(p.expert)), engine \(plan.release), policy \(plan.scheduler.policy.rawValue)"
+        "plan \(plan.name): \(plan.model.name) on \(p.devices) x \(plan.cluster.device.name) (data \(p.data), tensor \(p.tensor), pipeline \(p.pipeline), expert \(p.expert)\(p.attentionData > 1 ? ", attention data \(p.attentionData)" : "")), engine \(plan.release), policy \(plan.scheduler.policy.rawValue)"
       )
     }
     lines.append(
       "requests \(s.requests), completed \(s.completed), dropped \(s.dropped)\(dropReasons(s)), preemptions \(s.preemptions), iterations \(s.iterations)"
     )
     lines.append(
-      "KV cache \(result.memory.kvTokens) tokens per replica (\(result.memory.blocks) blocks of \(plan.scheduler.blockSize))"
+      "KV cache \(result.memory.kvTokens) tokens per \(p.attentionData > 1 ? "attention rank" : "replica") (\(result.memory.blocks) blocks of \(plan.scheduler.blockSize))"
     )
     lines.append("")
     lines.append(row("latency (ms)", ["mean", "p50", "p90", "p99"]))

@@ -118,10 +118,6 @@ extension ValidationSuite {
       let row = Row(table: table, fields: fields)
       let name = "trtllm-offline"
       guard let (model, gpu, precision) = target(row, name, into: &suite) else { continue }
-      if row["dp_attention"] == "True" {
-        suite.skip(name, "attention data parallelism not modelled")
-        continue
-      }
       guard let tp = row.int("tp"), let isl = row.int("isl"), let osl = row.int("osl"),
         let throughput = row.double("output_tok_per_s")
       else {
@@ -131,13 +127,14 @@ extension ValidationSuite {
       let pp = row.int("pp") ?? 1
       // Rows without a request count are 1000/1000 runs of the post-1.0 docs.
       let sent = row.int("num_requests") ?? offlineRequestCap
+      let parallelism = attentionData(row, tensor: tp, pipeline: pp)
       suite.add(
         ValidationExperiment(
           suite: name,
           id:
-            "\(row["source_version"])/\(row["model"].lowercased())/\(gpu.0.lowercased())/\(row["precision"].lowercased())/tp\(tp)-pp\(pp)/\(isl)x\(osl)",
+            "\(row["source_version"])/\(row["model"].lowercased())/\(gpu.0.lowercased())/\(row["precision"].lowercased())/\(label(parallelism))/\(isl)x\(osl)",
           model: model, gpu: gpu.0, engine: .trtllm, engineVersion: row["engine_version"],
-          precision: precision, parallelism: Parallelism(tensor: tp, pipeline: pp),
+          precision: precision, parallelism: parallelism,
           inputTokens: .fixed(isl), outputTokens: .fixed(osl), arrival: .offline,
           requests: min(sent, offlineRequestCap), requestsInSource: sent,
           measured: [(.outputTokPerS, throughput)]), cluster: gpu.1)
@@ -169,8 +166,6 @@ extension ValidationSuite {
           "engine not modelled: atom (AMD's ATOM: no modelled release)"
         } else if engine == nil {
           "engine not modelled: \(row["engine"])"
-        } else if row["dp_attention"] == "True" {
-          "attention data parallelism not modelled"
         } else {
           nil
         }
@@ -187,6 +182,8 @@ extension ValidationSuite {
       }
       let pp = row.int("pp") ?? 1
       let ep = row.int("ep") ?? 1
+      var parallelism = attentionData(row, tensor: tp, pipeline: pp)
+      parallelism.expert = ep
       var measured: [(metric: ValidationMetric, value: Double)] = [(.outputTokPerS, perGPU * Double(tp * pp))]
       let columns: [(ValidationMetric, String)] = [
         (.ttftMeanMs, "ttft_mean_ms"), (.ttftP50Ms, "ttft_median_ms"), (.ttftP90Ms, "ttft_p90_ms"),
@@ -199,11 +196,12 @@ extension ValidationSuite {
       // request on (it is launched for each configuration): a cold server.
       var experiment = ValidationExperiment(
         suite: name,
-        id: "\(gpu.0.lowercased())/\(row["engine"])/tp\(tp)-ep\(ep)/\(isl)x\(osl)/c\(concurrency)/\(run)",
+        id:
+          "\(gpu.0.lowercased())/\(row["engine"])/tp\(tp)-ep\(ep)\(parallelism.attentionData > 1 ? "-dp-attention" : "")/\(isl)x\(osl)/c\(concurrency)/\(run)",
         model: model, gpu: gpu.0, engine: engine, engineVersion: row["engine_image"],
         precision: precision(row["precision"], gpu: gpu.0, kvCache: engine == .trtllm ? .fp8 : .bf16)
           ?? Precision(weights: .fp8, activations: .fp8, kvCache: .bf16),
-        parallelism: Parallelism(tensor: tp, pipeline: pp, expert: ep),
+        parallelism: parallelism,
         inputTokens: .uniform(min: isl * 4 / 5, max: isl),
         outputTokens: .uniform(min: osl * 4 / 5, max: osl),
         arrival: .closed(concurrency: concurrency, thinkTime: 0), requests: 10 * concurrency,

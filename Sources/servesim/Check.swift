@@ -28,7 +28,7 @@ struct Check: ParsableCommand {
     }
     let p = plan.parallelism
     print(
-      "plan \(plan.name): valid; \(plan.model.name) on \(plan.devices) x \(plan.cluster.device.name) (data \(p.data), tensor \(p.tensor), pipeline \(p.pipeline), expert \(p.expert)), engine \(plan.release)"
+      "plan \(plan.name): valid; \(plan.model.name) on \(plan.devices) x \(plan.cluster.device.name) (data \(p.data), tensor \(p.tensor), pipeline \(p.pipeline), expert \(p.expert)\(p.attentionData > 1 ? ", attention data \(p.attentionData)" : "")), engine \(plan.release)"
     )
     let pools = simulator.poolMemory.count > 1 ? ["prefill pool", "decode pool"] : ["each device"]
     for (name, m) in zip(pools, simulator.poolMemory) {
@@ -36,8 +36,11 @@ struct Check: ParsableCommand {
       print(
         "\(name): \(gb(m.deviceBytes)) x memory_utilization = \(gb(m.usableBytes)) usable: weights \(gb(m.weightBytes)), activations \(gb(m.activationBytes)), runtime \(gb(m.runtimeBytes)), KV cache \(gb(m.kvBytes))"
       )
+      let holder =
+        p.attentionData > 1
+        ? "attention rank (\(p.attentionTensor) device\(p.attentionTensor > 1 ? "s" : ""))" : "replica"
       print(
-        "  KV cache per replica: \(m.blocks) blocks of \(plan.scheduler.blockSize) tokens = \(m.kvTokens) tokens"
+        "  KV cache per \(holder): \(m.blocks) blocks of \(plan.scheduler.blockSize) tokens = \(m.kvTokens) tokens"
       )
     }
     print("fits: yes")

@@ -84,6 +84,8 @@ import Testing
     "--chunked-prefill-size": nil, "--max-prefill-tokens": nil, "--disable-radix-cache": [],
     "--page-size": nil, "--mem-fraction-static": nil, "--enable-hierarchical-cache": [],
     "--hicache-size": nil,
+    // DP attention with DeepEP (0.4.9 server_args.py: store_true switches).
+    "--enable-dp-attention": [], "--enable-deepep-moe": [],
   ]
 
   /// The flags and values of an exported command (its last, multi-line statement).

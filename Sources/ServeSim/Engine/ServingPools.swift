@@ -3,6 +3,9 @@
 struct ServingPools: Sendable {
   /// Iteration pricers by pool.
   var pricers: [IterationPricer]
+  /// Under attention data parallelism, the pricer of a replica's lockstep
+  /// iterations (nil otherwise).
+  var lockstep: LockstepPricer?
   /// Memory plans by pool.
   let memory: [MemoryPlan]
   /// Tensor degree by pool (devices of one stage).
@@ -44,15 +47,9 @@ struct ServingPools: Sendable {
       }
       memories.append(m)
       guard reuse == nil else { continue }
-      var cost = CostModel(
-        model: plan.model, device: pool.cluster.device, precision: plan.precision,
-        tensorGroup: CommGroup(
-          ranks: pool.parallelism.tensor, cluster: pool.cluster, engine: plan.engine,
-          customAllReduce: plan.customAllReduce),
-        calibration: plan.calibration)
-      cost.expertParallel = pool.parallelism.expert
-      cost.fusesActivationQuantisation = profile.fusesActivationQuantisation
-      cost.expertImbalance = plan.parallelism.expertImbalance
+      let cost = Self.costModel(
+        plan, cluster: pool.cluster, ranks: pool.parallelism.tensor, expert: pool.parallelism.expert,
+        profile: profile)
       built.append(
         IterationPricer(
           cost: cost, profile: profile,
@@ -60,6 +57,9 @@ struct ServingPools: Sendable {
     }
     memory = memories
     pricers = reuse ?? built
+    if plan.parallelism.attentionData > 1, let wide = pricers.first?.cost {
+      lockstep = Self.lockstepPricer(plan: plan, profile: profile, wide: wide)
+    }
     tensor = pools.map { Double($0.parallelism.tensor) }
     entryReplicas = pools[0].parallelism.data
     let blocks = memories[0].blocks / plan.parallelism.pipeline
@@ -69,7 +69,7 @@ struct ServingPools: Sendable {
   /// The schedulers of `plan`: one per stage of each data-parallel replica,
   /// or prefill replicas then decode replicas when disaggregated.
   func makeSchedulers(plan: PlanSpec) -> [ReplicaScheduler] {
-    let limits = SchedulerLimits(plan.scheduler)
+    let limits = SchedulerLimits(Self.rankScheduler(plan))
     let stages = plan.parallelism.pipeline
     let blocks = memory[0].blocks / stages
     var prefix = PrefixIndex.none
@@ -82,9 +82,12 @@ struct ServingPools: Sendable {
     }
     guard let d = plan.disaggregation else {
       let offload = HostKVTier(plan: plan, prefix: prefix, blockBytes: memory[0].blockBytes)
-      return (0..<plan.parallelism.data * stages).map {
+      // Under attention data parallelism a replica's schedulers are its
+      // attention ranks ([replica · ranks + rank]; pipeline is 1).
+      let perReplica = stages * max(plan.parallelism.attentionData, 1)
+      return (0..<plan.parallelism.data * perReplica).map {
         var scheduler = ReplicaScheduler(
-          blocks: blocks, pipeline: $0 / stages, limits: limits, prefix: prefix)
+          blocks: blocks, pipeline: $0 / perReplica, limits: limits, prefix: prefix)
         scheduler.offload = offload
         return scheduler
       }

@@ -38,6 +38,10 @@ public struct Simulator: Sendable {
   public var keepsIterations = true
   /// Iterations run and not kept (`keepsIterations` false).
   var forgottenIterations = 0
+  /// Under attention data parallelism: each rank's batch of the step being
+  /// formed, and each replica's next rank in the round robin.
+  var lockstepShapes: [BatchShape?] = []
+  var rankCursor: [Int] = []
 
   /// Prepares a simulation.
   ///
@@ -63,7 +67,12 @@ public struct Simulator: Sendable {
     pools = try ServingPools(plan: plan, profile: profile, reusing: reused)
     memory = pools.memory[0]
     schedulers = pools.makeSchedulers(plan: plan)
-    for r in schedulers.indices { schedulers[r].leaps = leap }
+    // Attention ranks step together and are not leapt (Simulator+Lockstep).
+    for r in schedulers.indices { schedulers[r].leaps = leap && plan.parallelism.attentionData <= 1 }
+    if pools.lockstep != nil {
+      lockstepShapes = [BatchShape?](repeating: nil, count: plan.parallelism.attentionData)
+      rankCursor = [Int](repeating: 0, count: plan.parallelism.data)
+    }
     let pipelines = plan.disaggregation == nil ? plan.parallelism.data : schedulers.count
     timeline = StageTimeline(plan: plan, pipelines: pipelines)
     metrics = RunMetrics(pools: pools.memory.count)
@@ -167,6 +176,7 @@ public struct Simulator: Sendable {
 
   /// Forms and starts the next iteration of scheduler `r`, if it has work.
   mutating func startIteration(scheduler r: Int) {
+    if pools.lockstep != nil { return startLockstep(lead: lockstepLead(r)) }
     iterationCounter += 1
     guard let shape = schedulers[r].formBatch(&requests, stamp: iterationCounter, clock: clock) else {
       schedulers[r].phase = .idle
@@ -203,6 +213,7 @@ public struct Simulator: Sendable {
   /// (a closed-loop client's next request, a KV transfer to decode), and
   /// forms its next batch.
   mutating func finishIteration(scheduler r: Int) {
+    if pools.lockstep != nil { return finishLockstep(lead: r) }
     schedulers[r].finishBatch(&requests, itl: &metrics.itl, clock: clock)
     for id in schedulers[r].departed {
       if requests[Int(id)].status == .transferring {

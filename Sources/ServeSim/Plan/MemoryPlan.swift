@@ -13,9 +13,10 @@ public struct MemoryPlan: Sendable, Equatable {
   public var kvBytes: Double
   /// Bytes of one KV-cache block on one device.
   public var blockBytes: Double
-  /// KV-cache blocks of the replica (each device holds its share of every block).
+  /// KV-cache blocks of the replica (each device holds its share of every
+  /// block); under attention data parallelism, of one attention rank.
   public var blocks: Int
-  /// Tokens of KV cache one replica holds.
+  /// Tokens of KV cache one replica (one attention rank) holds.
   public var kvTokens: Int
   /// How the engine sized the KV cache.
   public var accounting: MemoryAccounting
@@ -47,6 +48,9 @@ public struct MemoryPlan: Sendable, Equatable {
       var bytes = parameters * precision.weights.bytes / t
       if s == 0 { bytes += (table + positions) / t }
       if s == stages.count - 1 && (stages.count > 1 || !model.tiedEmbeddings) { bytes += table / t }
+      if parallelism.attentionData > 1 {
+        bytes = Self.attentionDataWeights(model: model, parallelism: parallelism, precision: precision)
+      }
       stageWeights.append(bytes)
       heaviest = max(heaviest, bytes)
     }
@@ -57,7 +61,8 @@ public struct MemoryPlan: Sendable, Equatable {
     let tokens = Double(max(scheduler.maxNumBatchedTokens, 1))
     let h = Double(model.hiddenSize)
     let perToken =
-      4 * h + Double(model.qkvOutputSize) / t + 3 * Double(model.intermediateSize) / t
+      4 * h + Double(model.qkvOutputSize) / Double(max(parallelism.attentionTensor, 1)) + 3
+      * Double(model.intermediateSize) / t
     let act = precision.activations == .fp32 ? 4.0 : 2.0
     activationBytes =
       tokens * perToken * act + Double(scheduler.maxNumSeqs) * Double(model.vocabSize) * 4
@@ -82,7 +87,7 @@ public struct MemoryPlan: Sendable, Equatable {
     case .freeFraction: usableBytes = weightBytes + outside + kvBytes
     }
     let perLayerBlock =
-      Double(scheduler.blockSize) * model.kvElementsPerTokenPerLayer(tensor: parallelism.tensor)
+      Double(scheduler.blockSize) * model.kvElementsPerTokenPerLayer(tensor: parallelism.attentionTensor)
       * precision.kvCache.bytes
     // Every stage holds the blocks of its own layers; the replica has as many
     // blocks as its tightest stage allows (vLLM takes the minimum over workers).

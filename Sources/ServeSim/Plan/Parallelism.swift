@@ -10,6 +10,14 @@ public struct Parallelism: Sendable, Equatable {
   /// Expert load imbalance under expert parallelism: the busiest rank gets
   /// (1 + this) times the mean of the routed tokens (0: uniform).
   public var expertImbalance: Double = 0
+  /// Attention data-parallel ranks of one replica (DeepSeek-style "DP
+  /// attention"): the replica's `tensor` devices split into this many
+  /// attention ranks, each with its own batch, KV cache and scheduler,
+  /// attention tensor-parallel over `attentionTensor` devices; the MoE
+  /// layers run over all `tensor` devices (SGLang 0.5 `--enable-dp-attention
+  /// --dp-size N --tp-size G`, TensorRT-LLM 1.0 `enable_attention_dp`).
+  /// 1: off.
+  public var attentionData = 1
 
   public init(
     data: Int = 1, tensor: Int = 1, pipeline: Int = 1, expert: Int = 1, stageLayers: [Int]? = nil
@@ -27,6 +35,10 @@ public struct Parallelism: Sendable, Equatable {
     let p = max(pipeline, 1)
     return (0..<p).map { layers / p + ($0 < layers % p ? 1 : 0) }
   }
+
+  /// Devices of one attention rank's tensor group (`tensor` without attention
+  /// data parallelism).
+  public var attentionTensor: Int { tensor / max(attentionData, 1) }
 
   /// Devices one replica uses.
   public var devicesPerReplica: Int { tensor * pipeline }

@@ -78,6 +78,7 @@ extension PlanSpec {
           .plan, "precision.kv_cache",
           "device '\(cluster.device.name)' has no fp8 support; valid: bf16, fp16, int8"))
     }
+    issues += validateAttentionData()
     issues += precision.validate()
     issues += platformIssues()
     issues += scheduler.validate()

@@ -36,7 +36,9 @@ public enum CapacityBound {
     plan: PlanSpec, pricer: inout IterationPricer, maxTokens: Int, meanTokens: Double,
     meanContextReads: Double = 0, meanPrefillPairs: Double = 0, kvTokens: Int = 0, slack: Double
   ) -> Double {
-    guard meanTokens > 0 else { return .infinity }
+    // Attention ranks step together, priced by `LockstepPricer`, which this
+    // bound does not describe: no bound (the plan is always simulated).
+    guard meanTokens > 0, plan.parallelism.attentionData <= 1 else { return .infinity }
     let stageLayers = plan.parallelism.layersPerStage(of: plan.model.costedLayers)
     let moeLayers = plan.model.moeLayersPerStage(stageLayers)
     let stages = stageLayers.count

@@ -16,8 +16,9 @@ public enum PlanEnumerator {
           for p in space.pipeline.sorted() where t * p <= choice.maxDevices {
             let dataOptions = space.data?.sorted() ?? Array(1...(choice.maxDevices / (t * p)))
             for d in dataOptions where d * t * p <= choice.maxDevices {
-              for e in space.expert.sorted() {
-                let parallelism = Parallelism(data: d, tensor: t, pipeline: p, expert: e)
+              for (e, a) in space.expertAndAttentionData {
+                var parallelism = Parallelism(data: d, tensor: t, pipeline: p, expert: e)
+                parallelism.attentionData = a
                 var base = PlanSpec(
                   name: "", model: space.model, cluster: cluster, workload: space.workload,
                   engine: engine, parallelism: parallelism, precision: Precision(),
@@ -62,6 +63,7 @@ public enum PlanEnumerator {
       plan.release.isNewest ? plan.engine.rawValue : "\(plan.engine.rawValue)\(plan.release.version)"
     var text = "\(plan.cluster.name)-\(engine)-dp\(p.data)-tp\(p.tensor)-pp\(p.pipeline)"
     if p.expert > 1 { text += "-ep\(p.expert)" }
+    if p.attentionData > 1 { text += "-adp\(p.attentionData)" }
     text += "-\(q.weights.rawValue)"
     if q.activations != q.weights { text += "a\(q.activations.rawValue)" }
     text +=

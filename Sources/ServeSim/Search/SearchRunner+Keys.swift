@@ -23,7 +23,7 @@ extension SearchRunner {
     let p = plan.parallelism
     let q = plan.precision
     return
-      "\(plan.cluster.name)|\(plan.release)|\(p.tensor)|\(p.expert)|\(q.weights.rawValue)|\(q.activations.rawValue)|\(q.kvCache.rawValue)|\(plan.scheduler.maxNumBatchedTokens + plan.scheduler.maxNumSeqs)"
+      "\(plan.cluster.name)|\(plan.release)|\(p.tensor)|\(p.expert)|\(p.attentionData)|\(q.weights.rawValue)|\(q.activations.rawValue)|\(q.kvCache.rawValue)|\(plan.scheduler.maxNumBatchedTokens + plan.scheduler.maxNumSeqs)"
   }
 
   /// Plans whose capacity per replica is alike (warm start of the bisection).
@@ -31,7 +31,7 @@ extension SearchRunner {
     let p = plan.parallelism
     let q = plan.precision
     return
-      "\(plan.cluster.name)|\(plan.release)|\(p.tensor)|\(p.pipeline)|\(p.expert)|\(q.weights.rawValue)|\(q.activations.rawValue)|\(plan.scheduler.policy.rawValue)"
+      "\(plan.cluster.name)|\(plan.release)|\(p.tensor)|\(p.pipeline)|\(p.expert)|\(p.attentionData)|\(q.weights.rawValue)|\(q.activations.rawValue)|\(plan.scheduler.policy.rawValue)"
   }
 
   /// Mean tokens computed per servable request of the probe workload, and the

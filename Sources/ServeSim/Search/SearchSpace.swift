@@ -15,6 +15,8 @@ public struct SearchSpace: Sendable {
   public var tensor: [Int]
   public var pipeline: [Int]
   public var expert: [Int]
+  /// Candidate attention data-parallel degrees (`Parallelism.attentionData`).
+  public var attentionData: [Int] = [1]
   /// Keep tensor-parallel groups inside a node.
   public var tensorWithinNode: Bool
   public var policies: [SchedulingPolicy]
@@ -64,5 +66,12 @@ public struct SearchSpace: Sendable {
     self.maxRate = maxRate
     self.requestsPerReplica = requestsPerReplica
     self.seed = seed
+  }
+}
+
+extension SearchSpace {
+  /// Every (expert, attention data) pair of the space, in order.
+  var expertAndAttentionData: [(Int, Int)] {
+    expert.sorted().flatMap { e in attentionData.sorted().map { (e, $0) } }
   }
 }

@@ -1,0 +1,115 @@
+import Foundation
+
+/// The MoE layers of a replica under attention data parallelism: the parts
+/// that run on every attention rank's own tokens, and the parts that see the
+/// tokens of all ranks (priced on the replica-wide cost model, whose tensor
+/// group is the replica's devices).
+extension CostModel {
+  /// Distinct expert-parallel ranks one token is sent to: DeepEP's normal
+  /// dispatch sends a token once to each rank holding one of its top-k
+  /// experts, M·(1 − (1 − 1/M)^k) for uniform routing; its low-latency
+  /// dispatch sends one copy per selected expert, k (DeepEP `Buffer.dispatch`
+  /// and `low_latency_dispatch`, as SGLang 0.5.2 `token_dispatcher/deepep.py`
+  /// calls them).
+  func dispatchCopies(lowLatency: Bool) -> Double {
+    guard let moe = model.moe else { return 0 }
+    let k = Double(moe.expertsPerToken)
+    if lowLatency { return k }
+    let m = Double(max(expertParallel, 1))
+    return m * (1 - pow(1 - 1 / m, k))
+  }
+
+  /// Bytes of one token's hidden state as DeepEP dispatches it: fp8 with one
+  /// fp32 scale per 128 elements in the low-latency mode (`use_fp8=True`)
+  /// and in the normal mode when the experts run fp8 (DeepGEMM:
+  /// `sglang_per_token_group_quant_fp8(hidden_states, 128)` before
+  /// `dispatch`), else 16-bit. SGLang 0.5.2 `token_dispatcher/deepep.py`.
+  func dispatchBytesPerToken(lowLatency: Bool) -> Double {
+    let h = Double(model.hiddenSize)
+    if lowLatency || matmulDType == .fp8 { return h + (h / 128).rounded(.up) * 4 }
+    return h * activationBytes
+  }
+
+  /// The all-to-all dispatch and combine of one MoE layer over the
+  /// expert-parallel group of `expertParallel` ranks laid on the replica's
+  /// devices (NVLink inside a node, the inter-node network across), for
+  /// `tokens` tokens of all attention ranks: each expert-parallel rank sends
+  /// tokens / M tokens, `dispatchCopies` copies each, and the busiest
+  /// receives (1 + imbalance) of the mean; combine returns 16-bit outputs.
+  public func expertAllToAll(tokens t: Double, lowLatency: Bool) -> OperatorEstimate {
+    guard t > 0, expertParallel > 1 else { return .zero }
+    let group = tensorGroup.subgroup(ranks: expertParallel)
+    let perRank = t / Double(expertParallel) * dispatchCopies(lowLatency: lowLatency) * (1 + expertImbalance)
+    let dispatch = group.allToAll(bytes: perRank * dispatchBytesPerToken(lowLatency: lowLatency))
+    let combine = group.allToAll(bytes: perRank * Double(model.hiddenSize) * activationBytes)
+    return OperatorEstimate(seconds: dispatch + combine, flops: 0, bytes: 0, kernels: 2)
+  }
+
+  /// The routed experts of one MoE layer for `tokens` tokens of all attention
+  /// ranks, on the busiest device: with expert parallelism M, the
+  /// all-to-all and the grouped GEMMs of (1 + imbalance) of the mean
+  /// assignments over E/M experts sharded over tensor/M devices; without it,
+  /// the tokens gathered to every device (`dp_gather`) and vLLM-style fused
+  /// MoE (routed and shared experts) sharded over the replica.
+  public func routedExperts(tokens t: Double, lowLatency: Bool, mode: LaunchMode) -> OperatorEstimate {
+    guard let moe = model.moe, t > 0 else { return .zero }
+    let fe = Double(moe.expertIntermediateSize)
+    let assignments = t * Double(moe.expertsPerToken)
+    guard expertParallel > 1 else {
+      var total = OperatorEstimate(
+        seconds: tensorGroup.allGather(bytes: t * Double(model.hiddenSize) * activationBytes), flops: 0,
+        bytes: 0)
+      total += expertGEMMs(
+        assignments: assignments, activeExperts: moe.expectedActiveExperts(assignments: assignments),
+        inner: fe / Double(tensor), mode: mode)
+      if moe.sharedExperts > 0 {
+        let inner = Double(moe.sharedExperts) * fe / Double(tensor)
+        total += expertGEMMs(assignments: t, activeExperts: 1, inner: inner, mode: mode)
+      }
+      total += tensorAllReduce(tokens: t, mode: mode)
+      return total
+    }
+    let e = Double(expertParallel)
+    let shard = max(Double(tensor) / e, 1)
+    var total = expertAllToAll(tokens: t, lowLatency: lowLatency)
+    total += expertGEMMs(
+      assignments: assignments / e * (1 + expertImbalance),
+      activeExperts: moe.expectedActiveExperts(assignments: assignments) / e, inner: fe / shard, mode: mode)
+    return total
+  }
+
+  /// The part of an MoE layer one attention rank runs on its own `tokens`:
+  /// the norm, the router and top-k, and (under expert parallelism, DeepEP)
+  /// the shared experts unsharded (SGLang 0.5.2 `DeepseekV2MoE`: shared
+  /// experts with `tp_size=1` under DeepEP).
+  public func rankMoE(tokens m: Double, mode: LaunchMode) -> OperatorEstimate {
+    guard let moe = model.moe, m > 0 else { return .zero }
+    let h = Double(model.hiddenSize)
+    let experts = Double(moe.experts)
+    var total = norm(tokens: m, mode: mode)
+    total += gemm(m: m, n: experts, k: h, mode: mode)
+    total += elementwise(bytes: 2 * m * experts * 4, flops: 5 * m * experts, mode: mode)
+    if moe.sharedExperts > 0 && expertParallel > 1 {
+      let inner = Double(moe.sharedExperts * moe.expertIntermediateSize)
+      total += expertGEMMs(assignments: m, activeExperts: 1, inner: inner, mode: mode)
+    }
+    return total
+  }
+
+  /// A dense MLP layer under attention data parallelism for `tokens` tokens
+  /// of all ranks, the busiest rank having `rankTokens`: SGLang 0.5.2
+  /// (`moe_dense_tp_size` None, `require_mlp_tp_gather`) gathers every
+  /// rank's tokens (`dp_gather`, padded to the largest rank), runs the MLP
+  /// tensor-parallel over the replica and all-reduces (then `dp_scatter`
+  /// keeps each rank's rows).
+  public func gatheredMLP(tokens t: Double, rankTokens: Double, ranks: Int, mode: LaunchMode)
+    -> OperatorEstimate
+  {
+    guard t > 0 else { return .zero }
+    var total = OperatorEstimate(
+      seconds: tensorGroup.allGather(bytes: rankTokens * Double(ranks * model.hiddenSize) * activationBytes),
+      flops: 0, bytes: 0)
+    total += mlpBlock(tokens: t, mode: mode)
+    return total
+  }
+}

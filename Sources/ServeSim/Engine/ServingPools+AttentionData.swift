@@ -1,0 +1,46 @@
+/// The pieces of a plan's pools that attention data parallelism adds.
+extension ServingPools {
+  /// The scheduler settings of one attention rank: SGLang 0.5.2 divides the
+  /// chunked-prefill budget by the attention ranks (`server_args.py`:
+  /// `chunked_prefill_size //= dp_size` under `enable_dp_attention`); other
+  /// engines give each rank the plan's settings (TensorRT-LLM 1.0's
+  /// `max_num_tokens` is per rank's executor).
+  static func rankScheduler(_ plan: PlanSpec) -> SchedulerConfig {
+    var scheduler = plan.scheduler
+    let n = plan.parallelism.attentionData
+    if n > 1 && plan.engine == .sglang {
+      scheduler.maxNumBatchedTokens = max(scheduler.maxNumBatchedTokens / n, 1)
+    }
+    return scheduler
+  }
+
+  /// The lockstep pricer of a replica of `plan` whose replica-wide cost
+  /// model is `wide`: each attention rank's attention runs tensor-parallel
+  /// over `attentionTensor` consecutive devices.
+  static func lockstepPricer(plan: PlanSpec, profile: EngineProfile, wide: CostModel) -> LockstepPricer {
+    let rank = costModel(
+      plan, cluster: plan.cluster, ranks: plan.parallelism.attentionTensor, expert: wide.expertParallel,
+      profile: profile)
+    let limits = rankScheduler(plan)
+    return LockstepPricer(
+      rank: rank, wide: wide, profile: profile, ranks: plan.parallelism.attentionData,
+      maxTokens: limits.maxNumBatchedTokens + limits.maxNumSeqs)
+  }
+
+  /// The cost model of a tensor group of `ranks` consecutive devices of
+  /// `cluster` under `plan` (its precision, engine, calibration and expert
+  /// imbalance), with expert parallelism `expert`.
+  static func costModel(
+    _ plan: PlanSpec, cluster: ClusterSpec, ranks: Int, expert: Int, profile: EngineProfile
+  ) -> CostModel {
+    var cost = CostModel(
+      model: plan.model, device: cluster.device, precision: plan.precision,
+      tensorGroup: CommGroup(
+        ranks: ranks, cluster: cluster, engine: plan.engine, customAllReduce: plan.customAllReduce),
+      calibration: plan.calibration)
+    cost.expertParallel = expert
+    cost.fusesActivationQuantisation = profile.fusesActivationQuantisation
+    cost.expertImbalance = plan.parallelism.expertImbalance
+    return cost
+  }
+}

@@ -1,0 +1,45 @@
+/// The combinations of attention data parallelism ("DP attention") with
+/// expert parallelism that the engines run and servesim models.
+extension PlanSpec {
+  /// Problems with `parallelism.attention_data` (empty when it is 1 or valid).
+  ///
+  /// The rules follow SGLang 0.5.2 (`server_args.py`: `tp_size % dp_size == 0`
+  /// under `enable_dp_attention`; DP attention exists for MoE models, whose
+  /// MoE layers synchronise the ranks) and what servesim models: one pipeline
+  /// stage and aggregated serving (SGLang's disaggregated DP attention routes
+  /// by bootstrap room, not modelled).
+  func validateAttentionData() -> [PlanIssue] {
+    let par = parallelism
+    guard par.attentionData > 1 else { return [] }
+    var issues = [PlanIssue]()
+    func issue(_ message: String) {
+      issues.append(PlanIssue(.plan, "parallelism.attention_data", message))
+    }
+    if model.moe == nil {
+      issue(
+        "attention data parallelism needs a mixture-of-experts model ('\(model.name)' is dense: its replicas need not step together); valid: 1, or parallelism.data for independent replicas"
+      )
+    }
+    if par.tensor % par.attentionData != 0 {
+      let valid = divisors(of: par.tensor).filter { $0 > 1 }.map(String.init).joined(separator: ", ")
+      issue(
+        "attention_data \(par.attentionData) must divide tensor \(par.tensor) (the replica's devices); valid: 1, \(valid)"
+      )
+    } else if model.heads % par.attentionTensor != 0 {
+      issue(
+        "each attention rank runs attention over tensor / attention_data = \(par.attentionTensor) devices, which must divide the model's \(model.heads) heads"
+      )
+    }
+    if par.pipeline > 1 {
+      issue("attention data parallelism runs with pipeline 1 in servesim; valid: pipeline 1")
+    }
+    if disaggregation != nil {
+      issue(
+        "attention data parallelism is modelled for aggregated serving only; valid: 1 with disaggregation")
+    }
+    if scheduler.policy == .static {
+      issue("attention data parallelism needs an iteration-level policy (not static); valid: 1 here")
+    }
+    return issues
+  }
+}
