@@ -21,7 +21,8 @@ public struct LoadedSearch: Sendable {
 public enum SearchLoader {
   static let keys = [
     "name", "model", "workload", "slo", "objective", "required_rate", "clusters", "engines",
-    "parallelism", "scheduler", "precision", "router", "capacity", "seed",
+    "parallelism", "scheduler", "precision", "router", "capacity", "seed", "speculative",
+    "speculative_tokens",
   ]
   /// The scheduler keys a search gives as lists of candidates.
   static let schedulerLists: Set<String> = ["policy", "max_num_seqs", "max_num_batched_tokens"]
@@ -109,6 +110,7 @@ public enum SearchLoader {
       }
       space.precisions = precisions
     }
+    try readSpeculative(input, model: model, into: &space)
     space.router = try r.choice("router", RouterKind.self, default: .leastOutstanding)
     if r.has("capacity") {
       let c = try r.child("capacity", allowed: ["tolerance", "max_rate", "requests_per_replica"])

@@ -48,6 +48,7 @@ public enum SummaryTable {
       utilization += " (prefill pool \(f(pre * 100, 1))%, decode pool \(f(dec * 100, 1))%)"
     }
     if let hit = s.prefixHitRate { utilization += ", prefix cache hit rate \(f(hit * 100, 1))%" }
+    if let length = s.acceptedLength { utilization += ", mean accepted length \(f(length, 2)) tokens/step" }
     lines.append(utilization)
     lines.append(
       "MFU \(f(s.mfu * 100, 2))%, KV use \(f(s.kvUtilMean * 100, 1))%, \(f(s.energyJPerOutputTok, 3)) J/output token, $\(f(s.usdPerMOutputTok, 3)) per M output tokens"

@@ -68,6 +68,7 @@ import Testing
     "--enable-chunked-prefill": [], "--no-enable-chunked-prefill": [],
     "--enable-prefix-caching": [], "--no-enable-prefix-caching": [],
     "--block-size": ["1", "8", "16", "32", "64", "128"], "--gpu-memory-utilization": nil,
+    "--speculative-config": ["*"],
   ]
 
   /// SGLang 0.4.9 `sglang.launch_server`, read from the PyPI wheel
@@ -83,6 +84,9 @@ import Testing
     "--kv-cache-dtype": ["auto", "fp8_e5m2", "fp8_e4m3"], "--max-running-requests": nil,
     "--chunked-prefill-size": nil, "--max-prefill-tokens": nil, "--disable-radix-cache": [],
     "--page-size": nil, "--mem-fraction-static": nil,
+    "--speculative-algorithm": ["EAGLE", "EAGLE3", "NEXTN"], "--speculative-num-steps": nil,
+    "--speculative-eagle-topk": nil, "--speculative-num-draft-tokens": nil,
+    "--speculative-draft-model-path": ["*"],
   ]
 
   /// The flags and values of an exported command (its last, multi-line statement).

@@ -60,6 +60,13 @@ struct ServingPools: Sendable {
     }
     memory = memories
     pricers = reuse ?? built
+    if let speculative = plan.speculative {
+      // Reused pricers may come from a plan that did not speculate.
+      for i in pricers.indices where pricers[i].draft == nil {
+        pricers[i].draft = DraftPricer(
+          method: speculative.method, target: pricers[i].cost, draftModel: speculative.draftModel)
+      }
+    }
     tensor = pools.map { Double($0.parallelism.tensor) }
     entryReplicas = pools[0].parallelism.data
     let blocks = memories[0].blocks / plan.parallelism.pipeline

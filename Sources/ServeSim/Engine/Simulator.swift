@@ -59,11 +59,18 @@ public struct Simulator: Sendable {
     self.plan = plan
     self.checkInvariants = checkInvariants
     profile = EngineProfile.of(
-      plan.engine, version: plan.engineVersion, device: plan.cluster.device, parallelism: plan.parallelism)
+      plan.engine, version: plan.engineVersion, device: plan.cluster.device, parallelism: plan.parallelism
+    ).speculating(plan.speculative)
     pools = try ServingPools(plan: plan, profile: profile, reusing: reused)
     memory = pools.memory[0]
     schedulers = pools.makeSchedulers(plan: plan)
-    for r in schedulers.indices { schedulers[r].leaps = leap }
+    for r in schedulers.indices {
+      schedulers[r].leaps = leap
+      if let speculative = plan.speculative {
+        schedulers[r].speculation = Speculation(
+          speculative, seed: plan.seed, scheduler: r, policy: plan.scheduler.policy)
+      }
+    }
     let pipelines = plan.disaggregation == nil ? plan.parallelism.data : schedulers.count
     timeline = StageTimeline(plan: plan, pipelines: pipelines)
     metrics = RunMetrics(pools: pools.memory.count)
@@ -142,6 +149,7 @@ public struct Simulator: Sendable {
         Int(t) * (i == 0 ? entry : schedulers.count - pools.entryReplicas)
       }, prefixHitTokens: tally.prefixHitTokens, prefixLookupTokens: tally.prefixLookupTokens,
       peakRunning: metrics.peakRunning, peakUsedBlocks: metrics.peakUsedBlocks,
+      verifySteps: tally.verifySteps, verifiedTokens: tally.verifiedTokens,
       requestCount: requests.endID,
       iterationCount: stream.recordedIterations + iterations.count + forgottenIterations)
   }

@@ -36,6 +36,10 @@ public struct Summary: Sendable, Equatable, Codable {
   /// Share of looked-up prompt tokens found in the prefix cache (nil when
   /// prefix caching is off or the workload has no shared prefixes).
   public var prefixHitRate: Double?
+  /// Speculative decoding: tokens a request got per verify step, on average
+  /// (the mean accepted length, accepted drafts plus the target's token; nil
+  /// without speculation).
+  public var acceptedLength: Double?
 
   /// Summarises a result that kept its requests.
   public init(_ result: SimulationResult) {
@@ -82,6 +86,9 @@ public struct Summary: Sendable, Equatable, Codable {
       prefixHitRate =
         result.prefixLookupTokens > 0
         ? Double(result.prefixHitTokens) / Double(result.prefixLookupTokens) : 0
+    }
+    if result.verifySteps > 0 {
+      acceptedLength = Double(result.verifiedTokens) / Double(result.verifySteps)
     }
     if result.poolDevices.count == 2 {
       self.utilization.prefillPool = utilization(result.poolBusyDeviceSeconds[0], result.poolDevices[0])

@@ -43,6 +43,9 @@ extension PlanSpec {
       engine, version: engineVersion, model: model, device: cluster.device, parallelism: parallelism,
       precision: precision)
     scheduler = settings.applied(to: defaults)
+    if settings.maxNumSeqs == nil, let cap = EngineProfile.speculativeMaxRunning(engine, speculative) {
+      scheduler.maxNumSeqs = min(scheduler.maxNumSeqs, cap)
+    }
     if settings.prefixCaching == nil && !prefixCachingModelled {
       scheduler.prefixCaching = false
     }
