@@ -23,18 +23,22 @@ import Testing
   }
 
   @Test(arguments: [
-    ("{method: eagle, tokens: 9, acceptance: 0.8}", "speculative.tokens", "above the maximum 8"),
-    ("{method: eagle, tokens: 0, acceptance: 0.8}", "speculative.tokens", "below the minimum 1"),
+    ("{method: eagle, tokens: 9, acceptance: 0.8}", "speculative.tokens", "9 is too large; valid: 1...8"),
+    ("{method: eagle, tokens: 0, acceptance: 0.8}", "speculative.tokens", "0 is too small; valid: 1...8"),
     ("{method: eagle, tokens: 2, acceptance: 1.2}", "speculative.acceptance", "(0, 1]"),
     ("{method: eagle, tokens: 2, acceptance: 0}", "speculative.acceptance", "(0, 1]"),
     ("{method: eagle, tokens: 3, acceptance: [0.9, 0.8]}", "speculative.acceptance", "one per draft token"),
     ("{method: mtp, tokens: 1, acceptance: 0.9}", "speculative.method", "multi-token-prediction"),
     ("{method: medusa, tokens: 1, acceptance: 0.9}", "speculative.method", "Valid: mtp, eagle, draft"),
-    ("{method: draft, tokens: 2, acceptance: 0.7, draft_model: small.yaml}", "speculative.draft_model",
-     "share the target's vocabulary"),
-    ("{method: eagle, tokens: 2, acceptance: 0.7, draft_model: small.yaml}", "speculative.draft_model",
-     "method: draft only"),
-    ("{method: eagle, tokens: 2, acceptance: 0.7, topk: 2}", "speculative.topk", ""),
+    (
+      "{method: draft, tokens: 2, acceptance: 0.7, draft_model: small.yaml}", "speculative.draft_model",
+      "share the target's vocabulary"
+    ),
+    (
+      "{method: eagle, tokens: 2, acceptance: 0.7, draft_model: small.yaml}", "speculative.draft_model",
+      "method: draft only"
+    ),
+    ("{method: eagle, tokens: 2, acceptance: 0.7, topk: 2}", "speculative.topk", "topk"),
   ])
   func badSpeculationIsAnError(text: String, key: String, message: String) throws {
     let files = try Self.plan(text)
@@ -83,7 +87,8 @@ import Testing
         "--speculative-config '{\"method\": \"mtp\", \"num_speculative_tokens\": 3}'"))
     vllm.engineVersion = EngineVersion(0, 8)
     #expect(
-      LaunchCommand.script(vllm, engine: .vllm).contains("--speculative-config '{\"num_speculative_tokens\": 3}'"))
+      LaunchCommand.script(vllm, engine: .vllm).contains(
+        "--speculative-config '{\"num_speculative_tokens\": 3}'"))
   }
 
   @Test func aSearchTriesDraftTokens() throws {
@@ -96,7 +101,7 @@ import Testing
       slo: {ttft_ms: 1000, tpot_ms: 100}
       objective: goodput-per-device
       clusters: [{cluster: cluster.yaml}]
-      parallelism: {tensor: [1]}
+      parallelism: {tensor: [1], data: [1]}
       speculative: {method: eagle, tokens: 2, acceptance: [0.9, 0.7]}
       speculative_tokens: [0, 1, 3]
       """
@@ -107,7 +112,9 @@ import Testing
     #expect(plans.map { $0.speculative?.tokens ?? 0 } == [0, 1, 3])
     #expect(plans[2].speculative?.acceptance == [0.9, 0.7, 0.7])
     #expect(plans[1].name.hasSuffix("-eagle1"))
-    try (search.replacingOccurrences(of: "speculative: {method: eagle, tokens: 2, acceptance: [0.9, 0.7]}\n", with: ""))
+    try
+      (search.replacingOccurrences(
+        of: "speculative: {method: eagle, tokens: 2, acceptance: [0.9, 0.7]}\n", with: ""))
       .write(toFile: files.path("search.yaml"), atomically: true, encoding: .utf8)
     let error = #expect(throws: ConfigError.self) { try SearchLoader.load(path: files.path("search.yaml")) }
     #expect(error?.keyPath == "speculative_tokens")

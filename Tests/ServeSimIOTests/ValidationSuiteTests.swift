@@ -17,7 +17,10 @@ struct ValidationSuiteTests {
     #expect(Set(suite.experiments.map { "\($0.suite)/\($0.id)" }).count == suite.experiments.count)
     let reasons = Set(suite.skipped.map { "\($0.suite): \($0.reason)" })
     #expect(reasons.contains("inferencemax: GPU not modelled: b200"))
-    #expect(reasons.contains("inferencemax: speculative decoding (MTP) not modelled"))
+    // MTP rows replay with one acceptance model for all of them.
+    let mtp = suite.experiments.filter { $0.speculative != nil }
+    #expect(mtp.count >= 19 && mtp.allSatisfy { $0.id.hasSuffix("/mtp") && $0.speculative?.method == .mtp })
+    #expect(mtp.allSatisfy { $0.speculative == mtp.first?.speculative })
     #expect(reasons.contains("trtllm-offline: GPU not modelled: B200"))
     let held = suite.experiments.filter(\.heldOut).count
     #expect(held > suite.experiments.count / 6 && held < suite.experiments.count / 3)
@@ -42,8 +45,16 @@ struct ValidationSuiteTests {
     // From 2026-01-21 the client sends 2 x concurrency warm-up requests.
     #expect(dsr1.contains { $0.warmupRequests == 2 * 64 } && dsr1.contains { $0.warmupRequests == 0 })
     // TensorRT-LLM rows list 64 GPUs for one node of 8: throughput is per GPU x 8.
-    let trt = try #require(dsr1.first { $0.engine == .trtllm && $0.id.contains("1024x1024/c4/") })
+    let trt = try #require(
+      dsr1.first { $0.engine == .trtllm && $0.id.contains("1024x1024/c4/") && $0.speculative == nil })
     #expect(trt.measured.first { $0.metric == .outputTokPerS }.map { $0.value < 400 } == true)
+
+    // An SGLang MTP row replays k = 3 under SGLang's speculative cap of 48 running requests.
+    let mtp = try #require(dsr1.first { $0.engine == .sglang && $0.speculative != nil })
+    let replay = ValidationReplay.plan(
+      mtp, model: try ExportTests.plan("deepseek-v3-fp8-hgx-h200-mtp.yaml").model,
+      cluster: try ExportTests.plan("deepseek-v3-fp8-hgx-h200-mtp.yaml").cluster)
+    #expect(replay.speculative?.tokens == 3 && replay.scheduler.maxNumSeqs == 48)
 
     let offline = try ValidationSuite.load(root: Self.root, suite: "trtllm-offline").experiments
     #expect(offline.allSatisfy { $0.arrival == .offline && $0.requests <= ValidationSuite.offlineRequestCap })

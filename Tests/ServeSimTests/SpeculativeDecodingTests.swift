@@ -97,7 +97,8 @@ import Testing
 
   @Test func theSameSeedGivesTheSameRun() throws {
     var plan = Self.lowLoad(Self.speculative([0.7, 0.6, 0.5]), policy: .sglang)
-    plan.workload = Fixtures.workload(.poisson(rate: 20), requests: 40, input: .fixed(300), output: .fixed(120))
+    plan.workload = Fixtures.workload(
+      .poisson(rate: 20), requests: 40, input: .fixed(300), output: .fixed(120))
     let a = try Fixtures.run(plan)
     let b = try Fixtures.run(plan)
     #expect(a.requests == b.requests)

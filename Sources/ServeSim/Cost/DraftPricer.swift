@@ -1,7 +1,7 @@
 /// Prices the draft passes of a speculative decoding step: the draft head
 /// (MTP or EAGLE: one decoder layer of the target and its LM head) or the
-/// draft model, run once per draft token, one after the other, over every
-/// verifying sequence; memoised by sequence count and launch mode.
+/// draft model, run once per draft token, one after the other; memoised by
+/// rows and launch mode.
 public struct DraftPricer: Sendable {
   /// The cost model the drafts run on: the target's (MTP, EAGLE) or the
   /// draft model's on the same devices.
@@ -35,24 +35,35 @@ public struct DraftPricer: Sendable {
     }
   }
 
-  /// The draft passes of a batch of this shape: `draftSteps` passes over
-  /// its decoding sequences, each with one layer's (or the draft model's)
-  /// decode attention over their contexts.
+  /// The draft passes of a batch of this shape, as the engines run them:
+  /// the first over every verified position of every sequence (it takes the
+  /// verify's hidden states and gives the first draft: vLLM 0.11
+  /// `EagleProposer.propose`, vllm/v1/spec_decode/eagle.py, and SGLang
+  /// 0.5.5's draft extend after the verify, `forward_draft_extend_after_decode`
+  /// with `num_tokens_per_batch = num_steps + 1`,
+  /// sglang/srt/speculative/eagle_worker.py), then `draftSteps − 1` over
+  /// one row per sequence; each with one layer's (or the draft model's)
+  /// decode attention over the sequences' contexts.
   ///
   /// - Returns: seconds and FLOPs on one rank.
   public mutating func price(_ shape: BatchShape, graph: Bool) -> (seconds: Double, flops: Double) {
     guard shape.draftSteps > 0, shape.decodeSequences > 0 else { return (0, 0) }
     let mode: LaunchMode = graph ? .graph : .eager
-    let run = graph ? IterationPricer.graphPadded(shape.decodeSequences) : shape.decodeSequences
-    let pass = self.pass(run, mode: mode)
+    let sequences = shape.decodeSequences
+    let verified = sequences + shape.speculativeTokens
+    let first = pass(graph ? IterationPricer.graphPadded(verified) : verified, mode: mode)
+    let next = pass(graph ? IterationPricer.graphPadded(sequences) : sequences, mode: mode)
     var rows = BatchShape()
-    rows.decodeSequences = shape.decodeSequences
+    rows.decodeSequences = sequences
     rows.decodeContextTokens = shape.decodeContextTokens
     let attention = cost.attentionDecode(rows, mode: mode)
-    let steps = Double(shape.draftSteps)
-    return (
-      steps * (pass.seconds + layers * attention.seconds), steps * (pass.flops + layers * attention.flops)
-    )
+    var firstAttention = attention
+    firstAttention += cost.verifyAttention(shape, decode: attention)
+    let steps = Double(shape.draftSteps - 1)
+    let seconds =
+      first.seconds + layers * firstAttention.seconds + steps * (next.seconds + layers * attention.seconds)
+    let flops = first.flops + layers * firstAttention.flops + steps * (next.flops + layers * attention.flops)
+    return (seconds, flops)
   }
 
   /// One pass's token-proportional seconds and FLOPs for `sequences` rows.
