@@ -10,7 +10,12 @@ extension InputLoader {
   /// MTP layers (`mtp_layers`, config.json `num_nextn_predict_layers`);
   /// `draft_model` (a model file or config.json, `method: draft` only) of the
   /// target's vocabulary.
-  func speculative(target model: ModelSpec) throws(ConfigError) -> SpeculativeDecoding {
+  ///
+  /// - Returns: the speculation and the draft model file's path (nil
+  ///   without one).
+  func speculative(target model: ModelSpec) throws(ConfigError) -> (
+    spec: SpeculativeDecoding, draftPath: String?
+  ) {
     let s = try reader.child("speculative", allowed: Self.speculativeKeys)
     let method = try s.choice("method", SpeculativeMethod.self)
     let k = try s.int("tokens", min: 1, max: SpeculativeDecoding.maxTokens)
@@ -36,8 +41,10 @@ extension InputLoader {
       )
     }
     var draft: ModelSpec?
+    var draftPath: String?
     if method == .draft {
       let draftFile = try file.open(s, "draft_model")
+      draftPath = InputLoader.absolute(draftFile.path)
       let spec =
         HFConfig.isConfig(path: draftFile.path)
         ? try HFConfig.model(draftFile) : try SpecDecoders.model(draftFile)
@@ -51,6 +58,8 @@ extension InputLoader {
     } else if s.has("draft_model") {
       throw s.fail("draft_model", "applies to method: draft only")
     }
-    return SpeculativeDecoding(method: method, tokens: k, acceptance: acceptance, draftModel: draft)
+    return (
+      SpeculativeDecoding(method: method, tokens: k, acceptance: acceptance, draftModel: draft), draftPath
+    )
   }
 }

@@ -68,7 +68,7 @@ public enum PlanLoader {
     if r.has("calibration") {
       plan.calibration = try input.calibration(r, device: cluster.device).calibration
     }
-    if r.has("speculative") { plan.speculative = try input.speculative(target: model) }
+    if r.has("speculative") { plan.speculative = try input.speculative(target: model).spec }
     plan.applyScheduler(settings)
     try input.finish()
     if let issue = plan.validate().first {

@@ -130,6 +130,20 @@ import Testing
     #expect(Summary(result).acceptedLength == 6)
   }
 
+  /// The optimizer shares pricers across plans: a speculative SGLang plan
+  /// (no overlap scheduler) must not take those of a plain one.
+  @Test func sharedPricersDoNotChangeASpeculativeRun() throws {
+    var plan = Self.lowLoad(Self.speculative([0.8, 0.6]), policy: .sglang)
+    plan.engine = .sglang
+    plan.workload = Fixtures.workload(requests: 6, input: .fixed(100), output: .fixed(40))
+    var off = plan
+    off.speculative = nil
+    let shared = try Simulator(plan: off).pools.pricers
+    var reused = try Simulator(plan: plan, pricers: shared)
+    var fresh = try Simulator(plan: plan)
+    #expect(try reused.run().iterations == (try fresh.run().iterations))
+  }
+
   @Test func acceptanceAndSurvival() {
     let s = Self.speculative([0.8, 0.5])
     #expect(s.survival == [0.8, 0.4])

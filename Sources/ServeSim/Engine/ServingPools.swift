@@ -30,7 +30,10 @@ struct ServingPools: Sendable {
     var memories = [MemoryPlan]()
     var built = [IterationPricer]()
     // Reused pricers stand for every pool or none (the optimizer shares them).
-    let reuse = reused?.count == pools.count ? reused : nil
+    // A speculative plan's engine may differ from the one the shared pricers
+    // were built for (SGLang without its overlap scheduler): built anew then.
+    let sameEngine = plan.speculative == nil || reused?.first?.profile == profile
+    let reuse = reused?.count == pools.count && sameEngine ? reused : nil
     for (index, pool) in pools.enumerated() {
       let m = MemoryPlan(
         model: plan.model, device: pool.cluster.device, parallelism: pool.parallelism,
