@@ -93,6 +93,8 @@ public enum HFConfig {
     if family == .deepseek { spec.mla = try mla(c) }
     if let mla = spec.mla { spec.headDim = mla.vHeadDim }
     spec.fp8BlockSize = try c.fp8BlockSize()
+    // DeepSeek-V3/R1: `num_nextn_predict_layers` (1) MTP layers for speculative decoding.
+    spec.mtpLayers = try c.int("num_nextn_predict_layers", default: 0, min: 0, max: 64)
     return spec
   }
 

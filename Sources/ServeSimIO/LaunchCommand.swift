@@ -54,13 +54,14 @@ public enum LaunchCommand {
     if plan.disaggregation != nil {
       notes.append("the plan's disaggregated prefill/decode pools are not exported; this serves one pool")
     }
-    let lines: [String]
+    var lines: [String]
     var preamble = [String]()
     switch engine {
     case .vllm: lines = vllm(plan, release.version, modelID, memory: memory, &notes)
     case .sglang: lines = sglang(plan, release.version, modelID, memory: memory, &notes)
     case .trtllm: lines = trtllm(plan, release.version, modelID, memory: memory, &notes, &preamble)
     }
+    speculative(plan, engine: engine, version: release.version, &lines, &preamble, &notes)
     var text =
       "#!/bin/sh\n# \(plan.name): \(plan.model.name) on \(plan.parallelism.devices) x \(plan.cluster.device.name)\n"
     text += "# exported by servesim for \(title(release))\n"

@@ -6,7 +6,7 @@ import Yams
 public enum PlanLoader {
   static let planKeys = [
     "name", "model", "cluster", "workload", "engine", "parallelism", "precision", "scheduler",
-    "router", "slo", "seed", "calibration", "disaggregation",
+    "router", "slo", "seed", "calibration", "disaggregation", "speculative",
   ]
 
   /// Loads `path`.
@@ -71,6 +71,7 @@ public enum PlanLoader {
     if r.has("calibration") {
       plan.calibration = try input.calibration(r, device: cluster.device).calibration
     }
+    if r.has("speculative") { plan.speculative = try input.speculative(target: model).spec }
     plan.applyScheduler(settings)
     try input.finish()
     if let issue = plan.validate().first {

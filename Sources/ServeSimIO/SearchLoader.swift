@@ -12,6 +12,8 @@ public struct LoadedSearch: Sendable {
   /// What the outcomes depend on (every file read, the overrides, the
   /// version), to refuse resuming from outcomes of other inputs.
   public var inputs: SearchInputs
+  /// The draft model file of the search's speculative decoding, if any.
+  public var draftModelPath: String?
 }
 
 /// Loads `servesim search` files through the same readers as plans
@@ -21,7 +23,8 @@ public struct LoadedSearch: Sendable {
 public enum SearchLoader {
   static let keys = [
     "name", "model", "workload", "slo", "objective", "required_rate", "clusters", "engines",
-    "parallelism", "scheduler", "precision", "router", "capacity", "seed",
+    "parallelism", "scheduler", "precision", "router", "capacity", "seed", "speculative",
+    "speculative_tokens",
   ]
   /// The scheduler keys a search gives as lists of candidates.
   static let schedulerLists: Set<String> = ["policy", "max_num_seqs", "max_num_batched_tokens"]
@@ -111,6 +114,7 @@ public enum SearchLoader {
       }
       space.precisions = precisions
     }
+    let draftPath = try readSpeculative(input, model: model, into: &space)
     space.router = try r.choice("router", RouterKind.self, default: .leastOutstanding)
     if r.has("capacity") {
       let c = try r.child("capacity", allowed: ["tolerance", "max_rate", "requests_per_replica"])
@@ -124,6 +128,7 @@ public enum SearchLoader {
       space: space, modelPath: InputLoader.absolute(modelFile.path),
       workloadPath: InputLoader.absolute(workloadFile.path), clusterPaths: clusterPaths,
       calibrations: calibrations,
-      inputs: SearchInputs.reading(input.filesRead, overrides: overrides.map(\.text)))
+      inputs: SearchInputs.reading(input.filesRead, overrides: overrides.map(\.text)),
+      draftModelPath: draftPath)
   }
 }

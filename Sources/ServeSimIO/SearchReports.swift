@@ -131,7 +131,7 @@ public enum SearchReports {
       router: \(p.router.rawValue)
       slo: {ttft_ms: \(p.slo.ttftMs), tpot_ms: \(p.slo.tpotMs), percentile: \(p.slo.percentile)}
       seed: \(p.seed)
-      \(search.calibrations[clusterIndex].map { "calibration: \($0)\n" } ?? "")
+      \(speculativeLine(p, draftModel: search.draftModelPath))\(search.calibrations[clusterIndex].map { "calibration: \($0)\n" } ?? "")
       """
     return [("best.yaml", Array(plan.utf8)), ("best-workload.yaml", Array(workloadYAML.utf8))]
   }

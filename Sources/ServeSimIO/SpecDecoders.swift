@@ -8,6 +8,7 @@ enum SpecDecoders {
     "name", "layers", "hidden_size", "heads", "kv_heads", "head_dim", "intermediate_size",
     "gated_mlp", "activation", "norm", "position_embedding", "vocab_size", "max_context",
     "tied_embeddings", "qkv_bias", "query_layer", "moe", "attention", "fp8_block_size",
+    "mtp_layers",
   ]
   static let moeKeys = [
     "experts", "experts_per_token", "expert_intermediate_size", "shared_experts", "dense_layers",
@@ -69,6 +70,7 @@ enum SpecDecoders {
       qkvBias: try r.bool("qkv_bias", default: false),
       queryLayer: try r.bool("query_layer", default: false), moe: moe, mla: mla)
     model.fp8BlockSize = try r.int("fp8_block_size", default: 0, min: 0, max: 1 << 16)
+    model.mtpLayers = try r.int("mtp_layers", default: 0, min: 0, max: 64)
     return model
   }
 

@@ -48,6 +48,7 @@ public enum SummaryTable {
       utilization += " (prefill pool \(f(pre * 100, 1))%, decode pool \(f(dec * 100, 1))%)"
     }
     if let hit = s.prefixHitRate { utilization += ", prefix cache hit rate \(f(hit * 100, 1))%" }
+    if let length = s.acceptedLength { utilization += ", mean accepted length \(f(length, 2)) tokens/step" }
     lines.append(utilization)
     if let line = offloadLine(s) { lines.append(line) }
     lines.append(

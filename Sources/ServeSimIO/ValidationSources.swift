@@ -156,8 +156,8 @@ extension ValidationSuite {
           "GPU not modelled: \(row["gpu"])"
         } else if row["precision"] != "fp8" && row["precision"] != "fp4" {
           "precision not modelled: \(row["precision"])"
-        } else if row["spec_decoding"] != "none" {
-          "speculative decoding (MTP) not modelled"
+        } else if !["none", "mtp"].contains(row["spec_decoding"]) {
+          "speculative decoding not modelled: \(row["spec_decoding"])"
         } else if row["disagg"] == "True" || row["is_multinode"] == "True" {
           "multi-node or disaggregated serving"
         } else if row["engine"] == "atom" {
@@ -207,6 +207,10 @@ extension ValidationSuite {
         arrival: .closed(concurrency: concurrency, thinkTime: 0), requests: 10 * concurrency,
         warmupRequests: row["date"] >= "2026-01-21" ? 2 * concurrency : 0, measured: measured)
       experiment.coldStart = row["date"] < "2026-01-21"
+      if row["spec_decoding"] == "mtp" {
+        experiment.id += "/mtp"
+        experiment.speculative = inferenceMaxMTP
+      }
       suite.add(experiment, cluster: gpu.1)
     }
   }

@@ -68,6 +68,7 @@ import Testing
     "--enable-chunked-prefill": [], "--no-enable-chunked-prefill": [],
     "--enable-prefix-caching": [], "--no-enable-prefix-caching": [],
     "--block-size": ["1", "8", "16", "32", "64", "128"], "--gpu-memory-utilization": nil,
+    "--speculative-config": ["*"],
   ]
 
   /// SGLang 0.4.9 `sglang.launch_server`, read from the PyPI wheel
@@ -86,6 +87,9 @@ import Testing
     "--hicache-size": nil,
     // DP attention with DeepEP (0.4.9 server_args.py: store_true switches).
     "--enable-dp-attention": [], "--enable-deepep-moe": [],
+    "--speculative-algorithm": ["EAGLE", "EAGLE3", "NEXTN"], "--speculative-num-steps": nil,
+    "--speculative-eagle-topk": nil, "--speculative-num-draft-tokens": nil,
+    "--speculative-draft-model-path": ["*"],
   ]
 
   /// The flags and values of an exported command (its last, multi-line statement).

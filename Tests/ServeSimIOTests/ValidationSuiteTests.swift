@@ -18,7 +18,10 @@ struct ValidationSuiteTests {
     let reasons = Set(suite.skipped.map { "\($0.suite): \($0.reason)" })
     #expect(reasons.contains("inferencemax: GPU not modelled: b300"))
     #expect(reasons.contains("inferencemax: engine not modelled: atom (AMD's ATOM: no modelled release)"))
-    #expect(reasons.contains("inferencemax: speculative decoding (MTP) not modelled"))
+    // MTP rows replay with one acceptance model for all of them.
+    let mtp = suite.experiments.filter { $0.speculative != nil }
+    #expect(mtp.count >= 19 && mtp.allSatisfy { $0.id.hasSuffix("/mtp") && $0.speculative?.method == .mtp })
+    #expect(mtp.allSatisfy { $0.speculative == mtp.first?.speculative })
     #expect(reasons.contains("trtllm-offline: GPU not modelled: B300"))
     let held = suite.experiments.filter(\.heldOut).count
     #expect(held > suite.experiments.count / 6 && held < suite.experiments.count / 3)
@@ -50,8 +53,15 @@ struct ValidationSuiteTests {
     #expect(dsr1.contains { $0.warmupRequests == 2 * 64 } && dsr1.contains { $0.warmupRequests == 0 })
     // TensorRT-LLM rows list 64 GPUs for one node of 8: throughput is per GPU x 8.
     let trt = try #require(
-      dsr1.first { $0.engine == .trtllm && $0.gpu == "H200" && $0.id.contains("1024x1024/c4/") })
+      dsr1.first { $0.engine == .trtllm && $0.gpu == "H200" && $0.id.contains("1024x1024/c4/") && $0.speculative == nil })
     #expect(trt.measured.first { $0.metric == .outputTokPerS }.map { $0.value < 400 } == true)
+
+    // An SGLang MTP row replays k = 3 under SGLang's speculative cap of 48 running requests.
+    let mtp = try #require(dsr1.first { $0.engine == .sglang && $0.speculative != nil })
+    let replay = ValidationReplay.plan(
+      mtp, model: try ExportTests.plan("deepseek-v3-fp8-hgx-h200-mtp.yaml").model,
+      cluster: try ExportTests.plan("deepseek-v3-fp8-hgx-h200-mtp.yaml").cluster)
+    #expect(replay.speculative?.tokens == 3 && replay.scheduler.maxNumSeqs == 48)
 
     let offline = try ValidationSuite.load(root: Self.root, suite: "trtllm-offline").experiments
     #expect(offline.allSatisfy { $0.arrival == .offline && $0.requests <= ValidationSuite.offlineRequestCap })

@@ -158,6 +158,9 @@ import Testing
     var piped = plan()
     piped.parallelism.pipeline = 2
     #expect(issues(piped).contains { $0.contains("pipeline 1") })
+    var speculating = plan()
+    speculating.speculative = SpeculativeDecoding(method: .eagle, tokens: 1, acceptance: [0.8])
+    #expect(issues(speculating).contains { $0.contains("speculative decoding") })
     // Expert degrees keep their own rule (divide the replica and the experts).
     #expect(plan(tensor: 4, ranks: 4, expert: 3).validate().contains { $0.keyPath == "parallelism.expert" })
   }

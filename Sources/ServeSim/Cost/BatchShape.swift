@@ -22,11 +22,19 @@ public struct BatchShape: Sendable, Equatable {
   /// Sequences that sample a token at the end of the iteration (decodes and
   /// prefills whose last chunk this is).
   public var sampledSequences: Int = 0
+  /// Speculative decoding: draft tokens verified with the decoding sequences'
+  /// own tokens (each verify step runs 1 + drafts positions), and the most
+  /// drafts one sequence proposed (the draft passes the batch runs).
+  public var speculativeTokens: Int = 0
+  public var draftSteps: Int = 0
+  /// Σ over verifying sequences of the query–key pairs of their drafts under
+  /// the causal mask (the attention the verify adds to a decode).
+  public var speculativeAttentionPairs: Double = 0
 
   public init() {}
 
   /// All tokens the iteration runs through the layers.
-  public var tokens: Int { prefillTokens + decodeSequences }
+  public var tokens: Int { prefillTokens + decodeSequences + speculativeTokens }
   /// Sequences in the batch.
   public var sequences: Int { prefillSequences + decodeSequences }
 

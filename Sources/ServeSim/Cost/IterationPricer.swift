@@ -30,6 +30,8 @@ public struct IterationPricer: Sendable {
   private let hostEmbed: Double
   /// Host time to issue one kernel eagerly, in seconds.
   private let hostKernel: Double
+  /// The draft passes of speculative decoding (nil: the plan does not speculate).
+  public var draft: DraftPricer?
 
   /// - Parameters:
   ///   - cost: the replica's cost model.
@@ -89,7 +91,11 @@ public struct IterationPricer: Sendable {
   /// piecewise CUDA graphs (attention outside them) for any batch up to the
   /// largest capture size; SGLang and TensorRT-LLM capture decode-only batches.
   public func usesGraph(_ shape: BatchShape) -> Bool {
-    profile.graphsForDecode && shape.tokens <= profile.graphMaxBatch
+    // Decode-only graphs are captured by batch size in sequences (a verify
+    // step's graph runs 1 + k rows per sequence: SGLang 0.5.5
+    // `CudaGraphRunner` with speculative decoding), piecewise ones by tokens.
+    let size = profile.graphsForMixedBatches ? shape.tokens : shape.tokens - shape.speculativeTokens
+    return profile.graphsForDecode && size <= profile.graphMaxBatch
       && (profile.graphsForMixedBatches || shape.prefillTokens == 0)
   }
 
@@ -158,18 +164,22 @@ public struct IterationPricer: Sendable {
     let mode: LaunchMode = graph ? .graph : .eager
     let d = dense(tokens: shape.tokens, graph: graph)
     let prefill = cost.attentionPrefill(shape, mode: mode)
-    let decode = cost.attentionDecode(shape, mode: mode)
+    var decode = cost.attentionDecode(shape, mode: mode)
+    decode += cost.verifyAttention(shape, decode: decode)
     let sampling = sampling(shape.sampledSequences, graph: graph)
     let cpu =
       (profile.iterationOverheadUs + profile.perSequenceOverheadUs * Double(shape.sequences))
       * 1e-6
-    let flops = (d.flops + layers * (prefill.flops + decode.flops) + sampling.flops) * ranks
+    var drafts: (seconds: Double, flops: Double) = (0, 0)
+    if shape.draftSteps > 0, let priced = draft?.price(shape, graph: graph) { drafts = priced }
+    let flops = (d.flops + layers * (prefill.flops + decode.flops) + sampling.flops + drafts.flops) * ranks
     let sources = d.sources + (prefill.sources + decode.sources) * layers + sampling.sources
     let attention = prefill.seconds + decode.seconds
     var layer = d.layer + attention
     var moeLayer = d.moe + attention
     var embed = d.embed
-    var tail = sampling.seconds
+    // The draft passes follow the verify (they start from its hidden states).
+    var tail = sampling.seconds + drafts.seconds
     if !graph && hostKernel > 0 {
       // Eager: the host issues every kernel in turn (Python, the framework's
       // dispatch, the launch), so a layer whose kernels are shorter than
@@ -178,7 +188,7 @@ public struct IterationPricer: Sendable {
       layer = max(layer, hostLayer + hostAttention)
       moeLayer = max(moeLayer, hostMoELayer + hostAttention)
       embed = max(embed, hostEmbed)
-      tail = max(tail, sampling.kernels * hostKernel)
+      tail = max(tail, sampling.kernels * hostKernel + drafts.seconds)
     }
     var host = cpu
     if profile.overlapsScheduling {

@@ -33,7 +33,10 @@ struct ServingPools: Sendable {
     var memories = [MemoryPlan]()
     var built = [IterationPricer]()
     // Reused pricers stand for every pool or none (the optimizer shares them).
-    let reuse = reused?.count == pools.count ? reused : nil
+    // A speculative plan's engine may differ from the one the shared pricers
+    // were built for (SGLang without its overlap scheduler): built anew then.
+    let sameEngine = plan.speculative == nil || reused?.first?.profile == profile
+    let reuse = reused?.count == pools.count && sameEngine ? reused : nil
     for (index, pool) in pools.enumerated() {
       let m = MemoryPlan(
         model: plan.model, device: pool.cluster.device, parallelism: pool.parallelism,
@@ -59,6 +62,13 @@ struct ServingPools: Sendable {
     pricers = reuse ?? built
     if plan.parallelism.attentionData > 1, let wide = pricers.first?.cost {
       lockstep = Self.lockstepPricer(plan: plan, profile: profile, wide: wide)
+    }
+    if let speculative = plan.speculative {
+      // Reused pricers may come from a plan that did not speculate.
+      for i in pricers.indices where pricers[i].draft == nil {
+        pricers[i].draft = DraftPricer(
+          method: speculative.method, target: pricers[i].cost, draftModel: speculative.draftModel)
+      }
     }
     tensor = pools.map { Double($0.parallelism.tensor) }
     entryReplicas = pools[0].parallelism.data

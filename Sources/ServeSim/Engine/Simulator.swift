@@ -63,12 +63,19 @@ public struct Simulator: Sendable {
     self.plan = plan
     self.checkInvariants = checkInvariants
     profile = EngineProfile.of(
-      plan.engine, version: plan.engineVersion, device: plan.cluster.device, parallelism: plan.parallelism)
+      plan.engine, version: plan.engineVersion, device: plan.cluster.device, parallelism: plan.parallelism
+    ).speculating(plan.speculative)
     pools = try ServingPools(plan: plan, profile: profile, reusing: reused)
     memory = pools.memory[0]
     schedulers = pools.makeSchedulers(plan: plan)
     // Attention ranks step together and are not leapt (Simulator+Lockstep).
-    for r in schedulers.indices { schedulers[r].leaps = leap && plan.parallelism.attentionData <= 1 }
+    for r in schedulers.indices {
+      schedulers[r].leaps = leap && plan.parallelism.attentionData <= 1
+      if let speculative = plan.speculative {
+        schedulers[r].speculation = Speculation(
+          speculative, seed: plan.seed, scheduler: r, policy: plan.scheduler.policy)
+      }
+    }
     if pools.lockstep != nil {
       lockstepShapes = [BatchShape?](repeating: nil, count: plan.parallelism.attentionData)
       rankCursor = [Int](repeating: 0, count: plan.parallelism.data)
@@ -153,6 +160,7 @@ public struct Simulator: Sendable {
         Int(t) * (i == 0 ? entry : schedulers.count - pools.entryReplicas)
       }, prefixHitTokens: tally.prefixHitTokens, prefixLookupTokens: tally.prefixLookupTokens,
       peakRunning: metrics.peakRunning, peakUsedBlocks: metrics.peakUsedBlocks,
+      verifySteps: tally.verifySteps, verifiedTokens: tally.verifiedTokens,
       requestCount: requests.endID,
       iterationCount: stream.recordedIterations + iterations.count + forgottenIterations,
       offload: plan.scheduler.kvOffload == nil ? nil : offloadCounts)

@@ -32,6 +32,9 @@ public struct SimulationResult: Sendable {
   public var peakRunning = 0
   /// Most KV blocks in use in one scheduler at any iteration.
   public var peakUsedBlocks = 0
+  /// Speculative decoding: verify steps of requests, and the tokens they gave.
+  public var verifySteps = 0
+  public var verifiedTokens = 0
   /// Requests created and iteration records (one per stage) of the whole run,
   /// streamed or kept (nil: the counts of `requests` and `iterations`).
   public var requestCount: Int?

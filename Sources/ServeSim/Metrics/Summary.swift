@@ -40,6 +40,10 @@ public struct Summary: Sendable, Equatable, Codable {
   /// of `prefixHitRate`), and what the tier moved; nil without `kv_offload`.
   public var prefixHitRateHost: Double?
   public var offload: OffloadCounts?
+  /// Speculative decoding: tokens a request got per verify step, on average
+  /// (the mean accepted length, accepted drafts plus the target's token; nil
+  /// without speculation).
+  public var acceptedLength: Double?
 
   /// Summarises a result that kept its requests.
   public init(_ result: SimulationResult) {
@@ -91,6 +95,9 @@ public struct Summary: Sendable, Equatable, Codable {
         prefixHitRateHost =
           result.prefixLookupTokens > 0 ? Double(moved.hitTokens) / Double(result.prefixLookupTokens) : 0
       }
+    }
+    if result.verifySteps > 0 {
+      acceptedLength = Double(result.verifiedTokens) / Double(result.verifySteps)
     }
     if result.poolDevices.count == 2 {
       self.utilization.prefillPool = utilization(result.poolBusyDeviceSeconds[0], result.poolDevices[0])

@@ -51,6 +51,10 @@ public struct ModelSpec: Sendable, Equatable {
   /// (SGLang `per_token_group_quant_fp8`, TensorRT-LLM 1.0
   /// `fp8_quantize_1x128`), which no engine fuses into the producer.
   public var fp8BlockSize = 0
+  /// Multi-token-prediction layers shipped with the checkpoint (DeepSeek-V3's
+  /// `num_nextn_predict_layers`: 1), which speculative decoding with
+  /// `method: mtp` runs as its draft head; 0: none.
+  public var mtpLayers = 0
 
   public init(
     name: String, layers: Int, hiddenSize: Int, heads: Int, kvHeads: Int, headDim: Int,

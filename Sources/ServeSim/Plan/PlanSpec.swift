@@ -20,6 +20,8 @@ public struct PlanSpec: Sendable, Equatable {
   public var seed: UInt64
   /// Separate prefill and decode pools (nil: every replica does both).
   public var disaggregation: Disaggregation?
+  /// Speculative decoding of every decode step (nil: off).
+  public var speculative: SpeculativeDecoding?
   /// Measured kernel times and fitted parameters of the plan's device, which
   /// the cost model prefers to the datasheet (nil: datasheet only).
   public var calibration: Calibration?

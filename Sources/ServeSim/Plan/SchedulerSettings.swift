@@ -46,6 +46,9 @@ extension PlanSpec {
       precision: precision)
     scheduler = settings.applied(to: defaults)
     scheduler.kvOffload = settings.kvOffload?.resolved(for: cluster)
+    if settings.maxNumSeqs == nil, let cap = EngineProfile.speculativeMaxRunning(engine, speculative) {
+      scheduler.maxNumSeqs = min(scheduler.maxNumSeqs, cap)
+    }
     if settings.prefixCaching == nil && !prefixCachingModelled {
       scheduler.prefixCaching = false
     }

@@ -33,15 +33,18 @@ public enum PlanEnumerator {
                   for policy in space.policies {
                     for seqs in space.maxNumSeqs.sorted() {
                       for tokens in space.maxNumBatchedTokens.sorted() {
-                        var plan = base
-                        plan.precision = precision
-                        var settings = space.scheduler
-                        settings.policy = policy
-                        settings.maxNumSeqs = seqs
-                        settings.maxNumBatchedTokens = tokens
-                        plan.applyScheduler(settings)
-                        plan.name = name(of: plan)
-                        out.append(plan)
+                        for k in space.speculativeTokens.sorted() {
+                          var plan = base
+                          plan.precision = precision
+                          plan.speculative = k > 0 ? space.speculative?.with(tokens: k) : nil
+                          var settings = space.scheduler
+                          settings.policy = policy
+                          settings.maxNumSeqs = seqs
+                          settings.maxNumBatchedTokens = tokens
+                          plan.applyScheduler(settings)
+                          plan.name = name(of: plan)
+                          out.append(plan)
+                        }
                       }
                     }
                   }
@@ -68,6 +71,7 @@ public enum PlanEnumerator {
     if q.activations != q.weights { text += "a\(q.activations.rawValue)" }
     text +=
       "-\(plan.scheduler.policy.rawValue)-s\(plan.scheduler.maxNumSeqs)-b\(plan.scheduler.maxNumBatchedTokens)"
+    if let s = plan.speculative { text += "-\(s.method.rawValue)\(s.tokens)" }
     return text
   }
 }

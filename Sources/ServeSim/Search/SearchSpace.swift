@@ -26,6 +26,10 @@ public struct SearchSpace: Sendable {
   /// nil); `policies`, `maxNumSeqs` and `maxNumBatchedTokens` replace its own.
   public var scheduler = SchedulerSettings()
   public var precisions: [Precision]
+  /// Speculative decoding the plans may take (its method, acceptance and
+  /// draft model), and the draft tokens to try (0: off; `with(tokens:)`).
+  public var speculative: SpeculativeDecoding?
+  public var speculativeTokens = [0]
   public var router: RouterKind
   /// Capacity search: relative tolerance of the bisection, the largest rate
   /// tried (requests per second), and requests simulated per replica per probe.

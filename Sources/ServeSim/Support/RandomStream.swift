@@ -5,4 +5,6 @@ public enum RandomStream: UInt64, Sendable {
   case outputLengths = 3
   case routing = 4
   case prefixGroups = 5
+  /// Acceptance of speculative draft tokens (one stream per scheduler).
+  case speculation = 6
 }

@@ -29,6 +29,8 @@ public struct ValidationExperiment: Sendable, Equatable {
   /// Whether the source measured from a freshly started server, sending
   /// nothing before (`WorkloadSpec.coldStart`).
   public var coldStart = false
+  /// The speculative decoding the measured server ran (nil: none).
+  public var speculative: SpeculativeDecoding?
   /// The measured figures, in metric order.
   public var measured: [(metric: ValidationMetric, value: Double)]
 

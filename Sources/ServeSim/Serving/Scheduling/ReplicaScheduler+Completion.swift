@@ -20,7 +20,9 @@ extension ReplicaScheduler {
     let keepsBlocks = limits.policy == .static
     for k in batchIDs.indices {
       let id = Int(batchIDs[k])
-      let tokens = batchTokens[k]
+      // A verify step computes the last token here and its accepted drafts below.
+      let verifies = batchTokens[k] > 1 && requests[id].isDecoding
+      let tokens = verifies ? 1 : batchTokens[k]
       requests[id].computed += tokens
       tally.scheduledTokens += Int(tokens)
       // Blocks are cached as they fill, so only an iteration that computed
@@ -30,7 +32,7 @@ extension ReplicaScheduler {
         if offload.enabled { storeComputed(id, requests) }
       }
       guard requests[id].computed == requests[id].knownTokens else { continue }
-      requests[id].generated += 1
+      requests[id].generated += verifies ? finishVerify(id, drafts: Int(batchTokens[k]) - 1, &requests) : 1
       if requests[id].firstToken < 0 {
         requests[id].firstToken = clock
       } else if requests[id].lastToken == previousEnd {

@@ -14,8 +14,10 @@ extension ReplicaScheduler {
   ///
   /// - Returns: the iteration's shape, or nil to form it by the policy.
   mutating func beginLeap(_ requests: RequestWindow, stamp: Int64) -> BatchShape? {
+    // Speculative decoding gives each request a random number of tokens
+    // per step: no stretch is quiet enough to leap.
     guard admitsNone, !running.isEmpty, running.count <= limits.maxNumBatchedTokens,
-      limits.policy != .static, role != .prefill
+      limits.policy != .static, role != .prefill, speculation == nil
     else { return nil }
     let blockSize = limits.blockSize
     if leap.boundaries.count != blockSize {

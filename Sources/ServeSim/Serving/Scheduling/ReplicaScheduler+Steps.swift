@@ -20,9 +20,14 @@ extension ReplicaScheduler {
         i += 1
         continue
       }
-      guard makeRoom(index: &i, tokens: 1, &requests, &batch) > 0 else { continue }
-      enqueue(Int32(id), tokens: 1, &requests, &batch)
-      batch.budget -= 1
+      // Speculative decoding verifies the drafts with the last token, as
+      // many as the budget allows (vLLM counts them in the token budget).
+      let tokens = 1 + min(speculation?.drafts ?? 0, batch.budget - 1)
+      guard makeRoom(index: &i, tokens: tokens + lookahead(tokens), &requests, &batch) > 0 else {
+        continue
+      }
+      enqueue(Int32(id), tokens: Int32(tokens), &requests, &batch)
+      batch.budget -= tokens
       i += 1
     }
   }

@@ -59,6 +59,8 @@ struct ReplicaScheduler: Sendable {
   var leap = DecodeLeap()
   /// The host KV tier (`scheduler.kv_offload`); disabled without one.
   var offload = HostKVTier()
+  /// Speculative decoding of decode steps (nil: off).
+  var speculation: Speculation?
 
   init(
     blocks: Int, pipeline: Int, pool: Int = 0, role: Role = .both, limits: SchedulerLimits,
@@ -123,7 +125,11 @@ struct ReplicaScheduler: Sendable {
     let i = Int(id)
     let context = Int(requests[i].computed + tokens)
     if requests[i].isDecoding {
-      batch.shape.addDecode(context: context)
+      if tokens > 1 {
+        batch.shape.addVerify(drafts: Int(tokens) - 1, context: context)
+      } else {
+        batch.shape.addDecode(context: context)
+      }
     } else {
       batch.shape.addPrefill(
         chunk: Int(tokens), context: context, samples: context == Int(requests[i].knownTokens))

@@ -13,6 +13,12 @@ struct SchedulerTally: Sendable, Equatable {
   /// Iterations formed in quiet decode stretches, without walking the
   /// requests (`DecodeLeap`).
   var leapedIterations = 0
+  /// Speculative decoding: verify steps, and the tokens they gave (accepted
+  /// drafts plus the target's own token, within the requests' outputs).
+  var verifySteps = 0
+  var verifiedTokens = 0
+  /// Draft tokens verified and rejected (computed, then thrown away).
+  var rejectedTokens = 0
 
   static func += (lhs: inout SchedulerTally, rhs: SchedulerTally) {
     lhs.scheduledTokens += rhs.scheduledTokens
@@ -21,5 +27,8 @@ struct SchedulerTally: Sendable, Equatable {
     lhs.prefixHitTokens += rhs.prefixHitTokens
     lhs.prefixLookupTokens += rhs.prefixLookupTokens
     lhs.leapedIterations += rhs.leapedIterations
+    lhs.verifySteps += rhs.verifySteps
+    lhs.verifiedTokens += rhs.verifiedTokens
+    lhs.rejectedTokens += rhs.rejectedTokens
   }
 }

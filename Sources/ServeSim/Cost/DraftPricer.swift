@@ -1,0 +1,83 @@
+/// Prices the draft passes of a speculative decoding step: the draft head
+/// (MTP or EAGLE: one decoder layer of the target and its LM head) or the
+/// draft model, run once per draft token, one after the other; memoised by
+/// rows and launch mode.
+public struct DraftPricer: Sendable {
+  /// The cost model the drafts run on: the target's (MTP, EAGLE) or the
+  /// draft model's on the same devices.
+  let cost: CostModel
+  /// Whether a pass is the whole draft model (else one head layer).
+  let wholeModel: Bool
+  /// Decoder layers one pass runs (attention priced per layer).
+  let layers: Double
+  /// Memo of one pass's token-proportional seconds by [eager, graph] and
+  /// sequences (−1: unset), grown on demand.
+  private var memo: [[Double]] = [[], []]
+  private var memoFlops: [Double] = []
+
+  /// - Parameters:
+  ///   - method: where the drafts come from.
+  ///   - target: the target's cost model.
+  ///   - draftModel: the draft model (`method: draft`).
+  public init(method: SpeculativeMethod, target: CostModel, draftModel: ModelSpec?) {
+    if method == .draft, let draftModel {
+      var draft = CostModel(
+        model: draftModel, device: target.device, precision: target.precision,
+        tensorGroup: target.tensorGroup, calibration: target.calibration)
+      draft.fusesActivationQuantisation = target.fusesActivationQuantisation
+      cost = draft
+      wholeModel = true
+      layers = Double(draftModel.costedLayers)
+    } else {
+      cost = target
+      wholeModel = false
+      layers = 1
+    }
+  }
+
+  /// The draft passes of a batch of this shape, as the engines run them:
+  /// the first over every verified position of every sequence (it takes the
+  /// verify's hidden states and gives the first draft: vLLM 0.11
+  /// `EagleProposer.propose`, vllm/v1/spec_decode/eagle.py, and SGLang
+  /// 0.5.5's draft extend after the verify, `forward_draft_extend_after_decode`
+  /// with `num_tokens_per_batch = num_steps + 1`,
+  /// sglang/srt/speculative/eagle_worker.py), then `draftSteps − 1` over
+  /// one row per sequence; each with one layer's (or the draft model's)
+  /// decode attention over the sequences' contexts.
+  ///
+  /// - Returns: seconds and FLOPs on one rank.
+  public mutating func price(_ shape: BatchShape, graph: Bool) -> (seconds: Double, flops: Double) {
+    guard shape.draftSteps > 0, shape.decodeSequences > 0 else { return (0, 0) }
+    let mode: LaunchMode = graph ? .graph : .eager
+    let sequences = shape.decodeSequences
+    let verified = sequences + shape.speculativeTokens
+    let first = pass(graph ? IterationPricer.graphPadded(verified) : verified, mode: mode)
+    let next = pass(graph ? IterationPricer.graphPadded(sequences) : sequences, mode: mode)
+    var rows = BatchShape()
+    rows.decodeSequences = sequences
+    rows.decodeContextTokens = shape.decodeContextTokens
+    let attention = cost.attentionDecode(rows, mode: mode)
+    var firstAttention = attention
+    firstAttention += cost.verifyAttention(shape, decode: attention)
+    let steps = Double(shape.draftSteps - 1)
+    let seconds =
+      first.seconds + layers * firstAttention.seconds + steps * (next.seconds + layers * attention.seconds)
+    let flops = first.flops + layers * firstAttention.flops + steps * (next.flops + layers * attention.flops)
+    return (seconds, flops)
+  }
+
+  /// One pass's token-proportional seconds and FLOPs for `sequences` rows.
+  private mutating func pass(_ sequences: Int, mode: LaunchMode) -> (seconds: Double, flops: Double) {
+    let slot = mode == .graph ? 1 : 0
+    if sequences < memo[slot].count, memo[slot][sequences] >= 0 {
+      return (memo[slot][sequences], memoFlops[sequences])
+    }
+    let m = Double(sequences)
+    let priced = wholeModel ? cost.draftModel(tokens: m, mode: mode) : cost.draftHead(tokens: m, mode: mode)
+    while memo[slot].count <= sequences { memo[slot].append(-1) }
+    while memoFlops.count <= sequences { memoFlops.append(0) }
+    memo[slot][sequences] = priced.seconds
+    memoFlops[sequences] = priced.flops
+    return (priced.seconds, priced.flops)
+  }
+}

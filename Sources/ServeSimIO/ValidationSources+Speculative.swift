@@ -1,0 +1,24 @@
+import ServeSim
+
+extension ValidationSuite {
+  /// The MTP speculation every InferenceMAX `spec_decoding = mtp` row
+  /// replays: one acceptance model for all rows, never one per row. The
+  /// CSV gives neither k nor the acceptance.
+  ///
+  /// k = 3: SGLang's default for DeepSeek-V3/R1 when no
+  /// `--speculative-num-steps` is given (`auto_choose_speculative_params`,
+  /// sglang/srt/server_args.py, 0.5.5 and 0.5.12 wheels: (steps, topk, draft
+  /// tokens) = (3, 1, 4)), and the `num_nextn_predict_layers: 3` of
+  /// TensorRT-LLM's DeepSeek-R1 MTP recipes (examples/models/core/
+  /// deepseek_v3/README.md, 1.0).
+  ///
+  /// Acceptance 0.6 per draft given the ones before it (mean accepted length
+  /// 1 + 0.6 + 0.6² + 0.6³ = 2.18), fitted once to the calibration part of
+  /// these rows (a grid of 0.5 to 0.85; held-out rows not used). The
+  /// DeepSeek-V3 technical report's 85-90% for the second token (arXiv
+  /// 2412.19437, §5.4.3; the shipped plan's figure) replays these rows 30%
+  /// too fast: InferenceMAX sends random-token prompts, and k = 3 chains the
+  /// one MTP layer, which was trained for one step.
+  static let inferenceMaxMTP = SpeculativeDecoding(
+    method: .mtp, tokens: 3, acceptance: [0.6, 0.6, 0.6])
+}

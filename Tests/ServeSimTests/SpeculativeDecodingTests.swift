@@ -1,0 +1,154 @@
+import Testing
+
+@testable import ServeSim
+
+/// Speculative decoding: verify steps that accept a random prefix of the
+/// drafts, their price, their KV blocks and their metrics.
+@Suite struct SpeculativeDecodingTests {
+  static func speculative(_ p: [Double], method: SpeculativeMethod = .eagle) -> SpeculativeDecoding {
+    SpeculativeDecoding(method: method, tokens: p.count, acceptance: p)
+  }
+
+  /// One request at a time (closed loop of one client), long outputs.
+  static func lowLoad(_ speculative: SpeculativeDecoding?, policy: SchedulingPolicy = .vllm) -> PlanSpec {
+    var plan = Fixtures.plan(
+      workload: Fixtures.workload(
+        .closed(concurrency: 1, thinkTime: 0), requests: 8, input: .fixed(1000), output: .fixed(401)),
+      policy: policy, budget: 2048)
+    plan.speculative = speculative
+    return plan
+  }
+
+  @Test func tpotFallsAsAcceptanceRises() throws {
+    var tpots = [Double]()
+    for p in [0.2, 0.5, 0.8, 0.95] {
+      let result = try Fixtures.run(Self.lowLoad(Self.speculative([p, p, p])))
+      tpots.append(Summary(result).tpot.mean)
+    }
+    let off = Summary(try Fixtures.run(Self.lowLoad(nil))).tpot.mean
+    #expect(zip(tpots, tpots.dropFirst()).allSatisfy { $0 > $1 }, "\(tpots)")
+    #expect(tpots[3] < off)
+  }
+
+  /// The gain at a fixed acceptance against a hand computation: a step
+  /// gives 1 + p1 + p1·p2 tokens on average and costs one verify pass of
+  /// 1 + k positions and k draft passes; a plain decode step gives one token.
+  @Test func throughputGainFollowsTheVerifyCost() throws {
+    let p = [0.8, 0.75]
+    let expected = 1 + p[0] + p[0] * p[1]
+    let plan = Self.lowLoad(Self.speculative(p))
+    let spec = Summary(try Fixtures.run(plan))
+    let plain = Summary(try Fixtures.run(Self.lowLoad(nil)))
+    let accepted = try #require(spec.acceptedLength)
+    #expect(abs(accepted / expected - 1) < 0.03, "accepted length \(accepted), expected \(expected)")
+    // Price a step at the middle of the decode (context 1000 + 200).
+    let simulator = try Simulator(plan: plan)
+    var pricer = simulator.pools.pricers[0]
+    let layers = plan.model.costedLayers
+    var verify = BatchShape()
+    verify.addVerify(drafts: 2, context: 1203)
+    var decode = BatchShape()
+    decode.addDecode(context: 1201)
+    let step = pricer.price(verify).seconds(layers: layers)
+    let single = pricer.price(decode).seconds(layers: layers)
+    #expect(step > single)
+    // The verify pass alone costs less than the step: the drafts are priced.
+    pricer.draft = nil
+    #expect(pricer.price(verify).seconds(layers: layers) < step)
+    let gain = plain.tpot.mean / spec.tpot.mean
+    let hand = expected * single / step
+    #expect(abs(gain / hand - 1) < 0.04, "gain \(gain), hand computation \(hand)")
+  }
+
+  /// SGLang frees the slots of rejected drafts after the verify; vLLM keeps
+  /// them (and its lookahead slots) for the next step.
+  @Test func rejectedDraftBlocksAreReleased() throws {
+    for (policy, held) in [(SchedulingPolicy.sglang, 33), (.vllm, 33 + 4 + 4)] {
+      var requests = RequestWindow()
+      var record = RequestRecord(arrival: 0, inputTokens: 32, outputTokens: 100)
+      record.generated = 1
+      record.computed = 32
+      record.status = .running
+      record.blocks = 32
+      record.lastToken = 0
+      let id = requests.append(record)
+      let config = SchedulerConfig(
+        policy: policy, maxNumSeqs: 8, maxNumBatchedTokens: 256, chunkedPrefill: true, blockSize: 1,
+        memoryUtilization: 0.9)
+      var scheduler = ReplicaScheduler(blocks: 1000, pipeline: 0, limits: SchedulerLimits(config))
+      // Acceptance so small that every draft is rejected.
+      scheduler.speculation = Speculation(
+        Self.speculative([1e-12, 1e-12, 1e-12, 1e-12]), seed: 1, scheduler: 0, policy: policy)
+      scheduler.freeBlocks -= 32
+      scheduler.running = [Int32(id)]
+      scheduler.outstanding = 1
+      let shape = try #require(scheduler.formBatch(&requests, stamp: 1, clock: 0))
+      #expect(shape.tokens == 5 && shape.speculativeTokens == 4 && shape.sampledSequences == 5)
+      #expect(requests[id].blocks >= 37)
+      var itl = WeightedSamples()
+      scheduler.finishBatch(&requests, itl: &itl, clock: 0.01)
+      #expect(requests[id].generated == 2)
+      #expect(requests[id].computed == 33)
+      #expect(Int(requests[id].blocks) == held, "\(policy)")
+      #expect(scheduler.freeBlocks == 1000 - held)
+      #expect(scheduler.tally.rejectedTokens == 4 && scheduler.tally.verifiedTokens == 1)
+    }
+  }
+
+  @Test func theSameSeedGivesTheSameRun() throws {
+    var plan = Self.lowLoad(Self.speculative([0.7, 0.6, 0.5]), policy: .sglang)
+    plan.workload = Fixtures.workload(
+      .poisson(rate: 20), requests: 40, input: .fixed(300), output: .fixed(120))
+    let a = try Fixtures.run(plan)
+    let b = try Fixtures.run(plan)
+    #expect(a.requests == b.requests)
+    #expect(a.iterations == b.iterations)
+    #expect(Summary(a) == Summary(b))
+    plan.seed += 1
+    #expect(Summary(try Fixtures.run(plan)).acceptedLength != Summary(a).acceptedLength)
+  }
+
+  /// Speculative plans never leap (a step's tokens are random): stepping
+  /// and leaping give the same run, and no iteration was leapt.
+  @Test func speculativePlansDoNotLeap() throws {
+    var plan = Self.lowLoad(Self.speculative([0.9, 0.9]))
+    plan.workload = Fixtures.workload(requests: 6, input: .fixed(100), output: .fixed(80))
+    let (a, leapedTally, b, _) = try DecodeLeapTests.both(plan)
+    #expect(a.requests == b.requests)
+    #expect(a.iterations == b.iterations)
+    #expect(leapedTally.leapedIterations == 0)
+    #expect(leapedTally.verifySteps > 0)
+  }
+
+  /// Outputs end exactly at their length, however many drafts are accepted.
+  @Test func outputsDoNotOverrun() throws {
+    var plan = Self.lowLoad(Self.speculative([1, 1, 1, 1, 1, 1, 1, 1]))
+    plan.workload = Fixtures.workload(requests: 5, input: .fixed(50), output: .fixed(13))
+    let result = try Fixtures.run(plan)
+    #expect(result.requests.allSatisfy { $0.generated == 13 && $0.status == .finished })
+    // 12 tokens after the first: one step of 9, one of 3.
+    #expect(Summary(result).acceptedLength == 6)
+  }
+
+  /// The optimizer shares pricers across plans: a speculative SGLang plan
+  /// (no overlap scheduler) must not take those of a plain one.
+  @Test func sharedPricersDoNotChangeASpeculativeRun() throws {
+    var plan = Self.lowLoad(Self.speculative([0.8, 0.6]), policy: .sglang)
+    plan.engine = .sglang
+    plan.workload = Fixtures.workload(requests: 6, input: .fixed(100), output: .fixed(40))
+    var off = plan
+    off.speculative = nil
+    let shared = try Simulator(plan: off).pools.pricers
+    var reused = try Simulator(plan: plan, pricers: shared)
+    var fresh = try Simulator(plan: plan)
+    #expect(try reused.run().iterations == (try fresh.run().iterations))
+  }
+
+  @Test func acceptanceAndSurvival() {
+    let s = Self.speculative([0.8, 0.5])
+    #expect(s.survival == [0.8, 0.4])
+    #expect(abs(s.expectedTokensPerStep - 2.2) < 1e-12)
+    #expect(s.with(tokens: 3).acceptance == [0.8, 0.5, 0.5])
+    #expect(s.with(tokens: 1).acceptance == [0.8])
+  }
+}
