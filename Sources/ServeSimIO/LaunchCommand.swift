@@ -60,6 +60,7 @@ public enum LaunchCommand {
     case .vllm: lines = vllm(plan, release.version, modelID, memory: memory, &notes)
     case .sglang: lines = sglang(plan, release.version, modelID, memory: memory, &notes)
     case .trtllm: lines = trtllm(plan, release.version, modelID, memory: memory, &notes, &preamble)
+    case .llamacpp: lines = llamacpp(plan, modelID, &notes)
     }
     var text =
       "#!/bin/sh\n# \(plan.name): \(plan.model.name) on \(plan.parallelism.devices) x \(plan.cluster.device.name)\n"
@@ -77,6 +78,7 @@ public enum LaunchCommand {
     case .sglang: "SGLang \(release.version) (sglang.launch_server)"
     case .trtllm: "TensorRT-LLM \(release.version) (trtllm-serve)"
     case .mindie: "MindIE \(release.version)"
+    case .llamacpp: "llama.cpp (llama-server, llama-cpp-python \(release.version))"
     }
   }
 
@@ -87,6 +89,7 @@ public enum LaunchCommand {
     case .sglang: "mem_fraction_static"
     case .trtllm: "free_gpu_memory_fraction"
     case .mindie: "memory share"
+    case .llamacpp: "ctx-size"
     }
   }
 

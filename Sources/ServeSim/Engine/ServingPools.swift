@@ -32,9 +32,12 @@ struct ServingPools: Sendable {
     // Reused pricers stand for every pool or none (the optimizer shares them).
     let reuse = reused?.count == pools.count ? reused : nil
     for (index, pool) in pools.enumerated() {
-      let m = MemoryPlan(
+      var m = MemoryPlan(
         model: plan.model, device: pool.cluster.device, parallelism: pool.parallelism,
         precision: plan.precision, scheduler: plan.scheduler, engine: plan.engine)
+      if let options = plan.llamacpp {
+        m.capToLlamaCpp(options, model: plan.model, blockSize: plan.scheduler.blockSize)
+      }
       if !m.fits {
         var poolPlan = plan
         poolPlan.cluster = pool.cluster
