@@ -16,11 +16,11 @@ extension LaunchCommand {
   }
 
   /// `llama-server`'s command for `plan` (flags of common/arg.cpp, llama.cpp
-  /// 0c1e57098 as llama-cpp-python 0.3.36 vendors it): the GGUF file, the
-  /// KV cache (`-c`), slots (`-np`), logical and physical batch (`-b`,
-  /// `-ub`), threads (`-t`) and the unified cache (`--kv-unified` /
-  /// `--no-kv-unified`), always written out so the command does not depend
-  /// on the build's defaults.
+  /// 0c1e57098 as llama-cpp-python 0.3.36 vendors it, in their long forms):
+  /// the GGUF file (`-m`), the KV cache (`-c`), slots (`-np`), logical and
+  /// physical batch (`-b`, `-ub`), threads (`-t`) and the unified cache
+  /// (`--kv-unified` / `--no-kv-unified`), always written out so the command
+  /// does not depend on the build's defaults.
   static func llamacpp(_ plan: PlanSpec, _ model: String, _ notes: inout [String]) -> [String] {
     let o = plan.llamacpp ?? LlamaCppOptions()
     let type = ggufType(plan.precision.weights)
@@ -42,20 +42,20 @@ extension LaunchCommand {
     }
     // Slots and batch as simulated (a plan's scheduler may override them).
     let slots = plan.scheduler.maxNumSeqs
-    var l = ["llama-server -m \(file)"]
-    l.append("-c \(o.contextTokens(trainContext: plan.model.maxContext))")
-    l.append("-np \(slots)")
-    l.append("-b \(o.batchSize)")
-    l.append("-ub \(o.ubatchSize)")
+    var l = ["llama-server --model \(file)"]
+    l.append("--ctx-size \(o.contextTokens(trainContext: plan.model.maxContext))")
+    l.append("--parallel \(slots)")
+    l.append("--batch-size \(o.batchSize)")
+    l.append("--ubatch-size \(o.ubatchSize)")
     // Threads: the plan's, else the CPU's cores (arg.cpp's default,
     // `common_cpu_get_num_math()`); on an accelerator the default stands.
     if let threads = o.threads {
-      l.append("-t \(threads)")
+      l.append("--threads \(threads)")
     } else if plan.cluster.device.kind == .cpu {
-      l.append("-t \(plan.cluster.device.computeUnits)")
+      l.append("--threads \(plan.cluster.device.computeUnits)")
     }
     l.append(o.unified ? "--kv-unified" : "--no-kv-unified")
-    if plan.cluster.device.kind != .cpu { l.append("-ngl 999") }
+    if plan.cluster.device.kind != .cpu { l.append("--n-gpu-layers 999") }
     l.append("--host 0.0.0.0 --port 8080")
     return l
   }

@@ -78,7 +78,8 @@ public enum LaunchCommand {
     case .sglang: "SGLang \(release.version) (sglang.launch_server)"
     case .trtllm: "TensorRT-LLM \(release.version) (trtllm-serve)"
     case .mindie: "MindIE \(release.version)"
-    case .llamacpp: "llama.cpp (llama-server, llama-cpp-python \(release.version))"
+    case .llamacpp:
+      "llama.cpp \(release.version) (llama-server as llama-cpp-python \(release.version) vendors it)"
     }
   }
 
