@@ -14,6 +14,10 @@ public struct LlamaCppOptions: Sendable, Equatable {
   public var parallel: Int?
   /// Tokens of the KV cache of all slots together (`-c`, `--ctx-size`); 0
   /// (the default, common.h `n_ctx = 0`) takes the model's training context.
+  /// llama.cpp then shrinks an unset context to the free memory
+  /// (`llama_params_fit`, common.h `fit_params = true`, at least 4096
+  /// tokens); that fit is not modelled: the KV cache is what the device has
+  /// room for (`MemoryPlan.capToLlamaCpp`).
   public var ctxSize = 0
   /// Logical batch (`-b`, `--batch-size`): most tokens one `llama_decode`
   /// call takes, and the server's token budget per iteration (common.h
@@ -101,5 +105,23 @@ extension LlamaCppOptions {
     let share = Double(threads) / Double(device.computeUnits)
     out.peakTFLOPS = device.peakTFLOPS.mapValues { $0 * share }
     return out
+  }
+}
+
+extension LlamaCppOptions {
+  /// The server options that run `scheduler` (a search's candidate): its
+  /// `max_num_seqs` slots, its token budget as `--batch-size` (and
+  /// `--ubatch-size` at most 512, the default), separate slot caches of
+  /// 4096 tokens each (common.h `fit_params_min_ctx`, the context
+  /// llama.cpp's memory fit keeps at least; the training context of a
+  /// Llama-3.2-1B would ask for 4 GB of KV cache a slot).
+  public static func matching(_ scheduler: SchedulerConfig) -> LlamaCppOptions {
+    var o = LlamaCppOptions()
+    o.parallel = scheduler.maxNumSeqs
+    o.batchSize = scheduler.maxNumBatchedTokens
+    o.ubatchSize = min(o.ubatchSize, o.batchSize)
+    o.kvUnified = false
+    o.ctxSize = 4096 * scheduler.maxNumSeqs
+    return o
   }
 }

@@ -6,6 +6,9 @@ extension PlanSpec {
   /// max(n_batch, n_parallel) tokens (server-context.cpp, `batch.init`), one
   /// sampled token per generating slot.
   public mutating func applyLlamaCpp(_ options: LlamaCppOptions, to settings: inout SchedulerSettings) {
+    var options = options
+    // A scheduler's max_num_seqs is the slot count when the engine sets none.
+    if options.parallel == nil, let seqs = settings.maxNumSeqs { options.parallel = seqs }
     llamacpp = options
     settings.maxNumSeqs = settings.maxNumSeqs ?? options.slots
     settings.maxNumBatchedTokens = settings.maxNumBatchedTokens ?? max(options.batchSize, options.slots)
