@@ -2,7 +2,7 @@ import ServeSim
 
 /// A serving engine a plan can be exported to.
 public enum ExportEngine: String, CaseIterable, Sendable {
-  case vllm, sglang, trtllm
+  case vllm, sglang, trtllm, llamacpp
 
   /// The engine as plans name it.
   public var kind: EngineKind {
@@ -10,6 +10,7 @@ public enum ExportEngine: String, CaseIterable, Sendable {
     case .vllm: .vllm
     case .sglang: .sglang
     case .trtllm: .trtllm
+    case .llamacpp: .llamacpp
     }
   }
 }

@@ -41,6 +41,9 @@ extension LaunchCommand {
         "the plan's host KV tier is not exported to \(engine.rawValue) (TensorRT-LLM's kv_cache_config.host_cache_size is not checked against a wheel here)"
       )
       return []
+    case .llamacpp:
+      notes.append("llama-server has no host KV tier; the plan's kv_offload is not exported")
+      return []
     }
   }
 }

@@ -93,6 +93,10 @@ extension LaunchCommand {
       }
       let end = preamble.lastIndex(of: "EOF") ?? preamble.endIndex
       preamble.insert(contentsOf: options, at: end)
+    case .llamacpp:
+      notes.append(
+        "llama-server's draft-model speculation (--model-draft, --draft-max) is not exported; the plan's speculative decoding is left out"
+      )
     }
   }
 }

@@ -60,6 +60,7 @@ public enum LaunchCommand {
     case .vllm: lines = vllm(plan, release.version, modelID, memory: memory, &notes)
     case .sglang: lines = sglang(plan, release.version, modelID, memory: memory, &notes)
     case .trtllm: lines = trtllm(plan, release.version, modelID, memory: memory, &notes, &preamble)
+    case .llamacpp: lines = llamacpp(plan, modelID, &notes)
     }
     speculative(plan, engine: engine, version: release.version, &lines, &preamble, &notes)
     var text =
@@ -78,6 +79,8 @@ public enum LaunchCommand {
     case .sglang: "SGLang \(release.version) (sglang.launch_server)"
     case .trtllm: "TensorRT-LLM \(release.version) (trtllm-serve)"
     case .mindie: "MindIE \(release.version)"
+    case .llamacpp:
+      "llama.cpp \(release.version) (llama-server as llama-cpp-python \(release.version) vendors it)"
     }
   }
 
@@ -88,6 +91,7 @@ public enum LaunchCommand {
     case .sglang: "mem_fraction_static"
     case .trtllm: "free_gpu_memory_fraction"
     case .mindie: "memory share"
+    case .llamacpp: "ctx-size"
     }
   }
 

@@ -8,16 +8,22 @@ extension NodeReader {
   /// A plan's engine at `key` (`value`'s newest modelled release when
   /// absent) and whether it may use its custom all-reduce kernel
   /// (`engine: {name: vllm, custom_all_reduce: false}`; true when unset).
+  /// A llama.cpp engine's `llama-server` options (`engine: {name: llamacpp,
+  /// parallel: 2, ...}`; nil for other engines).
   func engine(_ key: String, default value: EngineKind) throws(ConfigError) -> (
-    release: EngineRelease, customAllReduce: Bool
+    release: EngineRelease, customAllReduce: Bool, llamacpp: LlamaCppOptions?
   ) {
-    guard let node = mapping[key] else { return (EngineRelease(value), true) }
+    guard let node = mapping[key] else { return (EngineRelease(value), true, nil) }
     log?.key(join(key), in: file)
     var custom = true
-    let release = try release(node, path: join(key), options: ["custom_all_reduce"]) {
-      (r: NodeReader) throws(ConfigError) in custom = try r.bool("custom_all_reduce", default: true)
+    var llamacpp: LlamaCppOptions?
+    let release = try release(node, path: join(key), options: ["custom_all_reduce"] + Self.llamaCppKeys) {
+      (r: NodeReader) throws(ConfigError) in
+      custom = try r.bool("custom_all_reduce", default: true)
+      llamacpp = try r.llamaCppOptions()
     }
-    return (release, custom)
+    if release.engine == .llamacpp && llamacpp == nil { llamacpp = LlamaCppOptions() }
+    return (release, custom, llamacpp)
   }
 
   /// The engines of the list at `key`; a single engine counts as a list of one.

@@ -31,7 +31,7 @@ public enum PlanLoader {
     let (model, modelFile) = try input.model()
     let (cluster, clusterFile) = try input.cluster(r, "cluster", overrides: input.routed["cluster"] ?? [])
     let (workload, workloadFile) = try input.workload()
-    let (release, customAllReduce) = try r.engine("engine", default: .vllm)
+    let (release, customAllReduce, llamacpp) = try r.engine("engine", default: .vllm)
     let engine = release.engine
     var parallelism = Parallelism()
     if r.has("parallelism") {
@@ -52,7 +52,7 @@ public enum PlanLoader {
     let precision =
       r.has("precision")
       ? try InputLoader.precision(try r.child("precision", allowed: InputLoader.precisionKeys)) : Precision()
-    let settings =
+    var settings =
       r.has("scheduler")
       ? try InputLoader.scheduler(try r.child("scheduler", allowed: InputLoader.schedulerKeys))
       : SchedulerSettings()
@@ -65,6 +65,7 @@ public enum PlanLoader {
       seed: seed ?? fileSeed)
     plan.engineVersion = release.version
     plan.customAllReduce = customAllReduce
+    if let llamacpp { plan.applyLlamaCpp(llamacpp, to: &settings) }
     if r.has("disaggregation") {
       plan.disaggregation = try disaggregation(input, cluster: cluster)
     }

@@ -92,7 +92,8 @@ public struct LineChart: Sendable {
       let k = value / 1000
       return k == k.rounded() ? "\(Int(k))k" : String(format: "%.1fk", k)
     }
-    let decimals = step >= 1 ? 0 : min(Int((-log10(step)).rounded(.up)), 6)
+    // A step of 0 (every value the same, e.g. one request) needs no decimals.
+    let decimals = step >= 1 || !(step > 0) ? 0 : min(Int((-log10(step)).rounded(.up)), 6)
     return String(format: "%.\(decimals)f", value)
   }
 

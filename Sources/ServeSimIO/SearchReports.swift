@@ -124,7 +124,7 @@ public enum SearchReports {
       model: \(search.modelPath)
       cluster: \(search.clusterPaths[clusterIndex])
       workload: best-workload.yaml
-      engine: {name: \(p.engine.rawValue), version: "\(p.release.version)"}
+      engine: {name: \(p.engine.rawValue), version: "\(p.release.version)"\(llamaCppKeys(p))}
       parallelism: {data: \(p.parallelism.data), tensor: \(p.parallelism.tensor), pipeline: \(p.parallelism.pipeline), expert: \(p.parallelism.expert)\(p.parallelism.attentionData > 1 ? ", attention_data: \(p.parallelism.attentionData)" : "")}
       precision: {weights: \(q.weights.rawValue), activations: \(q.activations.rawValue), kv_cache: \(q.kvCache.rawValue)}
       scheduler: {policy: \(s.policy.rawValue), max_num_seqs: \(s.maxNumSeqs), max_num_batched_tokens: \(s.maxNumBatchedTokens), chunked_prefill: \(s.chunkedPrefill), block_size: \(s.blockSize), memory_utilization: \(s.memoryUtilization), prefix_caching: \(s.prefixCaching)}

@@ -97,6 +97,9 @@ extension SummaryTable {
     if s.drops.exceedsKVCache > 0 {
       parts.append("\(s.drops.exceedsKVCache) larger than a replica's KV cache")
     }
+    if s.drops.exceedsSlotContext > 0 {
+      parts.append("\(s.drops.exceedsSlotContext) prompts longer than a llama.cpp slot's context")
+    }
     return parts.isEmpty ? "" : " (" + parts.joined(separator: ", ") + ")"
   }
 }

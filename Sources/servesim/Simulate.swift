@@ -191,6 +191,11 @@ struct Simulate: ParsableCommand {
         "\(summary.drops.exceedsKVCache) of \(summary.requests) requests need more than the \(result.memory.kvTokens / max(plan.parallelism.pipeline, 1)) tokens of KV cache a scheduler holds (give the engine more memory, more tensor parallelism or an 8-bit KV cache)"
       )
     }
+    if summary.drops.exceedsSlotContext > 0 {
+      parts.append(
+        "\(summary.drops.exceedsSlotContext) of \(summary.requests) requests have a prompt of at least a llama.cpp slot's context (raise ctx_size or lower parallel)"
+      )
+    }
     return parts.isEmpty ? "\(summary.dropped) requests dropped" : parts.joined(separator: "; ")
   }
 }

@@ -101,7 +101,7 @@ public struct IterationPricer: Sendable {
 
   /// The token-proportional time of one layer and of the embedding, and the
   /// FLOPs of all layers and the embedding on one rank, for `tokens`.
-  private mutating func dense(tokens: Int, graph: Bool) -> (
+  mutating func dense(tokens: Int, graph: Bool) -> (
     layer: Double, moe: Double, embed: Double, flops: Double, sources: SourceSeconds
   ) {
     let mode: LaunchMode = graph ? .graph : .eager
@@ -162,7 +162,10 @@ public struct IterationPricer: Sendable {
   public mutating func price(_ shape: BatchShape) -> IterationCost {
     let graph = usesGraph(shape)
     let mode: LaunchMode = graph ? .graph : .eager
-    let d = dense(tokens: shape.tokens, graph: graph)
+    let d =
+      profile.ubatchTokens > 0 && shape.tokens > profile.ubatchTokens
+      ? microBatched(tokens: shape.tokens, ubatch: profile.ubatchTokens, graph: graph)
+      : dense(tokens: shape.tokens, graph: graph)
     let prefill = cost.attentionPrefill(shape, mode: mode)
     var decode = cost.attentionDecode(shape, mode: mode)
     decode += cost.verifyAttention(shape, decode: decode)

@@ -38,9 +38,12 @@ struct ServingPools: Sendable {
     let sameEngine = plan.speculative == nil || reused?.first?.profile == profile
     let reuse = reused?.count == pools.count && sameEngine ? reused : nil
     for (index, pool) in pools.enumerated() {
-      let m = MemoryPlan(
+      var m = MemoryPlan(
         model: plan.model, device: pool.cluster.device, parallelism: pool.parallelism,
         precision: plan.precision, scheduler: plan.scheduler, engine: plan.engine)
+      if let options = plan.llamacpp {
+        m.capToLlamaCpp(options, model: plan.model, blockSize: plan.scheduler.blockSize)
+      }
       if !m.fits {
         var poolPlan = plan
         poolPlan.cluster = pool.cluster

@@ -42,6 +42,10 @@ extension Simulator {
 
   mutating func arrive(_ id: Int) {
     if requests[id].client < 0 { scheduleNextOpenArrival() }
+    if let slot = llamaCppSlotContext, !fitLlamaCppSlot(id, slotContext: slot) {
+      drop(id, .exceedsSlotContext)
+      return
+    }
     let total = Int(requests[id].inputTokens) + Int(requests[id].outputTokens)
     if total > plan.model.maxContext {
       drop(id, .contextTooLong)

@@ -95,6 +95,9 @@ public struct DeviceSpec: Sendable, Equatable {
     case (.fp4, .fp4): wanted = .fp4
     case (.mxfp4, .mxfp4): wanted = .mxfp4
     case (.int8, .int8): wanted = .int8
+    // GGUF block types: llama.cpp's CPU kernels quantise the activations to
+    // 8-bit blocks and multiply in integers (`DType.isBlockQuantised`).
+    case (let w, _) where w.isBlockQuantised: wanted = .int8
     case (_, .fp32): wanted = .fp32
     case (_, .fp16): wanted = .fp16
     default: wanted = .bf16

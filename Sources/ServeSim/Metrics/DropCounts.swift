@@ -4,6 +4,8 @@ public struct DropCounts: Sendable, Equatable, Codable {
   public var contextTooLong = 0
   /// Prompt plus output needing more KV-cache blocks than a replica has.
   public var exceedsKVCache = 0
+  /// Prompt not shorter than a llama.cpp slot's context (refused by the server).
+  public var exceedsSlotContext = 0
 
   public init() {}
 
@@ -12,6 +14,7 @@ public struct DropCounts: Sendable, Equatable, Codable {
     switch reason {
     case .contextTooLong: contextTooLong += 1
     case .exceedsKVCache: exceedsKVCache += 1
+    case .exceedsSlotContext: exceedsSlotContext += 1
     case .none: break
     }
   }

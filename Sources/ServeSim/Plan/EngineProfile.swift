@@ -59,6 +59,10 @@ public struct EngineProfile: Sendable, Equatable {
   /// `cold_start`. 0: nothing compiled on first use (engines that build or
   /// capture everything before serving).
   public var coldStartMs = 0.0
+  /// Most tokens one forward pass takes: llama.cpp splits a batch into
+  /// micro-batches of `--ubatch-size` tokens, each its own pass over the
+  /// weights (`IterationPricer.price`). 0: one pass per iteration.
+  public var ubatchTokens = 0
 
   /// The profile of an engine's release `version` (nil: the newest modelled,
   /// see `EngineRelease`), with the defaults it picks for `device` and the
@@ -76,6 +80,7 @@ public struct EngineProfile: Sendable, Equatable {
     case .vllm: profile = vllm(release.version, gib: bytes / 1_073_741_824, device: device)
     case .sglang: profile = sglang(release.version, mib: bytes / 1_048_576, parallelism: parallelism)
     case .trtllm: profile = trtllm(release.version)
+    case .llamacpp: profile = llamacpp(release.version)
     case .mindie:
       // MindIE-Service 1.0 config.json on Ascend: maxBatchSize 200,
       // maxPrefillTokens 8192, cacheBlockSize 128, SplitFuse (chunked prefill)

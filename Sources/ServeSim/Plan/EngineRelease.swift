@@ -7,7 +7,9 @@
 ///   (0.11.0, V1; newest);
 /// - SGLang 0.4 (0.4.9) and 0.5 (0.5.5; newest);
 /// - TensorRT-LLM 0.19 and 1.0 (newest);
-/// - MindIE 1.0.
+/// - MindIE 1.0;
+/// - llama.cpp's `llama-server` as llama-cpp-python 0.3 vendors it (read at
+///   0.3.36, llama.cpp commit 0c1e57098).
 ///
 /// A version between two modelled ones takes the newest modelled one not newer
 /// than it (vLLM "0.9" and "0.10" are modelled by 0.8, "0.12" by 0.11); one
@@ -34,6 +36,9 @@ public struct EngineRelease: Sendable, Hashable, CustomStringConvertible {
     case .sglang: [EngineVersion(0, 4), EngineVersion(0, 5)]
     case .trtllm: [EngineVersion(0, 19), EngineVersion(1, 0)]
     case .mindie: [EngineVersion(1, 0)]
+    // llama.cpp has build numbers, not releases: its versions here are those
+    // of llama-cpp-python, whose sdist vendors it (0.3.36: llama.cpp 0c1e57098).
+    case .llamacpp: [EngineVersion(0, 3)]
     }
   }
 

@@ -24,7 +24,10 @@ extension EngineKind {
   /// How the engine sizes its KV cache.
   public var memoryAccounting: MemoryAccounting {
     switch self {
-    case .vllm, .mindie: .profiled
+    // llama.cpp allocates weights, its KV cache of `--ctx-size` tokens and
+    // compute buffers; the simulator caps the cache at that size
+    // (`LlamaCppOptions.kvTokens`) within the device's memory.
+    case .vllm, .mindie, .llamacpp: .profiled
     case .sglang: .staticFraction
     case .trtllm: .freeFraction
     }

@@ -12,6 +12,9 @@ public struct PlanSpec: Sendable, Equatable {
   /// plan's `engine: {custom_all_reduce: false}`, as vLLM's and SGLang's
   /// `--disable-custom-all-reduce`); NCCL takes every all-reduce when false.
   public var customAllReduce = true
+  /// The `llama-server` options of an `engine: llamacpp` plan (nil for other
+  /// engines).
+  public var llamacpp: LlamaCppOptions?
   public var parallelism: Parallelism
   public var precision: Precision
   public var scheduler: SchedulerConfig

@@ -188,16 +188,19 @@ extension Precision {
   /// - Returns: the problems, at `precision.activations` and `precision.kv_cache`.
   public func validate() -> [PlanIssue] {
     var issues = [PlanIssue]()
-    if activations == .int4 {
+    // GGUF block types are weight formats too (llama.cpp's activations are
+    // fp32 on the CPU; its KV-cache types are not modelled here).
+    if activations == .int4 || activations.isBlockQuantised {
       issues.append(
         PlanIssue(
           .plan, "precision.activations",
-          "int4 activations are not supported; valid: fp32, bf16, fp16, fp8, int8"))
+          "\(activations.rawValue) activations are not supported; valid: fp32, bf16, fp16, fp8, int8"))
     }
-    if kvCache == .int4 {
+    if kvCache == .int4 || kvCache.isBlockQuantised {
       issues.append(
         PlanIssue(
-          .plan, "precision.kv_cache", "int4 KV cache is not supported; valid: fp32, bf16, fp16, fp8, int8"))
+          .plan, "precision.kv_cache",
+          "\(kvCache.rawValue) KV cache is not supported; valid: fp32, bf16, fp16, fp8, int8"))
     }
     return issues
   }

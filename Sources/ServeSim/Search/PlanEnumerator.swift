@@ -42,6 +42,7 @@ public enum PlanEnumerator {
                           settings.maxNumSeqs = seqs
                           settings.maxNumBatchedTokens = tokens
                           plan.applyScheduler(settings)
+                          if engine == .llamacpp { plan.llamacpp = .matching(plan.scheduler) }
                           plan.name = name(of: plan)
                           out.append(plan)
                         }

@@ -24,6 +24,7 @@ extension SearchRunner {
     let q = plan.precision
     return
       "\(plan.cluster.name)|\(plan.release)|\(p.tensor)|\(p.expert)|\(p.attentionData)|\(q.weights.rawValue)|\(q.activations.rawValue)|\(q.kvCache.rawValue)|\(plan.scheduler.maxNumBatchedTokens + plan.scheduler.maxNumSeqs)"
+      + (plan.llamacpp.map { "|ub\($0.ubatchSize)|t\($0.threads ?? 0)" } ?? "")
   }
 
   /// Plans whose capacity per replica is alike (warm start of the bisection).
