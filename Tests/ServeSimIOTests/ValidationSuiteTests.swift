@@ -23,7 +23,9 @@ struct ValidationSuiteTests {
     #expect(mtp.count >= 19 && mtp.allSatisfy { $0.id.hasSuffix("/mtp") && $0.speculative?.method == .mtp })
     #expect(mtp.allSatisfy { $0.speculative == mtp.first?.speculative })
     #expect(reasons.contains("trtllm-offline: GPU not modelled: B300"))
-    #expect(reasons.contains("inferencemax: speculative decoding (MTP) with attention data parallelism not modelled"))
+    #expect(
+      reasons.contains(
+        "inferencemax: speculative decoding (MTP) with attention data parallelism not modelled"))
     let held = suite.experiments.filter(\.heldOut).count
     #expect(held > suite.experiments.count / 6 && held < suite.experiments.count / 3)
   }
@@ -54,7 +56,9 @@ struct ValidationSuiteTests {
     #expect(dsr1.contains { $0.warmupRequests == 2 * 64 } && dsr1.contains { $0.warmupRequests == 0 })
     // TensorRT-LLM rows list 64 GPUs for one node of 8: throughput is per GPU x 8.
     let trt = try #require(
-      dsr1.first { $0.engine == .trtllm && $0.gpu == "H200" && $0.id.contains("1024x1024/c4/") && $0.speculative == nil })
+      dsr1.first {
+        $0.engine == .trtllm && $0.gpu == "H200" && $0.id.contains("1024x1024/c4/") && $0.speculative == nil
+      })
     #expect(trt.measured.first { $0.metric == .outputTokPerS }.map { $0.value < 400 } == true)
 
     // An SGLang MTP row replays k = 3 under SGLang's speculative cap of 48 running requests.

@@ -161,20 +161,31 @@ public struct IterationPricer: Sendable {
   /// Prices one iteration.
   public mutating func price(_ shape: BatchShape) -> IterationCost {
     let graph = usesGraph(shape)
-    let mode: LaunchMode = graph ? .graph : .eager
     let d =
       profile.ubatchTokens > 0 && shape.tokens > profile.ubatchTokens
       ? microBatched(tokens: shape.tokens, ubatch: profile.ubatchTokens, graph: graph)
       : dense(tokens: shape.tokens, graph: graph)
+    var drafts: (seconds: Double, flops: Double) = (0, 0)
+    if shape.draftSteps > 0, let priced = draft?.price(shape, graph: graph) { drafts = priced }
+    let sampling = sampling(shape.sampledSequences, graph: graph)
+    return priced(shape, graph: graph, dense: d, sampling: sampling, drafts: drafts)
+  }
+
+  /// The rest of `price` once the memoised parts are known: a non-mutating
+  /// method, so the cost model is read in place rather than copied out of
+  /// `self` for each call.
+  private func priced(
+    _ shape: BatchShape, graph: Bool,
+    dense d: (layer: Double, moe: Double, embed: Double, flops: Double, sources: SourceSeconds),
+    sampling: OperatorEstimate, drafts: (seconds: Double, flops: Double)
+  ) -> IterationCost {
+    let mode: LaunchMode = graph ? .graph : .eager
     let prefill = cost.attentionPrefill(shape, mode: mode)
     var decode = cost.attentionDecode(shape, mode: mode)
     decode += cost.verifyAttention(shape, decode: decode)
-    let sampling = sampling(shape.sampledSequences, graph: graph)
     let cpu =
       (profile.iterationOverheadUs + profile.perSequenceOverheadUs * Double(shape.sequences))
       * 1e-6
-    var drafts: (seconds: Double, flops: Double) = (0, 0)
-    if shape.draftSteps > 0, let priced = draft?.price(shape, graph: graph) { drafts = priced }
     let flops = (d.flops + layers * (prefill.flops + decode.flops) + sampling.flops + drafts.flops) * ranks
     let sources = d.sources + (prefill.sources + decode.sources) * layers + sampling.sources
     let attention = prefill.seconds + decode.seconds

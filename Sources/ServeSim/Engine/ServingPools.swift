@@ -6,6 +6,9 @@ struct ServingPools: Sendable {
   /// Under attention data parallelism, the pricer of a replica's lockstep
   /// iterations (nil otherwise).
   var lockstep: LockstepPricer?
+  /// Whether the attention ranks step together (`lockstep` is set), read on
+  /// every event without copying the optional pricer out.
+  private(set) var lockstepped = false
   /// Memory plans by pool.
   let memory: [MemoryPlan]
   /// Tensor degree by pool (devices of one stage).
@@ -65,6 +68,7 @@ struct ServingPools: Sendable {
     pricers = reuse ?? built
     if plan.parallelism.attentionData > 1, let wide = pricers.first?.cost {
       lockstep = Self.lockstepPricer(plan: plan, profile: profile, wide: wide)
+      lockstepped = true
     }
     if let speculative = plan.speculative {
       // Reused pricers may come from a plan that did not speculate.

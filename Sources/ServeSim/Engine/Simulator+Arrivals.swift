@@ -86,13 +86,13 @@ extension Simulator {
     let view = RoutingView(
       schedulers: schedulers, replicas: pools.entryReplicas, stages: timeline.stages * attentionRanks)
     let chosen = view.replicas > 1 ? router.route(id, requests[id], view) : 0
-    if pools.lockstep != nil { return lockstepRoute(replica: chosen) }
+    if pools.lockstepped { return lockstepRoute(replica: chosen) }
     return view.scheduler(of: chosen)
   }
 
   /// Schedules a wake-up of scheduler `r` if it is idle.
   mutating func wakeIfIdle(_ r: Int) {
-    if pools.lockstep != nil { return lockstepWake(r) }
+    if pools.lockstepped { return lockstepWake(r) }
     guard schedulers[r].phase == .idle else { return }
     schedulers[r].phase = .wakePending
     queue.schedule(at: clock, .replicaWake, subject: Int32(r))

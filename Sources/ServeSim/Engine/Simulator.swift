@@ -74,7 +74,7 @@ public struct Simulator: Sendable {
           speculative, seed: plan.seed, scheduler: r, policy: plan.scheduler.policy)
       }
     }
-    if pools.lockstep != nil {
+    if pools.lockstepped {
       lockstepShapes = [BatchShape?](repeating: nil, count: plan.parallelism.attentionData)
       rankCursor = [Int](repeating: 0, count: plan.parallelism.data)
     }
@@ -182,7 +182,7 @@ public struct Simulator: Sendable {
 
   /// Forms and starts the next iteration of scheduler `r`, if it has work.
   mutating func startIteration(scheduler r: Int) {
-    if pools.lockstep != nil { return startLockstep(lead: lockstepLead(r)) }
+    if pools.lockstepped { return startLockstep(lead: lockstepLead(r)) }
     iterationCounter += 1
     guard let shape = schedulers[r].formBatch(&requests, stamp: iterationCounter, clock: clock) else {
       schedulers[r].phase = .idle
@@ -219,7 +219,7 @@ public struct Simulator: Sendable {
   /// (a closed-loop client's next request, a KV transfer to decode), and
   /// forms its next batch.
   mutating func finishIteration(scheduler r: Int) {
-    if pools.lockstep != nil { return finishLockstep(lead: r) }
+    if pools.lockstepped { return finishLockstep(lead: r) }
     schedulers[r].finishBatch(&requests, itl: &metrics.itl, clock: clock)
     for id in schedulers[r].departed {
       if requests[Int(id)].status == .transferring {

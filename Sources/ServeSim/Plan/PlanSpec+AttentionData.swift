@@ -40,7 +40,8 @@ extension PlanSpec {
     if speculative != nil {
       // The lockstep step (LockstepPricer) prices no draft or verify passes.
       issue(
-        "speculative decoding with attention data parallelism is not modelled yet (the ranks' lockstep step prices no draft passes); valid: 1 with speculative, or no speculative")
+        "speculative decoding with attention data parallelism is not modelled yet (the ranks' lockstep step prices no draft passes); valid: 1 with speculative, or no speculative"
+      )
     }
     if scheduler.policy == .static {
       issue("attention data parallelism needs an iteration-level policy (not static); valid: 1 here")
