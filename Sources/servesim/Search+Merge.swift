@@ -49,14 +49,6 @@ extension Search {
     print(
       "merged \(shards.count) shards of search \(loaded.space.name): \(result.outcomes.count) plans, \(counts[.infeasible] ?? 0) infeasible, \(counts[.pruned] ?? 0) pruned, \(counts[.evaluated] ?? 0) evaluated; \(merged.tally.simulatedInShards) plans simulated in the shards, \(merged.tally.simulatedByMerge) simulated again by the merge, in \(String(format: "%.1f", seconds)) s"
     )
-    if let best = result.best {
-      let o = result.outcomes[best]
-      print(
-        "best (\(loaded.space.objective.rawValue)): \(o.plan.name): capacity \(String(format: "%.3f", o.capacity)) req/s on \(o.plan.devices) devices, objective \(String(format: "%.4f", o.objective ?? 0))"
-      )
-    } else {
-      print("no plan meets the SLO and the requirement")
-    }
-    print("results: " + paths.joined(separator: ", "))
+    Self.printBest(result, objective: loaded.space.objective, paths: paths)
   }
 }

@@ -122,10 +122,15 @@ struct Search: ParsableCommand {
     print(
       "search \(loaded.space.name): \(result.outcomes.count) plans enumerated, \(counts[.infeasible] ?? 0) infeasible, \(counts[.pruned] ?? 0) pruned, \(counts[.evaluated] ?? 0) simulated (\(result.outcomes.reduce(0) { $0 + $1.probes }) simulations) in \(String(format: "%.1f", seconds)) s with \(jobs) jobs\(previous.isEmpty ? "" : " (\(previous.count) outcomes resumed)")"
     )
+    Self.printBest(result, objective: loaded.space.objective, paths: paths)
+  }
+
+  /// Prints the best plan (or that none meets the SLO) and the files written.
+  static func printBest(_ result: SearchResult, objective: SearchObjective, paths: [String]) {
     if let best = result.best {
       let o = result.outcomes[best]
       print(
-        "best (\(loaded.space.objective.rawValue)): \(o.plan.name): capacity \(String(format: "%.3f", o.capacity)) req/s on \(o.plan.devices) devices, objective \(String(format: "%.4f", o.objective ?? 0))"
+        "best (\(objective.rawValue)): \(o.plan.name): capacity \(String(format: "%.3f", o.capacity)) req/s on \(o.plan.devices) devices, objective \(String(format: "%.4f", o.objective ?? 0))"
       )
     } else {
       print("no plan meets the SLO and the requirement")
