@@ -84,11 +84,7 @@ extension CostModel {
   /// experts with `tp_size=1` under DeepEP).
   public func rankMoE(tokens m: Double, mode: LaunchMode) -> OperatorEstimate {
     guard let moe = model.moe, m > 0 else { return .zero }
-    let h = Double(model.hiddenSize)
-    let experts = Double(moe.experts)
-    var total = norm(tokens: m, mode: mode)
-    total += gemm(m: m, n: experts, k: h, mode: mode)
-    total += elementwise(bytes: 2 * m * experts * 4, flops: 5 * m * experts, mode: mode)
+    var total = router(tokens: m, moe: moe, mode: mode)
     if moe.sharedExperts > 0 && expertParallel > 1 {
       let inner = Double(moe.sharedExperts * moe.expertIntermediateSize)
       total += expertGEMMs(assignments: m, activeExperts: 1, inner: inner, mode: mode)

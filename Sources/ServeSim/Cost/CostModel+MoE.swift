@@ -27,6 +27,17 @@ extension CostModel {
     return total
   }
 
+  /// The start of an MoE layer for `tokens` tokens: the norm, the router
+  /// GEMM (hidden to one logit per expert) and the softmax/top-k over the
+  /// fp32 logits.
+  func router(tokens m: Double, moe: MoESpec, mode: LaunchMode) -> OperatorEstimate {
+    let experts = Double(moe.experts)
+    var total = norm(tokens: m, mode: mode)
+    total += gemm(m: m, n: experts, k: Double(model.hiddenSize), mode: mode)
+    total += elementwise(bytes: 2 * m * experts * 4, flops: 5 * m * experts, mode: mode)
+    return total
+  }
+
   /// The MoE block of one layer for `tokens` tokens on one rank: norm, router
   /// GEMM and top-k, routed experts, shared experts, and the collectives.
   ///
@@ -40,12 +51,9 @@ extension CostModel {
   public func moeBlock(tokens m: Double, mode: LaunchMode) -> OperatorEstimate {
     guard let moe = model.moe, m > 0 else { return mlpBlock(tokens: m, mode: mode) }
     let h = Double(model.hiddenSize)
-    let experts = Double(moe.experts)
     let fe = Double(moe.expertIntermediateSize)
     let t = Double(tensor)
-    var total = norm(tokens: m, mode: mode)
-    total += gemm(m: m, n: experts, k: h, mode: mode)
-    total += elementwise(bytes: 2 * m * experts * 4, flops: 5 * m * experts, mode: mode)
+    var total = router(tokens: m, moe: moe, mode: mode)
     let assignments = m * Double(moe.expertsPerToken)
     let e = Double(max(expertParallel, 1))
     if expertParallel <= 1 {

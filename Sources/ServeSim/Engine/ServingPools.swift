@@ -6,9 +6,12 @@ struct ServingPools: Sendable {
   /// Under attention data parallelism, the pricer of a replica's lockstep
   /// iterations (nil otherwise).
   var lockstep: LockstepPricer?
-  /// Whether the attention ranks step together (`lockstep` is set), read on
-  /// every event without copying the optional pricer out.
-  private(set) var lockstepped = false
+  /// Attention ranks per replica, `lockstep`'s ranks (1: no attention data
+  /// parallelism), kept apart so that every event reads it without copying
+  /// the optional pricer out.
+  private(set) var attentionRanks = 1
+  /// Whether the attention ranks step together (`lockstep` is set).
+  var lockstepped: Bool { attentionRanks > 1 }
   /// Memory plans by pool.
   let memory: [MemoryPlan]
   /// Tensor degree by pool (devices of one stage).
@@ -67,8 +70,9 @@ struct ServingPools: Sendable {
     memory = memories
     pricers = reuse ?? built
     if plan.parallelism.attentionData > 1, let wide = pricers.first?.cost {
-      lockstep = Self.lockstepPricer(plan: plan, profile: profile, wide: wide)
-      lockstepped = true
+      let pricer = Self.lockstepPricer(plan: plan, profile: profile, wide: wide)
+      lockstep = pricer
+      attentionRanks = pricer.ranks
     }
     if let speculative = plan.speculative {
       // Reused pricers may come from a plan that did not speculate.

@@ -12,7 +12,7 @@
 /// `--no-leap` gives the same result trivially.
 extension Simulator {
   /// Attention ranks per replica (1: no attention data parallelism).
-  var attentionRanks: Int { pools.lockstep?.ranks ?? 1 }
+  var attentionRanks: Int { pools.attentionRanks }
 
   /// The first scheduler (rank 0) of the replica that scheduler `r` belongs to.
   @inline(__always)

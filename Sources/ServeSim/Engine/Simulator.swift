@@ -62,7 +62,7 @@ public struct Simulator: Sendable {
     if !issues.isEmpty { throw .invalidPlan(issues) }
     self.plan = plan
     self.checkInvariants = checkInvariants
-    profile = EngineProfile.of(plan: plan).speculating(plan.speculative)
+    profile = EngineProfile.of(plan: plan)
     pools = try ServingPools(plan: plan, profile: profile, reusing: reused)
     memory = pools.memory[0]
     schedulers = pools.makeSchedulers(plan: plan)

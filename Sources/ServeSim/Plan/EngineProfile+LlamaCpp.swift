@@ -43,11 +43,12 @@ extension EngineProfile {
 
 extension EngineProfile {
   /// The profile `plan` runs under: its engine's release with the defaults for
-  /// its device and parallelism, and for llama.cpp its `--ubatch-size`.
+  /// its device and parallelism, for llama.cpp its `--ubatch-size`, and under
+  /// speculative decoding the engine's changes for it (`speculating`).
   public static func of(plan: PlanSpec) -> EngineProfile {
     var profile = of(
       plan.engine, version: plan.engineVersion, device: plan.cluster.device, parallelism: plan.parallelism)
     if let options = plan.llamacpp { profile.ubatchTokens = options.ubatchSize }
-    return profile
+    return profile.speculating(plan.speculative)
   }
 }

@@ -20,9 +20,8 @@ extension ReplicaScheduler {
   ///
   /// - Returns: the tokens the request gets (the new `generated` less the old).
   mutating func finishVerify(_ id: Int, drafts: Int, _ requests: inout RequestWindow) -> Int32 {
-    guard var speculation else { return 1 }
-    let accepted = speculation.accepted(of: drafts)
-    self.speculation = speculation
+    // Drawn in place (optional chaining), not on a copy written back.
+    guard let accepted = speculation?.accepted(of: drafts) else { return 1 }
     let left = Int(requests[id].outputTokens - requests[id].generated)
     let emitted = min(accepted + 1, left)
     requests[id].computed += Int32(emitted - 1)
@@ -30,7 +29,7 @@ extension ReplicaScheduler {
     tally.rejectedTokens += drafts - (emitted - 1)
     tally.verifySteps += 1
     tally.verifiedTokens += emitted
-    if speculation.releasesRejected {
+    if speculation?.releasesRejected == true {
       let keep = max(blocksFor(Int(requests[id].computed)) - Int(requests[id].sharedBlocks), 0)
       if Int(requests[id].blocks) > keep {
         freeBlocks += Int(requests[id].blocks) - keep
