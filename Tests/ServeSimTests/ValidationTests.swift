@@ -29,6 +29,40 @@ struct ValidationTests {
     #expect(abs(summary.durationS - (last - first)) < 1e-12)
   }
 
+  /// Benchmark clients run the warm-up as a phase of its own (vLLM 0.12
+  /// benchmarks/serve.py `--num-warmups`): no measured request is sent before
+  /// the last warm-up request has ended, and then every client sends at once.
+  @Test func warmUpIsAPhaseBeforeTheMeasuredRun() throws {
+    var workload = Fixtures.workload(
+      .closed(concurrency: 3, thinkTime: 0), requests: 12, output: .uniform(min: 5, max: 40))
+    workload.warmupRequests = 5
+    let result = try Fixtures.run(Fixtures.plan(workload: workload))
+    let warmupEnd = try #require(result.requests.prefix(5).map(\.completion).max())
+    let measured = result.requests.dropFirst(5)
+    #expect(measured.allSatisfy { $0.arrival >= warmupEnd })
+    #expect(measured.prefix(3).allSatisfy { $0.arrival == warmupEnd })
+    // At most `concurrency` warm-up requests are in flight: the fourth is sent
+    // when one of the first three ends.
+    let firstEnd = try #require(result.requests.prefix(3).map(\.completion).min())
+    #expect(result.requests[3].arrival == firstEnd)
+  }
+
+  /// An open loop's arrivals start when the warm-up phase has ended, the
+  /// drawn gaps between them kept.
+  @Test func openLoopArrivalsStartAfterTheWarmUp() throws {
+    var workload = Fixtures.workload(.poisson(rate: 50), requests: 12)
+    let plain = try Fixtures.run(Fixtures.plan(workload: workload))
+    workload.warmupRequests = 4
+    let result = try Fixtures.run(Fixtures.plan(workload: workload))
+    #expect(result.requests.prefix(4).allSatisfy { $0.arrival == 0 })
+    let warmupEnd = try #require(result.requests.prefix(4).map(\.completion).max())
+    #expect(abs(result.requests[4].arrival - warmupEnd) < 1e-12)
+    for i in 5..<12 {
+      let gap = result.requests[i].arrival - result.requests[4].arrival
+      #expect(abs(gap - (plain.requests[i].arrival - plain.requests[4].arrival)) < 1e-9)
+    }
+  }
+
   @Test func theHoldOutIsAStableQuarter() {
     #expect(ValidationExperiment.stableHash("") == 0xcbf2_9ce4_8422_2325)
     #expect(ValidationExperiment.stableHash("a") == 0xaf63_dc4c_8601_ec8c)

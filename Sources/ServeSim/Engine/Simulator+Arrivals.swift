@@ -4,21 +4,59 @@
 /// reaches the engine `EngineProfile.requestOverheadMs` after the client sent
 /// it (the API server's work); its record keeps the client's time, so TTFT
 /// and E2E include that time.
+///
+/// A workload's warm-up requests (`WorkloadSpec.warmupRequests`, the first by
+/// ID) are a phase of their own, as benchmark clients run them: vLLM 0.12's
+/// `benchmarks/serve.py` gathers its `--num-warmups` requests (at most
+/// `--max-concurrency` at a time, else all at once) before the main run
+/// starts, and SGLang 0.5.5's `bench_serving.py` does the same with
+/// `--warmup-requests`. The measured requests start when the last warm-up
+/// request has ended: a closed loop's clients send their first measured
+/// requests together, and an open loop's arrival times are shifted to start
+/// then.
 extension Simulator {
   /// When a request the client sends at `time` reaches the engine, in seconds.
   @inline(__always)
   func reachesEngine(_ time: Double) -> Double { time + profile.requestOverheadMs * 1e-3 }
 
   mutating func startArrivals() {
+    warmupLeft = plan.workload.warmupRequests
+    if warmupLeft > 0 { return startWarmup() }
+    startMeasuredArrivals()
+  }
+
+  /// Starts the measured requests: every closed-loop client at once, or the
+  /// open loop's first arrival.
+  private mutating func startMeasuredArrivals() {
     if case .closed(let concurrency, _) = plan.workload.arrival {
       for client in 0..<concurrency {
-        guard let id = createRequest(at: 0) else { break }
+        guard let id = createRequest(at: clock) else { break }
         requests[Int(id)].client = Int32(client)
-        queue.schedule(at: reachesEngine(0), .arrival, subject: id)
+        queue.schedule(at: reachesEngine(clock), .arrival, subject: id)
       }
     } else {
       scheduleNextOpenArrival()
     }
+  }
+
+  /// Sends the warm-up requests: a closed loop's clients send them one after
+  /// another, at most `concurrency` in flight; otherwise all at once.
+  private mutating func startWarmup() {
+    warmupUnsent = warmupLeft
+    if case .closed(let concurrency, _) = plan.workload.arrival {
+      for client in 0..<min(concurrency, warmupLeft) { sendWarmup(client: Int32(client)) }
+    } else {
+      for _ in 0..<warmupLeft { sendWarmup(client: -1) }
+    }
+  }
+
+  /// Sends the next warm-up request from `client` now (-1: open loop).
+  private mutating func sendWarmup(client: Int32) {
+    guard warmupUnsent > 0, let id = createRequest(at: clock) else { return }
+    warmupUnsent -= 1
+    requests[Int(id)].arrival = clock
+    requests[Int(id)].client = client
+    queue.schedule(at: reachesEngine(clock), .arrival, subject: id)
   }
 
   /// Draws the next request of the workload and appends its record.
@@ -27,7 +65,13 @@ extension Simulator {
     var record = RequestRecord(
       arrival: time, inputTokens: Int32(clamping: draw.input),
       outputTokens: Int32(clamping: draw.output))
-    if case .closed = plan.workload.arrival {} else { record.arrival = draw.arrival }
+    if case .closed = plan.workload.arrival {
+    } else {
+      // The first measured request after a warm-up phase starts the open
+      // loop's clock now.
+      if arrivalShift.isNaN { arrivalShift = clock - draw.arrival }
+      record.arrival = draw.arrival + arrivalShift
+    }
     if let prefix = plan.workload.sharedPrefix {
       record.prefixGroup = Int32(generator.lastGroup)
       record.prefixTokens = Int32(prefix.tokens)
@@ -41,7 +85,7 @@ extension Simulator {
   }
 
   mutating func arrive(_ id: Int) {
-    if requests[id].client < 0 { scheduleNextOpenArrival() }
+    if requests[id].client < 0 && id >= plan.workload.warmupRequests { scheduleNextOpenArrival() }
     if let slot = llamaCppSlotContext, !fitLlamaCppSlot(id, slotContext: slot) {
       drop(id, .exceedsSlotContext)
       return
@@ -68,8 +112,11 @@ extension Simulator {
     nextClosedLoopRequest(after: id)
   }
 
-  /// A closed-loop client sends its next request when its last one ends.
+  /// Follows up a request that ended (finished or dropped): a warm-up one
+  /// sends the next warm-up request or, the last to end, starts the measured
+  /// ones; a closed-loop client sends its next request.
   mutating func nextClosedLoopRequest(after id: Int) {
+    if warmupLeft > 0 && id < plan.workload.warmupRequests { return warmupEnded(id) }
     guard case .closed(_, let think) = plan.workload.arrival else { return }
     let client = requests[id].client
     let at = clock + think
@@ -77,6 +124,16 @@ extension Simulator {
     guard let next = createRequest(at: at) else { return }
     requests[Int(next)].client = client
     queue.schedule(at: reachesEngine(at), .arrival, subject: next)
+  }
+
+  private mutating func warmupEnded(_ id: Int) {
+    warmupLeft -= 1
+    if warmupUnsent > 0 {
+      sendWarmup(client: requests[id].client)
+    } else if warmupLeft == 0 {
+      arrivalShift = .nan
+      startMeasuredArrivals()
+    }
   }
 
   /// Picks the scheduler for a new request: the router picks the data-parallel

@@ -32,6 +32,14 @@ public struct Simulator: Sendable {
   var checkInvariants: Bool
   /// Now, in seconds.
   var clock = 0.0
+  /// Warm-up requests not yet ended (`startArrivals`).
+  var warmupLeft = 0
+  /// Warm-up requests not yet sent.
+  var warmupUnsent = 0
+  /// Seconds added to an open loop's drawn arrival times: the end of the
+  /// warm-up phase less the first measured request's drawn time (NaN until
+  /// that request is drawn; 0 without a warm-up).
+  var arrivalShift = 0.0
   /// Whether the result keeps every iteration's record (the iteration log,
   /// plots over time and the trace read them); false counts them only, so a
   /// long run does not hold tens of bytes per iteration it will not report.

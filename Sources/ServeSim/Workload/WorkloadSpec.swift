@@ -16,7 +16,9 @@ public struct WorkloadSpec: Sendable, Equatable {
   /// server up and are left out of the summary's latencies, throughputs and
   /// counts, as vLLM's `benchmark_serving.py --num-warmups` and aiperf's
   /// `--warmup-request-count` leave them out (0: every request is measured).
-  /// The pooled inter-token latencies still include them.
+  /// They run as a phase of their own, which the measured requests follow
+  /// (`Simulator.startArrivals`). The pooled inter-token latencies still
+  /// include them.
   public var warmupRequests = 0
   /// Whether the run starts on a server that has served nothing yet: each
   /// scheduler's first batch pays the engine's start-up work
