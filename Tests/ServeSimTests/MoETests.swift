@@ -59,6 +59,25 @@ import Testing
     #expect(block.bytes > 1.8 * expertBytes)
   }
 
+  /// The fused MoE sums each token's top-k expert rows in a kernel of its own
+  /// (SGLang 0.5.5 `moe_sum_reduce`): its bytes are the top-k rows read and
+  /// the token rows written.
+  @Test func fusedMoESumsTheTopKRowsInAKernelOfItsOwn() throws {
+    let c = cost(Self.deepseek, tensor: 8)
+    let m = 8192.0
+    let moe = try #require(Self.deepseek.moe)
+    let combine = c.topKCombine(tokens: m, assignments: m * 8, mode: .eager)
+    #expect(combine.bytes == (8 * m + m) * 7168 * 2)
+    // One expert per token writes in place: nothing to sum.
+    #expect(c.topKCombine(tokens: m, assignments: m, mode: .eager).bytes == 0)
+    let experts = c.expertGEMMs(
+      assignments: m * 8, activeExperts: moe.expectedActiveExperts(assignments: m * 8), inner: 2048 / 8,
+      mode: .eager)
+    let block = c.moeBlock(tokens: m, mode: .eager)
+    // The block holds the combine's bytes beside the expert GEMMs' and the rest.
+    #expect(block.bytes > experts.bytes + combine.bytes)
+  }
+
   @Test func expertParallelismSplitsTheSameWorkAndAddsAllToAll() {
     let tp = cost(Self.mixtral, tensor: 8, expert: 1)
     let ep = cost(Self.mixtral, tensor: 8, expert: 8)

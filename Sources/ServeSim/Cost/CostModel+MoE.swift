@@ -27,6 +27,19 @@ extension CostModel {
     return total
   }
 
+  /// The fused MoE's combine: the down projection writes each token's
+  /// top-k expert outputs side by side, and a kernel of its own sums them
+  /// into the token's row (SGLang 0.5.5 `fused_experts_impl`,
+  /// srt/layers/moe/fused_moe_triton/fused_moe.py: `moe_sum_reduce` over
+  /// `intermediate_cache3` of (tokens, top-k, hidden); vLLM's `ops.moe_sum`
+  /// likewise). One expert per token writes its row in place; two are added
+  /// by one `torch.add`, which moves the same bytes.
+  func topKCombine(tokens m: Double, assignments a: Double, mode: LaunchMode) -> OperatorEstimate {
+    guard a > m else { return .zero }
+    let h = Double(model.hiddenSize)
+    return elementwise(bytes: (a + m) * h * activationBytes, flops: a * h, mode: mode)
+  }
+
   /// The start of an MoE layer for `tokens` tokens: the norm, the router
   /// GEMM (hidden to one logit per expert) and the softmax/top-k over the
   /// fp32 logits.
@@ -60,6 +73,7 @@ extension CostModel {
       total += expertGEMMs(
         assignments: assignments, activeExperts: moe.expectedActiveExperts(assignments: assignments),
         inner: fe / t, mode: mode)
+      total += topKCombine(tokens: m, assignments: assignments, mode: mode)
     } else {
       let group = tensorGroup.subgroup(ranks: expertParallel)
       let sliceBytes = m / e * Double(moe.expertsPerToken) * h * activationBytes
