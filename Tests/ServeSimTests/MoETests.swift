@@ -78,6 +78,23 @@ import Testing
     #expect(block.bytes > experts.bytes + combine.bytes)
   }
 
+  /// SGLang 0.5.5's fused MoE quantises each token's hidden state once for
+  /// the gate/up GEMM (which reads it by sorted index), not once per expert
+  /// it is routed to; the down GEMM's input has a row per assignment.
+  @Test func fusedMoEQuantisesEachTokenOnceForGateUp() {
+    let c = CostModel(
+      model: Self.deepseek, device: Fixtures.device,
+      precision: Precision(weights: .fp8, activations: .fp8, kvCache: .bf16),
+      tensorGroup: Fixtures.group(8, .ringOnly))
+    let m = 4096.0
+    let perAssignment = c.expertGEMMs(assignments: 8 * m, activeExperts: 256, inner: 256, mode: .eager)
+    let perToken = c.expertGEMMs(
+      assignments: 8 * m, activeExperts: 256, inner: 256, inputRows: m, mode: .eager)
+    let quantisedRows = c.activationQuantisation(rows: 7 * m, width: 7168, mode: .eager)
+    #expect(quantisedRows.bytes > 0)
+    #expect(abs(perAssignment.bytes - perToken.bytes - quantisedRows.bytes) < 1)
+  }
+
   @Test func expertParallelismSplitsTheSameWorkAndAddsAllToAll() {
     let tp = cost(Self.mixtral, tensor: 8, expert: 1)
     let ep = cost(Self.mixtral, tensor: 8, expert: 8)

@@ -3,18 +3,24 @@ extension CostModel {
   /// Expert GEMMs of a grouped (fused) MoE kernel on one rank: `assignments`
   /// token-to-expert rows through gate/up, activation and down projections of
   /// inner width `inner`, reading the weights of `activeExperts` experts.
+  /// `inputRows` rows are quantised for the gate/up GEMM (nil: one per
+  /// assignment): SGLang 0.5.5's fused MoE quantises the tokens' hidden
+  /// states once (`invoke_fused_moe_kernel` → `per_token_group_quant_fp8` on
+  /// its input A, which the kernel then reads by sorted token index) and the
+  /// activation's output, one row per assignment, before the down GEMM.
   /// A calibration prices them with its fitted GEMM model (the rows of each
   /// expert as one tile grid over the stacked weights; dense measurements
   /// do not describe a grouped kernel's weight traffic).
-  func expertGEMMs(assignments a: Double, activeExperts x: Double, inner f: Double, mode: LaunchMode)
-    -> OperatorEstimate
-  {
+  func expertGEMMs(
+    assignments a: Double, activeExperts x: Double, inner f: Double, inputRows: Double? = nil,
+    mode: LaunchMode
+  ) -> OperatorEstimate {
     guard a > 0 else { return .zero }
     let h = Double(model.hiddenSize)
     let act = activationBytes
     var total = OperatorEstimate.zero
     for (n, k) in [(2 * f, h), (h, f)] {
-      total += activationQuantisation(rows: a, width: k, mode: mode)
+      total += activationQuantisation(rows: k == h ? inputRows ?? a : a, width: k, mode: mode)
       let flops = 2 * a * n * k
       let bytes = x * n * k * weightBytes + a * (n + k) * act
       let time = max(flops / matmulFlopsPerSecond, bytes / bytesPerSecond)
@@ -72,7 +78,7 @@ extension CostModel {
     if expertParallel <= 1 {
       total += expertGEMMs(
         assignments: assignments, activeExperts: moe.expectedActiveExperts(assignments: assignments),
-        inner: fe / t, mode: mode)
+        inner: fe / t, inputRows: m, mode: mode)
       total += topKCombine(tokens: m, assignments: assignments, mode: mode)
     } else {
       let group = tensorGroup.subgroup(ranks: expertParallel)
