@@ -113,8 +113,8 @@ struct EngineOverheadTests {
   }
 
   @Test func aColdServersFirstBatchPaysTheEnginesStartUpWork() throws {
-    var plan = Fixtures.plan(workload: Fixtures.workload(.offline, requests: 4), engine: .sglang)
-    let cold = EngineProfile.of(.sglang).coldStartMs * 1e-3
+    var plan = Fixtures.plan(workload: Fixtures.workload(.offline, requests: 4), engine: .trtllm)
+    let cold = EngineProfile.of(.trtllm).coldStartMs * 1e-3
     #expect(cold > 0)
     let warm = try Fixtures.run(plan)
     plan.workload.coldStart = true

@@ -32,6 +32,9 @@ public struct Simulator: Sendable {
   var checkInvariants: Bool
   /// Now, in seconds.
   var clock = 0.0
+  /// Each scheduler's compiled fused-MoE variants, on a cold server of an
+  /// engine that compiles them on first use (empty otherwise).
+  var moeCompiles: [FusedMoECompiles] = []
   /// Warm-up requests not yet ended (`startArrivals`).
   var warmupLeft = 0
   /// Warm-up requests not yet sent.
@@ -91,6 +94,14 @@ public struct Simulator: Sendable {
     metrics = RunMetrics(pools: pools.memory.count)
     router = plan.router.makeRouter()
     generator = RequestGenerator(workload: plan.workload, seed: plan.seed)
+    if plan.workload.coldStart, profile.compilesFusedMoEPerShape, let moe = plan.model.moe,
+      plan.parallelism.expert <= 1, !pools.lockstepped
+    {
+      let compiles = FusedMoECompiles(
+        topK: moe.expertsPerToken, graphMaxBatch: profile.graphsForDecode ? profile.graphMaxBatch : 0,
+        tokensPerSequence: 1 + (plan.speculative?.tokens ?? 0), speculative: plan.speculative != nil)
+      moeCompiles = [FusedMoECompiles](repeating: compiles, count: schedulers.count)
+    }
   }
 
   /// Latency samples a streaming run keeps exactly per metric (twice as many
@@ -205,9 +216,8 @@ public struct Simulator: Sendable {
     metrics.peakUsedBlocks = max(metrics.peakUsedBlocks, used)
     let pool = schedulers[r].pool
     var cost = pools.pricers[pool].price(shape)
-    if plan.workload.coldStart && schedulers[r].tally.scheduledTokens == 0 {
-      // A cold server's first batch compiles and tunes its kernels first.
-      cost.head += profile.coldStartMs * 1e-3
+    if plan.workload.coldStart {
+      cost.head += coldStartSeconds(scheduler: r, tokens: shape.tokens, graph: cost.graph)
     }
     metrics.totalFlops += cost.flops
     metrics.costSources += cost.sources

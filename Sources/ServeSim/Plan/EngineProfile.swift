@@ -59,6 +59,13 @@ public struct EngineProfile: Sendable, Equatable {
   /// `cold_start`. 0: nothing compiled on first use (engines that build or
   /// capture everything before serving).
   public var coldStartMs = 0.0
+  /// Whether the start-up work of `coldStartMs` is paid by each batch that
+  /// runs a fused-MoE kernel variant not compiled before
+  /// (`FusedMoECompiles`), instead of by the first batch: SGLang's Triton
+  /// fused MoE, for MoE models without expert parallelism. Dense models
+  /// then compile nothing on first use (their DeepGEMM kernels compile
+  /// during the server's warm-up request).
+  public var compilesFusedMoEPerShape = false
   /// Most tokens one forward pass takes: llama.cpp splits a batch into
   /// micro-batches of `--ubatch-size` tokens, each its own pass over the
   /// weights (`IterationPricer.price`). 0: one pass per iteration.
@@ -220,6 +227,7 @@ public struct EngineProfile: Sendable, Equatable {
       perSequenceOverheadUs: 1, hostKernelUs: pythonHostKernelUs)
     profile.overlapsScheduling = true
     profile.coldStartMs = sglangColdStartMs
+    profile.compilesFusedMoEPerShape = true
     return profile
   }
 
@@ -278,11 +286,12 @@ public struct EngineProfile: Sendable, Equatable {
   /// (u) until a suite measures vLLM.
   public static let compiledHostKernelUs = 15.0
 
-  /// A cold SGLang server's first-batch work (`coldStartMs`), fitted on the
-  /// calibration part of the InferenceMAX DeepSeek-R1 runs that sent no
-  /// warm-up requests: their TTFT p90 sits near 0.8 s at every concurrency
-  /// (the first wave of requests, a tenth of each run, pays it). vLLM
-  /// compiles and captures its graphs before serving (0).
+  /// The compile of one fused-MoE kernel variant on a cold SGLang server
+  /// (`coldStartMs`, `FusedMoECompiles`), fitted on the calibration part of
+  /// the InferenceMAX DeepSeek-R1 runs on H200 (TTFT mean, p90 and p99: 300,
+  /// 450, 570, 700 and 900 ms tried; 570 best): their TTFT p90 sits near
+  /// 0.8 s at every concurrency, above the tenth of requests the first wave
+  /// is. vLLM compiles and captures its graphs before serving (0).
   public static let sglangColdStartMs = 570.0
   /// The same for TensorRT-LLM 1.0's PyTorch backend, fitted on the same
   /// runs' TTFT p99. Its TensorRT engines (before 1.0) are built ahead (0).

@@ -20,9 +20,9 @@ public struct WorkloadSpec: Sendable, Equatable {
   /// (`Simulator.startArrivals`). The pooled inter-token latencies still
   /// include them.
   public var warmupRequests = 0
-  /// Whether the run starts on a server that has served nothing yet: each
-  /// scheduler's first batch pays the engine's start-up work
-  /// (`EngineProfile.coldStartMs`: kernels compiled and tuned on first use).
+  /// Whether the run starts on a server that has served nothing yet: batches
+  /// pay for the kernels compiled and tuned on first use
+  /// (`EngineProfile.coldStartMs`, `Simulator.coldStartSeconds`).
   /// Benchmarks that send no warm-up requests right after launching the
   /// server measure it; false (the default) is a warm server.
   public var coldStart = false

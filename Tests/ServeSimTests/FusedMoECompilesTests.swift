@@ -1,0 +1,55 @@
+import Testing
+
+@testable import ServeSim
+
+/// SGLang's Triton fused MoE compiles a kernel variant on first use of each
+/// tuned config and integer specialisation (`FusedMoECompiles`).
+struct FusedMoECompilesTests {
+  @Test func variantsFollowTheClosestTunedKeyAndTheSpecialisation() {
+    let compiles = FusedMoECompiles(topK: 8, graphMaxBatch: 0)
+    // 819 tokens: 1024 is closer than 512; 8 x 819 is not a multiple of 16.
+    #expect(compiles.variant(tokens: 819) == 2 * 13 + 0)
+    #expect(compiles.variant(tokens: 820) == 2 * 13 + 1)
+    // A tie keeps the smaller key (Python's min keeps the first): 12 -> 8.
+    #expect(compiles.variant(tokens: 12) / 2 == 3)
+    // Above the largest key, 4096.
+    #expect(compiles.variant(tokens: 8000) / 2 == 17)
+    // Top-k 2: tokens x 2 is a multiple of 16 only for multiples of 8.
+    let top2 = FusedMoECompiles(topK: 2, graphMaxBatch: 0)
+    #expect(top2.variant(tokens: 1020) % 2 == 0 && top2.variant(tokens: 1024) % 2 == 1)
+  }
+
+  @Test func aVariantCompilesOnceAndGraphsAndTheWarmUpAreCompiledBeforeServing() {
+    var compiles = FusedMoECompiles(topK: 8, graphMaxBatch: 512)
+    // Captured graphs (even batch sizes up to 512) and the 7-token warm-up.
+    let news = [64, 7, 819, 1001, 3700].map { compiles.compilesNew(tokens: $0) }
+    #expect(news == [false, false, true, false, true])
+    // SGLang 0.5.5's capture sizes: 1, 2, 4, 8, 12, 16, 24, ..., 256, 272, ...
+    let sizes = FusedMoECompiles.captureBatchSizes(upTo: 512, speculative: false)
+    #expect(sizes.prefix(7) == [1, 2, 4, 8, 12, 16, 24] && sizes.last == 512)
+    #expect(
+      FusedMoECompiles.captureBatchSizes(upTo: 16, speculative: true) == Array(1...8) + [10, 12, 14, 16])
+  }
+
+  /// On a cold SGLang server, a request whose prefill runs a new variant
+  /// waits for its compile; one of the same variant later does not; a dense
+  /// model compiles nothing on first use.
+  @Test func coldSGLangPaysACompilePerNewFusedMoEVariant() throws {
+    let workload = Fixtures.workload(.closed(concurrency: 1, thinkTime: 0), requests: 3, input: .fixed(301))
+    var tinyMoE = Fixtures.model
+    tinyMoE.moe = MoESpec(experts: 8, expertsPerToken: 2, expertIntermediateSize: 1024)
+    var plan = Fixtures.plan(workload: workload, model: tinyMoE, engine: .sglang)
+    let warm = try Fixtures.run(plan)
+    plan.workload.coldStart = true
+    let cold = try Fixtures.run(plan)
+    let compile = EngineProfile.of(.sglang).coldStartMs * 1e-3
+    let first = try #require(cold.requests[0].ttft), warmFirst = try #require(warm.requests[0].ttft)
+    #expect(abs(first - warmFirst - compile) < 1e-9)
+    let second = try #require(cold.requests[1].ttft), warmSecond = try #require(warm.requests[1].ttft)
+    #expect(abs(second - warmSecond) < 1e-9)
+    var dense = Fixtures.plan(workload: workload, engine: .sglang)
+    let denseWarm = try Fixtures.run(dense)
+    dense.workload.coldStart = true
+    #expect(try Fixtures.run(dense).requests[0].ttft == denseWarm.requests[0].ttft)
+  }
+}
