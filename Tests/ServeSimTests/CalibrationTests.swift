@@ -253,4 +253,30 @@ struct CalibrationTransferTests {
     #expect(priced.source == .fitted)
     #expect(abs(priced.seconds - 9e-6 / sourceFit * movedFit) < 1e-12)
   }
+
+  /// NVFP4 GEMMs on a target with NVFP4 tensor cores take the carried fp8
+  /// fit at the fp4/fp8 peak ratio (the same fraction of their peak), not
+  /// the datasheet roofline; MXFP4 and devices without fp4 get none.
+  @Test func nvfp4GEMMsFollowTheCarriedFP8FitAtTheirPeakRatio() throws {
+    var source = Fixtures.device
+    source.peakTFLOPS[.fp8] = 100
+    var target = source
+    target.peakTFLOPS[.fp8] = 200
+    target.peakTFLOPS[.fp4] = 400
+    target.peakTFLOPS[.mxfp4] = 400
+    let fp8 = OperatorFit(
+      op: .gemm, dtype: .fp8, launchSeconds: 3e-6, secondsPerFlop: 1e-14, secondsPerByte: 1e-12,
+      tileM: 128, tileN: 128, computeUnits: 100, residual: 0, points: 4)
+    let calibration = Calibration(device: "src", measurements: [], fits: [fp8])
+    let moved = calibration.transferred(from: source, to: target)
+    let carried = try #require(moved.fit(.gemm, dtype: .fp8))
+    let fp4 = try #require(moved.fit(.gemm, dtype: .fp4))
+    #expect(abs(fp4.secondsPerFlop - carried.secondsPerFlop / 2) < 1e-27)
+    #expect(fp4.launchSeconds == carried.launchSeconds && fp4.secondsPerByte == carried.secondsPerByte)
+    #expect(fp4.tileM == 128 && fp4.computeUnits == 100)
+    #expect(moved.fit(.gemm, dtype: .mxfp4) == nil)
+    var hopper = target
+    hopper.peakTFLOPS[.fp4] = nil
+    #expect(calibration.transferred(from: source, to: hopper).fit(.gemm, dtype: .fp4) == nil)
+  }
 }

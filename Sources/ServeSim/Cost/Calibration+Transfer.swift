@@ -36,8 +36,36 @@ extension Calibration {
       }
       return f
     }
+    let fits = moved + Self.nvfp4Fits(from: moved, on: target)
     return Calibration(
       carrying: self, to: target.name,
-      fits: collectives ? moved : moved.filter { $0.op.family != .collective }, collectives: collectives)
+      fits: collectives ? fits : fits.filter { $0.op.family != .collective }, collectives: collectives)
+  }
+
+  /// Matrix-product fits for NVFP4 when the target has NVFP4 tensor cores
+  /// and the calibration no fit of that format: each fp8 matrix fit, already
+  /// carried, with its achieved compute rate scaled by the target's NVFP4
+  /// over fp8 dense peak (a B200's 9,000 over 4,500 TFLOPS, NVIDIA HGX B200
+  /// datasheet). A block-scaled NVFP4 GEMM (16 E2M1 values per E4M3 scale,
+  /// `DType.fp4`) thus reaches the fraction of its peak that the fp8 GEMM
+  /// reaches of its own, with the same launch floor, tile and wave
+  /// quantisation, its bytes the format's own (block scales included) over
+  /// the carried bandwidth. The datasheet roofline it replaces
+  /// (`efficiency.compute` of the fp4 peak, no tiles) priced a B200 GEMM
+  /// of m = 8,192 at 2.8 times the carried fp8 fit's rate where the peaks
+  /// differ by 2, and TensorRT-LLM's NVFP4 offline throughput came out
+  /// 30-50% high on dense models (validation/trtllm_perf_overview.csv).
+  /// MXFP4 keeps the datasheet roofline: its rows (SGLang on MI355X) show
+  /// no such excess.
+  static func nvfp4Fits(from fits: [OperatorFit], on target: DeviceSpec) -> [OperatorFit] {
+    guard let fp8 = target.peakTFLOPS[.fp8], fp8 > 0, let fp4 = target.peakTFLOPS[.fp4], fp4 > 0,
+      !fits.contains(where: { $0.dtype == .fp4 })
+    else { return [] }
+    return fits.filter { $0.op.family == .matmul && $0.dtype == .fp8 }.map { fit in
+      var f = fit
+      f.dtype = .fp4
+      f.secondsPerFlop *= fp8 / fp4
+      return f
+    }
   }
 }
