@@ -90,7 +90,11 @@ public struct IterationPricer: Sendable {
   /// Whether an iteration of this shape replays a captured graph: vLLM V1 runs
   /// piecewise CUDA graphs (attention outside them) for any batch up to the
   /// largest capture size; SGLang and TensorRT-LLM capture decode-only batches.
-  public func usesGraph(_ shape: BatchShape) -> Bool {
+  public func usesGraph(_ shape: BatchShape) -> Bool { Self.usesGraph(shape, profile) }
+
+  /// `usesGraph` for `profile`, callable without copying a pricer.
+  @inline(__always)
+  static func usesGraph(_ shape: BatchShape, _ profile: EngineProfile) -> Bool {
     // Decode-only graphs are captured by batch size in sequences (a verify
     // step's graph runs 1 + k rows per sequence: SGLang 0.5.5
     // `CudaGraphRunner` with speculative decoding), piecewise ones by tokens.
@@ -160,7 +164,10 @@ public struct IterationPricer: Sendable {
 
   /// Prices one iteration.
   public mutating func price(_ shape: BatchShape) -> IterationCost {
-    let graph = usesGraph(shape)
+    // Stored properties and static helpers only: calling a non-mutating
+    // method of `self` from this mutating one copied the whole pricer (1.8 kB)
+    // on every iteration.
+    let graph = Self.usesGraph(shape, profile)
     let d =
       profile.ubatchTokens > 0 && shape.tokens > profile.ubatchTokens
       ? microBatched(tokens: shape.tokens, ubatch: profile.ubatchTokens, graph: graph)
@@ -173,7 +180,7 @@ public struct IterationPricer: Sendable {
 
   /// The rest of `price` once the memoised parts are known: a non-mutating
   /// method, so the cost model is read in place rather than copied out of
-  /// `self` for each call.
+  /// `self` for each of its calls.
   private func priced(
     _ shape: BatchShape, graph: Bool,
     dense d: (layer: Double, moe: Double, embed: Double, flops: Double, sources: SourceSeconds),
