@@ -79,6 +79,8 @@ import Testing
     ),
     ("workload.input_tokens", ["{distribution: uniform, min: 1, max: 3000}"]),
     ("model.max_context", ["1024", "4096"]),
+    ("workload.warmup_requests", ["3", "12"]),
+    ("workload.cold_start", ["true"]),
   ]
   static let bases = [
     "quickstart.yaml", "llama-3.1-8b-h100-prefix-cache.yaml", "llama-3.1-70b-dgx-h100-disagg.yaml",
