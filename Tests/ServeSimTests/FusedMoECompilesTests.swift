@@ -52,4 +52,13 @@ struct FusedMoECompilesTests {
     dense.workload.coldStart = true
     #expect(try Fixtures.run(dense).requests[0].ttft == denseWarm.requests[0].ttft)
   }
+
+  /// Triton compiles take longer on ROCm (fitted on the AMD rows).
+  @Test func rocmCompilesTakeLonger() {
+    var amd = Fixtures.device
+    amd.platform = .rocm
+    #expect(EngineProfile.of(.sglang, device: amd).coldStartMs == EngineProfile.sglangROCmColdStartMs)
+    #expect(EngineProfile.of(.sglang, device: Fixtures.device).coldStartMs == EngineProfile.sglangColdStartMs)
+    #expect(EngineProfile.sglangROCmColdStartMs > EngineProfile.sglangColdStartMs)
+  }
 }
