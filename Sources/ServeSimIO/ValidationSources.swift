@@ -219,6 +219,9 @@ extension ValidationSuite {
         arrival: .closed(concurrency: concurrency, thinkTime: 0), requests: 10 * concurrency,
         measured: measured)
       experiment.coldStart = true
+      if engine == .trtllm && parallelism.attentionData > 1 {
+        experiment.attentionDPBalance = inferenceMaxBalance
+      }
       if row["spec_decoding"] == "mtp" {
         experiment.id += "/mtp"
         experiment.speculative = inferenceMaxMTP
