@@ -225,6 +225,7 @@ extension ValidationSuite {
       if row["spec_decoding"] == "mtp" {
         experiment.id += "/mtp"
         experiment.speculative = inferenceMaxMTP
+        experiment.setsMaxRunning = engine == .sglang
       }
       suite.add(experiment, cluster: gpu.1)
     }

@@ -29,7 +29,9 @@ public enum ValidationReplay {
     plan.attentionDPBalance = experiment.attentionDPBalance
     if let speculative = experiment.speculative {
       plan.speculative = speculative
-      if let cap = EngineProfile.speculativeMaxRunning(experiment.engine, speculative) {
+      if !experiment.setsMaxRunning,
+        let cap = EngineProfile.speculativeMaxRunning(experiment.engine, speculative)
+      {
         plan.scheduler.maxNumSeqs = min(plan.scheduler.maxNumSeqs, cap)
       }
     }
