@@ -50,3 +50,16 @@ import Testing
     #expect(throws: ConfigError.self) { try PlanLoader.load(path: zero.planPath) }
   }
 }
+
+extension AttentionBalanceLoaderTests {
+  @Test func tensorRTLLMExportsTheBalance() throws {
+    var plan = try ExportTests.plan("deepseek-v3-fp8-hgx-h200-dep8.yaml")
+    #expect(!LaunchCommand.script(plan, engine: .trtllm).contains("attention_dp_config"))
+    plan.attentionDPBalance = AttentionDPBalance(timeoutIterations: 60, batchingWaitIterations: 0)
+    let script = LaunchCommand.script(plan, engine: .trtllm)
+    #expect(
+      script.contains(
+        "enable_attention_dp: true\nattention_dp_config:\n  enable_balance: true\n  timeout_iters: 60\n  batching_wait_iters: 0\n"
+      ))
+  }
+}
