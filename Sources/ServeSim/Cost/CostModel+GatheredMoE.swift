@@ -21,6 +21,8 @@ extension CostModel {
   /// all-to-all: `allgather(...)` then `reducescatter(...)`,
   /// `tensorrt_llm/_torch/modules/fused_moe/`; the all-to-all path needs
   /// the WIDEEP backend). Not DeepEP's all-to-all, which SGLang uses.
+  /// (Read from TensorRT-LLM's published 1.0 source: its wheel cannot be
+  /// fetched here, see `AttentionDPBalance`.)
   public func expertGatherScatter(tokens t: Double) -> OperatorEstimate {
     guard t > 0, expertParallel > 1 else { return .zero }
     let group = tensorGroup.subgroup(ranks: expertParallel)

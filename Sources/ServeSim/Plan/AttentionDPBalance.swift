@@ -4,7 +4,10 @@
 /// (prefill) request waits on its rank until every rank has one to run, so
 /// that the ranks prefill in the same step instead of each stalling the
 /// others' decodes with a prefill of its own, or until the wait times out.
-/// `AttentionDPBalancer` applies it step by step.
+/// `AttentionDPBalancer` applies it step by step. The `tensorrt-llm` wheel
+/// could not be fetched here (PyPI holds a stub that downloads it from
+/// NVIDIA's index), so this and the other TensorRT-LLM 1.0 rules of attention
+/// DP follow its published source, not a copy read in this repository.
 public struct AttentionDPBalance: Sendable, Equatable {
   /// Steps after which held context requests run although not every rank
   /// has one (`timeout_iters`; 1.0's default 50).
