@@ -66,6 +66,14 @@ extension LaunchCommand {
         "TensorRT-LLM's attention DP makes every one of the \(p.tensor) ranks an attention rank (the plan has \(p.attentionData))"
       )
     }
-    return ["enable_attention_dp: true"]
+    var lines = ["enable_attention_dp: true"]
+    if let b = plan.attentionDPBalance {
+      // TensorRT-LLM 1.0 AttentionDpConfig (llmapi/llm_args.py).
+      lines += [
+        "attention_dp_config:", "  enable_balance: true", "  timeout_iters: \(b.timeoutIterations)",
+        "  batching_wait_iters: \(b.batchingWaitIterations)",
+      ]
+    }
+    return lines
   }
 }

@@ -34,11 +34,13 @@ public enum PlanLoader {
     let (release, customAllReduce, llamacpp) = try r.engine("engine", default: .vllm)
     let engine = release.engine
     var parallelism = Parallelism()
+    var balance: AttentionDPBalance?
     if r.has("parallelism") {
       let p = try r.child(
         "parallelism",
         allowed: [
           "data", "tensor", "pipeline", "expert", "stage_layers", "expert_imbalance", "attention_data",
+          "attention_balance",
         ])
       parallelism = Parallelism(
         data: try p.int("data", default: 1, min: 1, max: 1 << 20),
@@ -48,6 +50,7 @@ public enum PlanLoader {
         stageLayers: p.has("stage_layers") ? try p.intList("stage_layers", min: 1) : nil)
       parallelism.expertImbalance = try p.double("expert_imbalance", default: 0, min: 0, max: 10)
       parallelism.attentionData = try p.int("attention_data", default: 1, min: 1, max: 1 << 20)
+      balance = try p.attentionBalance("attention_balance")
     }
     let precision =
       r.has("precision")
@@ -64,6 +67,7 @@ public enum PlanLoader {
       router: try r.choice("router", RouterKind.self, default: .roundRobin), slo: try input.slo(),
       seed: seed ?? fileSeed)
     plan.engineVersion = release.version
+    plan.attentionDPBalance = balance
     plan.customAllReduce = customAllReduce
     if let llamacpp { plan.applyLlamaCpp(llamacpp, to: &settings) }
     if r.has("disaggregation") {

@@ -19,6 +19,16 @@ extension ValidationSuite {
   /// 2412.19437, §5.4.3; the shipped plan's figure) replays these rows 30%
   /// too fast: InferenceMAX sends random-token prompts, and k = 3 chains the
   /// one MTP layer, which was trained for one step.
+  ///
+  /// SGLang (0.5.5, 0.5.9 and 0.5.12 `ServerArgs._handle_speculative_decoding`)
+  /// resets `max_running_requests` to 48 under EAGLE/NEXTN when it is not
+  /// given, but InferenceMAX's SGLang MTP runs never ran under 48: on H200
+  /// at concurrency 64 their TTFT p50 is 0.25 s (1K prompts) and 0.6 s (8K),
+  /// where 16 queued clients would wait for whole requests (tens of
+  /// seconds), and the B200 runs at concurrency 512 wait either about 2.5 s
+  /// or about one request's length (100 s), not ten. Their launch commands
+  /// set the limit (not in the CSV), so the replay keeps the engine's limit
+  /// without speculation (`ValidationExperiment.setsMaxRunning`).
   static let inferenceMaxMTP = SpeculativeDecoding(
     method: .mtp, tokens: 3, acceptance: [0.6, 0.6, 0.6])
 }

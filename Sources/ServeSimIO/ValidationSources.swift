@@ -219,9 +219,13 @@ extension ValidationSuite {
         arrival: .closed(concurrency: concurrency, thinkTime: 0), requests: 10 * concurrency,
         measured: measured)
       experiment.coldStart = true
+      if engine == .trtllm && parallelism.attentionData > 1 {
+        experiment.attentionDPBalance = inferenceMaxBalance
+      }
       if row["spec_decoding"] == "mtp" {
         experiment.id += "/mtp"
         experiment.speculative = inferenceMaxMTP
+        experiment.setsMaxRunning = engine == .sglang
       }
       suite.add(experiment, cluster: gpu.1)
     }

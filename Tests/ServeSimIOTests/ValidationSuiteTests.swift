@@ -62,12 +62,25 @@ struct ValidationSuiteTests {
       })
     #expect(trt.measured.first { $0.metric == .outputTokPerS }.map { $0.value < 400 } == true)
 
-    // An SGLang MTP row replays k = 3 under SGLang's speculative cap of 48 running requests.
+    // An SGLang MTP row replays k = 3 without SGLang's speculative cap of 48
+    // running requests (the recipes set their own); a row that set none would take it.
     let mtp = try #require(dsr1.first { $0.engine == .sglang && $0.speculative != nil })
-    let replay = ValidationReplay.plan(
-      mtp, model: try ExportTests.plan("deepseek-v3-fp8-hgx-h200-mtp.yaml").model,
-      cluster: try ExportTests.plan("deepseek-v3-fp8-hgx-h200-mtp.yaml").cluster)
-    #expect(replay.speculative?.tokens == 3 && replay.scheduler.maxNumSeqs == 48)
+    let r1 = try ExportTests.plan("deepseek-v3-fp8-hgx-h200-mtp.yaml")
+    let replay = ValidationReplay.plan(mtp, model: r1.model, cluster: r1.cluster)
+    #expect(mtp.setsMaxRunning && replay.speculative?.tokens == 3 && replay.scheduler.maxNumSeqs > 64)
+    var unset = mtp
+    unset.setsMaxRunning = false
+    #expect(ValidationReplay.plan(unset, model: r1.model, cluster: r1.cluster).scheduler.maxNumSeqs == 48)
+    // TensorRT-LLM DP-attention rows balance contexts as the recipes set it.
+    let dep = dsr1.filter { $0.parallelism.attentionData > 1 }
+    #expect(
+      !dep.isEmpty
+        && dep.allSatisfy {
+          $0.engine != .trtllm || $0.attentionDPBalance == ValidationSuite.inferenceMaxBalance
+        })
+    #expect(
+      ValidationReplay.plan(try #require(dep.first), model: r1.model, cluster: r1.cluster).attentionDPBalance
+        != nil)
 
     let offline = try ValidationSuite.load(root: Self.root, suite: "trtllm-offline").experiments
     #expect(offline.allSatisfy { $0.arrival == .offline && $0.requests <= ValidationSuite.offlineRequestCap })

@@ -50,8 +50,12 @@ extension CostModel {
   /// all-to-all and the grouped GEMMs of (1 + imbalance) of the mean
   /// assignments over E/M experts sharded over tensor/M devices; without it,
   /// the tokens gathered to every device (`dp_gather`) and vLLM-style fused
-  /// MoE (routed and shared experts) sharded over the replica.
-  public func routedExperts(tokens t: Double, lowLatency: Bool, mode: LaunchMode) -> OperatorEstimate {
+  /// MoE (routed and shared experts) sharded over the replica. `gathers`:
+  /// TensorRT-LLM's all-gather and reduce-scatter in place of the all-to-all
+  /// (`expertGatherScatter`).
+  public func routedExperts(tokens t: Double, lowLatency: Bool, mode: LaunchMode, gathers: Bool = false)
+    -> OperatorEstimate
+  {
     guard let moe = model.moe, t > 0 else { return .zero }
     let fe = Double(moe.expertIntermediateSize)
     let assignments = t * Double(moe.expertsPerToken)
@@ -71,7 +75,7 @@ extension CostModel {
     }
     let e = Double(expertParallel)
     let shard = max(Double(tensor) / e, 1)
-    var total = expertAllToAll(tokens: t, lowLatency: lowLatency)
+    var total = gathers ? expertGatherScatter(tokens: t) : expertAllToAll(tokens: t, lowLatency: lowLatency)
     total += expertGEMMs(
       assignments: assignments / e * (1 + expertImbalance),
       activeExperts: moe.expectedActiveExperts(assignments: assignments) / e, inner: fe / shard, mode: mode)

@@ -115,8 +115,10 @@ public struct LockstepPricer: Sendable {
     let wide = wide
     let ranks = ranks
     let lowLatency = !prefill
+    // TensorRT-LLM gathers and scatters the MoE tokens (CostModel+GatheredMoE).
+    let gathers = profile.engine == .trtllm
     let routed = Self.memo(&memoRouted, graph ? 2 : lowLatency ? 1 : 0, all) {
-      wide.routedExperts(tokens: Double(all), lowLatency: lowLatency, mode: mode)
+      wide.routedExperts(tokens: Double(all), lowLatency: lowLatency, mode: mode, gathers: gathers)
     }
     var dense = OperatorEstimate.zero
     if denseLayers > 0 {

@@ -20,8 +20,20 @@ extension Simulator {
 
   /// The attention rank of replica `d` that takes a new request: round robin
   /// over the ranks (SGLang 0.5.2 `DataParallelController.round_robin_scheduler`,
-  /// the default `load_balance_method`).
+  /// the default `load_balance_method`); under TensorRT-LLM the rank with the
+  /// fewest unfinished requests, the first of equals (1.0
+  /// `ExecutorRequestQueue._balance_requests_across_ranks`, `_torch/pyexecutor/
+  /// executor_request_queue.py`: new requests go to ranks below the balanced
+  /// count of active requests, ⌈(active + new) / ranks⌉).
   mutating func lockstepRoute(replica d: Int) -> Int {
+    let first = d * attentionRanks
+    if plan.engine == .trtllm {
+      var best = first
+      for r in first..<first + attentionRanks where schedulers[r].outstanding < schedulers[best].outstanding {
+        best = r
+      }
+      return best
+    }
     let rank = rankCursor[d]
     rankCursor[d] = (rank + 1) % attentionRanks
     return d * attentionRanks + rank
@@ -44,6 +56,7 @@ extension Simulator {
     var used = 0
     var total = 0
     var combined = BatchShape()
+    if !balancers.isEmpty { balanceContexts(lead: lead) }
     for k in 0..<attentionRanks {
       let r = lead + k
       cold = cold && schedulers[r].tally.scheduledTokens == 0
@@ -80,6 +93,23 @@ extension Simulator {
     metrics.inFlightSeconds += inFlight
     metrics.kvUseSeconds += Double(used) / Double(max(total, 1)) * inFlight
     queue.schedule(at: end, .iterationDone, subject: Int32(lead))
+  }
+
+  /// Holds or releases every rank's context requests for the step about to
+  /// form, by the replica's `AttentionDPBalancer`.
+  mutating func balanceContexts(lead: Int) {
+    var context = true
+    var generation = true
+    var room = true
+    for r in lead..<lead + attentionRanks {
+      let counts = AttentionDPBalancer.counts(schedulers[r], requests)
+      context = context && counts.context
+      generation = generation && counts.generation
+      room = room && counts.room
+    }
+    let releases = balancers[lead / attentionRanks].releases(
+      allHaveContext: context, allHaveGeneration: generation, allHaveRoom: room)
+    for r in lead..<lead + attentionRanks { schedulers[r].holdsContext = !releases }
   }
 
   /// Ends the common step of the replica led by `lead`: every rank books its

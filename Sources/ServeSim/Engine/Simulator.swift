@@ -53,6 +53,8 @@ public struct Simulator: Sendable {
   /// formed, and each replica's next rank in the round robin.
   var lockstepShapes: [BatchShape?] = []
   var rankCursor: [Int] = []
+  /// Each replica's attention-DP context balancing (empty: off).
+  var balancers: [AttentionDPBalancer] = []
 
   /// Prepares a simulation.
   ///
@@ -88,6 +90,10 @@ public struct Simulator: Sendable {
     if pools.lockstepped {
       lockstepShapes = [BatchShape?](repeating: nil, count: plan.parallelism.attentionData)
       rankCursor = [Int](repeating: 0, count: plan.parallelism.data)
+      if let balance = plan.attentionDPBalance {
+        balancers = [AttentionDPBalancer](
+          repeating: AttentionDPBalancer(balance), count: plan.parallelism.data)
+      }
     }
     let pipelines = plan.disaggregation == nil ? plan.parallelism.data : schedulers.count
     timeline = StageTimeline(plan: plan, pipelines: pipelines)

@@ -10,7 +10,15 @@ extension PlanSpec {
   /// by bootstrap room, not modelled).
   func validateAttentionData() -> [PlanIssue] {
     let par = parallelism
-    guard par.attentionData > 1 else { return [] }
+    guard par.attentionData > 1 else {
+      guard attentionDPBalance != nil else { return [] }
+      return [
+        PlanIssue(
+          .plan, "parallelism.attention_balance",
+          "context balancing acts between attention ranks; valid: attention_data above 1, or no attention_balance"
+        )
+      ]
+    }
     var issues = [PlanIssue]()
     func issue(_ message: String) {
       issues.append(PlanIssue(.plan, "parallelism.attention_data", message))

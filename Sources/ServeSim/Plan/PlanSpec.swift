@@ -25,6 +25,8 @@ public struct PlanSpec: Sendable, Equatable {
   public var disaggregation: Disaggregation?
   /// Speculative decoding of every decode step (nil: off).
   public var speculative: SpeculativeDecoding?
+  /// TensorRT-LLM's context balancing over attention ranks (nil: off).
+  public var attentionDPBalance: AttentionDPBalance?
   /// Measured kernel times and fitted parameters of the plan's device, which
   /// the cost model prefers to the datasheet (nil: datasheet only).
   public var calibration: Calibration?

@@ -31,6 +31,12 @@ public struct ValidationExperiment: Sendable, Equatable {
   public var coldStart = false
   /// The speculative decoding the measured server ran (nil: none).
   public var speculative: SpeculativeDecoding?
+  /// The attention-DP context balancing the measured server ran (nil: none).
+  public var attentionDPBalance: AttentionDPBalance?
+  /// Whether the measured server was launched with its own running-request
+  /// limit, so the one the engine sets for speculative decoding when none is
+  /// given (`EngineProfile.speculativeMaxRunning`) does not apply.
+  public var setsMaxRunning = false
   /// The measured figures, in metric order.
   public var measured: [(metric: ValidationMetric, value: Double)]
 
@@ -79,6 +85,7 @@ public struct ValidationExperiment: Sendable, Equatable {
       && a.parallelism == b.parallelism && a.inputTokens == b.inputTokens
       && a.outputTokens == b.outputTokens && a.arrival == b.arrival && a.requests == b.requests
       && a.requestsInSource == b.requestsInSource && a.warmupRequests == b.warmupRequests
+      && a.attentionDPBalance == b.attentionDPBalance && a.setsMaxRunning == b.setsMaxRunning
       && a.measured.map(\.metric) == b.measured.map(\.metric)
       && a.measured.map(\.value) == b.measured.map(\.value)
   }

@@ -26,9 +26,12 @@ public enum ValidationReplay {
       scheduler: scheduler, router: .roundRobin,
       slo: ServiceLevel(ttftMs: 2000, tpotMs: 100, percentile: 90), seed: 1)
     plan.engineVersion = release.version
+    plan.attentionDPBalance = experiment.attentionDPBalance
     if let speculative = experiment.speculative {
       plan.speculative = speculative
-      if let cap = EngineProfile.speculativeMaxRunning(experiment.engine, speculative) {
+      if !experiment.setsMaxRunning,
+        let cap = EngineProfile.speculativeMaxRunning(experiment.engine, speculative)
+      {
         plan.scheduler.maxNumSeqs = min(plan.scheduler.maxNumSeqs, cap)
       }
     }

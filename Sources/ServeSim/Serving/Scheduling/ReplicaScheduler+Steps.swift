@@ -34,6 +34,7 @@ extension ReplicaScheduler {
 
   /// Running requests part-way through their prefill, chunked to the budget.
   mutating func schedulePartialPrefills(_ requests: inout RequestWindow, _ batch: inout BatchContext) {
+    if holdsContext { return }
     var i = 0
     while i < running.count && batch.budget > 0 {
       let id = Int(running[i])
@@ -53,6 +54,7 @@ extension ReplicaScheduler {
   /// New (or preempted) requests from the waiting queue, FCFS. Without chunking
   /// a prompt runs whole; one longer than the budget runs alone.
   mutating func admitWaiting(_ requests: inout RequestWindow, _ batch: inout BatchContext) {
+    if holdsContext { return }
     while let head = waiting.first, running.count < limits.maxNumSeqs, batch.budget > 0 {
       let id = Int(head)
       if requests[id].computed == 0 {

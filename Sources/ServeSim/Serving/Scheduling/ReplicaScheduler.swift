@@ -55,6 +55,9 @@ struct ReplicaScheduler: Sendable {
   /// Whether quiet decode stretches are formed in O(1) (`DecodeLeap`); off,
   /// every iteration walks its requests (`--no-leap`, the same result).
   var leaps = true
+  /// Whether this step runs decodes only, its context requests held
+  /// (`AttentionDPBalancer`).
+  var holdsContext = false
   /// The quiet decode stretch under way, if any.
   var leap = DecodeLeap()
   /// The host KV tier (`scheduler.kv_offload`); disabled without one.
