@@ -43,12 +43,15 @@ extension EngineProfile {
 
 extension EngineProfile {
   /// The profile `plan` runs under: its engine's release with the defaults for
-  /// its device and parallelism, for llama.cpp its `--ubatch-size`, and under
+  /// its device and parallelism, for llama.cpp its `--ubatch-size`, no
+  /// start-up compiles for a dense model on an engine that compiles fused-MoE
+  /// variants (`compilesFusedMoEPerShape`), and under
   /// speculative decoding the engine's changes for it (`speculating`).
   public static func of(plan: PlanSpec) -> EngineProfile {
     var profile = of(
       plan.engine, version: plan.engineVersion, device: plan.cluster.device, parallelism: plan.parallelism)
     if let options = plan.llamacpp { profile.ubatchTokens = options.ubatchSize }
+    if profile.compilesFusedMoEPerShape && plan.model.moe == nil { profile.coldStartMs = 0 }
     return profile.speculating(plan.speculative)
   }
 }

@@ -62,9 +62,9 @@ public struct EngineProfile: Sendable, Equatable {
   /// Whether the start-up work of `coldStartMs` is paid by each batch that
   /// runs a fused-MoE kernel variant not compiled before
   /// (`FusedMoECompiles`), instead of by the first batch: SGLang's Triton
-  /// fused MoE, for MoE models without expert parallelism. Dense models
-  /// then compile nothing on first use (their DeepGEMM kernels compile
-  /// during the server's warm-up request).
+  /// fused MoE, for MoE models without expert parallelism. A dense model
+  /// compiles nothing on first use (its DeepGEMM kernels compile during the
+  /// server's warm-up request): `of(plan:)` sets its `coldStartMs` to 0.
   public var compilesFusedMoEPerShape = false
   /// Most tokens one forward pass takes: llama.cpp splits a batch into
   /// micro-batches of `--ubatch-size` tokens, each its own pass over the
@@ -86,9 +86,8 @@ public struct EngineProfile: Sendable, Equatable {
     switch engine {
     case .vllm: profile = vllm(release.version, gib: bytes / 1_073_741_824, device: device)
     case .sglang:
-      var sglang = sglang(release.version, mib: bytes / 1_048_576, parallelism: parallelism)
-      if device?.platform == .rocm { sglang.coldStartMs = sglangROCmColdStartMs }
-      profile = sglang
+      profile = sglang(
+        release.version, mib: bytes / 1_048_576, parallelism: parallelism, rocm: device?.platform == .rocm)
     case .trtllm: profile = trtllm(release.version)
     case .llamacpp: profile = llamacpp(release.version)
     case .mindie:
@@ -166,7 +165,9 @@ public struct EngineProfile: Sendable, Equatable {
 
   /// SGLang's defaults (`ServerArgs`, sglang/srt/server_args.py), by release;
   /// `mib` is the device memory the driver reports, in MiB.
-  static func sglang(_ version: EngineVersion, mib: Double, parallelism: Parallelism) -> EngineProfile {
+  static func sglang(_ version: EngineVersion, mib: Double, parallelism: Parallelism, rocm: Bool = false)
+    -> EngineProfile
+  {
     let parallel = Double(parallelism.tensor * parallelism.pipeline)
     let chunk: Int
     let graphs: Int
@@ -229,7 +230,7 @@ public struct EngineProfile: Sendable, Equatable {
       graphsForDecode: true, graphMaxBatch: graphs, iterationOverheadUs: 150,
       perSequenceOverheadUs: 1, hostKernelUs: pythonHostKernelUs)
     profile.overlapsScheduling = true
-    profile.coldStartMs = sglangColdStartMs
+    profile.coldStartMs = rocm ? sglangROCmColdStartMs : sglangColdStartMs
     profile.compilesFusedMoEPerShape = true
     return profile
   }
