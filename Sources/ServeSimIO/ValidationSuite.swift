@@ -13,6 +13,7 @@ public struct ValidationSuite: Sendable {
     ("inferencemax", "inferencemax_dsr1.csv"),
     ("deepgemm", "deepgemm_fp8_gemm.csv"),
     ("nccl-tests", "nccl_tests_allreduce.csv"),
+    ("llamacpp-host", "host/llamacpp-epyc-2c-2026-11-30.csv"),
   ]
 
   /// The hardware file a kernel is priced on: a device file stem under
@@ -65,6 +66,7 @@ public struct ValidationSuite: Sendable {
       case "trtllm-offline": trtllmOffline(table, into: &loaded)
       case "deepgemm": try deepGEMM(table, into: &loaded)
       case "nccl-tests": try ncclTests(table, into: &loaded)
+      case "llamacpp-host": llamaCppHost(table, into: &loaded)
       default: inferenceMax(table, into: &loaded)
       }
     }

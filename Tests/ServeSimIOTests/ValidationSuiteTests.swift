@@ -13,7 +13,10 @@ struct ValidationSuiteTests {
   @Test func theShippedSuiteHasThreeSourcesAndCountsWhatItSkips() throws {
     let suite = try ValidationSuite.load(root: Self.root)
     #expect(suite.experiments.count >= 300)
-    #expect(Set(suite.experiments.map(\.suite)) == ["trtllm-online", "trtllm-offline", "inferencemax"])
+    #expect(
+      Set(suite.experiments.map(\.suite)) == [
+        "trtllm-online", "trtllm-offline", "inferencemax", "llamacpp-host",
+      ])
     #expect(Set(suite.experiments.map { "\($0.suite)/\($0.id)" }).count == suite.experiments.count)
     let reasons = Set(suite.skipped.map { "\($0.suite): \($0.reason)" })
     #expect(reasons.contains("inferencemax: GPU not modelled: b300"))
@@ -102,6 +105,35 @@ struct ValidationSuiteTests {
     let table = ValidationReport.table(rows, skipped: [("s", "why", 3)])
     #expect(table.contains("trtllm  H200  ttft_mean_ms") && table.contains("held out"))
     #expect(table.contains("s: why: 3"))
+  }
+
+  @Test func theHostSuiteReplaysLlamaServerAsTheScriptRanIt() throws {
+    var host = try ValidationSuite.load(root: Self.root, suite: "llamacpp-host")
+    #expect(host.experiments.count >= 12)
+    #expect(Set(host.experiments.map(\.precision.weights)) == [.fp16, .q8_0])
+    let first = try #require(host.experiments.first)
+    #expect(first.engine == .llamacpp && first.model == "llama-3.2-1b")
+    let options = try #require(first.llamaCpp)
+    // -np SLOTS -c SLOTS * pad256(prompt + output) --no-kv-unified, one warm-up per client.
+    guard case .closed(let clients, _) = first.arrival, case .fixed(let prompt) = first.inputTokens,
+      case .fixed(let output) = first.outputTokens
+    else {
+      Issue.record("not a closed loop of fixed lengths")
+      return
+    }
+    #expect(options.slots == clients && first.warmupRequests == clients && options.kvUnified == false)
+    #expect(options.ctxSize == clients * ((prompt + output + 255) / 256 * 256))
+    // Replayed on the measured machine with ggml's measured matrix products.
+    host.keep { $0.id == "q8_0/slots2/128x64" }
+    let rows = try host.run(root: Self.root)
+    #expect(rows.count == 2 && rows.allSatisfy { $0.predicted != nil })
+    let plan = ValidationReplay.plan(
+      host.experiments[0],
+      model: try SpecDecoders.model(
+        YAMLFile(path: Self.root + "/models/llama-3.2-1b.yaml", referencedBy: nil)),
+      cluster: try SpecDecoders.cluster(
+        YAMLFile(path: Self.root + "/clusters/epyc-2c-host.yaml", referencedBy: nil), overrides: []))
+    #expect(plan.scheduler.maxNumSeqs == 2 && plan.llamacpp?.ctxSize == 512)
   }
 
   @Test func aFailedExperimentHasEmptyPredictions() {

@@ -131,6 +131,42 @@ struct LlamaCppTests {
     #expect(cpu.matmulMath(weights: .q4_0, activations: .fp32).dtype == .int8)
   }
 
+  @Test func aCPUStoreOfGGMLTimesPricesEachWeightTypeByItsOwnKernels() {
+    // ggml multiplies a q8_0 weight by quantising the activations to q8_0
+    // blocks (its vec_dot_type): a store timing those kernels keys them by
+    // the weight type, and a plan of q8_0 weights on that CPU is priced by them.
+    var cpu = Fixtures.device
+    cpu.kind = .cpu
+    cpu.peakTFLOPS = [.fp32: 1]
+    func timed(_ dtype: DType, us: Double) -> KernelMeasurement {
+      KernelMeasurement(
+        device: "host", backend: "ggml-cpu", backendVersion: "0c1e57098", op: .gemm, dtype: dtype,
+        shape: OperatorShape(m: 1, n: 4096, k: 1024), medianUs: us, spreadUs: 0, repeats: 5,
+        measuredAt: "2026-11-30", host: "h")
+    }
+    let store = Calibration(
+      device: "host", measurements: [timed(.q8_0, us: 150), timed(.fp16, us: 300)], fits: [])
+    cpu.calibration = store
+    func gemmSeconds(_ weights: DType) -> Double {
+      let precision = Precision(weights: weights, activations: .fp32, kvCache: .fp16)
+      let cost = CostModel(
+        model: Fixtures.model, device: cpu, precision: precision, tensorGroup: Fixtures.group(1, .ringOnly))
+      return cost.gemm(m: 1, n: 4096, k: 1024, mode: .eager).seconds
+    }
+    #expect(abs(gemmSeconds(.q8_0) - 150e-6) < 1e-12)
+    #expect(abs(gemmSeconds(.fp16) - 300e-6) < 1e-12)
+    // Without times of its own a weight type is looked up by its math (fp32
+    // here), as before: the roofline, since the store has no fp32 rows.
+    let roofline = gemmSeconds(.q4_0)
+    #expect(roofline != 150e-6 && roofline != 300e-6)
+    #expect(
+      CostModel(
+        model: Fixtures.model, device: cpu,
+        precision: Precision(weights: .q4_0, activations: .fp32, kvCache: .fp16),
+        tensorGroup: Fixtures.group(1, .ringOnly)
+      ).gemmDType == .fp32)
+  }
+
   @Test func threadsTakeTheirShareOfTheCores() {
     var options = Self.options(parallel: 1, ctx: 4096)
     options.threads = 25

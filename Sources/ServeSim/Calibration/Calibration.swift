@@ -145,6 +145,13 @@ public struct Calibration: Sendable, Equatable {
 
   }
 
+  /// Whether this calibration times `op` in `dtype` itself (a fit, or a
+  /// measured curve, for that format and not its 16-bit twin).
+  public func covers(_ op: CalibrationOp, dtype: DType) -> Bool {
+    fitIndex[FitKey(op: op, dtype: dtype, ranks: 0)] != nil
+      || table.curves.keys.contains { $0.op == op && $0.dtype == dtype }
+  }
+
   /// The fit and curves of `family`.
   public func lookup(_ family: MeasurementTable.Family) -> Lookup {
     var twin: MeasuredCurve?

@@ -22,7 +22,7 @@ extension CostModel {
     let bytes = x * n * k * weightBytes + rows * (n + k) * activationBytes
     let time = max(flops / matmulFlopsPerSecond, bytes / bytesPerSecond)
     return priced(
-      MeasurementTable.Family(op: .gemm, dtype: matmulDType, a: Int(n), b: Int(k)),
+      MeasurementTable.Family(op: .gemm, dtype: gemmDType, a: Int(n), b: Int(k)),
       work: OperatorWork(flops: flops, bytes: bytes, size: rows), m: m, n: n * x, k: k, roofline: time,
       mode: mode, measured: groups <= 1)
   }

@@ -25,7 +25,7 @@ extension CostModel {
       let bytes = x * n * k * weightBytes + a * (n + k) * act
       let time = max(flops / matmulFlopsPerSecond, bytes / bytesPerSecond)
       total += priced(
-        MeasurementTable.Family(op: .gemm, dtype: matmulDType, a: Int(n), b: Int(k)),
+        MeasurementTable.Family(op: .gemm, dtype: gemmDType, a: Int(n), b: Int(k)),
         work: OperatorWork(flops: flops, bytes: bytes, size: a), m: a / max(x, 1), n: n * max(x, 1),
         k: k, roofline: time, mode: mode, measured: false)
     }

@@ -47,6 +47,16 @@ public struct CostModel: Sendable {
   public let bytesPerSecond: Double
   /// The math matrix products run in.
   public let matmulDType: DType
+  /// The format a matrix product is looked up under in the calibration: the
+  /// math format, except on a CPU whose calibration times the weight format's
+  /// own kernels. llama.cpp multiplies an f16 or GGUF-quantised weight by
+  /// converting the activations to the weight's `vec_dot_type` (f16, or q8_0
+  /// blocks) and running ggml's kernels for that pair, not fp32 math
+  /// (ggml/src/ggml-cpu/ggml-cpu.c `ggml_compute_forward_mul_mat`, commit
+  /// 0c1e57098); `scripts/llamacpp-compare` times them by weight type with
+  /// `scripts/ggml_matmul_bench.cpp`. Without such times the math format keys
+  /// the lookup, as before.
+  public let gemmDType: DType
 
   let weightBytes: Double
   let activationBytes: Double
@@ -75,6 +85,13 @@ public struct CostModel: Sendable {
     let tensor = tensorGroup.ranks
     let math = device.matmulMath(weights: precision.weights, activations: precision.activations)
     matmulDType = math.dtype
+    if device.kind == .cpu, precision.weights != math.dtype,
+      self.calibration?.covers(.gemm, dtype: precision.weights) == true
+    {
+      gemmDType = precision.weights
+    } else {
+      gemmDType = math.dtype
+    }
     matmulFlopsPerSecond = math.flopsPerSecond * device.computeEfficiency
     // Attention runs in 16-bit (FlashAttention/paged attention) even under fp8
     // weights; its efficiency is the device's `attention_efficiency`.
@@ -135,7 +152,7 @@ public struct CostModel: Sendable {
     let time = max(flops / matmulFlopsPerSecond, bytes / bytesPerSecond)
     var total = activationQuantisation(rows: m, width: k, mode: mode)
     total += priced(
-      MeasurementTable.Family(op: .gemm, dtype: matmulDType, a: Int(n), b: Int(k)),
+      MeasurementTable.Family(op: .gemm, dtype: gemmDType, a: Int(n), b: Int(k)),
       work: OperatorWork(flops: flops, bytes: bytes, size: m), m: m, n: n, k: k, roofline: time,
       mode: mode)
     return total

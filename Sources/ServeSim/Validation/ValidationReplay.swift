@@ -27,6 +27,13 @@ public enum ValidationReplay {
       slo: ServiceLevel(ttftMs: 2000, tpotMs: 100, percentile: 90), seed: 1)
     plan.engineVersion = release.version
     plan.attentionDPBalance = experiment.attentionDPBalance
+    if let options = experiment.llamaCpp {
+      // As a plan file's `engine: {name: llamacpp, ...}` sets them (PlanLoader).
+      var settings = SchedulerSettings()
+      settings.prefixCaching = false
+      plan.applyLlamaCpp(options, to: &settings)
+      plan.applyScheduler(settings)
+    }
     if let speculative = experiment.speculative {
       plan.speculative = speculative
       if !experiment.setsMaxRunning,
