@@ -143,6 +143,8 @@ extension CostModel {
   /// keys and values (kv_b projection) and attention runs as multi-head
   /// attention with query/key width nope + rope and value width v.
   func mlaAttentionPrefill(_ shape: BatchShape, _ mla: MLASpec, mode: LaunchMode) -> OperatorEstimate {
+    let cached = shape.prefillContextTokens - Double(shape.prefillTokens)
+    if cached > 0 && cached < mlaAbsorbedPrefixBelow { return mlaAbsorbedPrefill(shape, mla, mode: mode) }
     let heads = headsPerRank
     let qk = Double(mla.qkNopeHeadDim + mla.qkRopeHeadDim)
     let v = Double(mla.vHeadDim)

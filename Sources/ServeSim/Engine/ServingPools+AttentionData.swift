@@ -41,6 +41,8 @@ extension ServingPools {
     cost.expertParallel = expert
     cost.fusesActivationQuantisation = profile.fusesActivationQuantisation
     cost.expertImbalance = plan.parallelism.expertImbalance
+    cost.mlaAbsorbedPrefixBelow = MLAPrefillDispatch.absorbedBelow(
+      engine: plan.engine, version: plan.release.version, device: cluster.device)
     return cost
   }
 }
