@@ -75,11 +75,14 @@ extension CostModel {
     var total = router(tokens: m, moe: moe, mode: mode)
     let assignments = m * Double(moe.expertsPerToken)
     let e = Double(max(expertParallel, 1))
+    // Fused shared experts (`SharedExpertFusion`) are one more expert per token.
+    let fused = expertParallel <= 1 ? Double(min(fusedSharedExperts, moe.sharedExperts)) : 0
     if expertParallel <= 1 {
+      let rows = assignments + m * fused
       total += expertGEMMs(
-        assignments: assignments, activeExperts: moe.expectedActiveExperts(assignments: assignments),
+        assignments: rows, activeExperts: moe.expectedActiveExperts(assignments: assignments) + fused,
         inner: fe / t, inputRows: m, mode: mode)
-      total += topKCombine(tokens: m, assignments: assignments, mode: mode)
+      total += topKCombine(tokens: m, assignments: rows, mode: mode)
     } else {
       let group = tensorGroup.subgroup(ranks: expertParallel)
       let sliceBytes = m / e * Double(moe.expertsPerToken) * h * activationBytes
@@ -97,7 +100,7 @@ extension CostModel {
       total += OperatorEstimate(
         seconds: tensorGroup.allGather(bytes: m * h * activationBytes), flops: 0, bytes: 0)
     }
-    if moe.sharedExperts > 0 {
+    if moe.sharedExperts > 0 && fused == 0 {
       let inner = Double(moe.sharedExperts) * fe / t
       total += expertGEMMs(assignments: m, activeExperts: 1, inner: inner, mode: mode)
     }
@@ -143,6 +146,8 @@ extension CostModel {
   /// keys and values (kv_b projection) and attention runs as multi-head
   /// attention with query/key width nope + rope and value width v.
   func mlaAttentionPrefill(_ shape: BatchShape, _ mla: MLASpec, mode: LaunchMode) -> OperatorEstimate {
+    let cached = shape.prefillContextTokens - Double(shape.prefillTokens)
+    if cached > 0 && cached < mlaAbsorbedPrefixBelow { return mlaAbsorbedPrefill(shape, mla, mode: mode) }
     let heads = headsPerRank
     let qk = Double(mla.qkNopeHeadDim + mla.qkRopeHeadDim)
     let v = Double(mla.vHeadDim)

@@ -36,6 +36,13 @@ public struct CostModel: Sendable {
   /// (1 + imbalance) times the mean of the routed tokens (0: uniform, the
   /// optimistic bound).
   public var expertImbalance = 0.0
+  /// Shared experts run inside the routed experts' fused kernel as experts
+  /// every token is routed to (`SharedExpertFusion`; 0: an MLP of their own).
+  public var fusedSharedExperts = 0
+  /// Cached tokens of a prefill batch below which an MLA model's batch with
+  /// cached context runs the absorbed attention path (`MLAPrefillDispatch`;
+  /// 0: always multi-head attention).
+  public var mlaAbsorbedPrefixBelow = 0.0
 
   /// Achieved matrix-product throughput, in FLOP/s.
   public let matmulFlopsPerSecond: Double

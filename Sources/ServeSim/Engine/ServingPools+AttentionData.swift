@@ -41,6 +41,9 @@ extension ServingPools {
     cost.expertParallel = expert
     cost.fusesActivationQuantisation = profile.fusesActivationQuantisation
     cost.expertImbalance = plan.parallelism.expertImbalance
+    cost.fusedSharedExperts = SharedExpertFusion.experts(plan: plan, device: cluster.device, expert: expert)
+    cost.mlaAbsorbedPrefixBelow = MLAPrefillDispatch.absorbedBelow(
+      engine: plan.engine, version: plan.release.version, device: cluster.device)
     return cost
   }
 }

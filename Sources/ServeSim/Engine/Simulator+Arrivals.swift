@@ -100,6 +100,10 @@ extension Simulator {
       return
     }
     let r = route(id)
+    if defersArrivals && schedulers[r].phase == .busy {
+      schedulers[r].accept(Int32(id), &requests, scheduler: r, deferred: true)
+      return
+    }
     schedulers[r].accept(Int32(id), &requests, scheduler: r)
     // Wake after every arrival of this instant is queued (kind order).
     wakeIfIdle(r)

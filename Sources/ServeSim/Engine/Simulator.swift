@@ -253,5 +253,6 @@ public struct Simulator: Sendable {
       }
     }
     startIteration(scheduler: r)
+    releaseDeferredArrivals(r)
   }
 }

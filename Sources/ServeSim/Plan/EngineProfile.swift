@@ -281,8 +281,11 @@ public struct EngineProfile: Sendable, Equatable {
   /// the calibration part of `servesim validate`: InferenceMAX DeepSeek-R1
   /// TTFT p50 under SGLang, whose eager prefill of about 1K tokens is
   /// host-bound. vLLM runs the same PyTorch-and-Triton stack and takes the
-  /// same figure (u) until a suite measures it.
-  public static let pythonHostKernelUs = 60.0
+  /// same figure (u) until a suite measures it. Refitted (60 to 52 us; 46,
+  /// 50, 52, 55, 60 tried) once SGLang's fused shared expert took five
+  /// kernels out of each MoE layer and its overlap loop made arrivals wait a
+  /// batch (`Simulator.defersArrivals`).
+  public static let pythonHostKernelUs = 52.0
   /// The same for vLLM's V1 engine (0.8 and later), which compiles the model
   /// (torch.compile, CompilationConfig level 3 by default): batches outside
   /// its CUDA graphs run the Inductor-generated code, whose Python wrapper

@@ -17,6 +17,9 @@ struct ReplicaScheduler: Sendable {
   enum Role: UInt8 { case both, prefill, decode }
 
   var waiting = Deque<Int32>()
+  /// Requests that reached the scheduler while its batch ran and join the
+  /// waiting queue once the next batch is formed (`accept(deferred:)`).
+  var deferred: [Int32] = []
   /// Running requests in admission order (the newest last: vLLM preempts from the end).
   var running: [Int32] = []
   /// KV-cache blocks of the pool, and those not held by a request or a
@@ -89,13 +92,22 @@ struct ReplicaScheduler: Sendable {
   @inline(__always)
   func blocksFor(_ tokens: Int) -> Int { (tokens + limits.blockSize - 1) / limits.blockSize }
 
-  /// Queues request `id`, routed here, for admission.
-  mutating func accept(_ id: Int32, _ requests: inout RequestWindow, scheduler index: Int) {
+  /// Queues request `id`, routed here, for admission; `deferred`: after the
+  /// next batch is formed (`releaseDeferred`, SGLang's overlap scheduler).
+  mutating func accept(
+    _ id: Int32, _ requests: inout RequestWindow, scheduler index: Int, deferred later: Bool = false
+  ) {
     requests[Int(id)].scheduler = Int32(index)
     requests[Int(id)].replica = Int32(pipeline)
     requests[Int(id)].status = .waiting
-    waiting.append(id)
+    if later { deferred.append(id) } else { waiting.append(id) }
     outstanding += 1
+  }
+
+  /// Queues the requests held back by `accept(deferred: true)`.
+  mutating func releaseDeferred() {
+    waiting.append(contentsOf: deferred)
+    deferred.removeAll(keepingCapacity: true)
   }
 
   /// Forms the next iteration's batch by the scheduler's policy.

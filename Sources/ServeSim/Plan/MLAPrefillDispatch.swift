@@ -1,0 +1,30 @@
+/// How an engine runs the attention of an MLA model's prefill batch whose
+/// chunks continue cached context (a prompt cut into chunks, or a prefix-cache
+/// hit).
+///
+/// SGLang 0.5.5 picks the path per batch (`_handle_attention_backend`,
+/// srt/models/deepseek_v2.py, for its fa3, flashinfer, flashmla and
+/// cutlass_mla backends; fa3 is the default on Hopper,
+/// `ServerArgs._handle_attention_backend_compatibility`): a batch without
+/// cached context, or with at least `SGL_CHUNKED_PREFIX_CACHE_THRESHOLD`
+/// (8192) cached tokens summed over its requests, runs multi-head attention
+/// (the latent expanded to per-head keys and values); a batch with fewer
+/// cached tokens runs the absorbed MLA path, every head attending over the
+/// latent (`forward_absorb_prepare`/`forward_absorb_core`; the fa3 backend's
+/// `flash_attn_with_kvcache(q=q_rope, k_cache=k_rope, v_cache=c_kv,
+/// qv=q_nope)`), whose keys are kv_lora_rank + rope wide and values
+/// kv_lora_rank wide. Its `triton` backend (Ampere) takes the absorbed path
+/// for any cached context (`handle_attention_triton`). Blackwell's default
+/// trtllm_mla and ROCm's aiter always take the multi-head path
+/// (`handle_attention_trtllm_mla`, `handle_attention_aiter`).
+public enum MLAPrefillDispatch {
+  /// The cached tokens (summed over a batch's prefill chunks) below which a
+  /// batch with any cached context runs the absorbed MLA path; 0: never.
+  public static func absorbedBelow(engine: EngineKind, version: EngineVersion, device: DeviceSpec) -> Double {
+    guard engine == .sglang, version >= EngineVersion(0, 5), device.platform == .cuda,
+      device.peakTFLOPS[.fp4] == nil
+    else { return 0 }
+    // Hopper (fp8 tensor cores): fa3; Ampere: triton (absorbed for any prefix).
+    return device.peakTFLOPS[.fp8] != nil ? 8192 : .infinity
+  }
+}

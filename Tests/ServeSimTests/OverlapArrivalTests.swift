@@ -1,0 +1,48 @@
+import Testing
+
+@testable import ServeSim
+
+/// SGLang's overlap loop forms each batch one batch ahead
+/// (`Scheduler.event_loop_overlap`): a request reaching a busy scheduler
+/// joins the batch after the next one.
+@Suite struct OverlapArrivalTests {
+  static func run(_ engine: EngineKind, _ policy: SchedulingPolicy) throws -> SimulationResult {
+    let plan = Fixtures.plan(
+      workload: Fixtures.workload(
+        .closed(concurrency: 2, thinkTime: 0), requests: 40, input: .fixed(200),
+        output: .uniform(min: 10, max: 60)),
+      policy: policy, engine: engine)
+    return try Fixtures.run(plan)
+  }
+
+  /// For each request that reached the engine during an iteration: the
+  /// iterations that started before its first one (after it arrived).
+  static func waits(_ result: SimulationResult, overheadMs: Double) -> [Int] {
+    let starts = result.iterations.map(\.start).sorted()
+    var waits = [Int]()
+    for r in result.requests where r.firstScheduled >= 0 {
+      let reached = r.arrival + overheadMs * 1e-3
+      guard
+        let running = result.iterations.first(where: {
+          $0.start < reached && reached < $0.start + $0.duration
+        })
+      else { continue }
+      let end = running.start + running.duration
+      waits.append(starts.filter { $0 >= end - 1e-12 && $0 < r.firstScheduled - 1e-12 }.count)
+    }
+    return waits
+  }
+
+  @Test func sglangArrivalsWaitOneBatchMore() throws {
+    let sglang = try Self.run(.sglang, .sglang)
+    let waits = Self.waits(sglang, overheadMs: EngineProfile.of(.sglang).requestOverheadMs)
+    // One batch more, or none when the scheduler had nothing else to run.
+    #expect(waits.contains(1))
+    #expect(waits.allSatisfy { $0 <= 1 })
+    // vLLM forms the next batch with every request that has arrived.
+    let vllm = try Self.run(.vllm, .vllm)
+    let direct = Self.waits(vllm, overheadMs: EngineProfile.of(.vllm).requestOverheadMs)
+    #expect(!direct.isEmpty)
+    #expect(direct.allSatisfy { $0 == 0 })
+  }
+}
