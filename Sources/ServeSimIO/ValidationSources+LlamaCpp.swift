@@ -38,7 +38,7 @@ extension ValidationSuite {
       }
       var options = LlamaCppOptions()
       options.parallel = slots
-      options.ctxSize = slots * ((prompt + output + 255) / 256 * 256)
+      options.ctxSize = slots * LlamaCppOptions.pad256(prompt + output)
       options.threads = row.int("threads")
       options.kvUnified = false
       let perClient = row.int("requests_per_client") ?? 3

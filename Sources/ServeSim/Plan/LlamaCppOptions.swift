@@ -47,7 +47,7 @@ public struct LlamaCppOptions: Sendable, Equatable {
   public var unified: Bool { kvUnified ?? (parallel == nil) }
 
   /// llama.cpp's `GGML_PAD(x, 256)`: `x` rounded up to a multiple of 256.
-  static func pad256(_ x: Int) -> Int { (x + 255) / 256 * 256 }
+  public static func pad256(_ x: Int) -> Int { (x + 255) / 256 * 256 }
 
   /// The KV cache's size in tokens for a model trained to `trainContext`
   /// tokens: llama-context.cpp pads `n_ctx` to 256 (`cparams.n_ctx =
