@@ -50,6 +50,11 @@ public enum LaunchCommand {
         "the plan was simulated with engine \(plan.release)'s scheduler defaults; \(release)'s may differ"
       )
     }
+    if plan.schedulerRecvInterval > 1 && engine != .sglang {
+      notes.append(
+        "the plan's scheduler_recv_interval \(plan.schedulerRecvInterval) is SGLang's; \(release) takes new requests at every step"
+      )
+    }
     let memory = memoryFraction(plan, for: engine.kind, &notes)
     if plan.disaggregation != nil {
       notes.append("the plan's disaggregated prefill/decode pools are not exported; this serves one pool")
@@ -277,6 +282,16 @@ public enum LaunchCommand {
     l.append("--mem-fraction-static \(fraction(memory))")
     l += offload(plan, .sglang, version, &notes)
     if !plan.customAllReduce { l.append("--disable-custom-all-reduce") }
+    if plan.schedulerRecvInterval > 1 {
+      // In 0.5's server_args.py, not in 0.4.9's.
+      if version < EngineVersion(0, 5) {
+        notes.append(
+          "SGLang \(version) has no --scheduler-recv-interval: it takes new requests at every step, not every \(plan.schedulerRecvInterval) as simulated"
+        )
+      } else {
+        l.append("--scheduler-recv-interval \(plan.schedulerRecvInterval)")
+      }
+    }
     return l
   }
 

@@ -9,21 +9,47 @@ extension NodeReader {
   /// absent) and whether it may use its custom all-reduce kernel
   /// (`engine: {name: vllm, custom_all_reduce: false}`; true when unset).
   /// A llama.cpp engine's `llama-server` options (`engine: {name: llamacpp,
-  /// parallel: 2, ...}`; nil for other engines).
+  /// parallel: 2, ...}`; nil for other engines). SGLang's scheduler receive
+  /// interval (`engine: {name: sglang, scheduler_recv_interval: 30}`; 1 when
+  /// unset; `PlanSpec.schedulerRecvInterval`).
   func engine(_ key: String, default value: EngineKind) throws(ConfigError) -> (
-    release: EngineRelease, customAllReduce: Bool, llamacpp: LlamaCppOptions?
+    release: EngineRelease, customAllReduce: Bool, llamacpp: LlamaCppOptions?, recvInterval: Int
   ) {
-    guard let node = mapping[key] else { return (EngineRelease(value), true, nil) }
+    guard let node = mapping[key] else { return (EngineRelease(value), true, nil, 1) }
     log?.key(join(key), in: file)
     var custom = true
     var llamacpp: LlamaCppOptions?
-    let release = try release(node, path: join(key), options: ["custom_all_reduce"] + Self.llamaCppKeys) {
+    var interval = 1
+    let options = ["custom_all_reduce", Self.recvIntervalKey] + Self.llamaCppKeys
+    let release = try release(node, path: join(key), options: options) {
       (r: NodeReader) throws(ConfigError) in
       custom = try r.bool("custom_all_reduce", default: true)
       llamacpp = try r.llamaCppOptions()
+      interval = try r.recvInterval()
     }
     if release.engine == .llamacpp && llamacpp == nil { llamacpp = LlamaCppOptions() }
-    return (release, custom, llamacpp)
+    return (release, custom, llamacpp, interval)
+  }
+
+  /// The key of SGLang's `--scheduler-recv-interval`.
+  static let recvIntervalKey = "scheduler_recv_interval"
+
+  /// SGLang's scheduler receive interval in an engine mapping (1 when
+  /// unset); an error for another engine, or an SGLang release before 0.5
+  /// (0.4.9's `server_args.py` has no such option).
+  func recvInterval() throws(ConfigError) -> Int {
+    let key = Self.recvIntervalKey
+    guard has(key) else { return 1 }
+    guard try string("name") == EngineKind.sglang.rawValue else {
+      throw fail(
+        key, "'\(key)' is an SGLang option (--scheduler-recv-interval); valid only with name: sglang")
+    }
+    if has("version"), let version = EngineVersion(try string("version")), version < EngineVersion(0, 5) {
+      throw fail(
+        key,
+        "SGLang \(version) has no --scheduler-recv-interval; valid from version \"0.5\" (or leave it out)")
+    }
+    return try int(key, min: 1, max: 1 << 20)
   }
 
   /// The engines of the list at `key`; a single engine counts as a list of one.

@@ -31,7 +31,7 @@ public enum PlanLoader {
     let (model, modelFile) = try input.model()
     let (cluster, clusterFile) = try input.cluster(r, "cluster", overrides: input.routed["cluster"] ?? [])
     let (workload, workloadFile) = try input.workload()
-    let (release, customAllReduce, llamacpp) = try r.engine("engine", default: .vllm)
+    let (release, customAllReduce, llamacpp, recvInterval) = try r.engine("engine", default: .vllm)
     let engine = release.engine
     var parallelism = Parallelism()
     var balance: AttentionDPBalance?
@@ -69,6 +69,7 @@ public enum PlanLoader {
     plan.engineVersion = release.version
     plan.attentionDPBalance = balance
     plan.customAllReduce = customAllReduce
+    plan.schedulerRecvInterval = recvInterval
     if let llamacpp { plan.applyLlamaCpp(llamacpp, to: &settings) }
     if r.has("disaggregation") {
       plan.disaggregation = try disaggregation(input, cluster: cluster)

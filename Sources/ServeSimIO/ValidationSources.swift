@@ -141,6 +141,17 @@ extension ValidationSuite {
     }
   }
 
+  /// The `--scheduler-recv-interval` of InferenceMAX's SGLang servers on
+  /// B200 without DP attention: 10, and 30 from 16 clients on. InferenceX's
+  /// B200 DeepSeek-R1 SGLang launch scripts (`benchmarks/dsr1_fp4_b200*.sh`,
+  /// `dsr1_fp8_b200*.sh`: "recv every ~10 requests; if CONC ≥ 16, relax to
+  /// ~30") set it; the dataset records no launch flags. The rows show it: a
+  /// 1K prompt's TTFT p50 exceeds the same prompt on H200 (whose scripts
+  /// leave the default 1) by 3 to 6 decode steps below 16 clients and by 12
+  /// to 17 steps from 16 on, half the interval, as requests reach a decode
+  /// loop at random points of its receive cycle.
+  static func inferenceMaxRecvInterval(concurrency: Int) -> Int { concurrency >= 16 ? 30 : 10 }
+
   /// InferenceMAX DeepSeek-R1 sweeps: a closed loop at `concurrency`, 10 ×
   /// concurrency prompts of uniform [0.8 L, L] lengths, replayed from a cold
   /// server (below); TTFT and TPOT percentiles and output
@@ -221,6 +232,9 @@ extension ValidationSuite {
       experiment.coldStart = true
       if engine == .trtllm && parallelism.attentionData > 1 {
         experiment.attentionDPBalance = inferenceMaxBalance
+      }
+      if engine == .sglang && gpu.0 == "B200" && parallelism.attentionData == 1 {
+        experiment.schedulerRecvInterval = inferenceMaxRecvInterval(concurrency: concurrency)
       }
       if row["spec_decoding"] == "mtp" {
         experiment.id += "/mtp"

@@ -75,6 +75,30 @@ import Testing
     #expect(bad.keyPath == "engine.custom_all_reduce")
   }
 
+  /// SGLang's `--scheduler-recv-interval` (from 0.5): read, exported, and
+  /// refused for other engines and SGLang 0.4.
+  @Test func sglangsReceiveIntervalIsReadExportedAndRefusedElsewhere() throws {
+    #expect(try load(engine: "sglang").schedulerRecvInterval == 1)
+    let plan = try load(engine: "{name: sglang, scheduler_recv_interval: 30}")
+    #expect(plan.schedulerRecvInterval == 30)
+    #expect(LaunchCommand.script(plan, engine: .sglang).contains("--scheduler-recv-interval 30"))
+    let vllm = LaunchCommand.script(plan, engine: .vllm)
+    #expect(!vllm.contains("recv-interval") && vllm.contains("scheduler_recv_interval 30 is SGLang's"))
+    var old = plan
+    old.engineVersion = EngineVersion(0, 4)
+    let s04 = LaunchCommand.script(old, engine: .sglang)
+    #expect(!s04.contains("--scheduler-recv-interval 30") && s04.contains("has no --scheduler-recv-interval"))
+    let other = try error(engine: "{name: vllm, scheduler_recv_interval: 30}")
+    #expect(
+      other.keyPath == "engine.scheduler_recv_interval"
+        && other.message.contains("valid only with name: sglang"))
+    let v04 = try error(engine: "{name: sglang, version: \"0.4\", scheduler_recv_interval: 30}")
+    #expect(
+      v04.keyPath == "engine.scheduler_recv_interval" && v04.message.contains("valid from version \"0.5\""))
+    let zero = try error(engine: "{name: sglang, scheduler_recv_interval: 0}")
+    #expect(zero.keyPath == "engine.scheduler_recv_interval")
+  }
+
   /// `--set engine.version=0.6` on a plan with a plain `engine: vllm` keeps
   /// the name.
   @Test func anOverrideSetsTheVersionOfAPlainEngine() throws {

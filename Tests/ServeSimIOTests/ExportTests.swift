@@ -185,6 +185,8 @@ import Testing
     variant.scheduler.chunkedPrefill = true
     variant.precision.activations = .fp16
     plans.append(variant)
+    variant.schedulerRecvInterval = 30
+    plans.append(variant)
     return plans
   }
 

@@ -85,6 +85,22 @@ struct ValidationSuiteTests {
       ValidationReplay.plan(try #require(dep.first), model: r1.model, cluster: r1.cluster).attentionDPBalance
         != nil)
 
+    // InferenceMAX's B200 SGLang servers without DP attention take new
+    // requests every 10 decode steps, every 30 from 16 clients on; the
+    // other GPUs' at every step.
+    let b200 = dsr1.filter { $0.engine == .sglang && $0.gpu == "B200" && $0.parallelism.attentionData == 1 }
+    #expect(!b200.isEmpty)
+    for row in b200 {
+      guard case .closed(let clients, _) = row.arrival else { continue }
+      #expect(row.schedulerRecvInterval == (clients >= 16 ? 30 : 10))
+      #expect(ValidationReplay.plan(row, model: r1.model, cluster: r1.cluster).schedulerRecvInterval > 1)
+    }
+    #expect(
+      dsr1.allSatisfy {
+        $0.schedulerRecvInterval == 1 || ($0.gpu == "B200" && $0.engine == .sglang)
+      })
+    #expect(dsr1.contains { $0.gpu == "H200" && $0.engine == .sglang })
+
     let offline = try ValidationSuite.load(root: Self.root, suite: "trtllm-offline").experiments
     #expect(offline.allSatisfy { $0.arrival == .offline && $0.requests <= ValidationSuite.offlineRequestCap })
     #expect(offline.contains { $0.requestsInSource == 30000 })

@@ -161,6 +161,10 @@ import Testing
     var speculating = plan()
     speculating.speculative = SpeculativeDecoding(method: .eagle, tokens: 1, acceptance: [0.8])
     #expect(issues(speculating).contains { $0.contains("speculative decoding") })
+    // SGLang's receive skipper asserts it runs without DP attention.
+    var skipping = plan()
+    skipping.schedulerRecvInterval = 10
+    #expect(skipping.validate().contains { $0.keyPath == "engine.scheduler_recv_interval" })
     // Expert degrees keep their own rule (divide the replica and the experts).
     #expect(plan(tensor: 4, ranks: 4, expert: 3).validate().contains { $0.keyPath == "parallelism.expert" })
   }

@@ -33,6 +33,32 @@ import Testing
     return waits
   }
 
+  /// With `--scheduler-recv-interval N` a busy decode loop takes new
+  /// requests every N steps (`SchedulerRecvSkipper`): a request waits up to
+  /// N + 1 batches (the overlap's one more), and the pass after a prefill
+  /// receives at once.
+  @Test func aReceiveIntervalHoldsArrivalsForUpToThatManyDecodeSteps() throws {
+    func run(_ interval: Int) throws -> SimulationResult {
+      var plan = Fixtures.plan(
+        workload: Fixtures.workload(
+          .closed(concurrency: 4, thinkTime: 0), requests: 80, input: .fixed(200),
+          output: .uniform(min: 40, max: 120)),
+        policy: .sglang, engine: .sglang)
+      plan.schedulerRecvInterval = interval
+      return try Fixtures.run(plan)
+    }
+    let overhead = EngineProfile.of(.sglang).requestOverheadMs
+    let every = Self.waits(try run(1), overheadMs: overhead)
+    let skipped = Self.waits(try run(8), overheadMs: overhead)
+    #expect(every.allSatisfy { $0 <= 1 })
+    #expect(!skipped.isEmpty && skipped.allSatisfy { $0 <= 9 })
+    #expect(skipped.contains { $0 >= 4 })
+    let mean = { (w: [Int]) in Double(w.reduce(0, +)) / Double(max(w.count, 1)) }
+    #expect(mean(skipped) > mean(every) + 1.5)
+    // Held requests are received, not lost.
+    #expect(try run(8).requests.allSatisfy { $0.status == .finished })
+  }
+
   @Test func sglangArrivalsWaitOneBatchMore() throws {
     let sglang = try Self.run(.sglang, .sglang)
     let waits = Self.waits(sglang, overheadMs: EngineProfile.of(.sglang).requestOverheadMs)

@@ -7,10 +7,50 @@
 /// that reached the scheduler while batch N ran is received by the next
 /// pass, which starts when batch N + 1's predecessor ends, so it joins batch
 /// N + 2 at the earliest. With nothing running the loop takes it at once.
+///
+/// With `--scheduler-recv-interval N` above 1 (`PlanSpec.schedulerRecvInterval`)
+/// a pass takes new requests only when its skipper lets it
+/// (`SchedulerRecvSkipper.handle`, SGLang 0.5.5): each pass adds the weight of
+/// the batch launched last (1 for a decode or a verify step, 1,000 for any
+/// other, so the pass after a prefill receives), and receives once the sum
+/// reaches N, starting again from 0. A busy decode loop thus takes new
+/// requests every N steps; an idle loop spins through its passes in
+/// microseconds and takes them at once.
 extension Simulator {
-  /// Whether requests reaching a busy scheduler wait one more batch.
+  /// Whether requests reaching a busy scheduler wait for a later pass of its
+  /// loop.
   var defersArrivals: Bool {
-    profile.engine == .sglang && profile.overlapsScheduling && !pools.lockstepped
+    profile.engine == .sglang && !pools.lockstepped
+      && (profile.overlapsScheduling || plan.schedulerRecvInterval > 1)
+  }
+
+  /// The loop pass after scheduler `r`'s batch ended: without overlap it
+  /// receives before it forms the next batch, with overlap after (see
+  /// above); an idle scheduler takes what is waiting either way.
+  mutating func passSchedulerLoop(_ r: Int) {
+    if profile.overlapsScheduling {
+      startIteration(scheduler: r)
+      receiveArrivals(r)
+    } else {
+      receiveArrivals(r)
+      startIteration(scheduler: r)
+      if schedulers[r].phase != .busy { receiveArrivals(r) }
+    }
+  }
+
+  /// One pass's `recv_requests`: queues the requests deferred at scheduler
+  /// `r` when its receive skipper lets it (always when the interval is 1 or
+  /// the scheduler is idle).
+  mutating func receiveArrivals(_ r: Int) {
+    let interval = Int32(clamping: plan.schedulerRecvInterval)
+    if interval > 1 {
+      if schedulers[r].phase == .busy {
+        schedulers[r].recvCount += schedulers[r].launchWeight
+        guard schedulers[r].recvCount >= interval else { return }
+      }
+      schedulers[r].recvCount = 0
+    }
+    releaseDeferredArrivals(r)
   }
 
   /// Queues the requests that reached scheduler `r` while its last batch

@@ -228,6 +228,7 @@ public struct Simulator: Sendable {
     metrics.totalFlops += cost.flops
     metrics.costSources += cost.sources
     schedulers[r].phase = .busy
+    schedulers[r].launchWeight = shape.prefillTokens > 0 ? 1000 : 1
     let end = timeline.run(
       cost, replica: schedulers[r].pipeline, pool: pool, devices: pools.tensor[pool], from: clock,
       shape: shape, kvBlocksUsed: used, iterations: &iterations, keep: keepsIterations,
@@ -252,7 +253,6 @@ public struct Simulator: Sendable {
         nextClosedLoopRequest(after: Int(id))
       }
     }
-    startIteration(scheduler: r)
-    releaseDeferredArrivals(r)
+    passSchedulerLoop(r)
   }
 }

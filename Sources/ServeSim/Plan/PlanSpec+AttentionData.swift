@@ -51,6 +51,15 @@ extension PlanSpec {
         "speculative decoding with attention data parallelism is not modelled yet (the ranks' lockstep step prices no draft passes); valid: 1 with speculative, or no speculative"
       )
     }
+    if schedulerRecvInterval > 1 {
+      // SGLang 0.5.5 scheduler_recv_skipper.py: `assert not
+      // server_args.enable_dp_attention`.
+      issues.append(
+        PlanIssue(
+          .plan, "engine.scheduler_recv_interval",
+          "SGLang's receive skipper does not run with attention data parallelism; valid: 1 (or leave it out) with attention_data \(parallelism.attentionData)"
+        ))
+    }
     if scheduler.policy == .static {
       issue("attention data parallelism needs an iteration-level policy (not static); valid: 1 here")
     }

@@ -12,6 +12,11 @@ public struct PlanSpec: Sendable, Equatable {
   /// plan's `engine: {custom_all_reduce: false}`, as vLLM's and SGLang's
   /// `--disable-custom-all-reduce`); NCCL takes every all-reduce when false.
   public var customAllReduce = true
+  /// SGLang's `--scheduler-recv-interval` (the plan's `engine: {name: sglang,
+  /// scheduler_recv_interval: N}`, from SGLang 0.5): a busy scheduler takes
+  /// new requests only every N decode steps (`SchedulerRecvSkipper`); 1, the
+  /// engine's default, takes them at every step.
+  public var schedulerRecvInterval = 1
   /// The `llama-server` options of an `engine: llamacpp` plan (nil for other
   /// engines).
   public var llamacpp: LlamaCppOptions?

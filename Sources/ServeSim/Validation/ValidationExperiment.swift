@@ -37,6 +37,9 @@ public struct ValidationExperiment: Sendable, Equatable {
   /// limit, so the one the engine sets for speculative decoding when none is
   /// given (`EngineProfile.speculativeMaxRunning`) does not apply.
   public var setsMaxRunning = false
+  /// The measured SGLang server's `--scheduler-recv-interval` (1: the
+  /// engine's default; `PlanSpec.schedulerRecvInterval`).
+  public var schedulerRecvInterval = 1
   /// The `llama-server` options of a measured llama.cpp server (nil: not
   /// llama.cpp).
   public var llamaCpp: LlamaCppOptions?
@@ -89,7 +92,7 @@ public struct ValidationExperiment: Sendable, Equatable {
       && a.outputTokens == b.outputTokens && a.arrival == b.arrival && a.requests == b.requests
       && a.requestsInSource == b.requestsInSource && a.warmupRequests == b.warmupRequests
       && a.attentionDPBalance == b.attentionDPBalance && a.setsMaxRunning == b.setsMaxRunning
-      && a.llamaCpp == b.llamaCpp
+      && a.llamaCpp == b.llamaCpp && a.schedulerRecvInterval == b.schedulerRecvInterval
       && a.measured.map(\.metric) == b.measured.map(\.metric)
       && a.measured.map(\.value) == b.measured.map(\.value)
   }

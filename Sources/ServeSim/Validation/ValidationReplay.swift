@@ -27,6 +27,7 @@ public enum ValidationReplay {
       slo: ServiceLevel(ttftMs: 2000, tpotMs: 100, percentile: 90), seed: 1)
     plan.engineVersion = release.version
     plan.attentionDPBalance = experiment.attentionDPBalance
+    plan.schedulerRecvInterval = experiment.schedulerRecvInterval
     if let options = experiment.llamaCpp {
       // As a plan file's `engine: {name: llamacpp, ...}` sets them (PlanLoader).
       var settings = SchedulerSettings()

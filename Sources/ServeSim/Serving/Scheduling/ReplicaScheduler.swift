@@ -20,6 +20,12 @@ struct ReplicaScheduler: Sendable {
   /// Requests that reached the scheduler while its batch ran and join the
   /// waiting queue once the next batch is formed (`accept(deferred:)`).
   var deferred: [Int32] = []
+  /// SGLang's receive skipper (`SchedulerRecvSkipper`, 0.5.5
+  /// srt/managers/scheduler_recv_skipper.py): the weight counted since the
+  /// scheduler last took new requests, and the weight of the batch it
+  /// launched last (1 for decodes, 1,000 for a batch with prompt tokens).
+  var recvCount: Int32 = 0
+  var launchWeight: Int32 = 1
   /// Running requests in admission order (the newest last: vLLM preempts from the end).
   var running: [Int32] = []
   /// KV-cache blocks of the pool, and those not held by a request or a
