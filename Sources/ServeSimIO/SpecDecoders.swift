@@ -166,14 +166,16 @@ enum SpecDecoders {
     }
   }
 
-  static let linkKeys = ["kind", "bandwidth_gbps", "latency_us", "efficiency", "topology"]
+  static let linkKeys = ["kind", "bandwidth_gbps", "latency_us", "efficiency", "topology", "fitted"]
 
   static func link(_ r: NodeReader) throws(ConfigError) -> LinkSpec {
-    LinkSpec(
+    var link = LinkSpec(
       kind: try r.string("kind"), bandwidthGBps: try r.double("bandwidth_gbps", positive: true),
       latencyUs: try r.double("latency_us", min: 0),
       efficiency: try r.double("efficiency", default: 1, positive: true, max: 1),
       topology: try r.string("topology", default: "switch"))
+    link.fitted = try r.bool("fitted", default: false)
+    return link
   }
 
   static let clusterKeys = [

@@ -3,7 +3,9 @@ extension Calibration {
   /// same architecture (an H100's fits for an H200: the same SMs and tensor
   /// cores, more and faster memory): each kernel fit's achieved bandwidth
   /// scales by the ratio of datasheet memory bandwidths and its achieved
-  /// compute rate by the ratio of dense peaks in its format; launch floors,
+  /// compute rate by the ratio of achieved peaks in its format (dense peak
+  /// × `efficiency.compute` of each device: the plain peak ratio where the
+  /// target's efficiency is the measured device's, as for an H200); launch floors,
   /// tiles and collective fits (the links, not the device) are kept.
   /// The measurements stay as shapes of the fitted curve: where they cover
   /// an operator, their measured/fitted ratio on the measured device (wave
@@ -31,8 +33,10 @@ extension Calibration {
       var f = fit
       f.secondsPerByte /= bandwidth
       let dtype = fit.dtype ?? .bf16
-      if let from = measured.peakTFLOPS[dtype], let to = target.peakTFLOPS[dtype], from > 0 {
-        f.secondsPerFlop /= to / from
+      if let from = measured.peakTFLOPS[dtype], let to = target.peakTFLOPS[dtype], from > 0,
+        measured.computeEfficiency > 0
+      {
+        f.secondsPerFlop /= to * target.computeEfficiency / (from * measured.computeEfficiency)
       }
       return f
     }

@@ -78,6 +78,18 @@ public struct CommGroup: Sendable, Equatable {
   /// Nodes the group spans.
   public var nodes: Int { (ranks + ranksPerNode - 1) / ranksPerNode }
 
+  /// Whether every link the group's collectives cross has fitted figures
+  /// (`LinkSpec.fitted`).
+  public var fitted: Bool { intra.fitted && (nodes == 1 || inter.fitted) }
+
+  /// A collective of `seconds` priced from this group's links, its source
+  /// fitted where the links are (`fitted`), else the datasheet.
+  public func estimate(_ seconds: Double, kernels: Double = 1) -> OperatorEstimate {
+    OperatorEstimate(
+      seconds: seconds, flops: 0, bytes: 0,
+      sources: SourceSeconds(seconds, from: fitted ? .fitted : .datasheet), kernels: kernels)
+  }
+
   /// All-reduce of `bytes` per rank, in seconds. Inside a node: the flat
   /// model (ring, or the custom kernels), whose ring is fitted to measured
   /// NCCL all-reduces of 8 GPUs (the cluster files' NVLink figures). Across

@@ -42,7 +42,7 @@ extension CostModel {
     let perRank = t / Double(expertParallel) * dispatchCopies(lowLatency: lowLatency) * (1 + expertImbalance)
     let dispatch = group.allToAll(bytes: perRank * dispatchBytesPerToken(lowLatency: lowLatency))
     let combine = group.allToAll(bytes: perRank * Double(model.hiddenSize) * activationBytes)
-    return OperatorEstimate(seconds: dispatch + combine, flops: 0, bytes: 0, kernels: 2)
+    return group.estimate(dispatch + combine, kernels: 2)
   }
 
   /// The routed experts of one MoE layer for `tokens` tokens of all attention
@@ -60,9 +60,8 @@ extension CostModel {
     let fe = Double(moe.expertIntermediateSize)
     let assignments = t * Double(moe.expertsPerToken)
     guard expertParallel > 1 else {
-      var total = OperatorEstimate(
-        seconds: tensorGroup.allGather(bytes: t * Double(model.hiddenSize) * activationBytes), flops: 0,
-        bytes: 0)
+      var total = tensorGroup.estimate(
+        tensorGroup.allGather(bytes: t * Double(model.hiddenSize) * activationBytes))
       total += expertGEMMs(
         assignments: assignments, activeExperts: moe.expectedActiveExperts(assignments: assignments),
         inner: fe / Double(tensor), mode: mode)
@@ -106,9 +105,8 @@ extension CostModel {
     -> OperatorEstimate
   {
     guard t > 0 else { return .zero }
-    var total = OperatorEstimate(
-      seconds: tensorGroup.allGather(bytes: rankTokens * Double(ranks * model.hiddenSize) * activationBytes),
-      flops: 0, bytes: 0)
+    var total = tensorGroup.estimate(
+      tensorGroup.allGather(bytes: rankTokens * Double(ranks * model.hiddenSize) * activationBytes))
     total += mlpBlock(tokens: t, mode: mode)
     return total
   }

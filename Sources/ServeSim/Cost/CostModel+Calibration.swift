@@ -48,7 +48,7 @@ extension CostModel {
     // 0.8.5 CustomAllreduce.should_custom_ar: full NVLink, under max_size);
     // measured NCCL times do not describe it.
     if op == .allReduce, let t = tensorGroup.customAllReduce(bytes: bytes) {
-      return OperatorEstimate(seconds: t, flops: 0, bytes: 0)
+      return tensorGroup.estimate(t)
     }
     let family = MeasurementTable.Family(op: op, dtype: .bf16, a: tensor)
     let work = OperatorWork(flops: 0, bytes: bytes, size: bytes)
@@ -56,7 +56,7 @@ extension CostModel {
       return OperatorEstimate(
         seconds: t, flops: 0, bytes: 0, sources: SourceSeconds(t, from: source))
     }
-    return OperatorEstimate(seconds: tensorGroup.seconds(op, bytes: bytes), flops: 0, bytes: 0)
+    return tensorGroup.estimate(tensorGroup.seconds(op, bytes: bytes))
   }
 
   /// The family of an attention operator on this tensor-parallel rank.

@@ -28,6 +28,6 @@ extension CostModel {
     let group = tensorGroup.subgroup(ranks: expertParallel)
     let gather = group.allGather(bytes: t * gatheredBytesPerToken())
     let scatter = group.reduceScatter(bytes: t * Double(model.hiddenSize) * activationBytes)
-    return OperatorEstimate(seconds: gather + scatter, flops: 0, bytes: 0, kernels: 2)
+    return group.estimate(gather + scatter, kernels: 2)
   }
 }

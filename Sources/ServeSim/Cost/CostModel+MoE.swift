@@ -90,15 +90,13 @@ extension CostModel {
       let rankRows = assignments / e * (1 + expertImbalance)
       let local = moe.expectedActiveExperts(assignments: assignments) / e
       let shard = max(t / e, 1)
-      total += OperatorEstimate(seconds: 2 * dispatch, flops: 0, bytes: 0, kernels: 2)
+      total += group.estimate(2 * dispatch, kernels: 2)
       total += expertGEMMs(assignments: rankRows, activeExperts: local, inner: fe / shard, mode: mode)
       if shard > 1 {
         let sub = tensorGroup.subgroup(ranks: Int(shard))
-        total += OperatorEstimate(
-          seconds: sub.allReduce(bytes: rankRows * h * activationBytes), flops: 0, bytes: 0)
+        total += sub.estimate(sub.allReduce(bytes: rankRows * h * activationBytes))
       }
-      total += OperatorEstimate(
-        seconds: tensorGroup.allGather(bytes: m * h * activationBytes), flops: 0, bytes: 0)
+      total += tensorGroup.estimate(tensorGroup.allGather(bytes: m * h * activationBytes))
     }
     if moe.sharedExperts > 0 && fused == 0 {
       let inner = Double(moe.sharedExperts) * fe / t

@@ -8,6 +8,12 @@ public struct LinkSpec: Sendable, Equatable {
   /// Achieved fraction of `bandwidthGBps` by collectives (0...1].
   public var efficiency: Double
   public var topology: String
+  /// Whether `latencyUs` and `efficiency` are a fit of measured collectives
+  /// (on this link, or on one of its kind and carried with its datasheet
+  /// bandwidth, as the H100 DGX's NCCL fit is to NVLink 5): the collectives
+  /// priced from the link then count as fitted, not datasheet, in the cost
+  /// sources (`CommGroup.estimate`). The cluster file's `fitted: true`.
+  public var fitted = false
 
   public init(
     kind: String, bandwidthGBps: Double, latencyUs: Double, efficiency: Double,
