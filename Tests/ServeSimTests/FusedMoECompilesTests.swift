@@ -53,6 +53,27 @@ struct FusedMoECompilesTests {
     #expect(try Fixtures.run(dense).requests[0].ttft == denseWarm.requests[0].ttft)
   }
 
+  /// With DeepSeek's shared expert fused into the routed kernel (SGLang 0.5.5
+  /// on CUDA, `SharedExpertFusion`) the kernel's `num_valid_tokens` is
+  /// tokens x 9, which sets its divisibility specialisation; on ROCm there
+  /// is no fusion and it stays tokens x 8.
+  @Test func aFusedSharedExpertCountsInTheKernelsTopK() throws {
+    var plan = Fixtures.plan(
+      workload: Fixtures.workload(.closed(concurrency: 1, thinkTime: 0), requests: 2, input: .fixed(64)),
+      model: MoETests.deepseek, engine: .sglang)
+    plan.workload.coldStart = true
+    plan.precision = SGLangDeepSeekPathTests.fp8
+    plan.parallelism = Parallelism(tensor: 8)
+    plan.cluster.device.memoryGB = 200
+    let cuda = try Simulator(plan: plan)
+    #expect(cuda.moeCompiles.first?.topK == 9)
+    plan.cluster.device.platform = .rocm
+    #expect(try Simulator(plan: plan).moeCompiles.first?.topK == 8)
+    // The specialisation differs: 8 tokens x 9 is not a multiple of 16, x 8 is.
+    #expect(FusedMoECompiles(topK: 9, graphMaxBatch: 0).variant(tokens: 8) % 2 == 0)
+    #expect(FusedMoECompiles(topK: 8, graphMaxBatch: 0).variant(tokens: 8) % 2 == 1)
+  }
+
   /// Triton compiles take longer on ROCm (fitted on the AMD rows).
   @Test func rocmCompilesTakeLonger() {
     var amd = Fixtures.device
