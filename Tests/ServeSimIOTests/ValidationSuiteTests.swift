@@ -101,6 +101,22 @@ struct ValidationSuiteTests {
       })
     #expect(dsr1.contains { $0.gpu == "H200" && $0.engine == .sglang })
 
+    // Runs from 2026-01-21 on had a warm-up phase: one-time cold work is
+    // done (B200 SGLang, FlashInfer's MoE), Triton MoE variants are not
+    // (H200 SGLang).
+    #expect(dsr1.contains { $0.warmupPhase } && dsr1.contains { !$0.warmupPhase })
+    let b200Cluster = try ExportTests.plan("llama-3.1-70b-fp8-hgx-b200-tp4.yaml").cluster
+    let warmB200 = try #require(
+      dsr1.first {
+        $0.warmupPhase && $0.gpu == "B200" && $0.engine == .sglang && $0.parallelism.attentionData == 1
+      })
+    #expect(!ValidationReplay.plan(warmB200, model: r1.model, cluster: b200Cluster).workload.coldStart)
+    let warmH200 = try #require(dsr1.first { $0.warmupPhase && $0.gpu == "H200" && $0.engine == .sglang })
+    #expect(ValidationReplay.plan(warmH200, model: r1.model, cluster: r1.cluster).workload.coldStart)
+    var coldB200 = warmB200
+    coldB200.warmupPhase = false
+    #expect(ValidationReplay.plan(coldB200, model: r1.model, cluster: b200Cluster).workload.coldStart)
+
     let offline = try ValidationSuite.load(root: Self.root, suite: "trtllm-offline").experiments
     #expect(offline.allSatisfy { $0.arrival == .offline && $0.requests <= ValidationSuite.offlineRequestCap })
     #expect(offline.contains { $0.requestsInSource == 30000 })

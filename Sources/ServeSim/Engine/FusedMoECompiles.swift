@@ -21,6 +21,16 @@
 /// srt/entrypoints/http_server.py: "The capital city of France is", seven
 /// tokens with the BOS token).
 public struct FusedMoECompiles: Sendable, Equatable {
+  /// Whether `plan`'s engine compiles fused-MoE variants on first use
+  /// (`EngineProfile.compilesFusedMoEPerShape`): an MoE model without expert
+  /// or attention data parallelism whose experts run the Triton fused MoE,
+  /// not FlashInfer's (`SGLangBlackwellPaths.runsFlashInferMoE`).
+  public static func apply(to plan: PlanSpec) -> Bool {
+    EngineProfile.of(plan: plan).compilesFusedMoEPerShape && plan.model.moe != nil
+      && plan.parallelism.expert <= 1 && plan.parallelism.attentionData <= 1
+      && !SGLangBlackwellPaths.runsFlashInferMoE(plan: plan, device: plan.cluster.device)
+  }
+
   /// Token counts the tuned config tables are keyed by.
   public static let tunedTokenCounts = [
     1, 2, 4, 8, 16, 24, 32, 48, 64, 96, 128, 256, 512, 1024, 1536, 2048, 3072, 4096,

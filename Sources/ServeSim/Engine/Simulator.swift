@@ -35,6 +35,10 @@ public struct Simulator: Sendable {
   /// Each scheduler's compiled fused-MoE variants, on a cold server of an
   /// engine that compiles them on first use (empty otherwise).
   var moeCompiles: [FusedMoECompiles] = []
+  /// Per scheduler of a cold SGLang server on sm100: whether its attention
+  /// over a chunked prefix has loaded (`Simulator+ColdStart`; empty when
+  /// that does not apply).
+  var prefixAttentionLoaded: [Bool] = []
   /// Warm-up requests not yet ended (`startArrivals`).
   var warmupLeft = 0
   /// Warm-up requests not yet sent.
@@ -100,9 +104,8 @@ public struct Simulator: Sendable {
     metrics = RunMetrics(pools: pools.memory.count)
     router = plan.router.makeRouter()
     generator = RequestGenerator(workload: plan.workload, seed: plan.seed)
-    if plan.workload.coldStart, profile.compilesFusedMoEPerShape, let moe = plan.model.moe,
-      plan.parallelism.expert <= 1, !pools.lockstepped
-    {
+    let device = plan.cluster.device
+    if plan.workload.coldStart, FusedMoECompiles.apply(to: plan), let moe = plan.model.moe {
       // A fused shared expert is one more expert per token in the kernel's
       // `num_valid_tokens` (top-k 8 + 1 on DeepSeek, `SharedExpertFusion`).
       let fused = SharedExpertFusion.experts(
@@ -111,6 +114,11 @@ public struct Simulator: Sendable {
         topK: moe.expertsPerToken + fused, graphMaxBatch: profile.graphsForDecode ? profile.graphMaxBatch : 0,
         tokensPerSequence: 1 + (plan.speculative?.tokens ?? 0), speculative: plan.speculative != nil)
       moeCompiles = [FusedMoECompiles](repeating: compiles, count: schedulers.count)
+    }
+    if plan.workload.coldStart, !pools.lockstepped,
+      SGLangBlackwellPaths.runsTRTLLMMLA(plan: plan, device: device)
+    {
+      prefixAttentionLoaded = [Bool](repeating: false, count: schedulers.count)
     }
   }
 
@@ -227,7 +235,7 @@ public struct Simulator: Sendable {
     let pool = schedulers[r].pool
     var cost = pools.pricers[pool].price(shape)
     if plan.workload.coldStart {
-      cost.head += coldStartSeconds(scheduler: r, tokens: shape.tokens, graph: cost.graph)
+      cost.head += coldStartSeconds(scheduler: r, shape: shape, graph: cost.graph)
     }
     metrics.totalFlops += cost.flops
     metrics.costSources += cost.sources

@@ -313,6 +313,14 @@ public struct EngineProfile: Sendable, Equatable {
   /// The same for TensorRT-LLM 1.0's PyTorch backend, fitted on the same
   /// runs' TTFT p99. Its TensorRT engines (before 1.0) are built ahead (0).
   public static let trtllmColdStartMs = 1750.0
+  /// A cold SGLang server's wait on sm100 the first time a prefill attends a
+  /// chunked prefix (`Simulator.coldStartSeconds`): the InferenceMAX B200
+  /// runs measured from a cold server whose first wave of prompts exceeded
+  /// the 16,384-token chunk show a TTFT p99 67-75 s above their p50 at 1K
+  /// prompts, and none below it. The fit on the calibration part (TTFT mean,
+  /// p90 and p99 of the B200 SGLang rows; 65, 70 and 75 s tried: 20.1,
+  /// 20.0, 19.9%, held out 23.7% each) is flat; 70 s.
+  public static let sglangBlackwellPrefixLoadMs = 70000.0
   /// The same for TensorRT-LLM's PyTorch backend (1.0), whose model code
   /// calls fewer, fused custom ops per modelled kernel: fitted on the
   /// calibration part of the InferenceMAX TensorRT-LLM rows (TTFT p50).

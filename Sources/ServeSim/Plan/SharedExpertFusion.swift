@@ -26,10 +26,12 @@ public enum SharedExpertFusion {
     guard engine == .sglang, version >= EngineVersion(0, 5), let moe = model.moe, model.mla != nil,
       moe.experts == 256, moe.sharedExperts == 1, expert <= 1, device.platform == .cuda
     else { return 0 }
-    // sm100 (the CUDA devices with fp4 tensor cores) runs fp8 and fp4
-    // DeepSeek MoE through flashinfer_trtllm.
-    let blackwell = device.peakTFLOPS[.fp4] != nil
-    if blackwell && (precision.weights == .fp8 || precision.weights.isFP4) { return 0 }
+    // sm100 runs fp8 and fp4 DeepSeek MoE through flashinfer_trtllm.
+    if SGLangBlackwellPaths.runsFlashInferMoE(
+      engine: engine, version: version, model: model, device: device, precision: precision)
+    {
+      return 0
+    }
     return moe.sharedExperts
   }
 

@@ -29,6 +29,12 @@ public struct ValidationExperiment: Sendable, Equatable {
   /// Whether the source measured from a freshly started server, sending
   /// nothing before (`WorkloadSpec.coldStart`).
   public var coldStart = false
+  /// Whether the source sent warm-up requests in a phase of their own before
+  /// measuring. The replay leaves the phase out, so a cold server
+  /// (`coldStart`) still compiles per-variant kernels the warm-up's batches
+  /// did not (`FusedMoECompiles`); an engine whose cold work is one-time
+  /// replays warm (`ValidationReplay.plan`).
+  public var warmupPhase = false
   /// The speculative decoding the measured server ran (nil: none).
   public var speculative: SpeculativeDecoding?
   /// The attention-DP context balancing the measured server ran (nil: none).
@@ -93,6 +99,7 @@ public struct ValidationExperiment: Sendable, Equatable {
       && a.requestsInSource == b.requestsInSource && a.warmupRequests == b.warmupRequests
       && a.attentionDPBalance == b.attentionDPBalance && a.setsMaxRunning == b.setsMaxRunning
       && a.llamaCpp == b.llamaCpp && a.schedulerRecvInterval == b.schedulerRecvInterval
+      && a.warmupPhase == b.warmupPhase
       && a.measured.map(\.metric) == b.measured.map(\.metric)
       && a.measured.map(\.value) == b.measured.map(\.value)
   }

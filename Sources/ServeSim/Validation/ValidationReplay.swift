@@ -35,6 +35,11 @@ public enum ValidationReplay {
       plan.applyLlamaCpp(options, to: &settings)
       plan.applyScheduler(settings)
     }
+    // One-time start-up work (first-batch tuning, kernels loaded on first
+    // use) was done by a warm-up phase; Triton fused-MoE variants are
+    // compiled per batch shape, and the measured batches differ from the
+    // warm-up copies'.
+    if experiment.warmupPhase && !FusedMoECompiles.apply(to: plan) { plan.workload.coldStart = false }
     if let speculative = experiment.speculative {
       plan.speculative = speculative
       if !experiment.setsMaxRunning,
