@@ -108,8 +108,7 @@ public struct Simulator: Sendable {
     if plan.workload.coldStart, FusedMoECompiles.apply(to: plan), let moe = plan.model.moe {
       // A fused shared expert is one more expert per token in the kernel's
       // `num_valid_tokens` (top-k 8 + 1 on DeepSeek, `SharedExpertFusion`).
-      let fused = SharedExpertFusion.experts(
-        plan: plan, device: plan.cluster.device, expert: plan.parallelism.expert)
+      let fused = SharedExpertFusion.experts(plan: plan, device: device, expert: plan.parallelism.expert)
       let compiles = FusedMoECompiles(
         topK: moe.expertsPerToken + fused, graphMaxBatch: profile.graphsForDecode ? profile.graphMaxBatch : 0,
         tokensPerSequence: 1 + (plan.speculative?.tokens ?? 0), speculative: plan.speculative != nil)

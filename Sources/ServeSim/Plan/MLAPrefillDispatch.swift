@@ -22,7 +22,7 @@ public enum MLAPrefillDispatch {
   /// batch with any cached context runs the absorbed MLA path; 0: never.
   public static func absorbedBelow(engine: EngineKind, version: EngineVersion, device: DeviceSpec) -> Double {
     guard engine == .sglang, version >= EngineVersion(0, 5), device.platform == .cuda,
-      device.peakTFLOPS[.fp4] == nil
+      !SGLangBlackwellPaths.isSM100(device)
     else { return 0 }
     // Hopper (fp8 tensor cores): fa3; Ampere: triton (absorbed for any prefix).
     return device.peakTFLOPS[.fp8] != nil ? 8192 : .infinity
