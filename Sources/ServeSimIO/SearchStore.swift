@@ -79,6 +79,14 @@ public struct SearchStore: Sendable {
     migrator.registerMigration("v3-search-guess") { db in
       try db.alter(table: "outcome") { t in t.add(column: "guess", .double) }
     }
+    // Outcomes saved before budget use was recorded count as turned away by
+    // their budget, so no max_num_batched_tokens sibling copies them.
+    migrator.registerMigration("v4-search-budget") { db in
+      try db.alter(table: "outcome") { t in
+        t.add(column: "budget_denials", .integer).notNull().defaults(to: 1)
+        t.add(column: "peak_budget", .integer).notNull().defaults(to: 0)
+      }
+    }
     return migrator
   }
 
@@ -92,12 +100,13 @@ public struct SearchStore: Sendable {
         try db.execute(
           sql: """
             INSERT OR REPLACE INTO outcome (name, status, reason, bound, capacity, probes, rate, objective, summary,
-              peak_running, peak_blocks, guess)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+              peak_running, peak_blocks, guess, budget_denials, peak_budget)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
           arguments: [
             o.plan.name, o.status.rawValue, o.reason, o.bound, o.capacity, o.probes, o.evaluatedRate,
-            o.objective, summary, o.peakRunning, o.peakUsedBlocks, o.guess,
+            o.objective, summary, o.peakRunning, o.peakUsedBlocks, o.guess, o.budgetDenials,
+            o.peakBudgetUse,
           ])
       }
     }
@@ -123,6 +132,8 @@ public struct SearchStore: Sendable {
         outcome.peakRunning = row["peak_running"]
         outcome.peakUsedBlocks = row["peak_blocks"]
         outcome.guess = row["guess"]
+        outcome.budgetDenials = row["budget_denials"]
+        outcome.peakBudgetUse = row["peak_budget"]
         out[name] = outcome
       }
       return out

@@ -183,7 +183,8 @@ public struct Simulator: Sendable {
   private func result(streaming: Bool) -> SimulationResult {
     let tally = self.tally
     let entry = pools.entryReplicas * timeline.stages
-    return SimulationResult(
+    let counts = tally
+    var result = SimulationResult(
       plan: plan, memory: memory, requests: streaming ? [] : requests.records,
       iterations: streaming ? [] : iterations, itl: metrics.itl,
       totalFlops: metrics.totalFlops, busyDeviceSeconds: metrics.busyDeviceSeconds,
@@ -192,12 +193,15 @@ public struct Simulator: Sendable {
       poolBusyDeviceSeconds: metrics.poolBusyDeviceSeconds,
       poolDevices: pools.tensor.enumerated().map { i, t in
         Int(t) * (i == 0 ? entry : schedulers.count - pools.entryReplicas)
-      }, prefixHitTokens: tally.prefixHitTokens, prefixLookupTokens: tally.prefixLookupTokens,
+      }, prefixHitTokens: counts.prefixHitTokens, prefixLookupTokens: counts.prefixLookupTokens,
       peakRunning: metrics.peakRunning, peakUsedBlocks: metrics.peakUsedBlocks,
-      verifySteps: tally.verifySteps, verifiedTokens: tally.verifiedTokens,
+      verifySteps: counts.verifySteps, verifiedTokens: counts.verifiedTokens,
       requestCount: requests.endID,
       iterationCount: stream.recordedIterations + iterations.count + forgottenIterations,
       offload: plan.scheduler.kvOffload == nil ? nil : offloadCounts)
+    result.budgetDenials = counts.budgetDenials
+    result.peakBudgetUse = counts.peakBudgetUse
+    return result
   }
 
   /// What every scheduler's host KV tier moved, added up.

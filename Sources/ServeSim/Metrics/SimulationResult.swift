@@ -32,6 +32,11 @@ public struct SimulationResult: Sendable {
   public var peakRunning = 0
   /// Most KV blocks in use in one scheduler at any iteration.
   public var peakUsedBlocks = 0
+  /// Iterations in which the token budget (`max_num_batched_tokens`) turned
+  /// away tokens a request wanted, and the most of it one iteration used: with
+  /// no denials, any budget at least that peak forms the same batches.
+  public var budgetDenials = 0
+  public var peakBudgetUse = 0
   /// Speculative decoding: verify steps of requests, and the tokens they gave.
   public var verifySteps = 0
   public var verifiedTokens = 0

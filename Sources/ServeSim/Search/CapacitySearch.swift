@@ -49,9 +49,12 @@ public struct CapacitySearch: Sendable {
     let passed =
       passes(summary, slo: plan.slo, rate: rate) && late.ttftMs <= plan.slo.ttftMs
       && late.tpotMs <= plan.slo.tpotMs && steady(result)
-    return Probe(
+    var probe = Probe(
       rate: rate, passed: passed, summary: summary, peakRunning: result.peakRunning,
       peakUsedBlocks: result.peakUsedBlocks)
+    probe.budgetDenials = result.budgetDenials
+    probe.peakBudgetUse = result.peakBudgetUse
+    return probe
   }
 
   /// Whether the run reached a steady state: the median TTFT and TPOT of the

@@ -10,4 +10,8 @@ public struct Probe: Sendable, Equatable {
   /// Most requests running, and most KV blocks in use, in one scheduler.
   public var peakRunning: Int
   public var peakUsedBlocks: Int
+  /// Iterations whose token budget turned tokens away, and the most of the
+  /// budget one iteration used (`SimulationResult.budgetDenials`).
+  public var budgetDenials = 0
+  public var peakBudgetUse = 0
 }

@@ -30,6 +30,11 @@ public struct SearchOutcome: Sendable, Equatable {
   /// probes (for the max_num_seqs dominance test).
   public var peakRunning = 0
   public var peakUsedBlocks = 0
+  /// Iterations whose token budget turned tokens away, over all probes, and
+  /// the most of the budget one iteration used (the max_num_batched_tokens
+  /// dominance test).
+  public var budgetDenials = 0
+  public var peakBudgetUse = 0
   /// The first rate the capacity search tried, from a neighbour's capacity
   /// (nil: from the bound); a merge of shards reuses an outcome only when one
   /// run would have started from the same rate.

@@ -125,10 +125,13 @@ public struct SearchRunner: Sendable {
 
     let pending = order.filter { outcomes[$0.index] == nil }.map(\.index)
     let pendingSet = Set(pending)
-    // Plans that differ only in max_num_seqs are siblings: one is simulated at a
-    // time, smallest cap first, and when a simulated sibling never had its cap
-    // reached nor more KV blocks in use than a larger-cap sibling has, that
-    // sibling would run the very same events, so its outcome is copied.
+    // Plans that differ only in max_num_seqs and max_num_batched_tokens are
+    // siblings: one is simulated at a time, and when a simulated sibling never
+    // had its max_num_seqs reached (the other's cap being larger), never had
+    // tokens turned away by its token budget (the other's budget being at
+    // least the most it used), and never had more KV blocks in use than the
+    // other has, the other would run the very same events, so its outcome is
+    // copied (`dominatingSibling`).
     var evaluatedSiblings = [String: [Int]]()
     // Plans that differ at most in data degree, max_num_seqs and batched
     // tokens are neighbours. A neighbourhood's plans run one at a time, in
@@ -170,7 +173,7 @@ public struct SearchRunner: Sendable {
         let i = pending[scan]
         scan += 1
         if outcomes[i] != nil { continue }
-        let group = Self.siblingKey(plans[i])
+        let group = Self.budgetKey(plans[i])
         if let copy = dominatingSibling(
           of: i, plans: plans, in: evaluatedSiblings[group] ?? [], outcomes: outcomes)
         {
@@ -223,7 +226,7 @@ public struct SearchRunner: Sendable {
       let finished = results.withLock { $0 }
       for (k, i) in toRun.enumerated() {
         outcomes[i] = finished[k]
-        evaluatedSiblings[Self.siblingKey(plans[i]), default: []].append(i)
+        evaluatedSiblings[Self.budgetKey(plans[i]), default: []].append(i)
       }
       for i in wave { consider(i) }
       while cursor < pending.count && outcomes[pending[cursor]] != nil { cursor += 1 }
@@ -299,32 +302,80 @@ public struct SearchRunner: Sendable {
     return setUp
   }
 
-  /// An outcome copied from a simulated sibling (same plan but a smaller
-  /// max_num_seqs) whose runs never reached that cap and never used more KV
-  /// blocks than this plan has: this plan would run identically.
+  /// An outcome copied from a simulated sibling (the same plan but for
+  /// max_num_seqs and max_num_batched_tokens) whose runs would be this
+  /// plan's: its max_num_seqs is smaller and was never reached, or equal;
+  /// its token budget never turned tokens away and this plan's budget is at
+  /// least the most it used, or the budgets are equal; and it never had more
+  /// KV blocks in use than this plan has.
+  ///
+  /// The token budget is only compared where nothing else depends on it:
+  /// not for static batching, attention data parallelism (whose ranks split
+  /// it), disaggregated pools or llama.cpp (whose batch size it is), and
+  /// under admission by reserved outputs (SGLang, TensorRT-LLM), whose test
+  /// reads the free KV tokens, only between plans of the same KV pool (the
+  /// budget sizes the activation reserve that TensorRT-LLM's pool is left
+  /// from).
   func dominatingSibling(of i: Int, plans: [PlanSpec], in siblings: [Int], outcomes: [SearchOutcome?])
     -> SearchOutcome?
   {
     let plan = plans[i]
     guard plan.scheduler.policy != .static else { return nil }
+    let seqs = plan.scheduler.maxNumSeqs
+    let budget = plan.scheduler.maxNumBatchedTokens
+    var memory: MemoryPlan?
     for j in siblings {
       guard let o = outcomes[j], o.status == .evaluated, o.peakRunning > 0 else { continue }
       let sibling = plans[j]
-      guard sibling.scheduler.maxNumSeqs < plan.scheduler.maxNumSeqs,
-        o.peakRunning < sibling.scheduler.maxNumSeqs
-      else { continue }
-      let memory = MemoryPlan(plan: plan)
-      guard o.peakUsedBlocks <= memory.blocks / max(plan.parallelism.pipeline, 1) else { continue }
+      let siblingSeqs = sibling.scheduler.maxNumSeqs
+      let siblingBudget = sibling.scheduler.maxNumBatchedTokens
+      guard siblingSeqs == seqs || (siblingSeqs < seqs && o.peakRunning < siblingSeqs) else { continue }
+      guard siblingBudget == budget || o.budgetDenials == 0 && o.peakBudgetUse <= budget else { continue }
+      if memory == nil { memory = MemoryPlan(plan: plan) }
+      guard let memory, o.peakUsedBlocks <= memory.blocks / max(plan.parallelism.pipeline, 1) else {
+        continue
+      }
+      var why = [String]()
+      if siblingSeqs != seqs {
+        why.append("max_num_seqs \(siblingSeqs) was never reached (peak \(o.peakRunning))")
+      }
+      if siblingBudget != budget {
+        guard Self.budgetIsSeparable(plan), Self.budgetIsSeparable(sibling) else { continue }
+        if plan.scheduler.policy == .sglang || plan.scheduler.policy == .trtllm {
+          guard MemoryPlan(plan: sibling).blocks == memory.blocks else { continue }
+        }
+        why.append(
+          "max_num_batched_tokens \(siblingBudget) never turned tokens away (peak \(o.peakBudgetUse))")
+      }
+      guard !why.isEmpty else { continue }
       var copy = o
       copy.plan = plan
       copy.probes = 0
-      copy.reason =
-        "same runs as \(sibling.name): max_num_seqs \(sibling.scheduler.maxNumSeqs) was never reached (peak \(o.peakRunning))"
+      copy.reason = "same runs as \(sibling.name): " + why.joined(separator: "; ")
+      // The same blocks in use, of a pool of another size.
+      let from = MemoryPlan(plan: sibling).blocks
+      if var summary = copy.summary, from != memory.blocks, memory.blocks > 0 {
+        summary.kvUtilMean *= Double(from) / Double(memory.blocks)
+        copy.summary = summary
+      }
       copy.objective = space.objective.value(
         plan: plan, capacity: o.capacity, summary: o.summary, requiredRate: space.requiredRate)
       return copy
     }
     return nil
+  }
+
+  /// Whether a plan's token budget only limits the tokens of each iteration
+  /// (see `dominatingSibling`).
+  static func budgetIsSeparable(_ plan: PlanSpec) -> Bool {
+    plan.parallelism.attentionData <= 1 && plan.disaggregation == nil && plan.llamacpp == nil
+      && plan.scheduler.policy != .static
+  }
+
+  /// Plans that differ at most in max_num_seqs and max_num_batched_tokens
+  /// (one of them simulated at a time, so that the others may copy it).
+  static func budgetKey(_ plan: PlanSpec) -> String {
+    neighbourKey(plan) + "|\(plan.parallelism.data)"
   }
 
   /// Plans that differ at most in max_num_seqs.
@@ -385,6 +436,8 @@ public struct SearchRunner: Sendable {
         outcome.guess = guess
         outcome.peakRunning = found.probes.map(\.peakRunning).max() ?? 0
         outcome.peakUsedBlocks = found.probes.map(\.peakUsedBlocks).max() ?? 0
+        outcome.budgetDenials = found.probes.reduce(0) { $0 + $1.budgetDenials }
+        outcome.peakBudgetUse = found.probes.map(\.peakBudgetUse).max() ?? 0
         return outcome
       }
       let rate = space.requiredRate ?? 1
@@ -399,6 +452,8 @@ public struct SearchRunner: Sendable {
       outcome.guess = guess
       outcome.peakRunning = probe.peakRunning
       outcome.peakUsedBlocks = probe.peakUsedBlocks
+      outcome.budgetDenials = probe.budgetDenials
+      outcome.peakBudgetUse = probe.peakBudgetUse
       return outcome
     } catch {
       return SearchOutcome(plan: plan, status: .infeasible, reason: Self.reason(error), bound: bound)

@@ -10,6 +10,8 @@ struct BatchContext: Sendable {
   let clock: Double
   /// Whether forming the batch preempted a request.
   var preempted = false
+  /// Whether the token budget turned away tokens a request wanted.
+  var denied = false
   /// Admission by reserved outputs (SGLang, TensorRT-LLM): when set, a new
   /// request is admitted only if its prompt plus its reserved output tokens
   /// fit in the free KV tokens less `reservedTokens`, the outputs already

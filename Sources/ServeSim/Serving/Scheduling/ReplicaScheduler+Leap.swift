@@ -48,6 +48,9 @@ extension ReplicaScheduler {
       leap.active = false
       return nil
     }
+    // One token of the budget per decode, as when stepping (the stretch's
+    // first iteration runs the most).
+    tally.peakBudgetUse = max(tally.peakBudgetUse, running.count)
     return shape
   }
 

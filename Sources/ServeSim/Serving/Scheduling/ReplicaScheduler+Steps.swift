@@ -22,13 +22,25 @@ extension ReplicaScheduler {
       }
       // Speculative decoding verifies the drafts with the last token, as
       // many as the budget allows (vLLM counts them in the token budget).
-      let tokens = 1 + min(speculation?.drafts ?? 0, batch.budget - 1)
+      let drafts = speculation?.drafts ?? 0
+      let tokens = 1 + min(drafts, batch.budget - 1)
+      if tokens <= drafts { batch.denied = true }
       guard makeRoom(index: &i, tokens: tokens + lookahead(tokens), &requests, &batch) > 0 else {
         continue
       }
       enqueue(Int32(id), tokens: Int32(tokens), &requests, &batch)
       batch.budget -= tokens
       i += 1
+    }
+    if batch.budget == 0 && !batch.denied {
+      // The budget ran out: any decode left out was turned away by it.
+      for k in i..<running.count {
+        let r = requests[Int(running[k])]
+        if r.isDecoding && r.stamp != batch.stamp {
+          batch.denied = true
+          break
+        }
+      }
     }
   }
 
@@ -42,12 +54,24 @@ extension ReplicaScheduler {
         i += 1
         continue
       }
-      let wanted = min(Int(requests[id].knownTokens - requests[id].computed), batch.budget)
+      let left = Int(requests[id].knownTokens - requests[id].computed)
+      if left > batch.budget { batch.denied = true }
+      let wanted = min(left, batch.budget)
       let chunk = makeRoom(index: &i, tokens: wanted, &requests, &batch)
       guard chunk > 0 else { continue }
       enqueue(Int32(id), tokens: Int32(chunk), &requests, &batch)
       batch.budget -= chunk
       i += 1
+    }
+    if batch.budget == 0 && !batch.denied {
+      // The budget ran out: any prompt left part-way was turned away by it.
+      for k in i..<running.count {
+        let r = requests[Int(running[k])]
+        if !r.isDecoding && r.stamp != batch.stamp {
+          batch.denied = true
+          break
+        }
+      }
     }
   }
 
@@ -74,6 +98,7 @@ extension ReplicaScheduler {
         }
       }
       var tokens = remaining
+      if remaining > batch.budget { batch.denied = true }
       if limits.chunked {
         tokens = min(remaining, batch.budget)
       } else if remaining > batch.budget && !batchIDs.isEmpty {
@@ -96,6 +121,8 @@ extension ReplicaScheduler {
       // A prompt cut into chunks reserves its outputs with its last chunk.
       if tokens == remaining { batch.reservedTokens += reserve }
     }
+    // The budget ran out with a request waiting that max_num_seqs would admit.
+    if batch.budget <= 0 && !waiting.isEmpty && running.count < limits.maxNumSeqs { batch.denied = true }
   }
 
   /// The output tokens `reservation` holds back for the running requests

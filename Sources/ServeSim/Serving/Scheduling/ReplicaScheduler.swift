@@ -135,6 +135,8 @@ struct ReplicaScheduler: Sendable {
     var batch = BatchContext(budget: limits.maxNumBatchedTokens, stamp: stamp, clock: clock)
     let policy = policy
     policy.formBatch(&self, &requests, &batch)
+    if batch.denied { tally.budgetDenials += 1 }
+    tally.peakBudgetUse = max(tally.peakBudgetUse, limits.maxNumBatchedTokens - batch.budget)
     return batchIDs.isEmpty ? nil : batch.shape
   }
 

@@ -19,6 +19,13 @@ struct SchedulerTally: Sendable, Equatable {
   var verifiedTokens = 0
   /// Draft tokens verified and rejected (computed, then thrown away).
   var rejectedTokens = 0
+  /// Iterations in which the token budget (`max_num_batched_tokens`) turned
+  /// away tokens that a request wanted: a decode, a chunk cut short or left
+  /// out, an admission stopped. With none, a larger budget forms the same
+  /// batches (the optimizer's dominance test).
+  var budgetDenials = 0
+  /// Most of the token budget one iteration used.
+  var peakBudgetUse = 0
 
   static func += (lhs: inout SchedulerTally, rhs: SchedulerTally) {
     lhs.scheduledTokens += rhs.scheduledTokens
@@ -30,5 +37,7 @@ struct SchedulerTally: Sendable, Equatable {
     lhs.verifySteps += rhs.verifySteps
     lhs.verifiedTokens += rhs.verifiedTokens
     lhs.rejectedTokens += rhs.rejectedTokens
+    lhs.budgetDenials += rhs.budgetDenials
+    lhs.peakBudgetUse = max(lhs.peakBudgetUse, rhs.peakBudgetUse)
   }
 }
