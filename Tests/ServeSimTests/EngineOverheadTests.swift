@@ -52,6 +52,52 @@ struct EngineOverheadTests {
     #expect(graphed.price(decode).perLayer < kernels * 200e-6 / 2)
   }
 
+  @Test func eagerKernelsWaitForTheirIssueOneByOne() {
+    // A 70B-sized layer: at 512 tokens its GEMMs run far longer than their
+    // issue, its norms and elementwise kernels far shorter.
+    var model = Fixtures.model
+    model.hiddenSize = 8192
+    model.heads = 64
+    model.kvHeads = 8
+    model.intermediateSize = 28672
+    var profile = EngineProfile.of(.sglang)
+    profile.hostKernelUs = 30
+    let cost = IterationPricer(
+      cost: CostModel(
+        model: model, device: Fixtures.device, precision: Precision(),
+        tensorGroup: Fixtures.group(1, .ringOnly)), profile: profile, maxTokens: 4096
+    ).cost
+    let issue = 30e-6
+    // Each eager kernel takes the longer of its issue and its run.
+    let norm = cost.norm(tokens: 512, mode: .eager)
+    #expect(norm.seconds < issue && abs(norm.seconds + norm.idle - issue) < 1e-15)
+    let gemm = cost.gemm(m: 512, n: 8192, k: 8192, mode: .eager)
+    #expect(gemm.seconds > issue && gemm.idle == 0)
+    // A captured graph is issued at once.
+    #expect(cost.norm(tokens: 512, mode: .graph).idle == 0)
+    // A layer of both costs its long kernels' runs plus its short kernels'
+    // issue: more than its runs or its issue alone (the host does not keep
+    // ahead of the device).
+    let layer = cost.denseLayer(tokens: 512, mode: .eager)
+    #expect(layer.idle > 0)
+    #expect(layer.seconds + layer.idle > max(layer.seconds, layer.kernels * issue))
+    // The pricer's eager layer is that, with attention's own wait.
+    var pricer = IterationPricer(cost: cost, profile: profile, maxTokens: 4096)
+    var shape = BatchShape()
+    shape.addPrefill(chunk: 512, context: 512, samples: true)
+    let attention = cost.attentionPrefill(shape, mode: .eager)
+    let priced = pricer.price(shape)
+    #expect(!priced.graph)
+    #expect(
+      abs(priced.perLayer - (layer.seconds + layer.idle + attention.seconds + attention.idle)) < 1e-12)
+    // A host that keeps ahead (vLLM's compiled V1) hides the issue behind the run.
+    profile.hostKeepsAhead = true
+    var ahead = IterationPricer(cost: cost, profile: profile, maxTokens: 4096)
+    let run = layer.seconds + attention.seconds
+    #expect(run > (layer.kernels + attention.kernels) * issue)
+    #expect(abs(ahead.price(shape).perLayer - run) < 1e-12)
+  }
+
   @Test func fp8MathQuantisesEachGEMMInputInItsOwnKernel() {
     let profile = EngineProfile.of(.vllm)
     let bf16 = pricer(profile).cost

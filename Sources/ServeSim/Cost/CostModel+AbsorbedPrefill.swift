@@ -17,7 +17,9 @@ extension CostModel {
       shape.prefillContextTokens * Double(mla.cacheElementsPerToken) * kvBytes
       + Double(shape.prefillTokens) * heads * (key + latent) * activationBytes
     let time = max(flops / attentionFlopsPerSecond, bytes / bytesPerSecond)
-    return OperatorEstimate(
-      seconds: time + attentionFixedSeconds(kernels: 1, mode: mode), flops: flops, bytes: bytes)
+    return issued(
+      OperatorEstimate(
+        seconds: time + attentionFixedSeconds(kernels: 1, mode: mode), flops: flops, bytes: bytes),
+      mode: mode)
   }
 }

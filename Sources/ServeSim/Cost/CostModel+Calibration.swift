@@ -31,12 +31,14 @@ extension CostModel {
     {
       let saved = launchSeconds(.eager) - launchSeconds(mode)
       let seconds = max(t - saved, t / 2)
-      return OperatorEstimate(
-        seconds: seconds, flops: work.flops, bytes: work.bytes,
-        sources: SourceSeconds(seconds, from: source))
+      return issued(
+        OperatorEstimate(
+          seconds: seconds, flops: work.flops, bytes: work.bytes,
+          sources: SourceSeconds(seconds, from: source)), mode: mode)
     }
-    return OperatorEstimate(
-      seconds: roofline + launchSeconds(mode), flops: work.flops, bytes: work.bytes)
+    return issued(
+      OperatorEstimate(seconds: roofline + launchSeconds(mode), flops: work.flops, bytes: work.bytes),
+      mode: mode)
   }
 
   /// A collective of `bytes` per rank across the tensor group, from the

@@ -158,8 +158,10 @@ extension CostModel {
       * (Double(mla.cacheElementsPerToken) * kvBytes + heads * (qk + v) * activationBytes)
       + Double(shape.prefillTokens) * heads * (qk + v) * activationBytes
     let time = max(flops / attentionFlopsPerSecond, bytes / bytesPerSecond)
-    total += OperatorEstimate(
-      seconds: time + attentionFixedSeconds(kernels: 1, mode: mode), flops: flops, bytes: bytes)
+    total += issued(
+      OperatorEstimate(
+        seconds: time + attentionFixedSeconds(kernels: 1, mode: mode), flops: flops, bytes: bytes),
+      mode: mode)
     return total
   }
 
@@ -176,8 +178,9 @@ extension CostModel {
     let time = max(flops / attentionFlopsPerSecond, bytes / bytesPerSecond)
     // One latent shared by every head: split-KV decides on sequences alone.
     let kernels = decodeAttentionKernels(sequences: shape.decodeSequences, kvHeads: 1)
-    return OperatorEstimate(
-      seconds: time + attentionFixedSeconds(kernels: kernels, mode: mode), flops: flops, bytes: bytes,
-      kernels: kernels)
+    return issued(
+      OperatorEstimate(
+        seconds: time + attentionFixedSeconds(kernels: kernels, mode: mode), flops: flops, bytes: bytes,
+        kernels: kernels), mode: mode)
   }
 }

@@ -43,6 +43,20 @@ public struct CostModel: Sendable {
   /// cached context runs the absorbed attention path (`MLAPrefillDispatch`;
   /// 0: always multi-head attention).
   public var mlaAbsorbedPrefixBelow = 0.0
+  /// Host time to issue one kernel eagerly (`EngineProfile.hostKernelUs`), in
+  /// seconds; 0: the host keeps ahead of the device.
+  public var hostKernelSeconds = 0.0
+
+  /// `e` with the time its kernels wait for their issue when launched eagerly
+  /// (`OperatorEstimate.idle`): each of them takes the longer of its issue,
+  /// `hostKernelSeconds`, and its run. Captured graphs are issued at once.
+  @inline(__always)
+  func issued(_ e: OperatorEstimate, mode: LaunchMode) -> OperatorEstimate {
+    guard mode == .eager, hostKernelSeconds > 0 else { return e }
+    var e = e
+    e.idle = max(0, e.kernels * hostKernelSeconds - e.seconds)
+    return e
+  }
 
   /// Achieved matrix-product throughput, in FLOP/s.
   public let matmulFlopsPerSecond: Double
@@ -262,7 +276,7 @@ public struct CostModel: Sendable {
     var estimate = priced(
       lookup, work: OperatorWork(flops: flops, bytes: bytes, size: pairs), roofline: time, mode: mode)
     estimate.kernels = kernels
-    return estimate
+    return issued(estimate, mode: mode)
   }
 
   /// An all-reduce of `tokens` rows of the hidden size across the tensor group.
@@ -324,7 +338,7 @@ public struct CostModel: Sendable {
     guard tensor > 1 else { return .zero }
     var total = allReduceEstimate(tokens: m)
     total += OperatorEstimate(seconds: launchSeconds(mode), flops: 0, bytes: 0, kernels: 0)
-    return total
+    return issued(total, mode: mode)
   }
 
   /// Work outside the decoder layers that scales with the tokens of the batch:

@@ -24,11 +24,12 @@ public struct IterationPricer: Sendable {
   /// and in graphs (seconds < 0: not priced yet; grown to the largest count seen).
   private var memoSampling: [[OperatorEstimate]]
   /// Host time to issue one layer's token-proportional kernels eagerly (dense
-  /// and MoE layers) and the embedding's, in seconds (`EngineProfile.hostKernelUs`).
+  /// and MoE layers) and the embedding's, in seconds, where the host keeps
+  /// ahead of the device (`EngineProfile.hostKeepsAhead`; else 0).
   private let hostLayer: Double
   private let hostMoELayer: Double
   private let hostEmbed: Double
-  /// Host time to issue one kernel eagerly, in seconds.
+  /// Host time to issue one kernel eagerly where the host keeps ahead, in seconds.
   private let hostKernel: Double
   /// The draft passes of speculative decoding (nil: the plan does not speculate).
   public var draft: DraftPricer?
@@ -39,6 +40,9 @@ public struct IterationPricer: Sendable {
   ///   - maxTokens: the largest token count to memoise (larger batches are priced
   ///     directly).
   public init(cost: CostModel, profile: EngineProfile, maxTokens: Int) {
+    var cost = cost
+    // Kernels issued one by one wait for their issue in the cost model.
+    cost.hostKernelSeconds = profile.hostKeepsAhead ? 0 : profile.hostKernelUs * 1e-6
     self.cost = cost
     self.profile = profile
     let size = max(maxTokens, 1) + 1
@@ -55,7 +59,7 @@ public struct IterationPricer: Sendable {
     layers = Double(cost.model.costedLayers)
     ranks = Double(cost.tensor)
     memoSampling = [[], []]
-    hostKernel = profile.hostKernelUs * 1e-6
+    hostKernel = profile.hostKeepsAhead ? profile.hostKernelUs * 1e-6 : 0
     hostLayer = cost.denseLayer(tokens: 1, mode: .eager).kernels * hostKernel
     hostMoELayer =
       moe > 0 ? cost.denseLayer(tokens: 1, mode: .eager, moe: true).kernels * hostKernel : hostLayer
@@ -122,14 +126,18 @@ public struct IterationPricer: Sendable {
     let embed = cost.embedding(tokens: Double(run), mode: mode)
     let flops = denseLayers * layer.flops + moeLayers * moe.flops + embed.flops
     let sources = layer.sources * denseLayers + moe.sources * moeLayers + embed.sources
+    // Eager kernels wait for their issue (`CostModel.issued`).
+    let layerS = layer.seconds + layer.idle
+    let moeS = moe.seconds + moe.idle
+    let embedS = embed.seconds + embed.idle
     if run < memoFlops.count {
-      memoLayer[slot][run] = layer.seconds
-      memoMoE[slot][run] = moe.seconds
-      memoEmbed[slot][run] = embed.seconds
+      memoLayer[slot][run] = layerS
+      memoMoE[slot][run] = moeS
+      memoEmbed[slot][run] = embedS
       memoFlops[run] = flops
       memoSources[slot][run] = sources
     }
-    return (layer.seconds, moe.seconds, embed.seconds, flops, sources)
+    return (layerS, moeS, embedS, flops, sources)
   }
 
   /// A lower bound on the time of any iteration of `tokens` tokens: the
@@ -195,16 +203,20 @@ public struct IterationPricer: Sendable {
       * 1e-6
     let flops = (d.flops + layers * (prefill.flops + decode.flops) + sampling.flops + drafts.flops) * ranks
     let sources = d.sources + (prefill.sources + decode.sources) * layers + sampling.sources
-    let attention = prefill.seconds + decode.seconds
+    // Eager, kernels issued one by one (`EngineProfile.hostKeepsAhead`
+    // false): the device runs each kernel once the host has issued it, so
+    // each takes the longer of its issue and its run (`idle`,
+    // `CostModel.issued`; the token-proportional part's waits are in the memo).
+    let attention = prefill.seconds + decode.seconds + prefill.idle + decode.idle
     var layer = d.layer + attention
     var moeLayer = d.moe + attention
     var embed = d.embed
     // The draft passes follow the verify (they start from its hidden states).
-    var tail = sampling.seconds + drafts.seconds
+    var tail = sampling.seconds + sampling.idle + drafts.seconds
     if !graph && hostKernel > 0 {
-      // Eager: the host issues every kernel in turn (Python, the framework's
-      // dispatch, the launch), so a layer whose kernels are shorter than
-      // their issue takes the host's time; the GPU waits on an empty queue.
+      // Eager, the host keeping ahead: a layer whose kernels are shorter
+      // than their issue takes the host's time; the GPU waits on an empty
+      // queue, and a longer one hides the issue.
       let hostAttention = (prefill.kernels + decode.kernels) * hostKernel
       layer = max(layer, hostLayer + hostAttention)
       moeLayer = max(moeLayer, hostMoELayer + hostAttention)

@@ -11,6 +11,10 @@ public struct OperatorEstimate: Sendable, Equatable {
   /// Kernels the host issues for it (one per operator; a launch the host
   /// pays for in eager mode, see `EngineProfile.hostKernelUs`).
   public var kernels: Double
+  /// Time the device waits for the host to issue these kernels in eager
+  /// mode, in seconds: Σ max(0, issue − run) over them
+  /// (`CostModel.issued`); part of the wall time, not of `seconds`.
+  public var idle = 0.0
 
   /// - Parameter sources: where the seconds came from (all from the datasheet
   ///   when nil).
@@ -31,6 +35,7 @@ public struct OperatorEstimate: Sendable, Equatable {
     lhs.bytes += rhs.bytes
     lhs.sources += rhs.sources
     lhs.kernels += rhs.kernels
+    lhs.idle += rhs.idle
   }
 
   public static let zero = OperatorEstimate(seconds: 0, flops: 0, bytes: 0, kernels: 0)

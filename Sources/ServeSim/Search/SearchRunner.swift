@@ -175,7 +175,7 @@ public struct SearchRunner: Sendable {
         if outcomes[i] != nil { continue }
         let group = Self.budgetKey(plans[i])
         if let copy = dominatingSibling(
-          of: i, plans: plans, in: evaluatedSiblings[group] ?? [], outcomes: outcomes)
+          of: i, plans: plans, in: evaluatedSiblings[group] ?? [], outcomes: outcomes, bound: bounds[i])
         {
           outcomes[i] = copy
           wave.append(i)
@@ -316,9 +316,9 @@ public struct SearchRunner: Sendable {
   /// reads the free KV tokens, only between plans of the same KV pool (the
   /// budget sizes the activation reserve that TensorRT-LLM's pool is left
   /// from).
-  func dominatingSibling(of i: Int, plans: [PlanSpec], in siblings: [Int], outcomes: [SearchOutcome?])
-    -> SearchOutcome?
-  {
+  func dominatingSibling(
+    of i: Int, plans: [PlanSpec], in siblings: [Int], outcomes: [SearchOutcome?], bound: Double
+  ) -> SearchOutcome? {
     let plan = plans[i]
     guard plan.scheduler.policy != .static else { return nil }
     let seqs = plan.scheduler.maxNumSeqs
@@ -350,6 +350,7 @@ public struct SearchRunner: Sendable {
       guard !why.isEmpty else { continue }
       var copy = o
       copy.plan = plan
+      copy.bound = bound
       copy.probes = 0
       copy.reason = "same runs as \(sibling.name): " + why.joined(separator: "; ")
       // The same blocks in use, of a pool of another size.
