@@ -31,15 +31,42 @@ public struct LatencyStats: Sendable, Equatable, Codable {
     (self.count, self.mean, self.p50, self.p90, self.p99) = (count, mean, p50, p90, p99)
   }
 
-  /// From samples in seconds, sorting them in place.
+  /// From samples in seconds: the percentiles' order statistics are found by
+  /// selection (`WeightedSelection`, each sample of weight 1), not a sort,
+  /// and interpolated as `Percentile.of(sorted:_:)` does.
   init(sorting samples: inout [Double]) {
-    samples.sort()
-    let sorted = samples
-    count = sorted.count
-    mean = sorted.isEmpty ? 0 : sorted.reduce(0, +) / Double(sorted.count) * 1000
-    p50 = (Percentile.of(sorted: sorted, 50) ?? 0) * 1000
-    p90 = (Percentile.of(sorted: sorted, 90) ?? 0) * 1000
-    p99 = (Percentile.of(sorted: sorted, 99) ?? 0) * 1000
+    let n = samples.count
+    count = n
+    guard n > 0 else {
+      (mean, p50, p90, p99) = (0, 0, 0, 0)
+      return
+    }
+    mean = samples.reduce(0, +) / Double(n) * 1000
+    let percentiles = [50.0, 90, 99]
+    // The two order statistics around each percentile's position, ascending
+    // (for few samples they coincide or interleave).
+    var ranks = [Int64]()
+    for p in percentiles {
+      let lower = Int((p / 100 * Double(n - 1)).rounded(.down))
+      ranks.append(Int64(lower))
+      ranks.append(Int64(min(lower + 1, n - 1)))
+    }
+    let ascending = Array(Set(ranks)).sorted()
+    var selection = WeightedSelection(values: samples, weights: [Int64](repeating: 1, count: n))
+    let found = selection.values(at: ascending)
+    func value(_ rank: Int64) -> Double {
+      var i = 0
+      while ascending[i] != rank { i += 1 }
+      return found[i]
+    }
+    var q = [Double]()
+    for (i, p) in percentiles.enumerated() {
+      let position = p / 100 * Double(n - 1)
+      let fraction = position - position.rounded(.down)
+      let lower = value(ranks[2 * i])
+      q.append((lower + (value(ranks[2 * i + 1]) - lower) * fraction) * 1000)
+    }
+    (p50, p90, p99) = (q[0], q[1], q[2])
   }
 
   /// From weighted samples in seconds.
