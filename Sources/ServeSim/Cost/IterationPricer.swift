@@ -161,6 +161,33 @@ public struct IterationPricer: Sendable {
       perLayer: layer, perMoELayer: moe, head: cpu + embed, tail: 0, flops: 0, graph: false)
   }
 
+  /// Grows the memo to hold every token count up to `tokens`.
+  public mutating func growMemo(upTo tokens: Int) {
+    let extra = tokens + 1 - memoFlops.count
+    guard extra > 0 else { return }
+    for slot in 0..<2 {
+      memoLayer[slot] += repeatElement(-1, count: extra)
+      memoMoE[slot] += repeatElement(-1, count: extra)
+      memoEmbed[slot] += repeatElement(-1, count: extra)
+      memoSources[slot] += repeatElement(SourceSeconds(), count: extra)
+    }
+    memoFlops += repeatElement(-1, count: extra)
+  }
+
+  /// Takes `other`'s memo where it holds at least as many token counts: a
+  /// pricer of the same cost model (another plan's scheduler limits), whose
+  /// memoised prices are this one's (they depend on the cost model and the
+  /// launch mode alone).
+  public mutating func adoptMemo(of other: IterationPricer) {
+    guard other.memoFlops.count >= memoFlops.count else { return }
+    memoLayer = other.memoLayer
+    memoMoE = other.memoMoE
+    memoEmbed = other.memoEmbed
+    memoFlops = other.memoFlops
+    memoSources = other.memoSources
+    memoSampling = other.memoSampling
+  }
+
   /// Fills the memo for every token count up to `tokens`, in both launch modes,
   /// so that copies of this pricer share the work.
   public mutating func warm(upTo tokens: Int) {

@@ -32,9 +32,13 @@ public enum CapacityBound {
   ///     prompt, input·(input + 1) / 2.
   ///   - kvTokens: KV-cache tokens of one replica (0: no cache bound, as with
   ///     prefix blocks shared between requests).
+  ///   - throughputs: `stageThroughputs` for this plan, pricer and
+  ///     `maxTokens`, if known (plans that differ in data degree alone share
+  ///     them).
   public static func requestsPerSecond(
     plan: PlanSpec, pricer: inout IterationPricer, maxTokens: Int, meanTokens: Double,
-    meanContextReads: Double = 0, meanPrefillPairs: Double = 0, kvTokens: Int = 0, slack: Double
+    meanContextReads: Double = 0, meanPrefillPairs: Double = 0, kvTokens: Int = 0, slack: Double,
+    throughputs: [Double]? = nil
   ) -> Double {
     // Attention ranks step together, priced by `LockstepPricer`, which this
     // bound does not describe: no bound (the plan is always simulated).
@@ -42,14 +46,7 @@ public enum CapacityBound {
     let stageLayers = plan.parallelism.layersPerStage(of: plan.model.costedLayers)
     let moeLayers = plan.model.moeLayersPerStage(stageLayers)
     let stages = stageLayers.count
-    var best = [Double](repeating: 0, count: stages)
-    for k in 1...max(maxTokens, 1) {
-      let cost = pricer.lowerBound(tokens: k)
-      for s in 0..<stages {
-        let t = cost.stageSeconds(stage: s, of: stages, layers: stageLayers[s], moeLayers: moeLayers[s])
-        if t > 0 { best[s] = max(best[s], Double(k) / t) }
-      }
-    }
+    let best = throughputs ?? stageThroughputs(plan: plan, pricer: &pricer, maxTokens: maxTokens)
     // Attention per request and layer on one rank, in seconds (standard
     // attention; MLA is left at zero, which keeps the bound valid).
     var attention = 0.0
@@ -76,5 +73,25 @@ public enum CapacityBound {
     }
     guard perReplica.isFinite else { return .infinity }
     return Double(plan.parallelism.data) * perReplica / (1 - slack)
+  }
+
+  /// The most tokens per second each pipeline stage of `plan` can process:
+  /// max over iterations of k ≤ `maxTokens` tokens of k / the stage's share
+  /// of `IterationPricer.lowerBound(tokens: k)`.
+  public static func stageThroughputs(plan: PlanSpec, pricer: inout IterationPricer, maxTokens: Int)
+    -> [Double]
+  {
+    let stageLayers = plan.parallelism.layersPerStage(of: plan.model.costedLayers)
+    let moeLayers = plan.model.moeLayersPerStage(stageLayers)
+    let stages = stageLayers.count
+    var best = [Double](repeating: 0, count: stages)
+    for k in 1...max(maxTokens, 1) {
+      let cost = pricer.lowerBound(tokens: k)
+      for s in 0..<stages {
+        let t = cost.stageSeconds(stage: s, of: stages, layers: stageLayers[s], moeLayers: moeLayers[s])
+        if t > 0 { best[s] = max(best[s], Double(k) / t) }
+      }
+    }
+    return best
   }
 }

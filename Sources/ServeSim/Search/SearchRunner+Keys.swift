@@ -20,10 +20,16 @@ extension SearchRunner {
 
   /// Plans whose iterations cost the same share one warmed pricer.
   static func pricerKey(_ plan: PlanSpec) -> String {
+    costKey(plan) + "|\(plan.scheduler.maxNumBatchedTokens + plan.scheduler.maxNumSeqs)"
+  }
+
+  /// Plans whose pricers memoise the same prices (the same cost model and
+  /// engine release; scheduler limits aside) share one memo.
+  static func costKey(_ plan: PlanSpec) -> String {
     let p = plan.parallelism
     let q = plan.precision
     return
-      "\(plan.cluster.name)|\(plan.release)|\(p.tensor)|\(p.expert)|\(p.attentionData)|\(q.weights.rawValue)|\(q.activations.rawValue)|\(q.kvCache.rawValue)|\(plan.scheduler.maxNumBatchedTokens + plan.scheduler.maxNumSeqs)"
+      "\(plan.cluster.name)|\(plan.release)|\(p.tensor)|\(p.expert)|\(p.attentionData)|\(q.weights.rawValue)|\(q.activations.rawValue)|\(q.kvCache.rawValue)"
       + (plan.llamacpp.map { "|ub\($0.ubatchSize)|t\($0.threads ?? 0)" } ?? "")
   }
 

@@ -51,15 +51,16 @@ public struct SearchRunner: Sendable {
     var bounds = [Double](repeating: 0, count: plans.count)
     let objective = space.objective
 
-    // Setup: rules, memory, bounds. Plans sharing a pricer form a group, set
-    // up in plan order by one worker (so each group keeps the very pricer a
-    // sequential pass would); the groups run in parallel over `jobs` workers.
+    // Setup: rules, memory, bounds. Plans sharing a cost model form a group,
+    // set up in plan order by one worker (so each group keeps the very
+    // pricers a sequential pass would: one per scheduler limits, all with the
+    // group's memo); the groups run in parallel over `jobs` workers.
     // The probe sample depends on the request count alone (the space fixes
     // the model, workload and seed), so it is drawn once per count.
     var groups = [[Int]]()
     var groupOf = [String: Int]()
     for i in plans.indices {
-      let key = Self.pricerKey(plans[i])
+      let key = Self.costKey(plans[i])
       if let g = groupOf[key] {
         groups[g].append(i)
       } else {
@@ -82,10 +83,14 @@ public struct SearchRunner: Sendable {
       while true {
         let g = next.add(1, ordering: .relaxed).oldValue
         guard g < groupList.count else { return }
-        var pricers: [IterationPricer]?
+        var group = SetUpGroup()
+        for i in groupList[g] {
+          let s = planList[i].scheduler
+          group.top = max(group.top, s.maxNumBatchedTokens + s.maxNumSeqs)
+        }
         var done = [SetUp]()
         for i in groupList[g] {
-          done.append(me.setUp(planList[i], index: i, samples: sampleList, pricers: &pricers))
+          done.append(me.setUp(planList[i], index: i, samples: sampleList, group: &group))
         }
         setups.withLock { $0[g] = done }
       }
@@ -99,8 +104,8 @@ public struct SearchRunner: Sendable {
         bounds[setUp.index] = setUp.bound
         order.append((setUp.index, objectiveBound(plans[setUp.index], bound: setUp.bound)))
       }
-      if let first = groups[g].first, let pricers = done.lazy.compactMap(\.pricers).first {
-        pricerCache[Self.pricerKey(plans[first])] = pricers
+      for setUp in done {
+        if let pricers = setUp.pricers { pricerCache[Self.pricerKey(plans[setUp.index])] = pricers }
       }
     }
     order.sort { a, b in
@@ -256,11 +261,23 @@ public struct SearchRunner: Sendable {
     var pricers: [IterationPricer]?
   }
 
+  /// What the plans of one cost model share while they are set up.
+  struct SetUpGroup {
+    /// The first feasible plan's pricers for each scheduler limits (`pricerKey`).
+    var pricers = [String: [IterationPricer]]()
+    /// The group's warmed memo, held by a one-pool pricer.
+    var memo: IterationPricer?
+    /// The largest max_num_batched_tokens + max_num_seqs of the group's plans.
+    var top = 0
+    /// Stage throughputs (`CapacityBound.stageThroughputs`) by everything
+    /// they depend on: plans that differ in data degree alone share them.
+    var throughputs = [String: [Double]]()
+  }
+
   /// Checks `plan`'s rules and memory and bounds its capacity, pricing with
-  /// the group's `pricers` (the first feasible plan's, set here when nil).
-  func setUp(_ plan: PlanSpec, index i: Int, samples: [Int: Sample], pricers cached: inout [IterationPricer]?)
-    -> SetUp
-  {
+  /// the pricers of its scheduler limits in `group` (the first feasible
+  /// plan's, set here when missing, with the group's memo).
+  func setUp(_ plan: PlanSpec, index i: Int, samples: [Int: Sample], group: inout SetUpGroup) -> SetUp {
     let simulator: Simulator
     do {
       simulator = try Simulator(plan: plan)
@@ -268,7 +285,10 @@ public struct SearchRunner: Sendable {
       return SetUp(
         index: i, outcome: SearchOutcome(plan: plan, status: .infeasible, reason: Self.reason(error)))
     }
+    let pricerKey = Self.pricerKey(plan)
+    let cached = group.pricers[pricerKey]
     var pricers = cached ?? simulator.pools.pricers
+    if cached == nil, pricers.count == 1, let memo = group.memo { pricers[0].adoptMemo(of: memo) }
     let n = capacity.requestsPerReplica * plan.parallelism.data
     let sample = samples[n] ?? Sample(mean: 1, maxInput: 1, contextReads: 0, prefillPairs: 0)
     // A probe request too large for the context or the KV cache is dropped
@@ -289,14 +309,27 @@ public struct SearchRunner: Sendable {
       ? plan.scheduler.maxNumBatchedTokens : max(plan.scheduler.maxNumBatchedTokens, sample.maxInput)
     // The KV bound needs every cached token to belong to one request.
     let kvTokens = plan.sharesPrefixBlocks || plan.disaggregation != nil ? 0 : simulator.memory.kvTokens
+    let p = plan.parallelism
+    let key = "\(pricerKey)|\(p.pipeline)|\(plan.disaggregation != nil)|\(maxTokens)"
+    let stages =
+      group.throughputs[key]
+      ?? CapacityBound.stageThroughputs(plan: plan, pricer: &pricers[0], maxTokens: maxTokens)
+    group.throughputs[key] = stages
     let bound = CapacityBound.requestsPerSecond(
       plan: plan, pricer: &pricers[0], maxTokens: maxTokens, meanTokens: sample.mean,
       meanContextReads: sample.contextReads, meanPrefillPairs: sample.prefillPairs,
-      kvTokens: kvTokens, slack: capacity.slack)
+      kvTokens: kvTokens, slack: capacity.slack, throughputs: stages)
     var setUp = SetUp(index: i, bound: bound)
     if cached == nil {
-      pricers[0].warm(upTo: plan.scheduler.maxNumBatchedTokens + plan.scheduler.maxNumSeqs)
-      cached = pricers
+      if pricers.count == 1 {
+        // One memo for the group, warmed once to its largest limits.
+        pricers[0].growMemo(upTo: group.top)
+        pricers[0].warm(upTo: group.top)
+        group.memo = pricers[0]
+      } else {
+        pricers[0].warm(upTo: plan.scheduler.maxNumBatchedTokens + plan.scheduler.maxNumSeqs)
+      }
+      group.pricers[pricerKey] = pricers
       setUp.pricers = pricers
     }
     return setUp
