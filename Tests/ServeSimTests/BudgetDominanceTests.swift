@@ -47,21 +47,10 @@ struct BudgetDominanceTests {
   }
 
   @Test func theOptimizerCopiesASiblingWhoseBudgetWasNeverReached() throws {
-    var model = Fixtures.model
-    model.layers = 4
-    var space = SearchSpace(
-      name: "budget", model: model,
-      workload: Fixtures.workload(
-        .poisson(rate: 1), requests: 100, input: .uniform(min: 50, max: 400),
-        output: .uniform(min: 5, max: 40)),
-      slo: ServiceLevel(ttftMs: 50, tpotMs: 5, percentile: 90), objective: .goodputPerDevice,
-      clusters: [SearchCluster(cluster: Fixtures.cluster(devices: 2), maxDevices: 2)])
+    // The search tests' space, with budgets that never bind beside one that does.
+    var space = SearchTests().space(seqs: [64], tokens: [128, 8192, 16384])
     space.tensor = [1, 2]
     space.pipeline = [1]
-    space.maxNumSeqs = [64]
-    space.maxNumBatchedTokens = [128, 8192, 16384]
-    space.requestsPerReplica = 60
-    space.tolerance = 0.1
     var runner = SearchRunner(space: space, jobs: 1)
     runner.prune = false
     let result = try runner.run()
