@@ -18,10 +18,7 @@ let package = Package(
   targets: [
     .target(
       name: "ServeSim",
-      dependencies: [
-        .product(name: "HeapModule", package: "swift-collections"),
-        .product(name: "DequeModule", package: "swift-collections"),
-      ]
+      dependencies: [.product(name: "DequeModule", package: "swift-collections")]
     ),
     .target(
       name: "ServeSimIO",

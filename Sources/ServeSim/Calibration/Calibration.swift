@@ -188,7 +188,32 @@ public struct Calibration: Sendable, Equatable {
     _ lookup: Lookup, work: OperatorWork, m: Double = 0, n: Double = 0, k: Double = 0,
     measured: Bool = true
   ) -> (seconds: Double, source: CostSource)? {
-    let parts = lookup.parts
+    Self.seconds(
+      lookup, ceiling: ceiling, measuredElsewhere: measuredElsewhere, work: work, m: m, n: n, k: k,
+      measured: measured)
+  }
+
+  /// The same from a lookup and the two settings of its calibration
+  /// (`ceiling`, `measuredElsewhere`), without the calibration itself: the
+  /// cost model's per-iteration path holds these, since copying a
+  /// calibration retains each of its tables.
+  static func seconds(
+    _ lookup: Lookup?, ceiling: CostSource, measuredElsewhere: Bool, work: OperatorWork, m: Double = 0,
+    n: Double = 0, k: Double = 0, measured: Bool = true
+  ) -> (seconds: Double, source: CostSource)? {
+    // The box alone, not the lookup bound as a copy (a copy of an optional
+    // lookup goes through the generic value witness).
+    guard let parts = lookup?.parts else { return nil }
+    return seconds(
+      parts, ceiling: ceiling, measuredElsewhere: measuredElsewhere, work: work, m: m, n: n, k: k,
+      measured: measured)
+  }
+
+  /// The same from a lookup's box.
+  static func seconds(
+    _ parts: Lookup.Parts, ceiling: CostSource, measuredElsewhere: Bool, work: OperatorWork,
+    m: Double = 0, n: Double = 0, k: Double = 0, measured: Bool = true
+  ) -> (seconds: Double, source: CostSource)? {
     let fitted = parts.fit?.seconds(work, m: m, n: n, k: k)
     if measured, ceiling <= .measured,
       let t = parts.curve?.seconds(at: work.size, fitted: fitted)

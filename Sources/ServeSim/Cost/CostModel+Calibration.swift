@@ -26,9 +26,36 @@ extension CostModel {
     _ lookup: Calibration.Lookup?, work: OperatorWork, m: Double = 0, n: Double = 0,
     k: Double = 0, roofline: Double, mode: LaunchMode, measured: Bool = true
   ) -> OperatorEstimate {
-    if let calibration, let lookup,
-      let (t, source) = calibration.seconds(lookup, work: work, m: m, n: n, k: k, measured: measured)
-    {
+    // Priced from the lookup and the calibration's two settings: reading the
+    // calibration itself would copy the struct and retain each of its
+    // tables, once per call (issue 10: the attention operators are priced
+    // every iteration). A lookup comes from the calibration.
+    calibrated(
+      Calibration.seconds(
+        lookup, ceiling: calibrationCeiling, measuredElsewhere: calibrationMeasuredElsewhere, work: work,
+        m: m, n: n, k: k, measured: measured), work: work, roofline: roofline, mode: mode)
+  }
+
+  /// Prices an operator priced every iteration (attention) from its
+  /// family's box, held unretained beside the lookup that owns it
+  /// (`CostModel.attentionLookups`): a copy of the lookup per call
+  /// cost a retain and a release through the generic value witness, about
+  /// a twentieth of a capacity search (issue 10).
+  func priced(
+    _ box: Unmanaged<Calibration.Lookup.Parts>?, work: OperatorWork, roofline: Double, mode: LaunchMode
+  ) -> OperatorEstimate {
+    let found = box?._withUnsafeGuaranteedRef {
+      Calibration.seconds(
+        $0, ceiling: calibrationCeiling, measuredElsewhere: calibrationMeasuredElsewhere, work: work)
+    }
+    return calibrated(found ?? nil, work: work, roofline: roofline, mode: mode)
+  }
+
+  /// An operator's estimate from its calibrated time (nil: the roofline's).
+  private func calibrated(
+    _ found: (seconds: Double, source: CostSource)?, work: OperatorWork, roofline: Double, mode: LaunchMode
+  ) -> OperatorEstimate {
+    if let (t, source) = found {
       let saved = launchSeconds(.eager) - launchSeconds(mode)
       let seconds = max(t - saved, t / 2)
       return issued(

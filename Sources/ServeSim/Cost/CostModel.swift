@@ -19,9 +19,20 @@ public struct CostModel: Sendable {
   /// The calibration consulted before the datasheet: the plan's, else the
   /// device's own (nil: datasheet only).
   public let calibration: Calibration?
-  /// The calibration's prefill and decode attention families, looked up once
-  /// (attention is priced every iteration).
+  /// The calibration's prefill and decode attention families, looked up
+  /// once (attention is priced every iteration); they own the boxes below.
   var attentionLookups: [Calibration.Lookup] = []
+  /// The prefill attention lookup's box, unretained: pricing reads it
+  /// without a retain and release per call (`priced(_:work:roofline:mode:)`);
+  /// `attentionLookups`, travelling with it in every copy, keeps it alive.
+  var attentionPrefillBox: Unmanaged<Calibration.Lookup.Parts>?
+  /// The same for decode attention.
+  var attentionDecodeBox: Unmanaged<Calibration.Lookup.Parts>?
+  /// The calibration's `ceiling` and `measuredElsewhere`, held apart so
+  /// that pricing from a lookup does not copy the calibration.
+  let calibrationCeiling: CostSource
+  /// See `calibrationCeiling`.
+  let calibrationMeasuredElsewhere: Bool
   /// Fixed time of one tensor-core kernel timed eagerly, in seconds: the
   /// calibration's 16-bit GEMM fit (launch, prologue, one tile's pipeline
   /// fill, epilogue), else the datasheet launch.
@@ -134,11 +145,15 @@ public struct CostModel: Sendable {
     vocabPerRank = Double(model.vocabSize) / t
     tensorKernelFixed = max(
       self.calibration?.fit(.gemm, dtype: .bf16)?.launchSeconds ?? 0, device.kernelLaunchUs * 1e-6)
+    calibrationCeiling = self.calibration?.ceiling ?? .datasheet
+    calibrationMeasuredElsewhere = self.calibration?.measuredElsewhere ?? false
     if let calibration = self.calibration {
       attentionLookups = [
         calibration.lookup(attentionFamily(.attentionPrefill)),
         calibration.lookup(attentionFamily(.attentionDecode)),
       ]
+      attentionPrefillBox = .passUnretained(attentionLookups[0].parts)
+      attentionDecodeBox = .passUnretained(attentionLookups[1].parts)
     }
   }
 
@@ -272,9 +287,11 @@ public struct CostModel: Sendable {
     // attention kernels cost what a measured tensor-core kernel does.
     let fixed = attentionFixedSeconds(kernels: kernels, mode: mode) - launchSeconds(mode)
     let time = max(flops / attentionFlopsPerSecond, bytes / bytesPerSecond) + fixed
-    let lookup = attentionLookups.isEmpty ? nil : attentionLookups[op == .attentionPrefill ? 0 : 1]
-    var estimate = priced(
-      lookup, work: OperatorWork(flops: flops, bytes: bytes, size: pairs), roofline: time, mode: mode)
+    let work = OperatorWork(flops: flops, bytes: bytes, size: pairs)
+    var estimate =
+      op == .attentionPrefill
+      ? priced(attentionPrefillBox, work: work, roofline: time, mode: mode)
+      : priced(attentionDecodeBox, work: work, roofline: time, mode: mode)
     estimate.kernels = kernels
     return issued(estimate, mode: mode)
   }

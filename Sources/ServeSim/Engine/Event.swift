@@ -1,5 +1,3 @@
-import HeapModule
-
 /// One scheduled event. Ordered by time, then kind, then the order it was
 /// scheduled in, so ties resolve the same way on every run.
 public struct Event: Sendable, Comparable {

@@ -1,5 +1,3 @@
-import HeapModule
-
 /// What an event does.
 public enum EventKind: UInt8, Sendable, Comparable {
   /// A replica's iteration ends: its tokens are emitted and it schedules again.

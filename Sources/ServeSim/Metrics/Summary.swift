@@ -46,16 +46,21 @@ public struct Summary: Sendable, Equatable, Codable {
   public var acceptedLength: Double?
 
   /// Summarises a result that kept its requests.
-  public init(_ result: SimulationResult) {
+  ///
+  /// - Parameter itl: whether to take the inter-token latencies' statistics
+  ///   (a selection over every iteration's gap); without, `itl` is zero and
+  ///   the caller fills it in if it keeps the summary (a capacity search's
+  ///   probes, `CapacitySearch.capacity`).
+  public init(_ result: SimulationResult, itl: Bool = true) {
     var outcomes = RequestOutcomes(plan: result.plan)
     outcomes.reserveCapacity(result.requests.count)
     for r in result.requests { outcomes.add(r) }
-    self.init(result, outcomes: outcomes)
+    self.init(result, outcomes: outcomes, itl: itl)
   }
 
   /// Summarises a result from its requests' outcomes (gathered as a streaming
-  /// simulation retired them, or from `result.requests`).
-  public init(_ result: SimulationResult, outcomes: consuming RequestOutcomes) {
+  /// simulation retired them, or from `result.requests`); `itl` as above.
+  public init(_ result: SimulationResult, outcomes: consuming RequestOutcomes, itl withITL: Bool = true) {
     let plan = result.plan
     self.plan = plan.name
     requests = outcomes.requests
@@ -77,7 +82,7 @@ public struct Summary: Sendable, Equatable, Codable {
     tpot = LatencyStats(&outcomes.tpots)
     e2e = LatencyStats(&outcomes.e2es)
     queue = LatencyStats(&outcomes.queues)
-    itl = LatencyStats(result.itl)
+    itl = withITL ? LatencyStats(result.itl) : LatencyStats(WeightedSamples())
     sloAttainment = requests > 0 ? Double(meeting) / Double(requests) : 0
     goodputReqPerS = Double(meeting) * perSecond
     devices = plan.devices

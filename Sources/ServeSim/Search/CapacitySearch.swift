@@ -37,14 +37,19 @@ public struct CapacitySearch: Sendable {
   }
 
   /// Simulates `plan` at `rate` and judges it.
-  public func probe(_ plan: PlanSpec, rate: Double, pricers: [IterationPricer]?) throws(SimulationError)
-    -> Probe
+  ///
+  /// - Parameter itl: whether to take the summary's inter-token statistics
+  ///   now; without, the probe keeps the gaps and `Probe.completeITL()`
+  ///   takes them for the probe a search keeps (no SLO judges them, and the
+  ///   selection over every iteration's gap was a tenth of a search's time).
+  public func probe(_ plan: PlanSpec, rate: Double, pricers: [IterationPricer]?, itl: Bool = true)
+    throws(SimulationError) -> Probe
   {
     var simulator = try Simulator(plan: probePlan(plan, rate: rate), pricers: pricers)
     // A probe is judged by its requests and summary, not its iterations.
     simulator.keepsIterations = false
     let result = try simulator.run()
-    let summary = Summary(result)
+    let summary = Summary(result, itl: itl)
     let late = lateLatencies(result, percentile: plan.slo.percentile)
     let passed =
       passes(summary, slo: plan.slo, rate: rate) && late.ttftMs <= plan.slo.ttftMs
@@ -54,6 +59,7 @@ public struct CapacitySearch: Sendable {
       peakUsedBlocks: result.peakUsedBlocks)
     probe.budgetDenials = result.budgetDenials
     probe.peakBudgetUse = result.peakBudgetUse
+    if !itl { probe.itlSamples = result.itl }
     return probe
   }
 
@@ -128,11 +134,18 @@ public struct CapacitySearch: Sendable {
     let rate = try highestPassing(upper: upper, guess: guess) {
       (rate: Double) throws(SimulationError) -> Bool in
       if drops { return false }
-      let p = try probe(plan, rate: rate, pricers: pricers)
+      var p = try probe(plan, rate: rate, pricers: pricers, itl: false)
+      // Only the last passing probe is kept (its rate is the capacity, the
+      // low end only rises): earlier ones drop their gaps.
+      if p.passed, let last = probes.lastIndex(where: { $0.passed }) {
+        probes[last].itlSamples = WeightedSamples()
+      }
+      if !p.passed { p.itlSamples = WeightedSamples() }
       probes.append(p)
       drops = p.summary.dropped > 0
       return p.passed
     }
+    if let last = probes.lastIndex(where: { $0.passed }) { probes[last].completeITL() }
     return (drops ? 0 : rate, probes)
   }
 
