@@ -146,3 +146,24 @@ struct CapacityDropTests {
     #expect(abs(tight - 800 / (reads * step)) < 1e-9 * tight)
   }
 }
+
+struct ProbeITLTests {
+  /// Probes leave the inter-token percentiles out until the search keeps
+  /// one: the kept probe's summary is the summary of a plain run at its
+  /// rate, inter-token figures included; the others carry none.
+  @Test func theKeptProbeHasTheWholeSummary() throws {
+    let plan = Fixtures.plan(
+      workload: Fixtures.workload(
+        .poisson(rate: 1), requests: 40, input: .uniform(min: 50, max: 400), output: .uniform(min: 5, max: 60)
+      ))
+    let search = CapacitySearch(requestsPerReplica: 40)
+    let (rate, probes) = try search.capacity(of: plan, upper: 200, guess: nil, pricers: nil)
+    let kept = try #require(probes.last { $0.passed && $0.rate == rate })
+    let plain = try search.probe(plan, rate: rate, pricers: nil)
+    #expect(kept.summary == plain.summary)
+    #expect(kept.summary.itl.count > 0)
+    let others = probes.filter { $0.rate != rate }
+    #expect(!others.isEmpty)
+    #expect(others.allSatisfy { $0.summary.itl.count == 0 })
+  }
+}
