@@ -60,6 +60,33 @@ import Testing
     #expect(abs(gain / hand - 1) < 0.04, "gain \(gain), hand computation \(hand)")
   }
 
+  /// A prefill batch of a speculative plan also runs the draft over the
+  /// prompt (SGLang's draft extend, vLLM's proposer over every scheduled
+  /// token): one eager head pass over its tokens, sampling the finished
+  /// prompt's last position only, plus one layer of its prefill attention.
+  @Test func aPrefillRunsTheDraftOverThePrompt() throws {
+    let plan = Self.lowLoad(Self.speculative([0.8, 0.75]))
+    var pricer = try Simulator(plan: plan).pools.pricers[0]
+    let layers = plan.model.costedLayers
+    var prefill = BatchShape()
+    prefill.addPrefill(chunk: 1000, context: 1000, samples: true)
+    let with = pricer.price(prefill).seconds(layers: layers)
+    let draft = try #require(pricer.draft)
+    pricer.draft = nil
+    let without = pricer.price(prefill).seconds(layers: layers)
+    let cost = draft.cost
+    let hand =
+      cost.draftHead(tokens: 1000, sampled: 1, mode: .eager).seconds
+      + cost.attentionPrefill(prefill, mode: .eager).seconds
+    #expect(with > without)
+    #expect(abs((with - without) / hand - 1) < 1e-9, "draft prefill \(with - without), hand \(hand)")
+    // Sampling only the last position: cheaper than a decode-style pass
+    // that samples every row.
+    #expect(
+      hand < cost.draftHead(tokens: 1000, mode: .eager).seconds
+        + cost.attentionPrefill(prefill, mode: .eager).seconds)
+  }
+
   /// SGLang frees the slots of rejected drafts after the verify; vLLM keeps
   /// them (and its lookahead slots) for the next step.
   @Test func rejectedDraftBlocksAreReleased() throws {

@@ -36,25 +36,29 @@ extension CostModel {
   /// has experts, as DeepSeek-V3's MTP module), the embedding and the
   /// shared LM head with the sampler (DeepSeek-V3 technical report,
   /// arXiv 2412.19437, §2.2).
-  func draftHead(tokens m: Double, mode: LaunchMode) -> OperatorEstimate {
+  ///
+  /// - Parameter sampled: rows the LM head and sampler run on (default all:
+  ///   a decode pass samples every row; a prefill pass only each finished
+  ///   prompt's last position).
+  func draftHead(tokens m: Double, sampled: Double? = nil, mode: LaunchMode) -> OperatorEstimate {
     guard m > 0 else { return .zero }
     let h = Double(model.hiddenSize)
     var total = gemm(m: m, n: h, k: 2 * h, mode: mode)
     total += denseLayer(tokens: m, mode: mode, moe: model.moe != nil)
     total += embedding(tokens: m, mode: mode)
-    total += sampling(sampled: m, mode: mode)
+    total += sampling(sampled: sampled ?? m, mode: mode)
     return total
   }
 
   /// One forward pass of a whole draft model over `tokens` rows (one per
   /// sequence), attention left out: its layers, embedding and sampling.
-  func draftModel(tokens m: Double, mode: LaunchMode) -> OperatorEstimate {
+  func draftModel(tokens m: Double, sampled: Double? = nil, mode: LaunchMode) -> OperatorEstimate {
     guard m > 0 else { return .zero }
     let moe = model.moeLayerCount(in: 0..<model.costedLayers)
     var total = Self.scaled(denseLayer(tokens: m, mode: mode), Double(model.costedLayers - moe))
     if moe > 0 { total += Self.scaled(denseLayer(tokens: m, mode: mode, moe: true), Double(moe)) }
     total += embedding(tokens: m, mode: mode)
-    total += sampling(sampled: m, mode: mode)
+    total += sampling(sampled: sampled ?? m, mode: mode)
     return total
   }
 

@@ -66,6 +66,33 @@ public struct DraftPricer: Sendable {
     return (seconds, flops)
   }
 
+  /// The draft's pass over a batch's prefill chunks: the engines run the
+  /// draft over every prompt token the target prefills, so that it holds
+  /// the prompt's KV cache (and, for a head, the target's hidden states of
+  /// every position) before the first decode step. SGLang 0.5.5
+  /// `EAGLEWorker.forward_batch_generation` follows `forward_target_extend`
+  /// with `forward_draft_extend` over the same extend tokens, sampling each
+  /// finished prompt's last position (sglang/srt/speculative/eagle_worker.py);
+  /// vLLM 0.11 `GPUModelRunner.propose_draft_token_ids` hands the proposer
+  /// the target's hidden states of every scheduled token, prefill chunks
+  /// included (vllm/v1/worker/gpu_model_runner.py, `EagleProposer.propose`);
+  /// TensorRT-LLM's MTP runs its layers on the context tokens as well. One
+  /// eager pass (no graph holds a prefill batch), with the draft's layers of
+  /// prefill attention over the chunks' contexts.
+  ///
+  /// - Returns: seconds and FLOPs on one rank.
+  public func prefill(_ shape: BatchShape) -> (seconds: Double, flops: Double) {
+    guard shape.prefillTokens > 0 else { return (0, 0) }
+    let m = Double(shape.prefillTokens)
+    let sampled = Double(max(shape.sampledSequences - shape.decodeSequences, 0))
+    let pass =
+      wholeModel
+      ? cost.draftModel(tokens: m, sampled: sampled, mode: .eager)
+      : cost.draftHead(tokens: m, sampled: sampled, mode: .eager)
+    let attention = cost.attentionPrefill(shape, mode: .eager)
+    return (pass.seconds + layers * attention.seconds, pass.flops + layers * attention.flops)
+  }
+
   /// One pass's token-proportional seconds and FLOPs for `sequences` rows.
   private mutating func pass(_ sequences: Int, mode: LaunchMode) -> (seconds: Double, flops: Double) {
     let slot = mode == .graph ? 1 : 0

@@ -209,6 +209,9 @@ public struct IterationPricer: Sendable {
       : dense(tokens: shape.tokens, graph: graph)
     var drafts: (seconds: Double, flops: Double) = (0, 0)
     if shape.draftSteps > 0, let priced = draft?.price(shape, graph: graph) { drafts = priced }
+    if shape.prefillTokens > 0, let priced = draft?.prefill(shape) {
+      drafts = (drafts.seconds + priced.seconds, drafts.flops + priced.flops)
+    }
     let sampling = sampling(shape.sampledSequences, graph: graph)
     return priced(shape, graph: graph, dense: d, sampling: sampling, drafts: drafts)
   }
