@@ -55,6 +55,11 @@ public enum LaunchCommand {
         "the plan's scheduler_recv_interval \(plan.schedulerRecvInterval) is SGLang's; \(release) takes new requests at every step"
       )
     }
+    if let graphs = plan.cudaGraphMaxBatch, engine == .llamacpp {
+      notes.append(
+        "llama.cpp captures no CUDA graphs per batch size; the plan's cuda_graph_max_batch \(graphs) is not exported"
+      )
+    }
     let memory = memoryFraction(plan, for: engine.kind, &notes)
     if plan.disaggregation != nil {
       notes.append("the plan's disaggregated prefill/decode pools are not exported; this serves one pool")
@@ -248,6 +253,18 @@ public enum LaunchCommand {
     l += offload(plan, .vllm, version, &notes)
     // Every modelled version takes --disable-custom-all-reduce (a switch).
     if !plan.customAllReduce { l.append("--disable-custom-all-reduce") }
+    if let graphs = plan.cudaGraphMaxBatch {
+      // 0.11's SchedulerConfig.cuda_graph_sizes: one value N captures [1, 2,
+      // 4] and every multiple of 8 up to N. 0.6 captures up to 256 with no
+      // flag; 0.8 takes the sizes inside --compilation-config.
+      if v0Removed {
+        l.append("--cuda-graph-sizes \(graphs)")
+      } else {
+        notes.append(
+          "vLLM \(version) has no flag for the largest CUDA-graph batch (\(graphs) in the plan): \(v0 ? "it captures up to 256" : "give --compilation-config '{\"cudagraph_capture_sizes\": [...]}' up to \(graphs)")"
+        )
+      }
+    }
     if s.policy == .static || s.policy == .orca {
       notes.append("vLLM has no '\(s.policy.rawValue)' scheduling policy; it batches at iteration level")
     }
@@ -282,6 +299,8 @@ public enum LaunchCommand {
     l.append("--mem-fraction-static \(fraction(memory))")
     l += offload(plan, .sglang, version, &notes)
     if !plan.customAllReduce { l.append("--disable-custom-all-reduce") }
+    // Both modelled versions' server_args.py take --cuda-graph-max-bs.
+    if let graphs = plan.cudaGraphMaxBatch { l.append("--cuda-graph-max-bs \(graphs)") }
     if plan.schedulerRecvInterval > 1 {
       // In 0.5's server_args.py, not in 0.4.9's.
       if version < EngineVersion(0, 5) {
@@ -336,6 +355,17 @@ public enum LaunchCommand {
       }
     }
     preamble += trtllmAttentionData(plan, &notes)
+    if let graphs = plan.cudaGraphMaxBatch {
+      if pytorch {
+        // TorchLlmArgs.cuda_graph_config (1.0): CudaGraphConfig's
+        // max_batch_size, padded up to the next captured size.
+        preamble += ["cuda_graph_config:", "  enable_padding: true", "  max_batch_size: \(graphs)"]
+      } else {
+        notes.append(
+          "TensorRT-LLM \(version)'s engine flow runs without CUDA graphs as modelled; the plan's cuda_graph_max_batch \(graphs) is not exported"
+        )
+      }
+    }
     preamble.append("EOF")
     // 0.19's --backend defaults to the TensorRT engine path, which the plan
     // models for 0.19 (C++ executor, no CUDA graphs); 1.0 makes pytorch the

@@ -11,25 +11,28 @@ extension NodeReader {
   /// A llama.cpp engine's `llama-server` options (`engine: {name: llamacpp,
   /// parallel: 2, ...}`; nil for other engines). SGLang's scheduler receive
   /// interval (`engine: {name: sglang, scheduler_recv_interval: 30}`; 1 when
-  /// unset; `PlanSpec.schedulerRecvInterval`).
-  func engine(_ key: String, default value: EngineKind) throws(ConfigError) -> (
-    release: EngineRelease, customAllReduce: Bool, llamacpp: LlamaCppOptions?, recvInterval: Int
-  ) {
-    guard let node = mapping[key] else { return (EngineRelease(value), true, nil, 1) }
+  /// unset; `PlanSpec.schedulerRecvInterval`). The largest decode batch
+  /// captured in a CUDA graph (`engine: {name: sglang, cuda_graph_max_batch:
+  /// 512}`; nil when unset; `PlanSpec.cudaGraphMaxBatch`).
+  func engine(_ key: String, default value: EngineKind) throws(ConfigError) -> EngineOptions {
+    guard let node = mapping[key] else { return EngineOptions(release: EngineRelease(value)) }
     log?.key(join(key), in: file)
-    var custom = true
-    var llamacpp: LlamaCppOptions?
-    var interval = 1
-    let options = ["custom_all_reduce", Self.recvIntervalKey] + Self.llamaCppKeys
-    let release = try release(node, path: join(key), options: options) {
+    var options = EngineOptions(release: EngineRelease(value))
+    let keys = ["custom_all_reduce", Self.recvIntervalKey, Self.graphKey] + Self.llamaCppKeys
+    let resolved = try release(node, path: join(key), options: keys) {
       (r: NodeReader) throws(ConfigError) in
-      custom = try r.bool("custom_all_reduce", default: true)
-      llamacpp = try r.llamaCppOptions()
-      interval = try r.recvInterval()
+      options.customAllReduce = try r.bool("custom_all_reduce", default: true)
+      options.llamacpp = try r.llamaCppOptions()
+      options.recvInterval = try r.recvInterval()
+      if r.has(Self.graphKey) { options.cudaGraphMaxBatch = try r.int(Self.graphKey, min: 1, max: 1 << 16) }
     }
-    if release.engine == .llamacpp && llamacpp == nil { llamacpp = LlamaCppOptions() }
-    return (release, custom, llamacpp, interval)
+    options.release = resolved
+    if resolved.engine == .llamacpp && options.llamacpp == nil { options.llamacpp = LlamaCppOptions() }
+    return options
   }
+
+  /// The key of the largest CUDA-graph batch (`PlanSpec.cudaGraphMaxBatch`).
+  static let graphKey = "cuda_graph_max_batch"
 
   /// The key of SGLang's `--scheduler-recv-interval`.
   static let recvIntervalKey = "scheduler_recv_interval"

@@ -31,7 +31,8 @@ public enum PlanLoader {
     let (model, modelFile) = try input.model()
     let (cluster, clusterFile) = try input.cluster(r, "cluster", overrides: input.routed["cluster"] ?? [])
     let (workload, workloadFile) = try input.workload()
-    let (release, customAllReduce, llamacpp, recvInterval) = try r.engine("engine", default: .vllm)
+    let options = try r.engine("engine", default: .vllm)
+    let release = options.release
     let engine = release.engine
     var parallelism = Parallelism()
     var balance: AttentionDPBalance?
@@ -68,9 +69,10 @@ public enum PlanLoader {
       seed: seed ?? fileSeed)
     plan.engineVersion = release.version
     plan.attentionDPBalance = balance
-    plan.customAllReduce = customAllReduce
-    plan.schedulerRecvInterval = recvInterval
-    if let llamacpp { plan.applyLlamaCpp(llamacpp, to: &settings) }
+    plan.customAllReduce = options.customAllReduce
+    plan.schedulerRecvInterval = options.recvInterval
+    plan.cudaGraphMaxBatch = options.cudaGraphMaxBatch
+    if let llamacpp = options.llamacpp { plan.applyLlamaCpp(llamacpp, to: &settings) }
     if r.has("disaggregation") {
       plan.disaggregation = try disaggregation(input, cluster: cluster)
     }

@@ -111,6 +111,19 @@ extension ValidationSuite {
     }
   }
 
+  /// The largest CUDA-graph batch of the PyTorch-backend runs in
+  /// TensorRT-LLM's performance overview: its `llm_options.yml` for
+  /// `trtllm-bench --backend pytorch` captures decode graphs with padding up
+  /// to 8,192 (`cuda_graph_config: {enable_padding: true, batch_sizes: [1,
+  /// 2, 4, ..., 512, 1024, 2048, 4096, 8192]}`; 0.19's `use_cuda_graph`,
+  /// `cuda_graph_padding_enabled` and `cuda_graph_batch_sizes`), where
+  /// trtllm-serve's own default stops at `EngineProfile.graphMaxBatch`. Cited
+  /// from the 1.0 docs' "Reproducing benchmarked results" as recalled: no
+  /// network here, and the table records no options. The offline batches of
+  /// these runs reach 1,000 to 2,048 sequences, so the limit decides whether
+  /// their decode steps run in graphs or issue every kernel from Python.
+  static let trtllmBenchGraphMaxBatch = 8192
+
   /// TensorRT-LLM offline throughput (`trtllm-bench`, every request queued
   /// at once, fixed lengths), docs v0.17 to 1.2: output tokens/s of the group.
   static func trtllmOffline(_ table: CSVTable, into suite: inout ValidationSuite) {
@@ -128,16 +141,19 @@ extension ValidationSuite {
       // Rows without a request count are 1000/1000 runs of the post-1.0 docs.
       let sent = row.int("num_requests") ?? offlineRequestCap
       let parallelism = attentionData(row, tensor: tp, pipeline: pp)
-      suite.add(
-        ValidationExperiment(
-          suite: name,
-          id:
-            "\(row["source_version"])/\(row["model"].lowercased())/\(gpu.0.lowercased())/\(row["precision"].lowercased())/\(label(parallelism))/\(isl)x\(osl)",
-          model: model, gpu: gpu.0, engine: .trtllm, engineVersion: row["engine_version"],
-          precision: precision, parallelism: parallelism,
-          inputTokens: .fixed(isl), outputTokens: .fixed(osl), arrival: .offline,
-          requests: min(sent, offlineRequestCap), requestsInSource: sent,
-          measured: [(.outputTokPerS, throughput)]), cluster: gpu.1)
+      var experiment = ValidationExperiment(
+        suite: name,
+        id:
+          "\(row["source_version"])/\(row["model"].lowercased())/\(gpu.0.lowercased())/\(row["precision"].lowercased())/\(label(parallelism))/\(isl)x\(osl)",
+        model: model, gpu: gpu.0, engine: .trtllm, engineVersion: row["engine_version"],
+        precision: precision, parallelism: parallelism,
+        inputTokens: .fixed(isl), outputTokens: .fixed(osl), arrival: .offline,
+        requests: min(sent, offlineRequestCap), requestsInSource: sent,
+        measured: [(.outputTokPerS, throughput)])
+      if ValidationReplay.release(of: experiment).version >= EngineVersion(1, 0) {
+        experiment.cudaGraphMaxBatch = trtllmBenchGraphMaxBatch
+      }
+      suite.add(experiment, cluster: gpu.1)
     }
   }
 

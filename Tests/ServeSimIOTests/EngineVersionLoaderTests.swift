@@ -24,6 +24,18 @@ import Testing
     return ConfigError(file: "", line: nil, keyPath: nil, message: "")
   }
 
+  /// `engine: {cuda_graph_max_batch: N}` sets the largest decode batch in a
+  /// CUDA graph; it must be a batch size, and the engine must capture graphs.
+  @Test func theGraphLimitIsReadAndChecked() throws {
+    #expect(try load(engine: "sglang").cudaGraphMaxBatch == nil)
+    #expect(try load(engine: "{name: sglang, cuda_graph_max_batch: 512}").cudaGraphMaxBatch == 512)
+    let zero = try error(engine: "{name: vllm, cuda_graph_max_batch: 0}")
+    #expect(zero.keyPath == "engine.cuda_graph_max_batch")
+    let eager = try error(engine: "{name: trtllm, version: \"0.19\", cuda_graph_max_batch: 64}")
+    #expect(
+      eager.keyPath == "engine.cuda_graph_max_batch" && eager.message.contains("replays no CUDA graphs"))
+  }
+
   @Test func aPlainNameIsTheNewestModelledRelease() throws {
     let plan = try load(engine: "vllm")
     #expect(plan.release == EngineRelease(.vllm, EngineVersion(0, 11)))

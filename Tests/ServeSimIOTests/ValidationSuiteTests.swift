@@ -33,6 +33,19 @@ struct ValidationSuiteTests {
     #expect(held > suite.experiments.count / 6 && held < suite.experiments.count / 3)
   }
 
+  /// trtllm-bench's PyTorch runs capture decode graphs up to 8,192
+  /// sequences (the overview's llm_options.yml); the v0.17 engine runs none.
+  @Test func offlinePyTorchRunsReplayTheirGraphLimit() throws {
+    let offline = try ValidationSuite.load(root: Self.root, suite: "trtllm-offline").experiments
+    let pytorch = offline.filter { ValidationReplay.release(of: $0).version >= EngineVersion(1, 0) }
+    #expect(!pytorch.isEmpty && pytorch.count < offline.count)
+    #expect(pytorch.allSatisfy { $0.cudaGraphMaxBatch == 8192 })
+    #expect(offline.filter { !pytorch.contains($0) }.allSatisfy { $0.cudaGraphMaxBatch == nil })
+    let qwen = try #require(
+      pytorch.first { $0.id.contains("qwen3-235b") && $0.parallelism.attentionData == 1 })
+    #expect(qwen.requests >= 1000)
+  }
+
   @Test func rowsAreReplayedAsTheSourceDescribesThem() throws {
     let online = try ValidationSuite.load(root: Self.root, suite: "trtllm-online")
     let first = try #require(online.experiments.first)

@@ -18,6 +18,30 @@ struct EngineOverheadTests {
     #expect(abs((request.ttft ?? 0) - (overhead + first.duration)) < 1e-12)
   }
 
+  /// `engine: {cuda_graph_max_batch: N}` moves the largest decode batch that
+  /// replays a CUDA graph; a larger one issues its kernels eagerly.
+  @Test func theGraphLimitDecidesWhichDecodesReplayGraphs() throws {
+    var plan = Fixtures.plan(workload: Fixtures.workload(.offline, requests: 1))
+    plan.engine = .trtllm
+    plan.engineVersion = EngineVersion(1, 0)
+    var shape = BatchShape()
+    for _ in 0..<600 { shape.addDecode(context: 300) }
+    var eager = try Simulator(plan: plan).pools.pricers[0]
+    #expect(EngineProfile.of(plan: plan).graphMaxBatch == 512)
+    let eagerCost = eager.price(shape)
+    #expect(!eagerCost.graph)
+    plan.cudaGraphMaxBatch = 1024
+    #expect(plan.validate().isEmpty)
+    #expect(EngineProfile.of(plan: plan).graphMaxBatch == 1024)
+    var graphs = try Simulator(plan: plan).pools.pricers[0]
+    let graphCost = graphs.price(shape)
+    #expect(graphCost.graph)
+    let layers = plan.model.costedLayers
+    #expect(graphCost.seconds(layers: layers) < eagerCost.seconds(layers: layers))
+    plan.engineVersion = EngineVersion(0, 19)
+    #expect(plan.validate().contains { $0.keyPath == "engine.cuda_graph_max_batch" })
+  }
+
   /// The fixture model on one fixture device, priced by `profile`.
   func pricer(_ profile: EngineProfile, precision: Precision = Precision()) -> IterationPricer {
     let cost = CostModel(

@@ -51,6 +51,7 @@ extension EngineProfile {
     var profile = of(
       plan.engine, version: plan.engineVersion, device: plan.cluster.device, parallelism: plan.parallelism)
     if let options = plan.llamacpp { profile.ubatchTokens = options.ubatchSize }
+    if let graphs = plan.cudaGraphMaxBatch, profile.graphsForDecode { profile.graphMaxBatch = graphs }
     if profile.compilesFusedMoEPerShape && plan.model.moe == nil { profile.coldStartMs = 0 }
     return profile.speculating(plan.speculative)
   }

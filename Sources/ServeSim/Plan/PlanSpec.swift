@@ -17,6 +17,13 @@ public struct PlanSpec: Sendable, Equatable {
   /// new requests only every N decode steps (`SchedulerRecvSkipper`); 1, the
   /// engine's default, takes them at every step.
   public var schedulerRecvInterval = 1
+  /// The largest decode batch the engine captures in a CUDA graph (the
+  /// plan's `engine: {cuda_graph_max_batch: N}`: SGLang's
+  /// `--cuda-graph-max-bs`, vLLM 0.11's `--cuda-graph-sizes`,
+  /// TensorRT-LLM 1.x's `cuda_graph_config.max_batch_size`); larger decode
+  /// batches run eagerly. nil: the engine's default
+  /// (`EngineProfile.graphMaxBatch`).
+  public var cudaGraphMaxBatch: Int?
   /// The `llama-server` options of an `engine: llamacpp` plan (nil for other
   /// engines).
   public var llamacpp: LlamaCppOptions?

@@ -79,6 +79,7 @@ extension PlanSpec {
           "device '\(cluster.device.name)' has no fp8 support; valid: bf16, fp16, int8"))
     }
     issues += validateAttentionData()
+    issues += validateGraphs()
     issues += precision.validate()
     issues += platformIssues()
     issues += scheduler.validate()

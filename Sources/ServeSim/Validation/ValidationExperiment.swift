@@ -46,6 +46,9 @@ public struct ValidationExperiment: Sendable, Equatable {
   /// The measured SGLang server's `--scheduler-recv-interval` (1: the
   /// engine's default; `PlanSpec.schedulerRecvInterval`).
   public var schedulerRecvInterval = 1
+  /// The largest decode batch the measured server captured in a CUDA graph
+  /// (nil: the engine's default; `PlanSpec.cudaGraphMaxBatch`).
+  public var cudaGraphMaxBatch: Int?
   /// The `llama-server` options of a measured llama.cpp server (nil: not
   /// llama.cpp).
   public var llamaCpp: LlamaCppOptions?
@@ -99,6 +102,7 @@ public struct ValidationExperiment: Sendable, Equatable {
       && a.requestsInSource == b.requestsInSource && a.warmupRequests == b.warmupRequests
       && a.attentionDPBalance == b.attentionDPBalance && a.setsMaxRunning == b.setsMaxRunning
       && a.llamaCpp == b.llamaCpp && a.schedulerRecvInterval == b.schedulerRecvInterval
+      && a.cudaGraphMaxBatch == b.cudaGraphMaxBatch
       && a.warmupPhase == b.warmupPhase
       && a.measured.map(\.metric) == b.measured.map(\.metric)
       && a.measured.map(\.value) == b.measured.map(\.value)

@@ -28,6 +28,7 @@ public enum ValidationReplay {
     plan.engineVersion = release.version
     plan.attentionDPBalance = experiment.attentionDPBalance
     plan.schedulerRecvInterval = experiment.schedulerRecvInterval
+    plan.cudaGraphMaxBatch = experiment.cudaGraphMaxBatch
     if let options = experiment.llamaCpp {
       // As a plan file's `engine: {name: llamacpp, ...}` sets them (PlanLoader).
       var settings = SchedulerSettings()
