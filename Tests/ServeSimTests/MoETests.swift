@@ -95,7 +95,7 @@ import Testing
     #expect(abs(perAssignment.bytes - perToken.bytes - quantisedRows.bytes) < 1)
   }
 
-  @Test func expertParallelismSplitsTheSameWorkAndAddsAllToAll() {
+  @Test func expertParallelismSplitsTheSameWorkAndEndsWithTheAllReduce() throws {
     let tp = cost(Self.mixtral, tensor: 8, expert: 1)
     let ep = cost(Self.mixtral, tensor: 8, expert: 8)
     let m = 4096.0
@@ -107,6 +107,60 @@ import Testing
     let skewed = cost(Self.mixtral, tensor: 8, expert: 8, imbalance: 0.5)
     #expect(skewed.moeBlock(tokens: m, mode: .eager).seconds > ep.moeBlock(tokens: m, mode: .eager).seconds)
     #expect(ep.moeBlock(tokens: m, mode: .eager).seconds != tp.moeBlock(tokens: m, mode: .eager).seconds)
+    // Without attention data parallelism every rank holds the whole batch:
+    // the router, the busiest rank's experts and the tensor group's
+    // all-reduce, no all-to-all (SGLang 0.5.5 DeepseekV2MoE.forward_normal).
+    let moe = try #require(Self.mixtral.moe)
+    let busiest = ep.busiestExpertRank(moe, assignments: m * 2)
+    var expected = ep.router(tokens: m, moe: moe, mode: .eager)
+    expected += ep.expertGEMMs(
+      assignments: busiest.rows, activeExperts: busiest.activeExperts, inner: 14336, inputRows: m,
+      mode: .eager)
+    expected += ep.tensorAllReduce(tokens: m, mode: .eager)
+    #expect(abs(ep.moeBlock(tokens: m, mode: .eager).seconds / expected.seconds - 1) < 1e-12)
+  }
+
+  /// The busiest expert-parallel rank under uniform random routing: the
+  /// expected largest of the ranks' binomial counts, against the expected
+  /// maximum of normals and a Monte Carlo of DeepSeek-V3's top-8 of 256.
+  @Test func theBusiestRankFollowsRandomRouting() throws {
+    #expect(CostModel.expectedMaxOfNormals(1) == 0)
+    #expect(abs(CostModel.expectedMaxOfNormals(2) - 0.5642) < 1e-3)
+    #expect(abs(CostModel.expectedMaxOfNormals(8) - 1.4236) < 1e-3)
+    let moe = try #require(Self.deepseek.moe)
+    let z = CostModel.expectedMaxOfNormals(8)
+    var rng = SplitMix64(seed: 11)
+    for tokens in [4, 16] {
+      let trials = 3000
+      var rows = 0.0
+      var active = 0.0
+      for _ in 0..<trials {
+        var perRank = [Int](repeating: 0, count: 8)
+        var hit = Set<Int>()
+        for _ in 0..<tokens {
+          var chosen = Set<Int>()
+          while chosen.count < 8 { chosen.insert(Int(rng.next() % 256)) }
+          for expert in chosen {
+            perRank[expert / 32] += 1
+            hit.insert(expert)
+          }
+        }
+        var activePerRank = [Int](repeating: 0, count: 8)
+        for expert in hit { activePerRank[expert / 32] += 1 }
+        rows += Double(perRank.max() ?? 0)
+        active += Double(activePerRank.max() ?? 0)
+      }
+      let busiest = moe.busiestRank(assignments: Double(tokens * 8), ranks: 8, z: z)
+      #expect(abs(busiest.rows / (rows / Double(trials)) - 1) < 0.1, "rows at \(tokens) tokens")
+      #expect(abs(busiest.activeExperts / (active / Double(trials)) - 1) < 0.1, "experts at \(tokens) tokens")
+      // Well above the mean for a small batch.
+      #expect(busiest.rows > 1.3 * Double(tokens))
+    }
+    // A prefill's thousands of assignments spread evenly; one rank holds
+    // at most its own 32 experts.
+    let prefill = moe.busiestRank(assignments: 64_000, ranks: 8, z: z)
+    #expect(prefill.rows / 8000 < 1.02 && prefill.activeExperts == 32)
+    #expect(moe.busiestRank(assignments: 32, ranks: 1, z: 0).rows == 32)
   }
 
   @Test func mixtralSimulatesWithExpertParallelism() throws {

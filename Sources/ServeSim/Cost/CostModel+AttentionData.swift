@@ -39,7 +39,13 @@ extension CostModel {
   public func expertAllToAll(tokens t: Double, lowLatency: Bool) -> OperatorEstimate {
     guard t > 0, expertParallel > 1 else { return .zero }
     let group = tensorGroup.subgroup(ranks: expertParallel)
-    let perRank = t / Double(expertParallel) * dispatchCopies(lowLatency: lowLatency) * (1 + expertImbalance)
+    // The busiest rank's share of the tokens (`busiestExpertRank`).
+    var share = (1 + expertImbalance) / Double(expertParallel)
+    if let moe = model.moe, moe.expertsPerToken > 0 {
+      let assignments = t * Double(moe.expertsPerToken)
+      share = busiestExpertRank(moe, assignments: assignments).rows / assignments
+    }
+    let perRank = t * share * dispatchCopies(lowLatency: lowLatency)
     let dispatch = group.allToAll(bytes: perRank * dispatchBytesPerToken(lowLatency: lowLatency))
     let combine = group.allToAll(bytes: perRank * Double(model.hiddenSize) * activationBytes)
     return group.estimate(dispatch + combine, kernels: 2)
@@ -75,9 +81,9 @@ extension CostModel {
     let e = Double(expertParallel)
     let shard = max(Double(tensor) / e, 1)
     var total = gathers ? expertGatherScatter(tokens: t) : expertAllToAll(tokens: t, lowLatency: lowLatency)
+    let busiest = busiestExpertRank(moe, assignments: assignments)
     total += expertGEMMs(
-      assignments: assignments / e * (1 + expertImbalance),
-      activeExperts: moe.expectedActiveExperts(assignments: assignments) / e, inner: fe / shard, mode: mode)
+      assignments: busiest.rows, activeExperts: busiest.activeExperts, inner: fe / shard, mode: mode)
     return total
   }
 

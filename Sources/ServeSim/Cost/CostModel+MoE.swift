@@ -63,13 +63,10 @@ extension CostModel {
   /// With expert parallelism 1 every rank runs every expert sharded over the
   /// tensor group and the block ends with an all-reduce (vLLM's fused MoE).
   /// With expert parallelism e, each rank owns E/e experts (sharded over t/e
-  /// ranks): the tokens, split into e slices, are dispatched to their experts'
-  /// ranks by all-to-all and combined back by all-to-all (DeepEP, as SGLang and
-  /// vLLM run it), the busiest rank taking (1 + imbalance) of the mean load,
-  /// and an all-gather restores the full batch on the tensor group.
+  /// ranks) and runs them on the tokens routed to them, the busiest rank
+  /// setting the pace; the block ends with the same all-reduce.
   public func moeBlock(tokens m: Double, mode: LaunchMode) -> OperatorEstimate {
     guard let moe = model.moe, m > 0 else { return mlpBlock(tokens: m, mode: mode) }
-    let h = Double(model.hiddenSize)
     let fe = Double(moe.expertIntermediateSize)
     let t = Double(tensor)
     var total = router(tokens: m, moe: moe, mode: mode)
@@ -84,25 +81,27 @@ extension CostModel {
         inner: fe / t, inputRows: m, mode: mode)
       total += topKCombine(tokens: m, assignments: rows, mode: mode)
     } else {
-      let group = tensorGroup.subgroup(ranks: expertParallel)
-      let sliceBytes = m / e * Double(moe.expertsPerToken) * h * activationBytes
-      let dispatch = group.allToAll(bytes: sliceBytes)
-      let rankRows = assignments / e * (1 + expertImbalance)
-      let local = moe.expectedActiveExperts(assignments: assignments) / e
+      // Every rank holds the whole batch (tensor-parallel attention) and
+      // runs its own experts on the tokens routed to them; the busiest rank
+      // sets the pace (`busiestExpertRank`), and the block's all-reduce sums
+      // the partial outputs with the shared experts'. SGLang 0.5.5 with
+      // --ep-size and no all-to-all backend (`FusedMoE` with expert
+      // parallelism, `moe_a2a_backend` none), vLLM 0.11 with
+      // --enable-expert-parallel and one data-parallel rank (no all2all
+      // kernels below dp_size 2, vllm/model_executor/layers/fused_moe/layer.py)
+      // and TensorRT-LLM without enable_attention_dp all end the MoE with
+      // the tensor group's all-reduce; the all-to-all dispatch belongs to
+      // attention data parallelism (`routedExperts`).
+      let (rankRows, local) = busiestExpertRank(moe, assignments: assignments)
       let shard = max(t / e, 1)
-      total += group.estimate(2 * dispatch, kernels: 2)
-      total += expertGEMMs(assignments: rankRows, activeExperts: local, inner: fe / shard, mode: mode)
-      if shard > 1 {
-        let sub = tensorGroup.subgroup(ranks: Int(shard))
-        total += sub.estimate(sub.allReduce(bytes: rankRows * h * activationBytes))
-      }
-      total += tensorGroup.estimate(tensorGroup.allGather(bytes: m * h * activationBytes))
+      total += expertGEMMs(
+        assignments: rankRows, activeExperts: local, inner: fe / shard, inputRows: m, mode: mode)
     }
     if moe.sharedExperts > 0 && fused == 0 {
       let inner = Double(moe.sharedExperts) * fe / t
       total += expertGEMMs(assignments: m, activeExperts: 1, inner: inner, mode: mode)
     }
-    if expertParallel <= 1 || moe.sharedExperts > 0 { total += tensorAllReduce(tokens: m, mode: mode) }
+    total += tensorAllReduce(tokens: m, mode: mode)
     return total
   }
 

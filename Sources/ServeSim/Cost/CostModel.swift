@@ -42,7 +42,13 @@ public struct CostModel: Sendable {
   public var fusesActivationQuantisation = false
   /// Expert-parallel degree of MoE layers (1: experts sharded by tensor
   /// parallelism, as vLLM's fused MoE does by default).
-  public var expertParallel = 1
+  public var expertParallel = 1 {
+    didSet { expertRankZ = Self.expectedMaxOfNormals(expertParallel) }
+  }
+  /// The expected largest of `expertParallel` standard normal draws: how
+  /// many standard deviations above the mean the busiest expert-parallel
+  /// rank's load lies (`MoESpec.busiestRank`; 0 without expert parallelism).
+  private(set) var expertRankZ = 0.0
   /// Load imbalance of experts: the busiest expert-parallel rank gets
   /// (1 + imbalance) times the mean of the routed tokens (0: uniform, the
   /// optimistic bound).

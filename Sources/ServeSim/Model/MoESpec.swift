@@ -38,4 +38,30 @@ public struct MoESpec: Sendable, Equatable {
     guard e > 0, assignments > 0 else { return 0 }
     return e * (1 - pow(1 - 1 / e, assignments))
   }
+
+  /// The busiest of `ranks` expert-parallel ranks (each holding experts / ranks
+  /// experts) when `assignments` token-to-expert assignments fall uniformly
+  /// on the experts: its expected routed rows and distinct active experts,
+  /// each the mean plus `z` standard deviations of the binomial count a rank
+  /// gets (rows: Binomial(A, 1/ranks); active experts: Binomial(E/ranks, q)
+  /// with q = 1 − (1 − 1/E)^A the chance an expert is hit), capped at what
+  /// one rank can hold. `z` is the expected largest of `ranks` standard
+  /// normal draws (`CostModel.expertRankZ`). A decode step of 4 DeepSeek-V3
+  /// tokens over 8 ranks: 32 assignments, 4 rows and 3.8 experts a rank on
+  /// average, the busiest about 6.6 rows and 6.4 experts; a prefill of 8,000
+  /// tokens puts the busiest within 2% of the mean.
+  public func busiestRank(assignments: Double, ranks: Int, z: Double) -> (
+    rows: Double, activeExperts: Double
+  ) {
+    let n = Double(max(ranks, 1))
+    guard ranks > 1, assignments > 0, experts > 0 else {
+      return (assignments / n, expectedActiveExperts(assignments: assignments) / n)
+    }
+    let p = 1 / n
+    let rows = min(assignments / n + z * (assignments * p * (1 - p)).squareRoot(), assignments)
+    let held = Double(experts) / n
+    let q = 1 - pow(1 - 1 / Double(experts), assignments)
+    let active = min(held * q + z * (held * q * (1 - q)).squareRoot(), held)
+    return (rows, active)
+  }
 }

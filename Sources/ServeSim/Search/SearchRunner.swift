@@ -95,7 +95,7 @@ public struct SearchRunner: Sendable {
         setups.withLock { $0[g] = done }
       }
     }
-    for (g, done) in setups.withLock({ $0 }).enumerated() {
+    for done in setups.withLock({ $0 }) {
       for setUp in done {
         if let outcome = setUp.outcome {
           outcomes[setUp.index] = outcome
