@@ -37,14 +37,11 @@ extension CostModel {
   /// tokens / M tokens, `dispatchCopies` copies each, and the busiest
   /// receives (1 + imbalance) of the mean; combine returns 16-bit outputs.
   public func expertAllToAll(tokens t: Double, lowLatency: Bool) -> OperatorEstimate {
-    guard t > 0, expertParallel > 1 else { return .zero }
+    guard t > 0, expertParallel > 1, let moe = model.moe, moe.expertsPerToken > 0 else { return .zero }
     let group = tensorGroup.subgroup(ranks: expertParallel)
     // The busiest rank's share of the tokens (`busiestExpertRank`).
-    var share = (1 + expertImbalance) / Double(expertParallel)
-    if let moe = model.moe, moe.expertsPerToken > 0 {
-      let assignments = t * Double(moe.expertsPerToken)
-      share = busiestExpertRank(moe, assignments: assignments).rows / assignments
-    }
+    let assignments = t * Double(moe.expertsPerToken)
+    let share = busiestExpertRank(moe, assignments: assignments).rows / assignments
     let perRank = t * share * dispatchCopies(lowLatency: lowLatency)
     let dispatch = group.allToAll(bytes: perRank * dispatchBytesPerToken(lowLatency: lowLatency))
     let combine = group.allToAll(bytes: perRank * Double(model.hiddenSize) * activationBytes)

@@ -36,24 +36,27 @@ extension CostModel {
         m: m, n: n, k: k, measured: measured), work: work, roofline: roofline, mode: mode)
   }
 
-  /// Prices an operator priced every iteration (attention) from its
-  /// family's box, held unretained beside the lookup that owns it
-  /// (`CostModel.attentionLookups`): a copy of the lookup per call
-  /// cost a retain and a release through the generic value witness, about
-  /// a twentieth of a capacity search (issue 10).
+  /// Prices an operator of `kernels` kernels priced every iteration
+  /// (attention) from its family's box, held unretained beside the lookup
+  /// that owns it (`CostModel.attentionLookups`): a copy of the lookup per
+  /// call cost a retain and a release through the generic value witness,
+  /// about a twentieth of a capacity search (issue 10).
   func priced(
-    _ box: Unmanaged<Calibration.Lookup.Parts>?, work: OperatorWork, roofline: Double, mode: LaunchMode
+    _ box: Unmanaged<Calibration.Lookup.Parts>?, work: OperatorWork, kernels: Double, roofline: Double,
+    mode: LaunchMode
   ) -> OperatorEstimate {
     let found = box?._withUnsafeGuaranteedRef {
       Calibration.seconds(
         $0, ceiling: calibrationCeiling, measuredElsewhere: calibrationMeasuredElsewhere, work: work)
     }
-    return calibrated(found ?? nil, work: work, roofline: roofline, mode: mode)
+    return calibrated(found ?? nil, work: work, kernels: kernels, roofline: roofline, mode: mode)
   }
 
-  /// An operator's estimate from its calibrated time (nil: the roofline's).
+  /// An operator's estimate of `kernels` kernels from its calibrated time
+  /// (nil: the roofline's).
   private func calibrated(
-    _ found: (seconds: Double, source: CostSource)?, work: OperatorWork, roofline: Double, mode: LaunchMode
+    _ found: (seconds: Double, source: CostSource)?, work: OperatorWork, kernels: Double = 1,
+    roofline: Double, mode: LaunchMode
   ) -> OperatorEstimate {
     if let (t, source) = found {
       let saved = launchSeconds(.eager) - launchSeconds(mode)
@@ -61,10 +64,11 @@ extension CostModel {
       return issued(
         OperatorEstimate(
           seconds: seconds, flops: work.flops, bytes: work.bytes,
-          sources: SourceSeconds(seconds, from: source)), mode: mode)
+          sources: SourceSeconds(seconds, from: source), kernels: kernels), mode: mode)
     }
     return issued(
-      OperatorEstimate(seconds: roofline + launchSeconds(mode), flops: work.flops, bytes: work.bytes),
+      OperatorEstimate(
+        seconds: roofline + launchSeconds(mode), flops: work.flops, bytes: work.bytes, kernels: kernels),
       mode: mode)
   }
 

@@ -294,12 +294,9 @@ public struct CostModel: Sendable {
     let fixed = attentionFixedSeconds(kernels: kernels, mode: mode) - launchSeconds(mode)
     let time = max(flops / attentionFlopsPerSecond, bytes / bytesPerSecond) + fixed
     let work = OperatorWork(flops: flops, bytes: bytes, size: pairs)
-    var estimate =
-      op == .attentionPrefill
-      ? priced(attentionPrefillBox, work: work, roofline: time, mode: mode)
-      : priced(attentionDecodeBox, work: work, roofline: time, mode: mode)
-    estimate.kernels = kernels
-    return issued(estimate, mode: mode)
+    return priced(
+      op == .attentionPrefill ? attentionPrefillBox : attentionDecodeBox, work: work, kernels: kernels,
+      roofline: time, mode: mode)
   }
 
   /// An all-reduce of `tokens` rows of the hidden size across the tensor group.

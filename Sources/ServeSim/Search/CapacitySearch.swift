@@ -37,13 +37,18 @@ public struct CapacitySearch: Sendable {
   }
 
   /// Simulates `plan` at `rate` and judges it.
-  ///
-  /// - Parameter itl: whether to take the summary's inter-token statistics
-  ///   now; without, the probe keeps the gaps and `Probe.completeITL()`
-  ///   takes them for the probe a search keeps (no SLO judges them, and the
-  ///   selection over every iteration's gap was a tenth of a search's time).
-  public func probe(_ plan: PlanSpec, rate: Double, pricers: [IterationPricer]?, itl: Bool = true)
-    throws(SimulationError) -> Probe
+  public func probe(_ plan: PlanSpec, rate: Double, pricers: [IterationPricer]?) throws(SimulationError)
+    -> Probe
+  {
+    try judge(plan, rate: rate, pricers: pricers, itl: true).probe
+  }
+
+  /// `probe`, with the summary's inter-token statistics taken only when
+  /// `itl` (no SLO judges them, and the selection over every iteration's gap
+  /// was a tenth of a search's time); the run's gaps come back for the
+  /// caller to take them later (`capacity`).
+  func judge(_ plan: PlanSpec, rate: Double, pricers: [IterationPricer]?, itl: Bool)
+    throws(SimulationError) -> (probe: Probe, gaps: WeightedSamples)
   {
     var simulator = try Simulator(plan: probePlan(plan, rate: rate), pricers: pricers)
     // A probe is judged by its requests and summary, not its iterations.
@@ -59,8 +64,7 @@ public struct CapacitySearch: Sendable {
       peakUsedBlocks: result.peakUsedBlocks)
     probe.budgetDenials = result.budgetDenials
     probe.peakBudgetUse = result.peakBudgetUse
-    if !itl { probe.itlSamples = result.itl }
-    return probe
+    return (probe, result.itl)
   }
 
   /// Whether the run reached a steady state: the median TTFT and TPOT of the
@@ -131,21 +135,19 @@ public struct CapacitySearch: Sendable {
     // the KV cache) is dropped at every rate: no rate can pass, so one probe
     // that drops settles the capacity at 0.
     var drops = false
+    var kept: (index: Int, gaps: WeightedSamples)?
     let rate = try highestPassing(upper: upper, guess: guess) {
       (rate: Double) throws(SimulationError) -> Bool in
       if drops { return false }
-      var p = try probe(plan, rate: rate, pricers: pricers, itl: false)
+      let (p, gaps) = try judge(plan, rate: rate, pricers: pricers, itl: false)
       // Only the last passing probe is kept (its rate is the capacity, the
-      // low end only rises): earlier ones drop their gaps.
-      if p.passed, let last = probes.lastIndex(where: { $0.passed }) {
-        probes[last].itlSamples = WeightedSamples()
-      }
-      if !p.passed { p.itlSamples = WeightedSamples() }
+      // low end only rises): its gaps replace the earlier one's.
+      if p.passed { kept = (probes.count, gaps) }
       probes.append(p)
       drops = p.summary.dropped > 0
       return p.passed
     }
-    if let last = probes.lastIndex(where: { $0.passed }) { probes[last].completeITL() }
+    if let (index, gaps) = kept { probes[index].summary.itl = LatencyStats(gaps) }
     return (drops ? 0 : rate, probes)
   }
 

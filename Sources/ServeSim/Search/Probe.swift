@@ -14,13 +14,4 @@ public struct Probe: Sendable, Equatable {
   /// budget one iteration used (`SimulationResult.budgetDenials`).
   public var budgetDenials = 0
   public var peakBudgetUse = 0
-  /// The run's inter-token gaps while `summary.itl` is not taken yet
-  /// (`CapacitySearch.probe(_:rate:pricers:itl:)`); empty once it is.
-  var itlSamples = WeightedSamples()
-
-  /// Takes `summary.itl` from the kept gaps, and drops them.
-  mutating func completeITL() {
-    summary.itl = LatencyStats(itlSamples)
-    itlSamples = WeightedSamples()
-  }
 }
