@@ -215,7 +215,7 @@ enum SpecDecoders {
     "name", "arrival", "requests", "duration_s", "input_tokens", "output_tokens", "trace",
     "shared_prefix", "warmup_requests", "cold_start",
   ]
-  static let arrivalKeys = ["process", "rate_per_s", "cv", "concurrency", "think_time_s"]
+  static let arrivalKeys = ["process", "rate_per_s", "cv", "concurrency", "think_time_s", "exact_rate"]
   static let distributionKeys = [
     "distribution", "value", "min", "max", "mean", "stddev", "s", "file", "column",
   ]
@@ -299,6 +299,17 @@ enum SpecDecoders {
     spec.warmupRequests = try r.int(
       "warmup_requests", default: 0, min: 0, max: max((requests ?? 1 << 30) - 1, 0))
     spec.coldStart = try r.bool("cold_start", default: false)
+    if a.has("exact_rate") {
+      spec.exactRate = try a.bool("exact_rate", default: false)
+      if spec.exactRate && process != .poisson && process != .gamma {
+        throw a.fail(
+          "exact_rate", "exact_rate rescales drawn gaps; valid only with process: poisson or gamma")
+      }
+      if spec.exactRate && requests == nil {
+        throw a.fail(
+          "exact_rate", "exact_rate fixes the span of a known count; give 'requests', not only 'duration_s'")
+      }
+    }
     if r.has("shared_prefix") {
       let p = try r.child("shared_prefix", allowed: ["tokens", "groups"])
       spec.sharedPrefix = (

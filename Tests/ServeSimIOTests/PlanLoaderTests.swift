@@ -102,6 +102,27 @@ import Testing
     #expect(e.message.contains("greater than 0"))
   }
 
+  @Test func anExactRateNeedsDrawnGapsAndACount() throws {
+    let closed = try error(
+      workload: TempPlan.workload.replacingOccurrences(
+        of: "{process: poisson, rate_per_s: 20}", with: "{process: closed, concurrency: 4, exact_rate: true}")
+    )
+    #expect(closed.keyPath == "arrival.exact_rate")
+    #expect(closed.line == 2)
+    #expect(closed.message.contains("poisson or gamma"))
+    let timed = try error(
+      workload: TempPlan.workload.replacingOccurrences(
+        of: "rate_per_s: 20}", with: "rate_per_s: 20, exact_rate: true}"
+      ).replacingOccurrences(of: "requests: 50", with: "duration_s: 10"))
+    #expect(timed.keyPath == "arrival.exact_rate")
+    #expect(timed.message.contains("requests"))
+    let files = try TempPlan(
+      workload: TempPlan.workload.replacingOccurrences(
+        of: "rate_per_s: 20}", with: "rate_per_s: 20, exact_rate: true}"))
+    defer { files.remove() }
+    #expect(try PlanLoader.load(path: files.planPath).workload.exactRate == true)
+  }
+
   @Test func moreTensorRanksThanDevices() throws {
     let e = try error(overrides: ["parallelism.tensor=16"])
     #expect(e.file.hasSuffix("plan.yaml"))

@@ -56,6 +56,8 @@ struct ValidationSuiteTests {
     #expect(first.precision == Precision(weights: .bf16, activations: .bf16, kvCache: .bf16))
     #expect(first.measured.map(\.metric) == [.ttftMeanMs, .itlMeanMs, .outputTokPerS])
     #expect(online.experiments.contains { $0.arrival == .offline })
+    // Each rate's 500 arrivals span the nominal time, not one more draw.
+    #expect(online.experiments.allSatisfy { $0.exactRate })
 
     let dsr1 = try ValidationSuite.load(root: Self.root, suite: "inferencemax").experiments
     #expect(dsr1.allSatisfy { $0.model == "deepseek-v3" })

@@ -76,8 +76,12 @@ struct ValidationTests {
   }
 
   @Test func replayPlanFollowsTheExperiment() {
-    let e = Self.experiment(requests: 12, warmup: 3)
-    let plan = ValidationReplay.plan(e, model: Fixtures.model, cluster: Fixtures.cluster())
+    var e = Self.experiment(requests: 12, warmup: 3)
+    var plan = ValidationReplay.plan(e, model: Fixtures.model, cluster: Fixtures.cluster())
+    #expect(!plan.workload.exactRate)
+    e.exactRate = true
+    plan = ValidationReplay.plan(e, model: Fixtures.model, cluster: Fixtures.cluster())
+    #expect(plan.workload.exactRate)
     #expect(plan.workload.requests == 15 && plan.workload.warmupRequests == 3)
     #expect(plan.workload.arrival == .closed(concurrency: 4, thinkTime: 0))
     #expect(plan.engine == .vllm && !plan.scheduler.prefixCaching)

@@ -11,6 +11,30 @@ import Testing
     #expect(abs(last - 2000) < 45)
   }
 
+  @Test func anExactRateSpansTheNominalTimeWithTheSameGaps() {
+    for arrival in [ArrivalProcess.poisson(rate: 2), .gamma(rate: 2, cv: 2)] {
+      var spec = Fixtures.workload(arrival, requests: 500)
+      var drawn = RequestGenerator(workload: spec, seed: 7)
+      spec.exactRate = true
+      var exact = RequestGenerator(workload: spec, seed: 7)
+      var a = [Double]()
+      var b = [Double]()
+      while let r = drawn.next(), let s = exact.next() {
+        a.append(r.arrival)
+        b.append(s.arrival)
+        // Lengths are drawn from their own streams, unchanged.
+        #expect(r.input == s.input && r.output == s.output)
+      }
+      #expect(b.count == 500)
+      // 499 gaps at 2/s: exactly 249.5 s, where this seed's draw is not.
+      #expect(abs(b[499] - 249.5) < 1e-9)
+      #expect(abs(a[499] - 249.5) > 0.1)
+      // Every gap is the drawn one, rescaled by one factor.
+      let scale = b[499] / a[499]
+      for i in 1..<500 { #expect(abs((b[i] - b[i - 1]) - (a[i] - a[i - 1]) * scale) < 1e-9) }
+    }
+  }
+
   @Test func gammaHasItsCoefficientOfVariation() {
     var g = RequestGenerator(
       workload: Fixtures.workload(.gamma(rate: 5, cv: 3), requests: 50_000), seed: 2)

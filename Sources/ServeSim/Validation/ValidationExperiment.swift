@@ -29,6 +29,10 @@ public struct ValidationExperiment: Sendable, Equatable {
   /// Whether the source measured from a freshly started server, sending
   /// nothing before (`WorkloadSpec.coldStart`).
   public var coldStart = false
+  /// Whether the replay's Poisson arrivals span the nominal time exactly
+  /// (`WorkloadSpec.exactRate`): the source reports its offered rate, not
+  /// its own draw of gaps.
+  public var exactRate = false
   /// Whether the source sent warm-up requests in a phase of their own before
   /// measuring. The replay leaves the phase out, so a cold server
   /// (`coldStart`) still compiles per-variant kernels the warm-up's batches

@@ -14,6 +14,7 @@ public enum ValidationReplay {
       inputTokens: experiment.inputTokens, outputTokens: experiment.outputTokens)
     workload.warmupRequests = experiment.warmupRequests
     workload.coldStart = experiment.coldStart
+    workload.exactRate = experiment.exactRate
     let release = release(of: experiment)
     var scheduler = EngineProfile.defaultScheduler(
       experiment.engine, version: release.version, model: model, device: cluster.device,

@@ -16,6 +16,9 @@ public struct RequestGenerator: Sendable {
   private let inputSampler: LengthSampler
   private let outputSampler: LengthSampler
   private var clock: Double = 0
+  /// Multiplies each drawn gap (1; `WorkloadSpec.exactRate`: the nominal
+  /// span over the drawn one).
+  private let gapScale: Double
   /// Requests produced so far.
   public private(set) var produced = 0
 
@@ -27,6 +30,32 @@ public struct RequestGenerator: Sendable {
     groupRNG = SplitMix64(seed: seed, stream: .prefixGroups)
     inputSampler = LengthSampler(workload.inputTokens)
     outputSampler = LengthSampler(workload.outputTokens)
+    gapScale = workload.exactRate ? Self.exactRateScale(workload, arrivalRNG) : 1
+  }
+
+  /// The factor that makes `workload`'s N − 1 gaps, drawn from `rng` as
+  /// `draw()` will draw them, sum to (N − 1) / rate (1 where the process
+  /// has no rate or the count is unknown or below 2).
+  static func exactRateScale(_ workload: WorkloadSpec, _ rng: SplitMix64) -> Double {
+    guard let count = workload.requests, count > 1 else { return 1 }
+    var rng = rng
+    var drawn = 0.0
+    let rate: Double
+    switch workload.arrival {
+    case .poisson(let r):
+      rate = r
+      for _ in 1..<count { drawn += -log(rng.nextOpenUnit()) / r }
+    case .gamma(let r, let cv):
+      rate = r
+      let shape = 1 / (cv * cv)
+      // `draw()` draws a gap for the first request too and ignores it.
+      for i in 0..<count {
+        let gap = gammaSample(shape: shape, &rng) / (shape * r)
+        if i > 0 { drawn += gap }
+      }
+    default: return 1
+    }
+    return drawn > 0 ? Double(count - 1) / rate / drawn : 1
   }
 
   /// The number of requests the workload will produce when it is known up front
@@ -77,10 +106,10 @@ public struct RequestGenerator: Sendable {
     case .offline, .closed:
       arrival = 0
     case .poisson(let rate):
-      arrival = clock + (produced == 0 ? 0 : -log(arrivalRNG.nextOpenUnit()) / rate)
+      arrival = clock + (produced == 0 ? 0 : -log(arrivalRNG.nextOpenUnit()) / rate * gapScale)
     case .gamma(let rate, let cv):
       let shape = 1 / (cv * cv)
-      let gap = Self.gammaSample(shape: shape, &arrivalRNG) / (shape * rate)
+      let gap = Self.gammaSample(shape: shape, &arrivalRNG) / (shape * rate) * gapScale
       arrival = clock + (produced == 0 ? 0 : gap)
     case .constant(let rate):
       arrival = Double(produced) / rate

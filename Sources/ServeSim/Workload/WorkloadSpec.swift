@@ -26,6 +26,15 @@ public struct WorkloadSpec: Sendable, Equatable {
   /// Benchmarks that send no warm-up requests right after launching the
   /// server measure it; false (the default) is a warm server.
   public var coldStart = false
+  /// Whether a Poisson or gamma arrival process of `requests` requests
+  /// keeps its drawn gaps but spans exactly (requests − 1) / rate seconds:
+  /// the gaps are rescaled by their own sum. For Poisson arrivals this is
+  /// the process conditioned on its span, whose arrivals are uniform order
+  /// statistics over it. One draw of 500 gaps spans ±4.5% (one standard
+  /// deviation) of the nominal time, and every throughput of a run moves
+  /// with it; a replay of a benchmark whose own draw is unknown predicts
+  /// the expected span instead of one more draw (`RequestGenerator`).
+  public var exactRate = false
   /// A shared prompt prefix (system prompts): each request starts with one of
   /// `groups` prefixes of `tokens` tokens, chosen uniformly, before its own
   /// `input_tokens`.
