@@ -60,6 +60,34 @@ import Testing
     #expect(abs(gain / hand - 1) < 0.04, "gain \(gain), hand computation \(hand)")
   }
 
+  /// SGLang's speculative steps run without the overlap scheduler, so their
+  /// per-request host work is on the step's critical path: 100 us a
+  /// request (`EngineProfile.sglangSpeculativeSequenceUs`); vLLM's is not
+  /// modelled, and a plain SGLang decode step has none.
+  @Test func sglangPaysItsSpeculativeHostWorkPerRequest() throws {
+    let plan = Self.lowLoad(Self.speculative([0.8, 0.75]), policy: .sglang)
+    var sglang = plan
+    sglang.engine = .sglang
+    let pricer = try Simulator(plan: sglang).pools.pricers[0]
+    #expect(pricer.profile.speculativeSequenceUs == 100 && !pricer.profile.overlapsScheduling)
+    var verify = BatchShape()
+    for _ in 0..<8 { verify.addVerify(drafts: 2, context: 1203) }
+    let layers = plan.model.costedLayers
+    var with = pricer
+    let stepWith = with.price(verify).seconds(layers: layers)
+    var profile = pricer.profile
+    profile.speculativeSequenceUs = 0
+    var without = IterationPricer(
+      cost: pricer.cost, profile: profile, maxTokens: sglang.scheduler.maxNumBatchedTokens)
+    without.draft = pricer.draft
+    let stepWithout = without.price(verify).seconds(layers: layers)
+    #expect(abs((stepWith - stepWithout) - 8 * 100e-6) < 1e-9, "\(stepWith - stepWithout)")
+    #expect(try Simulator(plan: plan).pools.pricers[0].profile.speculativeSequenceUs == 0)
+    var plain = sglang
+    plain.speculative = nil
+    #expect(try Simulator(plan: plain).pools.pricers[0].profile.speculativeSequenceUs == 0)
+  }
+
   /// A prefill batch of a speculative plan also runs the draft over the
   /// prompt (SGLang's draft extend, vLLM's proposer over every scheduled
   /// token): one eager head pass over its tokens, sampling the finished

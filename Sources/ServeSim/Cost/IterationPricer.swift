@@ -228,9 +228,11 @@ public struct IterationPricer: Sendable {
     let prefill = cost.attentionPrefill(shape, mode: mode)
     var decode = cost.attentionDecode(shape, mode: mode)
     decode += cost.verifyAttention(shape, decode: decode)
-    let cpu =
+    var cpu =
       (profile.iterationOverheadUs + profile.perSequenceOverheadUs * Double(shape.sequences))
       * 1e-6
+    // A speculative step's per-request host work (`speculativeSequenceUs`).
+    if shape.draftSteps > 0 { cpu += profile.speculativeSequenceUs * Double(shape.decodeSequences) * 1e-6 }
     let flops = (d.flops + layers * (prefill.flops + decode.flops) + sampling.flops + drafts.flops) * ranks
     let sources = d.sources + (prefill.sources + decode.sources) * layers + sampling.sources
     // Eager, kernels issued one by one (`EngineProfile.hostKeepsAhead`

@@ -24,6 +24,10 @@ public struct EngineProfile: Sendable, Equatable {
   public var iterationOverheadUs: Double
   /// Extra CPU time per sequence in the batch, in microseconds.
   public var perSequenceOverheadUs: Double
+  /// Host time per sequence of a speculative decoding step, outside its
+  /// kernels and on the step's critical path, in microseconds (0: none
+  /// modelled; `speculating(_:)`).
+  public var speculativeSequenceUs = 0.0
   /// Time a request spends in the engine's API server before the scheduler
   /// sees it, and its first token on the way back (HTTP, tokenisation, IPC,
   /// detokenisation, streaming), in milliseconds: part of every TTFT.
