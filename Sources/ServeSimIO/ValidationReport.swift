@@ -114,6 +114,31 @@ public enum ValidationReport {
       text += "skipped source rows (\(skipped.reduce(0) { $0 + $1.rows })):\n"
       for s in skipped { text += "  \(s.suite): \(s.reason): \(s.rows)\n" }
     }
+    if !served.isEmpty { text += "\n" + parts(served) }
+    return text
+  }
+
+  /// The median |error| by part of the suite (`ValidationPart`), by engine
+  /// and over all served figures: TPOT/ITL, TTFT, output throughput, all
+  /// figures and the held-out ones.
+  static func parts(_ rows: [ValidationRow]) -> String {
+    let header = ["part", "figures (held out)", "TPOT/ITL", "TTFT", "tok/s", "all", "held out"]
+    var lines = [header]
+    for part in ValidationPart.parts(rows) {
+      lines.append([
+        part.name, "\(part.figures) (\(part.heldOutFigures))", percent(part.interToken),
+        percent(part.ttft), percent(part.throughput), percent(part.all), percent(part.heldOut),
+      ])
+    }
+    let widths = header.indices.map { c in lines.map { $0[c].count }.max() ?? 0 }
+    var text = "median |error| by part of the suite:\n"
+    for line in lines {
+      let cells = line.enumerated().map { c, cell in
+        let pad = String(repeating: " ", count: widths[c] - cell.count)
+        return c >= 1 ? pad + cell : cell + pad
+      }
+      text += cells.joined(separator: "  ") + "\n"
+    }
     return text
   }
 

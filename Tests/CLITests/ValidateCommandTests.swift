@@ -33,6 +33,10 @@ import Testing
     #expect(run.status == 0, "\(run.stderr)")
     #expect(run.stdout.contains("med |err|") && run.stdout.contains("trtllm  H200  ttft_mean_ms"))
     #expect(run.stdout.contains("2 experiments (0 could not run), 6 measured figures"))
+    // The README's table: by part of the suite, then by engine and overall.
+    #expect(run.stdout.contains("median |error| by part of the suite:"))
+    #expect(run.stdout.contains("NVIDIA Hopper / Ampere, no MTP or DP attention"))
+    #expect(run.stdout.contains("engine trtllm"))
     let csv = try String(contentsOfFile: root + "/a/validation.csv", encoding: .utf8)
     #expect(csv.split(separator: "\n").count == 7)
     #expect(FileManager.default.fileExists(atPath: root + "/a/validation.svg"))

@@ -129,4 +129,46 @@ struct ValidationTests {
     #expect(groups[1].count == 4 && groups[1].failed == 1)
     #expect(ValidationStatistics([row(100, nil)]).medianAbsError == nil)
   }
+
+  /// The README's table: parts by device family and feature, each engine,
+  /// and the whole suite, with medians by kind of figure and held out.
+  @Test func partsSplitByDeviceAndFeature() {
+    func row(
+      _ gpu: String, _ metric: ValidationMetric, _ error: Double, engine: EngineKind = .sglang,
+      heldOut: Bool = false, speculative: Bool = false, attentionData: Bool = false
+    ) -> ValidationRow {
+      var r = ValidationRow(
+        suite: "s", experiment: "e", engine: engine.rawValue, gpu: gpu, metric: metric, measured: 100,
+        predicted: 100 * (1 + error), heldOut: heldOut)
+      r.speculative = speculative
+      r.attentionData = attentionData
+      return r
+    }
+    let rows = [
+      row("H200", .tpotP50Ms, 0.10), row("H200", .ttftP50Ms, -0.30, heldOut: true),
+      row("H200", .outputTokPerS, 0.05), row("H200", .tpotP50Ms, 0.40, speculative: true),
+      row("H100", .tpotP50Ms, -0.20, engine: .trtllm, attentionData: true),
+      row("B200", .tpotP50Ms, 0.20, engine: .trtllm), row("GB200", .outputTokPerS, 0.30, engine: .trtllm),
+      row("MI355X", .ttftP99Ms, 0.50), row("EPYC (2 cores)", .ttftMeanMs, 0.01, engine: .llamacpp),
+      ValidationRow(
+        suite: "k", experiment: "k", engine: "nccl", gpu: "H100", metric: .kernelUs, measured: 1,
+        predicted: 9, heldOut: false),
+    ]
+    let parts = ValidationPart.parts(rows)
+    #expect(
+      parts.map(\.name) == [
+        "NVIDIA Hopper / Ampere, no MTP or DP attention", "NVIDIA Hopper / Ampere, speculative (MTP)",
+        "NVIDIA Hopper / Ampere, DP attention (DEP)", "NVIDIA Blackwell (B200, GB200)",
+        "AMD Instinct (MI300X, MI325X, MI355X)", "llama.cpp on a host CPU", "engine sglang", "engine trtllm",
+        "engine llamacpp", "all",
+      ])
+    let core = parts[0]
+    #expect(core.figures == 3 && core.heldOutFigures == 1)
+    func near(_ a: Double?, _ b: Double) -> Bool { abs((a ?? .nan) - b) < 1e-9 }
+    #expect(near(core.interToken, 0.10) && near(core.throughput, 0.05) && near(core.heldOut, 0.30))
+    #expect(near(core.ttft, 0.30) && near(core.all, 0.10))
+    #expect(parts[3].figures == 2 && parts[3].ttft == nil)
+    // The kernel row is not a served figure.
+    #expect(parts.last?.figures == 9)
+  }
 }

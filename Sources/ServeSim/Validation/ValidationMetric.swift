@@ -34,6 +34,22 @@ public enum ValidationMetric: String, Sendable, CaseIterable, Comparable {
     }
   }
 
+  /// The kind of figure: time to first token, time between tokens (TPOT
+  /// and ITL), output throughput, or a kernel's time.
+  public enum Family: Sendable, CaseIterable {
+    case ttft, interToken, throughput, kernel
+  }
+
+  /// This metric's family.
+  public var family: Family {
+    switch self {
+    case .ttftMeanMs, .ttftP50Ms, .ttftP90Ms, .ttftP99Ms: .ttft
+    case .tpotMeanMs, .tpotP50Ms, .tpotP90Ms, .tpotP99Ms, .itlMeanMs: .interToken
+    case .outputTokPerS: .throughput
+    case .kernelUs: .kernel
+    }
+  }
+
   /// Declaration order (the order of the report's rows).
   public static func < (a: ValidationMetric, b: ValidationMetric) -> Bool {
     let order = allCases

@@ -13,6 +13,10 @@ public struct ValidationRow: Sendable, Equatable {
   public var heldOut: Bool
   /// Why the experiment could not run (nil when it ran).
   public var failure: String? = nil
+  /// Whether the experiment ran speculative decoding, and attention data
+  /// parallelism (the parts of `ValidationPart`).
+  public var speculative = false
+  public var attentionData = false
 
   /// predicted / measured − 1 (nil without a prediction or a positive measurement).
   public var error: Double? {
@@ -31,10 +35,13 @@ public struct ValidationRow: Sendable, Equatable {
     case .failed(let why): failure = why
     }
     return zip(experiment.measured, predictions).map { measured, predicted in
-      ValidationRow(
+      var row = ValidationRow(
         suite: experiment.suite, experiment: experiment.id, engine: experiment.engine.rawValue,
         gpu: experiment.gpu, metric: measured.metric, measured: measured.value, predicted: predicted,
         heldOut: experiment.heldOut, failure: failure)
+      row.speculative = experiment.speculative != nil
+      row.attentionData = experiment.parallelism.attentionData > 1
+      return row
     }
   }
 }
