@@ -32,6 +32,13 @@ import Testing
       // Every gap is the drawn one, rescaled by one factor.
       let scale = b[499] / a[499]
       for i in 1..<500 { #expect(abs((b[i] - b[i - 1]) - (a[i] - a[i - 1]) * scale) < 1e-9) }
+      // With 20 warm-up requests (sent at once, their drawn times unused)
+      // the 480 measured ones span 479 / rate.
+      spec.warmupRequests = 20
+      var warmed = RequestGenerator(workload: spec, seed: 7)
+      var c = [Double]()
+      while let r = warmed.next() { c.append(r.arrival) }
+      #expect(abs((c[499] - c[20]) - 239.5) < 1e-9)
     }
   }
 

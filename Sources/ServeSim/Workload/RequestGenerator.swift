@@ -33,29 +33,38 @@ public struct RequestGenerator: Sendable {
     gapScale = workload.exactRate ? Self.exactRateScale(workload, arrivalRNG) : 1
   }
 
-  /// The factor that makes `workload`'s N − 1 gaps, drawn from `rng` as
-  /// `draw()` will draw them, sum to (N − 1) / rate (1 where the process
-  /// has no rate or the count is unknown or below 2).
+  /// The factor that makes the gaps between `workload`'s measured requests
+  /// (the N − 1 − W after the W warm-up requests, whose own drawn times the
+  /// simulator does not use: `Simulator.startArrivals`), drawn from `rng`
+  /// as `draw()` will draw them, sum to (N − 1 − W) / rate (1 where the
+  /// process has no rate or fewer than two requests are measured).
   static func exactRateScale(_ workload: WorkloadSpec, _ rng: SplitMix64) -> Double {
-    guard let count = workload.requests, count > 1 else { return 1 }
+    guard let count = workload.requests else { return 1 }
+    let warmup = min(max(workload.warmupRequests, 0), count)
+    let measuredGaps = count - 1 - warmup
+    guard measuredGaps > 0 else { return 1 }
     var rng = rng
     var drawn = 0.0
     let rate: Double
     switch workload.arrival {
     case .poisson(let r):
       rate = r
-      for _ in 1..<count { drawn += -log(rng.nextOpenUnit()) / r }
+      // Request i > 0 draws the gap before it.
+      for i in 1..<count {
+        let gap = -log(rng.nextOpenUnit()) / r
+        if i > warmup { drawn += gap }
+      }
     case .gamma(let r, let cv):
       rate = r
       let shape = 1 / (cv * cv)
       // `draw()` draws a gap for the first request too and ignores it.
       for i in 0..<count {
         let gap = gammaSample(shape: shape, &rng) / (shape * r)
-        if i > 0 { drawn += gap }
+        if i > warmup { drawn += gap }
       }
     default: return 1
     }
-    return drawn > 0 ? Double(count - 1) / rate / drawn : 1
+    return drawn > 0 ? Double(measuredGaps) / rate / drawn : 1
   }
 
   /// The number of requests the workload will produce when it is known up front

@@ -27,8 +27,9 @@ public struct WorkloadSpec: Sendable, Equatable {
   /// server measure it; false (the default) is a warm server.
   public var coldStart = false
   /// Whether a Poisson or gamma arrival process of `requests` requests
-  /// keeps its drawn gaps but spans exactly (requests − 1) / rate seconds:
-  /// the gaps are rescaled by their own sum. For Poisson arrivals this is
+  /// keeps its drawn gaps but spans exactly (requests − 1) / rate seconds
+  /// (its measured requests, after `warmupRequests`: (requests − 1 −
+  /// warmupRequests) / rate): the gaps are rescaled by their own sum. For Poisson arrivals this is
   /// the process conditioned on its span, whose arrivals are uniform order
   /// statistics over it. One draw of 500 gaps spans ±4.5% (one standard
   /// deviation) of the nominal time, and every throughput of a run moves
