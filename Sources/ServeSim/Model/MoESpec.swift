@@ -60,7 +60,7 @@ public struct MoESpec: Sendable, Equatable {
     let p = 1 / n
     let rows = min(assignments / n + z * (assignments * p * (1 - p)).squareRoot(), assignments)
     let held = Double(experts) / n
-    let q = 1 - pow(1 - 1 / Double(experts), assignments)
+    let q = expectedActiveExperts(assignments: assignments) / Double(experts)
     let active = min(held * q + z * (held * q * (1 - q)).squareRoot(), held)
     return (rows, active)
   }

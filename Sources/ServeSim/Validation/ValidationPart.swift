@@ -32,31 +32,35 @@ public struct ValidationPart: Sendable, Equatable {
     heldOut = median(served.filter(\.heldOut))
   }
 
-  /// The part a served row belongs to: the host (CPU) suites; AMD Instinct
-  /// GPUs; NVIDIA Blackwell (B and GB parts); and the other NVIDIA GPUs
-  /// (Hopper, Ampere) split by speculative decoding and attention data
-  /// parallelism, the features their rows were added for.
-  public static func name(of row: ValidationRow) -> String {
-    if row.engine == EngineKind.llamacpp.rawValue { return "llama.cpp on a host CPU" }
-    if row.gpu.hasPrefix("MI") { return "AMD Instinct (MI300X, MI325X, MI355X)" }
-    if row.gpu.hasPrefix("B") || row.gpu.hasPrefix("GB") { return "NVIDIA Blackwell (B200, GB200)" }
-    if row.speculative { return "NVIDIA Hopper / Ampere, speculative (MTP)" }
-    if row.attentionData { return "NVIDIA Hopper / Ampere, DP attention (DEP)" }
-    return "NVIDIA Hopper / Ampere, no MTP or DP attention"
+  /// The parts by device family and feature, in the order they are printed.
+  static let names = [
+    "NVIDIA Hopper / Ampere, no MTP or DP attention", "NVIDIA Hopper / Ampere, speculative (MTP)",
+    "NVIDIA Hopper / Ampere, DP attention (DEP)", "NVIDIA Blackwell (B200, GB200)",
+    "AMD Instinct (MI300X, MI325X, MI355X)", "llama.cpp on a host CPU",
+  ]
+
+  /// The part a served row belongs to (an index into `names`): the host
+  /// (CPU) suites; AMD Instinct GPUs; NVIDIA Blackwell (B and GB parts); and
+  /// the other NVIDIA GPUs (Hopper, Ampere) split by speculative decoding
+  /// and attention data parallelism, the features their rows were added for.
+  static func part(of row: ValidationRow) -> Int {
+    if row.engine == EngineKind.llamacpp.rawValue { return 5 }
+    if row.gpu.hasPrefix("MI") { return 4 }
+    if row.gpu.hasPrefix("B") || row.gpu.hasPrefix("GB") { return 3 }
+    if row.speculative { return 1 }
+    if row.attentionData { return 2 }
+    return 0
   }
 
-  /// The parts of `rows` in a fixed order (those with rows), then each
+  /// The parts of `rows` in `names`' order (those with rows), then each
   /// engine, then the whole suite.
   public static func parts(_ rows: [ValidationRow]) -> [ValidationPart] {
     let served = rows.filter { $0.metric.family != .kernel }
-    let order = [
-      "NVIDIA Hopper / Ampere, no MTP or DP attention", "NVIDIA Hopper / Ampere, speculative (MTP)",
-      "NVIDIA Hopper / Ampere, DP attention (DEP)", "NVIDIA Blackwell (B200, GB200)",
-      "AMD Instinct (MI300X, MI325X, MI355X)", "llama.cpp on a host CPU",
-    ]
-    var byPart = [String: [ValidationRow]]()
-    for row in served { byPart[name(of: row), default: []].append(row) }
-    var parts = order.compactMap { name in byPart[name].map { ValidationPart(name: name, rows: $0) } }
+    var byPart = [[ValidationRow]](repeating: [], count: names.count)
+    for row in served { byPart[part(of: row)].append(row) }
+    var parts = zip(names, byPart).compactMap { name, rows in
+      rows.isEmpty ? nil : ValidationPart(name: name, rows: rows)
+    }
     for engine in EngineKind.allCases {
       let rows = served.filter { $0.engine == engine.rawValue }
       if !rows.isEmpty { parts.append(ValidationPart(name: "engine \(engine.rawValue)", rows: rows)) }
