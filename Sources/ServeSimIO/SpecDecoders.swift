@@ -125,7 +125,10 @@ enum SpecDecoders {
   /// another of the same architecture, whose fitted model is then carried
   /// over by the two datasheets' ratios (`Calibration.transferred`);
   /// `collectives: false` leaves the store's collective timings behind (they
-  /// describe the measured cluster's links, not this device's).
+  /// describe the measured cluster's links, not this device's);
+  /// `fp8_gemm_scaling: block` says that the store's fp8 GEMMs were timed
+  /// with block-scaled operands (DeepGEMM's), `tensor` (the default) with one
+  /// scale per tensor (`Calibration.fp8GEMMScaling`).
   ///
   /// - Returns: the calibration and the store's resolved path.
   static func calibration(_ r: NodeReader, file: YAMLFile, device: DeviceSpec)
@@ -136,11 +139,14 @@ enum SpecDecoders {
     var name: String?
     var measuredOn: DeviceSpec?
     var collectives = true
+    var scaling = FP8Scaling.tensor
     if r.mapping[key]?.scalar != nil {
       path = try r.string(key)
     } else {
-      let c = try r.child(key, allowed: ["file", "device", "measured_on", "collectives"])
+      let c = try r.child(
+        key, allowed: ["file", "device", "measured_on", "collectives", "fp8_gemm_scaling"])
       collectives = try c.bool("collectives", default: true)
+      scaling = try c.choice("fp8_gemm_scaling", FP8Scaling.self, default: .tensor)
       path = try c.string("file")
       if c.has("device") { name = try c.string("device") }
       if c.has("measured_on") {
@@ -157,8 +163,9 @@ enum SpecDecoders {
       )
     }
     do {
-      let calibration = try CalibrationCache.shared.calibration(
+      var calibration = try CalibrationCache.shared.calibration(
         path: path, device: name, for: measuredOn ?? device)
+      calibration.fp8GEMMScaling = scaling
       guard let measuredOn else { return (calibration, path) }
       return (calibration.transferred(from: measuredOn, to: device, collectives: collectives), path)
     } catch {

@@ -81,7 +81,7 @@ extension ValidationSuite {
       suite.add(
         ValidationKernel(
           suite: name, id: id, gpu: gpu, engine: "deepgemm", op: .gemm, shape: shape, dtype: .fp8,
-          quantisesInput: false, measuredUs: us, heldOut: !calibration.contains(key(row))),
+          quantisesInput: false, fp8Scaling: .block, measuredUs: us, heldOut: !calibration.contains(key(row))),
         target: .device(device))
     }
   }

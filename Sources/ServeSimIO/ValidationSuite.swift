@@ -193,7 +193,8 @@ public struct ValidationSuite: Sendable {
       }
       let priced = OperatorPricer.price(
         kernel.op, shape: kernel.shape, dtype: kernel.dtype, kvDType: kernel.dtype, device: device,
-        cluster: cluster, calibration: nil, quantisesInput: kernel.quantisesInput)
+        cluster: cluster, calibration: nil, quantisesInput: kernel.quantisesInput,
+        fp8Scaling: kernel.fp8Scaling)
       rows.append(kernel.row(predictedUs: priced.map { $0.seconds * 1e6 }, failure: "needs a cluster"))
     }
     return rows

@@ -3,6 +3,8 @@ import Foundation
 import ServeSim
 import ServeSimIO
 
+extension FP8Scaling: ExpressibleByArgument {}
+
 struct Cost: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Price single operators with the cost model (calibrated where a store is given).",
@@ -48,6 +50,12 @@ struct Cost: ParsableCommand {
 
   @Option(help: "KV-cache format of attention (default: --dtype).")
   var kvDtype: String?
+
+  @Option(
+    help:
+      "How an fp8 GEMM scales its operands: tensor (one scale per tensor, as torch._scaled_mm and ModelOpt FP8 checkpoints) or block (DeepSeek-V3's 1x128/128x128 blocks, as DeepGEMM). A device's store timed on the other kind prices it at CostModel.perTensorFP8Speedup; a store given with --calibration counts as per tensor (as servesim profile times them)."
+  )
+  var fp8Scaling: FP8Scaling = .tensor
 
   @Option(help: "An operator list (CSV).")
   var input: String?
@@ -107,7 +115,7 @@ struct Cost: ParsableCommand {
       guard
         let priced = OperatorPricer.price(
           row.op, shape: row.shape, dtype: row.dtype, kvDType: row.kvDType, device: deviceSpec,
-          cluster: clusterSpec, calibration: calibrationValue)
+          cluster: clusterSpec, calibration: calibrationValue, fp8Scaling: fp8Scaling)
       else {
         throw badInput("line \(row.line): \(row.op.rawValue) is a collective: give --cluster FILE")
       }

@@ -20,6 +20,28 @@ import Testing
     #expect(calibrated.stdout.hasSuffix(" us (measured)\n"), "\(calibrated.stdout)")
   }
 
+  @Test func anFP8GEMMIsPricedForItsScaling() throws {
+    func micros(_ extra: [String]) throws -> Double {
+      let run = try CalibrationCLI.servesim(
+        [
+          "cost", "--device", "clusters/devices/h100-sxm.yaml", "--op", "gemm", "--shape",
+          "m=8192,n=8192,k=8192", "--dtype", "fp8",
+        ] + extra)
+      #expect(run.status == 0, "\(run.stderr)")
+      return Double(run.stdout.split(separator: " ").first ?? "") ?? 0
+    }
+    // The H100 store's fp8 GEMMs are DeepGEMM's block-scaled kernels: a
+    // per-tensor GEMM (the default) computes 1.15 times as fast.
+    let block = try micros(["--fp8-scaling", "block"])
+    let tensor = try micros([])
+    #expect(tensor < block && block / tensor > 1.1 && block / tensor < 1.16, "\(block) \(tensor)")
+    let bad = try CalibrationCLI.servesim([
+      "cost", "--device", "clusters/devices/h100-sxm.yaml", "--op", "gemm", "--shape", "m=1,n=1,k=1",
+      "--fp8-scaling", "row",
+    ])
+    #expect(bad.status == 64 && bad.stderr.contains("tensor"), "\(bad.stderr)")
+  }
+
   @Test func pricesAGroupedMoEGEMM() throws {
     func micros(_ shape: String) throws -> Double {
       let run = try CalibrationCLI.servesim([

@@ -26,19 +26,42 @@ import Testing
     #expect(own.launchSeconds == moved.launchSeconds)
   }
 
-  @Test func aMissingStoreSaysHowToBuildIt() throws {
-    let folder = NSTemporaryDirectory() + "servesim-device-store-" + UUID().uuidString
+  @Test func theShippedStoresFP8GEMMsAreBlockScaled() throws {
+    // DeepGEMM's kernels (scripts/build-calibration), on the H100 and on
+    // every device that carries its fits over.
+    for name in ["h100-sxm.yaml", "h200-sxm.yaml", "b200.yaml", "mi300x.yaml"] {
+      #expect(try Self.device(name).calibration?.fp8GEMMScaling == .block)
+    }
+    #expect(try Self.device("a100-sxm-80gb.yaml").calibration?.fp8GEMMScaling == .tensor)
+  }
+
+  /// The error of loading the test device with `calibration` as its
+  /// `calibration:` value (nil: it loaded).
+  static func refusal(_ calibration: String) throws -> ConfigError? {
+    let folder = NSTemporaryDirectory() + "servesim-device-calibration-" + UUID().uuidString
     try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: folder) }
     let path = folder + "/gpu.yaml"
-    try (TempPlan.device + "\ncalibration: missing.sqlite\n").write(
+    try (TempPlan.device + "\ncalibration: \(calibration)\n").write(
       toFile: path, atomically: true, encoding: .utf8)
     do {
       _ = try SpecDecoders.device(try YAMLFile(path: path, referencedBy: nil))
-      Issue.record("expected an error")
+      return nil
     } catch {
-      #expect(error.keyPath == "calibration")
-      #expect(error.message.contains("no such file") && error.message.contains("scripts/build-calibration"))
+      return error
     }
+  }
+
+  @Test func anFP8ScalingOutsideTheTwoKindsIsRefused() throws {
+    let store = Self.root + "/clusters/profiles/h100.sqlite"
+    let error = try #require(try Self.refusal("{file: \(store), fp8_gemm_scaling: blocks}"))
+    #expect(error.keyPath == "calibration.fp8_gemm_scaling")
+    #expect(error.message.contains("'blocks'") && error.message.contains("tensor, block"))
+  }
+
+  @Test func aMissingStoreSaysHowToBuildIt() throws {
+    let error = try #require(try Self.refusal("missing.sqlite"))
+    #expect(error.keyPath == "calibration")
+    #expect(error.message.contains("no such file") && error.message.contains("scripts/build-calibration"))
   }
 }

@@ -179,6 +179,40 @@ import Testing
     #expect(datasheet == cost(nil) && datasheet.sources.dominant == .datasheet)
   }
 
+  @Test func fp8GEMMsOfTheOtherScalingComputeAtThePerTensorSpeedup() {
+    // An fp8 fit measured on block-scaled kernels (DeepGEMM's): 500 TFLOP/s
+    // on 64 x 64 tiles over 100 units, 1 TB/s, 5 us launch.
+    let fit = OperatorFit(
+      op: .gemm, dtype: .fp8, launchSeconds: 5e-6, secondsPerFlop: 1 / 500e12, secondsPerByte: 1 / 1000e9,
+      tileM: 64, tileN: 64, computeUnits: 100, residual: 0, points: 9)
+    func gemm(blockModel: Bool, store: FP8Scaling, m: Double) -> OperatorEstimate {
+      var calibration = Calibration(device: "d", measurements: [], fits: [fit])
+      calibration.fp8GEMMScaling = store
+      var model = Fixtures.model
+      model.fp8BlockSize = blockModel ? 128 : 0
+      let cost = CostModel(
+        model: model, device: Fixtures.device,
+        precision: Precision(weights: .fp8, activations: .fp8, kvCache: .bf16),
+        tensorGroup: Fixtures.group(1, .ringOnly), calibration: calibration)
+      return cost.gemmKernel(m: m, n: 4096, k: 4096, mode: .eager)
+    }
+    // Compute-bound (8,192 rows: 8,192 tiles, 82 waves, 550 us against 151 us
+    // of traffic): a per-tensor model's GEMM computes 1.15 times as fast.
+    let flops = 82.0 * 100 * 2 * 64 * 64 * 4096
+    let compute = flops / 500e12
+    let block = gemm(blockModel: true, store: .block, m: 8192)
+    let tensor = gemm(blockModel: false, store: .block, m: 8192)
+    #expect(close(block.seconds, 5e-6 + compute, 1e-9))
+    #expect(close(tensor.seconds, 5e-6 + compute / CostModel.perTensorFP8Speedup, 1e-9))
+    #expect(tensor.flops == block.flops && tensor.flops == 2 * 8192 * 4096 * 4096)
+    // A store timed per tensor prices a block-scaled GEMM the other way round.
+    let slower = gemm(blockModel: true, store: .tensor, m: 8192)
+    #expect(close(slower.seconds, 5e-6 + compute * CostModel.perTensorFP8Speedup, 1e-9))
+    #expect(gemm(blockModel: false, store: .tensor, m: 8192) == block)
+    // Memory-bound (16 rows): the weights' read, whatever the scaling.
+    #expect(gemm(blockModel: false, store: .block, m: 16) == gemm(blockModel: true, store: .block, m: 16))
+  }
+
   @Test func attentionLooksUpItsFamilyByHeadsPerRank() {
     // Decode attention measured for the fixture's layout (8 heads, 2 KV heads, 128).
     var rows = [KernelMeasurement]()

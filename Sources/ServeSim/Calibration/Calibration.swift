@@ -18,6 +18,13 @@ public struct Calibration: Sendable, Equatable {
   /// architecture (`Cost/Calibration+Transfer`): their measured/fitted ratios
   /// then shape this device's fitted times, and the source is `.fitted`.
   public private(set) var measuredElsewhere = false
+  /// How the operands of the fp8 matrix products this calibration was
+  /// measured on were scaled: DeepGEMM's kernels (the shipped H100 store)
+  /// by blocks, `torch._scaled_mm` (`servesim profile`) per tensor. The cost
+  /// model prices a GEMM of the other kind from these fits at
+  /// `CostModel.perTensorFP8Speedup` (`fp8_gemm_scaling:` in a device file's
+  /// `calibration:`; default per tensor).
+  public var fp8GEMMScaling = FP8Scaling.tensor
   public private(set) var table: MeasurementTable
   private var fitIndex: [FitKey: OperatorFit]
 

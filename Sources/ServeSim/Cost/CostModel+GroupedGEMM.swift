@@ -4,8 +4,12 @@ extension CostModel {
   /// The GEMM kernel of `groups` experts, each `m` rows by its own `n`×`k`
   /// weight (1: a plain product of `m` rows), in the given launch mode.
   ///
-  /// A plain product is priced as `gemm(m:n:k:mode:)` prices its kernel
-  /// (measured, fitted or roofline). A grouped one is priced as
+  /// A plain product is the kernel of `gemm(m:n:k:mode:)` (measured, fitted
+  /// or roofline); where the calibration's fp8 fits were measured on the
+  /// other scaling (`FP8Scaling`), its compute is charged at
+  /// `fp8ComputeSpeedup` (the FLOPs reported stay the product's). A grouped
+  /// one (fused MoE kernels, not the dense kernels the fits describe,
+  /// whatever their scaling) is priced as
   /// `expertGEMMs` prices each of its projections: DeepGEMM's grouped
   /// contiguous layout (MoE prefill) and masked layout (MoE decode) both run
   /// the experts' rows as one tile grid over the stacked weights, so the
@@ -21,9 +25,12 @@ extension CostModel {
     let flops = 2 * rows * n * k
     let bytes = x * n * k * weightBytes + rows * (n + k) * activationBytes
     let time = max(flops / matmulFlopsPerSecond, bytes / bytesPerSecond)
-    return priced(
+    let speedup = groups <= 1 ? fp8ComputeSpeedup : 1
+    var kernel = priced(
       MeasurementTable.Family(op: .gemm, dtype: gemmDType, a: Int(n), b: Int(k)),
-      work: OperatorWork(flops: flops, bytes: bytes, size: rows), m: m, n: n * x, k: k, roofline: time,
-      mode: mode, measured: groups <= 1)
+      work: OperatorWork(flops: flops / speedup, bytes: bytes, size: rows), m: m, n: n * x,
+      k: k / speedup, roofline: time, mode: mode, measured: groups <= 1)
+    kernel.flops = flops
+    return kernel
   }
 }

@@ -12,18 +12,22 @@ public enum OperatorPricer {
   /// A matrix product with `shape.groups` above 1 is a grouped MoE GEMM priced
   /// as the simulator prices expert GEMMs. With `quantisesInput` false an fp8
   /// product leaves out the kernel that quantises its input (a kernel table
-  /// that times the GEMM alone).
+  /// that times the GEMM alone). `fp8Scaling` says how an fp8 product's
+  /// operands are scaled (`FP8Scaling`; a calibration measured on the other
+  /// kind prices it at `CostModel.perTensorFP8Speedup`).
   ///
   /// - Returns: nil for a collective when no cluster is given.
   public static func price(
     _ op: CalibrationOp, shape: OperatorShape, dtype: DType, kvDType: DType, device: DeviceSpec,
-    cluster: ClusterSpec?, calibration: Calibration?, quantisesInput: Bool = true
+    cluster: ClusterSpec?, calibration: Calibration?, quantisesInput: Bool = true,
+    fp8Scaling: FP8Scaling = .tensor
   ) -> (seconds: Double, source: CostSource)? {
     let heads = max(shape.heads, 1)
-    let model = ModelSpec(
+    var model = ModelSpec(
       name: "operator", layers: 1, hiddenSize: heads * max(shape.headDim, 1), heads: heads,
       kvHeads: max(shape.kvHeads, 1), headDim: max(shape.headDim, 1), intermediateSize: 1,
       vocabSize: 1, maxContext: max(shape.kvTokens, 1))
+    if fp8Scaling == .block { model.fp8BlockSize = 128 }
     let precision = Precision(weights: dtype, activations: dtype, kvCache: kvDType)
     let link = LinkSpec(kind: "none", bandwidthGBps: 1, latencyUs: 0, efficiency: 1, topology: "none")
     var group = CommGroup(ranks: 1, ranksPerNode: 1, intra: link, inter: nil, customAllReduce: false)

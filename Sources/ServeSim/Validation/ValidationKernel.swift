@@ -18,6 +18,8 @@ public struct ValidationKernel: Sendable, Equatable {
   /// simulator's fp8 GEMMs do (false: the table timed the GEMM on inputs
   /// already in fp8, as DeepGEMM's does).
   public var quantisesInput: Bool
+  /// How an fp8 GEMM's operands are scaled (DeepGEMM's: by blocks).
+  public var fp8Scaling: FP8Scaling
   /// The measured time of one kernel (or one collective), in microseconds.
   public var measuredUs: Double
   /// Whether the row is held out of every fit.
@@ -25,7 +27,8 @@ public struct ValidationKernel: Sendable, Equatable {
 
   public init(
     suite: String, id: String, gpu: String, engine: String, op: CalibrationOp, shape: OperatorShape,
-    dtype: DType, quantisesInput: Bool = true, measuredUs: Double, heldOut: Bool
+    dtype: DType, quantisesInput: Bool = true, fp8Scaling: FP8Scaling = .tensor, measuredUs: Double,
+    heldOut: Bool
   ) {
     self.suite = suite
     self.id = id
@@ -35,6 +38,7 @@ public struct ValidationKernel: Sendable, Equatable {
     self.shape = shape
     self.dtype = dtype
     self.quantisesInput = quantisesInput
+    self.fp8Scaling = fp8Scaling
     self.measuredUs = measuredUs
     self.heldOut = heldOut
   }
