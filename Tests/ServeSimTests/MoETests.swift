@@ -59,6 +59,36 @@ import Testing
     #expect(block.bytes > 1.8 * expertBytes)
   }
 
+  /// The engines' fused-MoE kernels reach a share of the GEMM compute rate
+  /// (fitted on AIConfigurator's measured kernels): compute-bound expert
+  /// GEMMs take 1 / share as long, weight-bound ones the same, and the FLOPs
+  /// reported stay the products'.
+  @Test func fusedMoEKernelsComputeAtTheEnginesShare() {
+    var c = cost(Self.mixtral, tensor: 1)
+    // Datasheet roofline: 8,192 rows through two experts' three projections
+    // (14336 x 4096) are 2.9 PFLOP, 29 ms at 100 TFLOP/s, against 0.7 ms to
+    // read their 0.7 GB of weights.
+    func experts(_ c: CostModel, _ rows: Double) -> OperatorEstimate {
+      c.expertGEMMs(assignments: rows, activeExperts: 2, inner: 14336, inputRows: rows, mode: .graph)
+    }
+    let full = experts(c, 8192)
+    c.fusedMoEComputeShare = 0.5
+    let half = experts(c, 8192)
+    let gemmFlops = 2 * 8192 * 3 * 14336 * 4096.0
+    #expect(abs((half.seconds - full.seconds) - gemmFlops / 100e12) < 1e-9 * full.seconds)
+    #expect(half.flops == full.flops)
+    // One row through two experts reads their weights: the share changes nothing.
+    c.fusedMoEComputeShare = 1
+    let read = experts(c, 2)
+    c.fusedMoEComputeShare = 0.5
+    #expect(experts(c, 2).seconds == read.seconds)
+    // Each engine's share; TensorRT-LLM's TensorRT engines (before 1.0) unmeasured.
+    #expect(EngineProfile.of(.sglang).fusedMoEComputeShare == EngineProfile.sglangFusedMoEComputeShare)
+    #expect(EngineProfile.of(.vllm).fusedMoEComputeShare == 0.8)
+    #expect(EngineProfile.of(.trtllm).fusedMoEComputeShare == 0.5)
+    #expect(EngineProfile.of(.trtllm, version: EngineVersion(0, 19)).fusedMoEComputeShare == 1)
+  }
+
   /// The fused MoE sums each token's top-k expert rows in a kernel of its own
   /// (SGLang 0.5.5 `moe_sum_reduce`): its bytes are the top-k rows read and
   /// the token rows written.

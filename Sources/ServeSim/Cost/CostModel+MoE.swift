@@ -10,7 +10,9 @@ extension CostModel {
   /// activation's output, one row per assignment, before the down GEMM.
   /// A calibration prices them with its fitted GEMM model (the rows of each
   /// expert as one tile grid over the stacked weights; dense measurements
-  /// do not describe a grouped kernel's weight traffic).
+  /// do not describe a grouped kernel's weight traffic), their compute at
+  /// the engine's `fusedMoEComputeShare` of the fit's rate (the FLOPs
+  /// reported stay the products').
   func expertGEMMs(
     assignments a: Double, activeExperts x: Double, inner f: Double, inputRows: Double? = nil,
     mode: LaunchMode
@@ -19,15 +21,18 @@ extension CostModel {
     let h = Double(model.hiddenSize)
     let act = activationBytes
     var total = OperatorEstimate.zero
+    let slowdown = 1 / fusedMoEComputeShare
     for (n, k) in [(2 * f, h), (h, f)] {
       total += activationQuantisation(rows: k == h ? inputRows ?? a : a, width: k, mode: mode)
       let flops = 2 * a * n * k
       let bytes = x * n * k * weightBytes + a * (n + k) * act
-      let time = max(flops / matmulFlopsPerSecond, bytes / bytesPerSecond)
-      total += priced(
+      let time = max(flops * slowdown / matmulFlopsPerSecond, bytes / bytesPerSecond)
+      var product = priced(
         MeasurementTable.Family(op: .gemm, dtype: gemmDType, a: Int(n), b: Int(k)),
-        work: OperatorWork(flops: flops, bytes: bytes, size: a), m: a / max(x, 1), n: n * max(x, 1),
-        k: k, roofline: time, mode: mode, measured: false)
+        work: OperatorWork(flops: flops * slowdown, bytes: bytes, size: a), m: a / max(x, 1),
+        n: n * max(x, 1), k: k * slowdown, roofline: time, mode: mode, measured: false)
+      product.flops = flops
+      total += product
     }
     total += elementwise(bytes: 3 * a * f * act, flops: 8 * a * f, mode: mode, op: .siluMul)
     return total

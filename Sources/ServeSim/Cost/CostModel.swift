@@ -43,6 +43,10 @@ public struct CostModel: Sendable {
   /// kernels, its inverse the other way round, else 1 (bandwidth and launch
   /// are the fit's either way).
   let fp8ComputeSpeedup: Double
+  /// The share of the fitted GEMM compute rate that the engine's fused-MoE
+  /// kernel reaches on the experts' grouped GEMMs
+  /// (`EngineProfile.fusedMoEComputeShare`; 1: the dense fit's).
+  public var fusedMoEComputeShare = 1.0
   /// Whether the engine quantises fp8 activations inside their producing
   /// kernel (no quantisation kernel of its own; `EngineProfile`).
   public var fusesActivationQuantisation = false

@@ -25,6 +25,7 @@ public struct DraftPricer: Sendable {
         model: draftModel, device: target.device, precision: target.precision,
         tensorGroup: target.tensorGroup, calibration: target.calibration)
       draft.fusesActivationQuantisation = target.fusesActivationQuantisation
+      draft.fusedMoEComputeShare = target.fusedMoEComputeShare
       cost = draft
       wholeModel = true
       layers = Double(draftModel.costedLayers)

@@ -40,6 +40,7 @@ extension ServingPools {
       calibration: plan.calibration)
     cost.expertParallel = expert
     cost.fusesActivationQuantisation = profile.fusesActivationQuantisation
+    cost.fusedMoEComputeShare = profile.fusedMoEComputeShare
     cost.expertImbalance = plan.parallelism.expertImbalance
     cost.fusedSharedExperts = SharedExpertFusion.experts(plan: plan, device: cluster.device, expert: expert)
     cost.mlaAbsorbedPrefixBelow = MLAPrefillDispatch.absorbedBelow(

@@ -74,6 +74,16 @@ public struct EngineProfile: Sendable, Equatable {
   /// per-tensor activations into the producer (TensorRT's Q/DQ fusion;
   /// docs/source/reference/precision.md, "FP8 (Hopper)").
   public var fusesActivationQuantisation = false
+  /// The share of the calibration's fitted GEMM compute rate that the
+  /// engine's fused-MoE kernel reaches on the experts' grouped GEMMs (1:
+  /// the dense fit's). Fitted on the measured fused-MoE kernels of NVIDIA's
+  /// AIConfigurator 0.4.0 on H100 and H200 (`clusters/profiles/
+  /// aiconfigurator/`, `sglangFusedMoEComputeShare`,
+  /// `trtllmFusedMoEComputeShare`): above 1,024 tokens the kernels took 1.3
+  /// to 2.3 times the time of servesim's expert GEMMs at the dense fit's
+  /// rate (skewed routing over experts, per-expert tile padding, the
+  /// sorted-gather and block-scaled loads the dense fit does not see).
+  public var fusedMoEComputeShare = 1.0
   /// Time a cold server's first batch takes beyond its kernels, in
   /// milliseconds: kernels compiled or tuned on first use (SGLang's
   /// DeepGEMM and Triton JIT, TensorRT-LLM 1.0's PyTorch-backend autotuner
@@ -185,6 +195,10 @@ public struct EngineProfile: Sendable, Equatable {
       perSequenceOverheadUs: 4)
     profile.graphsForMixedBatches = true
     profile.hostKernelUs = compiledHostKernelUs
+    // vLLM's Triton fused MoE (`fused_experts`, vllm/model_executor/layers/
+    // fused_moe/fused_moe.py) is the kernel SGLang's fused_moe_triton was
+    // forked from; AIConfigurator measures no vLLM MoE, so SGLang's share (u).
+    profile.fusedMoEComputeShare = sglangFusedMoEComputeShare
     return profile
   }
 
@@ -258,6 +272,7 @@ public struct EngineProfile: Sendable, Equatable {
     profile.overlapsScheduling = true
     profile.coldStartMs = rocm ? sglangROCmColdStartMs : sglangColdStartMs
     profile.compilesFusedMoEPerShape = true
+    profile.fusedMoEComputeShare = sglangFusedMoEComputeShare
     return profile
   }
 
@@ -299,6 +314,9 @@ public struct EngineProfile: Sendable, Equatable {
     profile.overlapsScheduling = pytorch
     profile.coldStartMs = pytorch ? trtllmColdStartMs : 0
     profile.fusesActivationQuantisation = true
+    // The PyTorch backend's fused MoE (CUTLASS); the TensorRT engines'
+    // MoE plugin (before 1.0) is not measured (1).
+    profile.fusedMoEComputeShare = pytorch ? trtllmFusedMoEComputeShare : 1
     return profile
   }
 
@@ -321,6 +339,23 @@ public struct EngineProfile: Sendable, Equatable {
   /// launches fewer, fused kernels with little dispatch each. An estimate
   /// (u) until a suite measures vLLM.
   public static let compiledHostKernelUs = 15.0
+
+  /// SGLang's fused-MoE share (`fusedMoEComputeShare`): its Triton kernel
+  /// (`sglang_fused_moe_triton` in AIConfigurator 0.4.0's H200 database,
+  /// SGLang 0.5.1.post1, fp8 block-scaled and bf16; DeepSeek-V3, Qwen3-235B
+  /// and Mixtral shapes, 1 to 8,192 tokens, tensor 1 to 8, routing skewed
+  /// by its power law 1.01) against servesim's expert GEMMs and top-k
+  /// combine: shares 1, 0.8, 0.67, 0.57, 0.5 gave a median |error| of 20.1,
+  /// 17.9, 19.0, 22.5, 22.1% on the fitted half of the rows (held out
+  /// 19.5, 18.3, 19.4, 20.3, 19.5%); at 4,096 and 8,192 tokens the kernel
+  /// takes 1.4 to 1.5 times servesim's time at a share of 1.
+  public static let sglangFusedMoEComputeShare = 0.8
+  /// TensorRT-LLM 1.0's share: its PyTorch backend's fused MoE
+  /// (`moe_torch_flow`, TensorRT-LLM 1.0.0rc3 on H100 and H200: fp8
+  /// block-scaled, fp8 per-tensor and bf16; tensor or expert parallel up to
+  /// 8), fitted as SGLang's: shares 1, 0.67, 0.57, 0.5, 0.4 gave 28.6,
+  /// 22.8, 21.7, 20.5, 22.6% (held out 28.7, 23.9, 22.1, 21.8, 22.2%).
+  public static let trtllmFusedMoEComputeShare = 0.5
 
   /// The compile of one fused-MoE kernel variant on a cold SGLang server
   /// (`coldStartMs`, `FusedMoECompiles`), fitted on the calibration part of
