@@ -87,6 +87,9 @@ import Testing
     #expect(EngineProfile.of(.vllm).fusedMoEComputeShare == 0.8)
     #expect(EngineProfile.of(.trtllm).fusedMoEComputeShare == 0.5)
     #expect(EngineProfile.of(.trtllm, version: EngineVersion(0, 19)).fusedMoEComputeShare == 1)
+    var rocm = Fixtures.device
+    rocm.platform = .rocm
+    #expect(EngineProfile.of(.sglang, device: rocm).fusedMoEComputeShare == 1)
   }
 
   /// The fused MoE sums each token's top-k expert rows in a kernel of its own

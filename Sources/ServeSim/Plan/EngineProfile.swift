@@ -272,7 +272,11 @@ public struct EngineProfile: Sendable, Equatable {
     profile.overlapsScheduling = true
     profile.coldStartMs = rocm ? sglangROCmColdStartMs : sglangColdStartMs
     profile.compilesFusedMoEPerShape = true
-    profile.fusedMoEComputeShare = sglangFusedMoEComputeShare
+    // On ROCm SGLang 0.5.5 runs aiter's fused MoE under SGLANG_USE_AITER
+    // (`Fp8MoEMethod.maybe_apply_hip_fused_experts`, srt/layers/
+    // quantization/fp8.py), not the Triton kernel the share was measured
+    // on: unmeasured (1).
+    profile.fusedMoEComputeShare = rocm ? 1 : sglangFusedMoEComputeShare
     return profile
   }
 
