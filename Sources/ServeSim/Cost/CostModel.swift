@@ -222,7 +222,12 @@ public struct CostModel: Sendable {
   /// calibration part of those rows (`servesim validate --suite
   /// trtllm-offline`): 1.0, 1.1, 1.15, 1.2, 1.25 gave a median |error| of
   /// 9.9, 8.7, 8.2, 8.3, 8.5% (held out 10.6, 9.4, 8.7, 8.2, 8.1%); 1.15,
-  /// 1,246 TFLOP/s on the H100, under twice its bf16 fit's 694.
+  /// 1,246 TFLOP/s on the H100, under twice its bf16 fit's 694. Measured
+  /// since: SGLang 0.5.1's per-tensor fp8 GEMMs on an H200 reach a median
+  /// 1,317 TFLOP/s at 4,096 to 8,192 rows, its block-scaled ones 1,273
+  /// (NVIDIA AIConfigurator 0.4.0, `systems/data/h200_sxm/sglang/
+  /// 0.5.1.post1/gemm_perf.txt`): the rate holds, the gap between the kinds
+  /// is smaller (3% at the median, 13% at the best shapes).
   public static let perTensorFP8Speedup = 1.15
 
   /// The kernel that quantises a GEMM's 16-bit input rows to fp8 when the
