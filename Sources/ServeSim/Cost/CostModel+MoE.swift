@@ -72,42 +72,53 @@ extension CostModel {
   /// setting the pace; the block ends with the same all-reduce.
   public func moeBlock(tokens m: Double, mode: LaunchMode) -> OperatorEstimate {
     guard let moe = model.moe, m > 0 else { return mlpBlock(tokens: m, mode: mode) }
-    let fe = Double(moe.expertIntermediateSize)
-    let t = Double(tensor)
     var total = router(tokens: m, moe: moe, mode: mode)
-    let assignments = m * Double(moe.expertsPerToken)
-    let e = Double(max(expertParallel, 1))
-    // Fused shared experts (`SharedExpertFusion`) are one more expert per token.
-    let fused = expertParallel <= 1 ? Double(min(fusedSharedExperts, moe.sharedExperts)) : 0
-    if expertParallel <= 1 {
-      let rows = assignments + m * fused
-      total += expertGEMMs(
-        assignments: rows, activeExperts: moe.expectedActiveExperts(assignments: assignments) + fused,
-        inner: fe / t, inputRows: m, mode: mode)
-      total += topKCombine(tokens: m, assignments: rows, mode: mode)
-    } else {
-      // Every rank holds the whole batch (tensor-parallel attention) and
-      // runs its own experts on the tokens routed to them; the busiest rank
-      // sets the pace (`busiestExpertRank`), and the block's all-reduce sums
-      // the partial outputs with the shared experts'. SGLang 0.5.5 with
-      // --ep-size and no all-to-all backend (`FusedMoE` with expert
-      // parallelism, `moe_a2a_backend` none), vLLM 0.11 with
-      // --enable-expert-parallel and one data-parallel rank (no all2all
-      // kernels below dp_size 2, vllm/model_executor/layers/fused_moe/layer.py)
-      // and TensorRT-LLM without enable_attention_dp all end the MoE with
-      // the tensor group's all-reduce; the all-to-all dispatch belongs to
-      // attention data parallelism (`routedExperts`).
-      let (rankRows, local) = busiestExpertRank(moe, assignments: assignments)
-      let shard = max(t / e, 1)
-      total += expertGEMMs(
-        assignments: rankRows, activeExperts: local, inner: fe / shard, inputRows: m, mode: mode)
-    }
+    total += fusedExperts(tokens: m, mode: mode)
+    let fused = expertParallel <= 1 ? min(fusedSharedExperts, moe.sharedExperts) : 0
     if moe.sharedExperts > 0 && fused == 0 {
-      let inner = Double(moe.sharedExperts) * fe / t
+      let inner = Double(moe.sharedExperts * moe.expertIntermediateSize) / Double(tensor)
       total += expertGEMMs(assignments: m, activeExperts: 1, inner: inner, mode: mode)
     }
     total += tensorAllReduce(tokens: m, mode: mode)
     return total
+  }
+
+  /// The routed experts of one MoE layer for `tokens` tokens on one rank, as
+  /// the engine's fused-MoE kernel runs them (what AIConfigurator's
+  /// `moe_perf` tables time): without expert parallelism every expert
+  /// sharded over the tensor group, with the fused shared experts
+  /// (`SharedExpertFusion`) as one more expert per token, and the top-k
+  /// combine; with expert parallelism e the busiest rank's experts, each
+  /// sharded over t/e ranks.
+  public func fusedExperts(tokens m: Double, mode: LaunchMode) -> OperatorEstimate {
+    guard let moe = model.moe, m > 0 else { return .zero }
+    let fe = Double(moe.expertIntermediateSize)
+    let t = Double(tensor)
+    let assignments = m * Double(moe.expertsPerToken)
+    guard expertParallel > 1 else {
+      let fused = Double(min(fusedSharedExperts, moe.sharedExperts))
+      let rows = assignments + m * fused
+      var experts = expertGEMMs(
+        assignments: rows, activeExperts: moe.expectedActiveExperts(assignments: assignments) + fused,
+        inner: fe / t, inputRows: m, mode: mode)
+      experts += topKCombine(tokens: m, assignments: rows, mode: mode)
+      return experts
+    }
+    // Every rank holds the whole batch (tensor-parallel attention) and runs
+    // its own experts on the tokens routed to them; the busiest rank sets the
+    // pace (`busiestExpertRank`), and the block's all-reduce sums the partial
+    // outputs with the shared experts'. SGLang 0.5.5 with --ep-size and no
+    // all-to-all backend (`FusedMoE` with expert parallelism,
+    // `moe_a2a_backend` none), vLLM 0.11 with --enable-expert-parallel and
+    // one data-parallel rank (no all2all kernels below dp_size 2,
+    // vllm/model_executor/layers/fused_moe/layer.py) and TensorRT-LLM
+    // without enable_attention_dp all end the MoE with the tensor group's
+    // all-reduce; the all-to-all dispatch belongs to attention data
+    // parallelism (`routedExperts`).
+    let (rankRows, local) = busiestExpertRank(moe, assignments: assignments)
+    let shard = max(t / Double(expertParallel), 1)
+    return expertGEMMs(
+      assignments: rankRows, activeExperts: local, inner: fe / shard, inputRows: m, mode: mode)
   }
 
   /// Multi-head latent attention's token-proportional work on one rank: query
