@@ -25,12 +25,24 @@ extension CostModel {
     let flops = 2 * rows * n * k
     let bytes = x * n * k * weightBytes + rows * (n + k) * activationBytes
     let time = max(flops / matmulFlopsPerSecond, bytes / bytesPerSecond)
-    let speedup = groups <= 1 ? fp8ComputeSpeedup : 1
-    var kernel = priced(
+    return product(
+      n: n, k: k, flops: flops, bytes: bytes, rows: rows, tile: (m: m, n: n * x),
+      slowdown: groups <= 1 ? 1 / fp8ComputeSpeedup : 1, roofline: time, mode: mode, measured: groups <= 1)
+  }
+
+  /// A matrix product of `n` × `k` weights priced from the calibration (else
+  /// `roofline`), its compute charged `slowdown` times the fit's
+  /// (`fp8ComputeSpeedup`, `fusedMoEComputeShare`; bytes and launch as
+  /// fitted) over the tile grid `tile`; the FLOPs reported stay `flops`.
+  func product(
+    n: Double, k: Double, flops: Double, bytes: Double, rows: Double, tile: (m: Double, n: Double),
+    slowdown: Double, roofline: Double, mode: LaunchMode, measured: Bool
+  ) -> OperatorEstimate {
+    var product = priced(
       MeasurementTable.Family(op: .gemm, dtype: gemmDType, a: Int(n), b: Int(k)),
-      work: OperatorWork(flops: flops / speedup, bytes: bytes, size: rows), m: m, n: n * x,
-      k: k / speedup, roofline: time, mode: mode, measured: groups <= 1)
-    kernel.flops = flops
-    return kernel
+      work: OperatorWork(flops: flops * slowdown, bytes: bytes, size: rows), m: tile.m, n: tile.n,
+      k: k * slowdown, roofline: roofline, mode: mode, measured: measured)
+    product.flops = flops
+    return product
   }
 }

@@ -27,12 +27,9 @@ extension CostModel {
       let flops = 2 * a * n * k
       let bytes = x * n * k * weightBytes + a * (n + k) * act
       let time = max(flops * slowdown / matmulFlopsPerSecond, bytes / bytesPerSecond)
-      var product = priced(
-        MeasurementTable.Family(op: .gemm, dtype: gemmDType, a: Int(n), b: Int(k)),
-        work: OperatorWork(flops: flops * slowdown, bytes: bytes, size: a), m: a / max(x, 1),
-        n: n * max(x, 1), k: k * slowdown, roofline: time, mode: mode, measured: false)
-      product.flops = flops
-      total += product
+      total += product(
+        n: n, k: k, flops: flops, bytes: bytes, rows: a, tile: (m: a / max(x, 1), n: n * max(x, 1)),
+        slowdown: slowdown, roofline: time, mode: mode, measured: false)
     }
     total += elementwise(bytes: 3 * a * f * act, flops: 8 * a * f, mode: mode, op: .siluMul)
     return total
@@ -74,8 +71,7 @@ extension CostModel {
     guard let moe = model.moe, m > 0 else { return mlpBlock(tokens: m, mode: mode) }
     var total = router(tokens: m, moe: moe, mode: mode)
     total += fusedExperts(tokens: m, mode: mode)
-    let fused = expertParallel <= 1 ? min(fusedSharedExperts, moe.sharedExperts) : 0
-    if moe.sharedExperts > 0 && fused == 0 {
+    if moe.sharedExperts > 0 && fusedSharedExpertsRun(moe) == 0 {
       let inner = Double(moe.sharedExperts * moe.expertIntermediateSize) / Double(tensor)
       total += expertGEMMs(assignments: m, activeExperts: 1, inner: inner, mode: mode)
     }
@@ -96,7 +92,7 @@ extension CostModel {
     let t = Double(tensor)
     let assignments = m * Double(moe.expertsPerToken)
     guard expertParallel > 1 else {
-      let fused = Double(min(fusedSharedExperts, moe.sharedExperts))
+      let fused = Double(fusedSharedExpertsRun(moe))
       let rows = assignments + m * fused
       var experts = expertGEMMs(
         assignments: rows, activeExperts: moe.expectedActiveExperts(assignments: assignments) + fused,
@@ -119,6 +115,12 @@ extension CostModel {
     let shard = max(t / Double(expertParallel), 1)
     return expertGEMMs(
       assignments: rankRows, activeExperts: local, inner: fe / shard, inputRows: m, mode: mode)
+  }
+
+  /// The shared experts that run inside the routed experts' fused kernel
+  /// (`SharedExpertFusion`): none under expert parallelism.
+  func fusedSharedExpertsRun(_ moe: MoESpec) -> Int {
+    expertParallel <= 1 ? min(fusedSharedExperts, moe.sharedExperts) : 0
   }
 
   /// Multi-head latent attention's token-proportional work on one rank: query
