@@ -119,7 +119,7 @@ enum SpecDecoders {
 
   /// Reads a `calibration:` key of a device, plan or search file: a store
   /// path (relative to `file`), or `{file: PATH, device: NAME, measured_on:
-  /// DEVICE_FILE, collectives: BOOL}`. `device` picks a device of a store that holds several (by
+  /// DEVICE_FILE, collectives: BOOL, fp8_gemm_scaling: block|tensor, matmul_rates: STORE, matmul_split_k: N}`. `device` picks a device of a store that holds several (by
   /// default the store's only device, or the one whose name matches);
   /// `measured_on` names the device the store was measured on when it is
   /// another of the same architecture, whose fitted model is then carried
@@ -128,7 +128,13 @@ enum SpecDecoders {
   /// describe the measured cluster's links, not this device's);
   /// `fp8_gemm_scaling: block` says that the store's fp8 GEMMs were timed
   /// with block-scaled operands (DeepGEMM's), `tensor` (the default) with one
-  /// scale per tensor (`Calibration.fp8GEMMScaling`).
+  /// scale per tensor (`Calibration.fp8GEMMScaling`); `matmul_rates: STORE`
+  /// names a store of the device's own measured GEMMs (AMD aiter's tuning
+  /// tables for an MI300X's fp8 GEMMs), whose fitted compute rates, tiles and
+  /// compute units replace the calibration's for the formats it fits
+  /// (`Calibration.withComputeRates(of:maxSplitK:)`); `matmul_split_k: N`
+  /// says the engine's GEMMs split their k loop into up to N pieces when a
+  /// product has fewer output tiles than compute units (default 1: never).
   ///
   /// - Returns: the calibration and the store's resolved path.
   static func calibration(_ r: NodeReader, file: YAMLFile, device: DeviceSpec)
@@ -140,15 +146,32 @@ enum SpecDecoders {
     var measuredOn: DeviceSpec?
     var collectives = true
     var scaling = FP8Scaling.tensor
+    var matmulRates: String?
+    var maxSplitK = 1
     if r.mapping[key]?.scalar != nil {
       path = try r.string(key)
     } else {
       let c = try r.child(
-        key, allowed: ["file", "device", "measured_on", "collectives", "fp8_gemm_scaling"])
+        key,
+        allowed: [
+          "file", "device", "measured_on", "collectives", "fp8_gemm_scaling", "matmul_rates",
+          "matmul_split_k",
+        ])
       collectives = try c.bool("collectives", default: true)
       scaling = try c.choice("fp8_gemm_scaling", FP8Scaling.self, default: .tensor)
       path = try c.string("file")
       if c.has("device") { name = try c.string("device") }
+      if c.has("matmul_rates") {
+        let own = file.noting(try c.string("matmul_rates"))
+        guard FileManager.default.fileExists(atPath: own) else {
+          throw c.fail(
+            "matmul_rates",
+            "calibration store '\(own)': no such file; the stores the shipped device files name are built by scripts/build-calibration (scripts/quickstart runs it)"
+          )
+        }
+        matmulRates = own
+      }
+      maxSplitK = try c.int("matmul_split_k", default: 1, min: 1, max: 64)
       if c.has("measured_on") {
         var spec = try self.device(try file.open(c, "measured_on"))
         spec.calibration = nil
@@ -166,8 +189,15 @@ enum SpecDecoders {
       var calibration = try CalibrationCache.shared.calibration(
         path: path, device: name, for: measuredOn ?? device)
       calibration.fp8GEMMScaling = scaling
-      guard let measuredOn else { return (calibration, path) }
-      return (calibration.transferred(from: measuredOn, to: device, collectives: collectives), path)
+      if let measuredOn {
+        calibration = calibration.transferred(from: measuredOn, to: device, collectives: collectives)
+      }
+      if let matmulRates {
+        calibration = calibration.withComputeRates(
+          of: try CalibrationCache.shared.calibration(path: matmulRates, device: nil, for: device),
+          maxSplitK: maxSplitK)
+      }
+      return (calibration, path)
     } catch {
       throw r.fail(key, error.description)
     }

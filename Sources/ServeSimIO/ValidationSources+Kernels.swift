@@ -86,6 +86,44 @@ extension ValidationSuite {
     }
   }
 
+  /// GPUs of aiter's tuned GEMM tables by compute units: (report name,
+  /// device file stem). The MI325X has the MI300X's 304 CUs; its rows are
+  /// the MI300X's (the table names no GPU).
+  static let aiterDevices = [304: ("MI300X", "mi300x"), 256: ("MI355X", "mi355x")]
+
+  /// AMD aiter's tuned fp8 block-scaled GEMMs (`a8w8_blockscale_tuned_gemm.csv`
+  /// of the amd-aiter 0.1.7.post2.dev18 wheel): the best CK kernel's time per
+  /// shape on a GPU of `cu_num` compute units, DeepSeek-V3's projections on
+  /// MI300X and many shapes on MI355X. The calibration part is what
+  /// `scripts/build-calibration` imports into the GPU's store: every other
+  /// row of that GPU's, in file order; the rest are held out.
+  static func aiter(_ table: CSVTable, into suite: inout ValidationSuite) throws(ConfigError) {
+    let name = "aiter"
+    try require(["cu_num", "M", "N", "K", "us"], in: table)
+    var seen = [Int: Int]()
+    for (_, fields) in table.rows {
+      let row = Row(table: table, fields: fields)
+      guard let cu = row.int("cu_num"), let m = row.int("M"), let n = row.int("N"), let k = row.int("K"),
+        let us = row.double("us"), m > 0, n > 0, k > 0
+      else {
+        suite.skip(name, "incomplete row")
+        continue
+      }
+      let index = seen[cu, default: 0]
+      seen[cu] = index + 1
+      guard let (gpu, device) = aiterDevices[cu] else {
+        suite.skip(name, "GPU not modelled: \(cu) compute units (MI308X)")
+        continue
+      }
+      suite.add(
+        ValidationKernel(
+          suite: name, id: "\(device)/m\(m)-n\(n)-k\(k)", gpu: gpu, engine: "aiter", op: .gemm,
+          shape: OperatorShape(m: m, n: n, k: k), dtype: .fp8, quantisesInput: false, fp8Scaling: .block,
+          measuredUs: us, heldOut: index % 2 == 1),
+        target: .device(device))
+    }
+  }
+
   /// nccl-tests `all_reduce_perf` sweeps: float32 sum over `gpus` ranks on
   /// `nodes` nodes, out-of-place time per message size (the harness's own
   /// launch cost included). Held out as the serving experiments are (the

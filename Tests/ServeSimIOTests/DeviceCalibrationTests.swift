@@ -64,4 +64,46 @@ import Testing
     #expect(error.keyPath == "calibration")
     #expect(error.message.contains("no such file") && error.message.contains("scripts/build-calibration"))
   }
+
+  @Test func theAMDGPUsTakeTheirFP8ComputeRateFromTheirOwnGEMMs() throws {
+    // scripts/build-calibration: aiter's tuned fp8 block-scaled GEMMs of each
+    // GPU (MI300X: 304 compute units, MI355X: 256) laid over the carried H100
+    // fits (`matmul_rates`): their rate, tile and units; the carried launch
+    // floor and bandwidth; the MI355X's kernel splits k up to 14 ways.
+    for (file, store, split) in [
+      ("mi300x.yaml", "mi300x", 1), ("mi325x.yaml", "mi300x", 1), ("mi355x.yaml", "mi355x", 14),
+    ] {
+      let device = try Self.device(file)
+      let own = try CalibrationStore.open(existing: Self.root + "/clusters/profiles/\(store).sqlite")
+        .calibration(device: nil, for: nil)
+      let ownFP8 = try #require(own.fit(.gemm, dtype: .fp8))
+      let fp8 = try #require(device.calibration?.fit(.gemm, dtype: .fp8))
+      var plain = device
+      plain.calibration = nil
+      let h100 = try Self.device("h100-sxm.yaml")
+      let carried = try #require(
+        h100.calibration?.transferred(from: h100, to: plain).fit(.gemm, dtype: .fp8))
+      #expect(fp8.secondsPerFlop == ownFP8.secondsPerFlop && fp8.computeUnits == ownFP8.computeUnits)
+      #expect(fp8.tileM == ownFP8.tileM && fp8.tileN == ownFP8.tileN && fp8.maxSplitK == split)
+      #expect(fp8.secondsPerByte == carried.secondsPerByte && fp8.launchSeconds == carried.launchSeconds)
+      // Measured: about 30% of the MI300X's fp8 peak, not the H100's share.
+      #expect(fp8.secondsPerFlop > 1.5 * carried.secondsPerFlop)
+      // Formats the store does not fit keep the carried fit.
+      #expect(
+        device.calibration?.fit(.gemm, dtype: .bf16)
+          == h100.calibration?.transferred(
+            from: h100, to: plain, collectives: false
+          ).fit(.gemm, dtype: .bf16))
+    }
+  }
+
+  @Test func aMissingMatmulRatesStoreOrSplitIsRefused() throws {
+    let store = Self.root + "/clusters/profiles/h100.sqlite"
+    let missing = try #require(try Self.refusal("{file: \(store), matmul_rates: missing.sqlite}"))
+    #expect(missing.keyPath == "calibration.matmul_rates")
+    #expect(missing.message.contains("no such file") && missing.message.contains("scripts/build-calibration"))
+    let split = try #require(
+      try Self.refusal("{file: \(store), matmul_rates: \(store), matmul_split_k: 0}"))
+    #expect(split.keyPath == "calibration.matmul_split_k")
+  }
 }

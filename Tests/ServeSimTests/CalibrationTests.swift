@@ -249,6 +249,60 @@ import Testing
       close(
         calibrated.timeShareFitted + calibrated.timeShareDatasheet + calibrated.timeShareMeasured, 1, 1e-9))
   }
+
+  @Test func ownGEMMsSetTheComputeRateAndKeepTheCarriedFloorAndBandwidth() throws {
+    let carriedFP8 = OperatorFit(
+      op: .gemm, dtype: .fp8, launchSeconds: 3e-6, secondsPerFlop: 1 / 1.4e15, secondsPerByte: 1 / 4e12,
+      tileM: 64, tileN: 64, computeUnits: 132, residual: 0.1, points: 9)
+    let carriedBF16 = OperatorFit(
+      op: .gemm, dtype: .bf16, launchSeconds: 6e-6, secondsPerFlop: 1 / 9e14, secondsPerByte: 1 / 4e12,
+      tileM: 64, tileN: 64, computeUnits: 132, residual: 0.1, points: 9)
+    let shape = OperatorShape(m: 4096, n: 7168, k: 2048)
+    let base = Calibration(
+      device: "carried",
+      measurements: [
+        measurement(.gemm, shape, us: 50, dtype: .fp8),
+        measurement(.gemm, OperatorShape(m: 8192, n: 7168, k: 2048), us: 100, dtype: .fp8),
+      ],
+      fits: [carriedFP8, carriedBF16])
+    let ownFP8 = OperatorFit(
+      op: .gemm, dtype: .fp8, launchSeconds: 2e-6, secondsPerFlop: 1 / 7.9e14, secondsPerByte: 1 / 1.5e12,
+      tileM: 128, tileN: 128, computeUnits: 304, residual: 0.2, points: 59)
+    let own = Calibration(device: "own", measurements: [], fits: [ownFP8])
+    let merged = base.withComputeRates(of: own)
+    let fp8 = try #require(merged.fit(.gemm, dtype: .fp8))
+    #expect(fp8.secondsPerFlop == ownFP8.secondsPerFlop)
+    #expect(fp8.tileM == 128 && fp8.tileN == 128 && fp8.computeUnits == 304)
+    #expect(fp8.launchSeconds == carriedFP8.launchSeconds && fp8.secondsPerByte == carriedFP8.secondsPerByte)
+    #expect(merged.fit(.gemm, dtype: .bf16) == carriedBF16)
+    // The carried device's fp8 curve is dropped: the fit alone prices it.
+    let family = MeasurementTable.Family(.gemm, dtype: .fp8, shape: shape)
+    let work = OperatorWork(.gemm, shape: shape, dtype: .fp8, kvDType: .fp8)
+    let priced = try #require(merged.seconds(family, work: work, m: 4096, n: 7168, k: 2048))
+    #expect(priced.source == .fitted)
+    #expect(close(priced.seconds, fp8.seconds(work, m: 4096, n: 7168, k: 2048)))
+    #expect(try #require(base.seconds(family, work: work, m: 4096, n: 7168, k: 2048)).source == .measured)
+    // A store without a matrix-product fit changes nothing.
+    #expect(base.withComputeRates(of: Calibration(device: "none", measurements: [], fits: [])) == base)
+  }
+
+  @Test func aSplitKKernelSpreadsFewTilesOverTheUnits() {
+    // 12 output tiles of 64 × 128 on 256 units: split 14 ways (at most
+    // 256 / 12 = 21), each of k / 14; one wave either way.
+    let plain = OperatorFit.quantisedFlops(m: 16, n: 1536, k: 7168, tileM: 64, tileN: 128, units: 256)
+    let split = OperatorFit.quantisedFlops(
+      m: 16, n: 1536, k: 7168, tileM: 64, tileN: 128, units: 256, maxSplitK: 14)
+    #expect(close(plain, 256 * 2 * 64 * 128 * 7168))
+    #expect(close(plain / split, 14))
+    // Few units per tile: split only as far as the units go (256 / 96 = 2).
+    let two = OperatorFit.quantisedFlops(
+      m: 64, n: 12288, k: 7168, tileM: 64, tileN: 128, units: 256, maxSplitK: 14)
+    #expect(close(two, 256 * 2 * 64 * 128 * 7168 / 2))
+    // As many tiles as units or more: no split.
+    #expect(
+      OperatorFit.quantisedFlops(m: 8192, n: 7168, k: 2048, tileM: 64, tileN: 128, units: 256, maxSplitK: 14)
+        == OperatorFit.quantisedFlops(m: 8192, n: 7168, k: 2048, tileM: 64, tileN: 128, units: 256))
+  }
 }
 
 struct CalibrationTransferTests {

@@ -100,6 +100,66 @@ public struct Calibration: Sendable, Equatable {
     measuredElsewhere = true
   }
 
+  /// This calibration with the matrix-product compute rates of `own`, a
+  /// store of the device's own measured GEMMs: for each matrix-product fit of
+  /// `own` (operator and format), this calibration's fit of that operator
+  /// and format takes `own`'s achieved compute rate, output tile and compute
+  /// units, and keeps its launch floor and bandwidth; this calibration's
+  /// measured curves of that operator and format are dropped (they shaped the
+  /// fits of the device they were timed on), and `own`'s are not used.
+  ///
+  /// Made for a calibration carried from another device
+  /// (`transferred(from:to:collectives:)`), whose compute rate the datasheet
+  /// ratio sets, where the target's own GEMMs have been timed by a kernel
+  /// library's tuning tables (AMD aiter's fp8 block-scaled GEMMs on MI300X
+  /// and MI355X): those tables measure the compute-bound rate well (large m),
+  /// while their small-m times are the tuned kernels' latency floors (17 to 21
+  /// us at k = 7,168 whatever n, on MI300X and MI355X alike), which a joint
+  /// fit turns into a bandwidth far below the HBM's (1.5 TB/s of 5.3 on
+  /// MI300X) and which would price the weight streaming of a decode step's
+  /// grouped MoE GEMMs at it. A format `own` does not fit keeps its carried
+  /// fit and curves.
+  ///
+  /// - Parameters:
+  ///   - own: the store of the device's own GEMMs.
+  ///   - maxSplitK: the most pieces the engine's GEMM kernel splits the k
+  ///     loop into when a product has fewer output tiles than compute units
+  ///     (`OperatorFit.maxSplitK`): aiter's Triton fp8 block-scaled GEMM on
+  ///     MI350X and MI355X splits it 14 ways up to 32 rows and 7 up to 128
+  ///     (`NUM_KSPLIT` in its `MI350X-GEMM-A8W8_BLOCKSCALE-N=*-K=*.json`
+  ///     configs); on MI300X never (`NUM_KSPLIT` 1 for every m), so each
+  ///     output tile runs its whole k loop on one compute unit, which `own`'s
+  ///     tile and units express.
+  public func withComputeRates(of own: Calibration, maxSplitK: Int = 1) -> Calibration {
+    struct Covered: Hashable {
+      var op: CalibrationOp
+      var dtype: DType?
+    }
+    var rates = [Covered: OperatorFit]()
+    for f in own.fits where f.op.family == .matmul && f.secondsPerFlop > 0 {
+      rates[Covered(op: f.op, dtype: f.dtype)] = f
+    }
+    guard !rates.isEmpty else { return self }
+    var result = self
+    result.fits = fits.map { fit in
+      guard let rate = rates[Covered(op: fit.op, dtype: fit.dtype)] else { return fit }
+      var f = fit
+      f.secondsPerFlop = rate.secondsPerFlop
+      f.tileM = rate.tileM
+      f.tileN = rate.tileN
+      f.computeUnits = rate.computeUnits
+      f.maxSplitK = maxSplitK
+      return f
+    }
+    var index = [FitKey: OperatorFit]()
+    for f in result.fits { index[FitKey(op: f.op, dtype: f.dtype, ranks: f.ranks)] = f }
+    result.fitIndex = index
+    result.table = MeasurementTable(
+      curves: table.curves.filter { rates[Covered(op: $0.key.op, dtype: $0.key.dtype)] == nil })
+    result.measurements = measurements.filter { rates[Covered(op: $0.op, dtype: $0.dtype)] == nil }
+    return result
+  }
+
   /// The fit for an operator: by dtype (or its 16-bit twin) for matrix products
   /// and attention, by rank count for collectives; a memory-bound kernel without
   /// a fit of its own uses the fit pooled over all memory-bound kernels.

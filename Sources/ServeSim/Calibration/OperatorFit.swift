@@ -25,6 +25,11 @@ public struct OperatorFit: Sendable, Equatable {
   public var tileN: Int
   /// Compute units the tiles are spread over (SMs).
   public var computeUnits: Int
+  /// Most pieces the kernel splits a product's k loop into when its output
+  /// tiles are fewer than the compute units (1: never split). Split k ways,
+  /// the tiles fill k times as many units, each running 1/k of the loop.
+  /// Not stored: a device file sets it (`matmul_split_k`).
+  public var maxSplitK = 1
   /// Root-mean-square relative error of the fit over its points (0.05 = 5%).
   public var residual: Double
   /// Measurements the fit was made from.
@@ -50,20 +55,31 @@ public struct OperatorFit: Sendable, Equatable {
 
   /// The FLOPs a matrix product of m × n × k spends with tile and wave
   /// quantisation (the plain 2·m·n·k without a tile).
+  ///
+  /// With `maxSplitK` above 1, a product of fewer tiles than units splits its
+  /// k loop into s = min(maxSplitK, units / tiles) pieces (aiter's Triton
+  /// GEMMs, `NUM_KSPLIT`): s times the tiles, each of k/s.
   public static func quantisedFlops(
-    m: Double, n: Double, k: Double, tileM: Int, tileN: Int, units: Int
+    m: Double, n: Double, k: Double, tileM: Int, tileN: Int, units: Int, maxSplitK: Int = 1
   ) -> Double {
     guard tileM > 0, tileN > 0, units > 0 else { return 2 * m * n * k }
-    let tiles = (m / Double(tileM)).rounded(.up) * (n / Double(tileN)).rounded(.up)
+    var tiles = (m / Double(tileM)).rounded(.up) * (n / Double(tileN)).rounded(.up)
+    var depth = k
+    if maxSplitK > 1 && tiles < Double(units) {
+      let split = max(1, min(Double(maxSplitK), (Double(units) / tiles).rounded(.down)))
+      tiles *= split
+      depth = k / split
+    }
     let waves = (tiles / Double(units)).rounded(.up)
-    return waves * Double(units) * 2 * Double(tileM) * Double(tileN) * k
+    return waves * Double(units) * 2 * Double(tileM) * Double(tileN) * depth
   }
 
   /// The FLOPs this fit charges for `work` (quantised for a matrix product of
   /// `m` × `n` × `k`; pass 0s otherwise).
   public func chargedFlops(_ work: OperatorWork, m: Double, n: Double, k: Double) -> Double {
     guard op.family == .matmul, tileM > 0 else { return work.flops }
-    return Self.quantisedFlops(m: m, n: n, k: k, tileM: tileM, tileN: tileN, units: computeUnits)
+    return Self.quantisedFlops(
+      m: m, n: n, k: k, tileM: tileM, tileN: tileN, units: computeUnits, maxSplitK: maxSplitK)
   }
 
   /// Predicted time of `work`, in seconds.
