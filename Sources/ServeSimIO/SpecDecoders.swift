@@ -148,6 +148,9 @@ enum SpecDecoders {
     var scaling = FP8Scaling.tensor
     var matmulRates: String?
     var maxSplitK = 1
+    func missing(_ store: String) -> String {
+      "calibration store '\(store)': no such file; the stores the shipped device files name are built by scripts/build-calibration (scripts/quickstart runs it)"
+    }
     if r.mapping[key]?.scalar != nil {
       path = try r.string(key)
     } else {
@@ -163,12 +166,7 @@ enum SpecDecoders {
       if c.has("device") { name = try c.string("device") }
       if c.has("matmul_rates") {
         let own = file.noting(try c.string("matmul_rates"))
-        guard FileManager.default.fileExists(atPath: own) else {
-          throw c.fail(
-            "matmul_rates",
-            "calibration store '\(own)': no such file; the stores the shipped device files name are built by scripts/build-calibration (scripts/quickstart runs it)"
-          )
-        }
+        guard FileManager.default.fileExists(atPath: own) else { throw c.fail("matmul_rates", missing(own)) }
         matmulRates = own
       }
       maxSplitK = try c.int("matmul_split_k", default: 1, min: 1, max: 64)
@@ -179,12 +177,7 @@ enum SpecDecoders {
       }
     }
     path = file.noting(path)
-    guard FileManager.default.fileExists(atPath: path) else {
-      throw r.fail(
-        key,
-        "calibration store '\(path)': no such file; the stores the shipped device files name are built by scripts/build-calibration (scripts/quickstart runs it)"
-      )
-    }
+    guard FileManager.default.fileExists(atPath: path) else { throw r.fail(key, missing(path)) }
     do {
       var calibration = try CalibrationCache.shared.calibration(
         path: path, device: name, for: measuredOn ?? device)

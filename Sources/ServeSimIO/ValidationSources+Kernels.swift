@@ -103,14 +103,16 @@ extension ValidationSuite {
     var seen = [Int: Int]()
     for (_, fields) in table.rows {
       let row = Row(table: table, fields: fields)
-      guard let cu = row.int("cu_num"), let m = row.int("M"), let n = row.int("N"), let k = row.int("K"),
-        let us = row.double("us"), m > 0, n > 0, k > 0
+      // Counted as scripts/build-calibration counts a GPU's rows.
+      let cu = row.int("cu_num") ?? 0
+      let index = seen[cu, default: 0]
+      seen[cu] = index + 1
+      guard let m = row.int("M"), let n = row.int("N"), let k = row.int("K"), let us = row.double("us"),
+        m > 0, n > 0, k > 0
       else {
         suite.skip(name, "incomplete row")
         continue
       }
-      let index = seen[cu, default: 0]
-      seen[cu] = index + 1
       guard let (gpu, device) = aiterDevices[cu] else {
         suite.skip(name, "GPU not modelled: \(cu) compute units (MI308X)")
         continue

@@ -39,6 +39,12 @@ public struct Calibration: Sendable, Equatable {
       hasher.combine(ranks)
     }
   }
+  /// `fits` by operator, format and rank count.
+  static func index(_ fits: [OperatorFit]) -> [FitKey: OperatorFit] {
+    var index = [FitKey: OperatorFit]()
+    for f in fits { index[FitKey(op: f.op, dtype: f.dtype, ranks: f.ranks)] = f }
+    return index
+  }
 
   /// - Parameters:
   ///   - device: the store's name for the device.
@@ -53,8 +59,7 @@ public struct Calibration: Sendable, Equatable {
     self.measurements = measurements
     self.fits = fits
     self.ceiling = ceiling
-    var index = [FitKey: OperatorFit]()
-    for f in fits { index[FitKey(op: f.op, dtype: f.dtype, ranks: f.ranks)] = f }
+    let index = Self.index(fits)
     fitIndex = index
     table = MeasurementTable(measurements) { m in
       Self.fit(in: index, m.op, dtype: m.dtype, ranks: m.shape.ranks)?.seconds(
@@ -76,9 +81,7 @@ public struct Calibration: Sendable, Equatable {
     measurements = []
     self.fits = fits
     self.ceiling = ceiling
-    var index = [FitKey: OperatorFit]()
-    for f in fits { index[FitKey(op: f.op, dtype: f.dtype, ranks: f.ranks)] = f }
-    fitIndex = index
+    fitIndex = Self.index(fits)
     self.table = table
   }
 
@@ -94,9 +97,7 @@ public struct Calibration: Sendable, Equatable {
     if !collectives {
       table = MeasurementTable(curves: other.table.curves.filter { $0.key.op.family != .collective })
     }
-    var index = [FitKey: OperatorFit]()
-    for f in fits { index[FitKey(op: f.op, dtype: f.dtype, ranks: f.ranks)] = f }
-    fitIndex = index
+    fitIndex = Self.index(fits)
     measuredElsewhere = true
   }
 
@@ -131,18 +132,15 @@ public struct Calibration: Sendable, Equatable {
   ///     output tile runs its whole k loop on one compute unit, which `own`'s
   ///     tile and units express.
   public func withComputeRates(of own: Calibration, maxSplitK: Int = 1) -> Calibration {
-    struct Covered: Hashable {
-      var op: CalibrationOp
-      var dtype: DType?
-    }
-    var rates = [Covered: OperatorFit]()
+    // Matrix-product fits are keyed with 0 ranks.
+    var rates = [FitKey: OperatorFit]()
     for f in own.fits where f.op.family == .matmul && f.secondsPerFlop > 0 {
-      rates[Covered(op: f.op, dtype: f.dtype)] = f
+      rates[FitKey(op: f.op, dtype: f.dtype, ranks: 0)] = f
     }
     guard !rates.isEmpty else { return self }
     var result = self
     result.fits = fits.map { fit in
-      guard let rate = rates[Covered(op: fit.op, dtype: fit.dtype)] else { return fit }
+      guard let rate = rates[FitKey(op: fit.op, dtype: fit.dtype, ranks: fit.ranks)] else { return fit }
       var f = fit
       f.secondsPerFlop = rate.secondsPerFlop
       f.tileM = rate.tileM
@@ -151,12 +149,10 @@ public struct Calibration: Sendable, Equatable {
       f.maxSplitK = maxSplitK
       return f
     }
-    var index = [FitKey: OperatorFit]()
-    for f in result.fits { index[FitKey(op: f.op, dtype: f.dtype, ranks: f.ranks)] = f }
-    result.fitIndex = index
+    result.fitIndex = Self.index(result.fits)
     result.table = MeasurementTable(
-      curves: table.curves.filter { rates[Covered(op: $0.key.op, dtype: $0.key.dtype)] == nil })
-    result.measurements = measurements.filter { rates[Covered(op: $0.op, dtype: $0.dtype)] == nil }
+      curves: table.curves.filter { rates[FitKey(op: $0.key.op, dtype: $0.key.dtype, ranks: 0)] == nil })
+    result.measurements = measurements.filter { rates[FitKey(op: $0.op, dtype: $0.dtype, ranks: 0)] == nil }
     return result
   }
 

@@ -66,7 +66,7 @@ public struct OperatorFit: Sendable, Equatable {
     var tiles = (m / Double(tileM)).rounded(.up) * (n / Double(tileN)).rounded(.up)
     var depth = k
     if maxSplitK > 1 && tiles < Double(units) {
-      let split = max(1, min(Double(maxSplitK), (Double(units) / tiles).rounded(.down)))
+      let split = min(Double(maxSplitK), (Double(units) / tiles).rounded(.down))
       tiles *= split
       depth = k / split
     }
