@@ -107,9 +107,7 @@ extension ValidationSuite {
       let cu = row.int("cu_num") ?? 0
       let index = seen[cu, default: 0]
       seen[cu] = index + 1
-      guard let m = row.int("M"), let n = row.int("N"), let k = row.int("K"), let us = row.double("us"),
-        m > 0, n > 0, k > 0
-      else {
+      guard let (shape, us) = blockGEMM(row, columns: ("M", "N", "K", "us")) else {
         suite.skip(name, "incomplete row")
         continue
       }
@@ -117,13 +115,64 @@ extension ValidationSuite {
         suite.skip(name, "GPU not modelled: \(cu) compute units (MI308X)")
         continue
       }
-      suite.add(
-        ValidationKernel(
-          suite: name, id: "\(device)/m\(m)-n\(n)-k\(k)", gpu: gpu, engine: "aiter", op: .gemm,
-          shape: OperatorShape(m: m, n: n, k: k), dtype: .fp8, quantisesInput: false, fp8Scaling: .block,
-          measuredUs: us, heldOut: index % 2 == 1),
-        target: .device(device))
+      suite.addBlockGEMM(
+        name, shape: shape, us: us, gpu: gpu, device: device, engine: "aiter", heldOut: index % 2 == 1)
     }
+  }
+
+  /// GPUs of AIConfigurator's GEMM table: (report name, device file stem).
+  static let aiConfiguratorDevices = ["H200": ("H200", "h200-sxm"), "B200": ("B200", "b200")]
+
+  /// NVIDIA AIConfigurator's measured fp8 block-scaled GEMMs
+  /// (`aiconfigurator-core` 0.12.0, `systems/data/<gpu>/gemm/sglang/0.5.14`:
+  /// SGLang 0.5.14's DeepGEMM `gemm_nt_f8f8bf16` on H200 and B200, the
+  /// shapes of DeepSeek-V3's projections; `scripts/extract-aiconfigurator-gemm`).
+  /// No fit reads them: every row is held out. The H200 prices on the H100's
+  /// measured kernels carried over by the datasheet ratios, the B200 on the
+  /// same at its fitted achieved share of peak (`efficiency.compute`), so
+  /// the table checks both transfers on the GPUs' own kernels.
+  static func aiConfigurator(_ table: CSVTable, into suite: inout ValidationSuite) throws(ConfigError) {
+    let name = "aiconfigurator"
+    try require(["gpu", "gemm_dtype", "m", "n", "k", "latency_ms"], in: table)
+    for (_, fields) in table.rows {
+      let row = Row(table: table, fields: fields)
+      let gemm = blockGEMM(row, columns: ("m", "n", "k", "latency_ms"))
+      let system = aiConfiguratorDevices[row["gpu"]]
+      guard row["gemm_dtype"] == "fp8_block", let (shape, ms) = gemm, let (gpu, device) = system else {
+        let reason =
+          row["gemm_dtype"] != "fp8_block"
+          ? "format not compared: \(row["gemm_dtype"])"
+          : gemm == nil ? "incomplete row" : "GPU not modelled: \(row["gpu"])"
+        suite.skip(name, reason)
+        continue
+      }
+      suite.addBlockGEMM(
+        name, shape: shape, us: ms * 1000, gpu: gpu, device: device, engine: "deepgemm", heldOut: true)
+    }
+  }
+
+  /// A dense GEMM row's shape and time from its `columns` (m, n, k, time), or
+  /// nil when one is missing or not positive.
+  static func blockGEMM(_ row: Row, columns: (String, String, String, String)) -> (OperatorShape, Double)? {
+    guard let m = row.int(columns.0), let n = row.int(columns.1), let k = row.int(columns.2),
+      let time = row.double(columns.3), m > 0, n > 0, k > 0
+    else { return nil }
+    return (OperatorShape(m: m, n: n, k: k), time)
+  }
+
+  /// Adds a dense fp8 block-scaled GEMM of `shape` measured at `us`
+  /// microseconds, priced on `device` without the kernel that quantises its
+  /// input.
+  mutating func addBlockGEMM(
+    _ name: String, shape: OperatorShape, us: Double, gpu: String, device: String, engine: String,
+    heldOut: Bool
+  ) {
+    add(
+      ValidationKernel(
+        suite: name, id: "\(device)/m\(shape.m)-n\(shape.n)-k\(shape.k)", gpu: gpu, engine: engine, op: .gemm,
+        shape: shape, dtype: .fp8, quantisesInput: false, fp8Scaling: .block, measuredUs: us, heldOut: heldOut
+      ),
+      target: .device(device))
   }
 
   /// nccl-tests `all_reduce_perf` sweeps: float32 sum over `gpus` ranks on

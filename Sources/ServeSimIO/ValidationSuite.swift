@@ -13,6 +13,7 @@ public struct ValidationSuite: Sendable {
     ("inferencemax", "inferencemax_dsr1.csv"),
     ("deepgemm", "deepgemm_fp8_gemm.csv"),
     ("aiter", "aiter_a8w8_blockscale_gemm.csv"),
+    ("aiconfigurator", "aiconfigurator_gemm_fp8_block.csv"),
     ("nccl-tests", "nccl_tests_allreduce.csv"),
     ("llamacpp-host", "host/llamacpp-epyc-2c-2026-11-30.csv"),
   ]
@@ -67,6 +68,7 @@ public struct ValidationSuite: Sendable {
       case "trtllm-offline": trtllmOffline(table, into: &loaded)
       case "deepgemm": try deepGEMM(table, into: &loaded)
       case "aiter": try aiter(table, into: &loaded)
+      case "aiconfigurator": try aiConfigurator(table, into: &loaded)
       case "nccl-tests": try ncclTests(table, into: &loaded)
       case "llamacpp-host": llamaCppHost(table, into: &loaded)
       default: inferenceMax(table, into: &loaded)
