@@ -107,7 +107,7 @@ extension ValidationSuite {
       let cu = row.int("cu_num") ?? 0
       let index = seen[cu, default: 0]
       seen[cu] = index + 1
-      guard let (shape, us) = blockGEMM(row, columns: ("M", "N", "K", "us")) else {
+      guard let (shape, us) = gemmRow(row, columns: ("M", "N", "K", "us")) else {
         suite.skip(name, "incomplete row")
         continue
       }
@@ -136,14 +136,22 @@ extension ValidationSuite {
     try require(["gpu", "gemm_dtype", "m", "n", "k", "latency_ms"], in: table)
     for (_, fields) in table.rows {
       let row = Row(table: table, fields: fields)
-      let gemm = blockGEMM(row, columns: ("m", "n", "k", "latency_ms"))
-      let system = aiConfiguratorDevices[row["gpu"]]
-      guard row["gemm_dtype"] == "fp8_block", let (shape, ms) = gemm, let (gpu, device) = system else {
-        let reason =
-          row["gemm_dtype"] != "fp8_block"
-          ? "format not compared: \(row["gemm_dtype"])"
-          : gemm == nil ? "incomplete row" : "GPU not modelled: \(row["gpu"])"
-        suite.skip(name, reason)
+      let skip: String? =
+        if row["gemm_dtype"] != "fp8_block" {
+          "format not compared: \(row["gemm_dtype"])"
+        } else if aiConfiguratorDevices[row["gpu"]] == nil {
+          "GPU not modelled: \(row["gpu"])"
+        } else {
+          nil
+        }
+      if let skip {
+        suite.skip(name, skip)
+        continue
+      }
+      guard let (gpu, device) = aiConfiguratorDevices[row["gpu"]],
+        let (shape, ms) = gemmRow(row, columns: ("m", "n", "k", "latency_ms"))
+      else {
+        suite.skip(name, "incomplete row")
         continue
       }
       suite.addBlockGEMM(
@@ -153,7 +161,7 @@ extension ValidationSuite {
 
   /// A dense GEMM row's shape and time from its `columns` (m, n, k, time), or
   /// nil when one is missing or not positive.
-  static func blockGEMM(_ row: Row, columns: (String, String, String, String)) -> (OperatorShape, Double)? {
+  static func gemmRow(_ row: Row, columns: (String, String, String, String)) -> (OperatorShape, Double)? {
     guard let m = row.int(columns.0), let n = row.int(columns.1), let k = row.int(columns.2),
       let time = row.double(columns.3), m > 0, n > 0, k > 0
     else { return nil }
