@@ -7,6 +7,11 @@ public enum CalibrationInputs {
     try SpecDecoders.device(try YAMLFile(path: path, referencedBy: nil))
   }
 
+  /// Loads a model file (`models/*.yaml`).
+  public static func model(path: String) throws(ConfigError) -> ModelSpec {
+    try SpecDecoders.model(try YAMLFile(path: path, referencedBy: nil))
+  }
+
   /// Loads a cluster file (`clusters/*.yaml`) and the device file it names.
   public static func cluster(path: String) throws(ConfigError) -> ClusterSpec {
     try SpecDecoders.cluster(try YAMLFile(path: path, referencedBy: nil), overrides: [])

@@ -14,6 +14,7 @@ public struct ValidationSuite: Sendable {
     ("deepgemm", "deepgemm_fp8_gemm.csv"),
     ("aiter", "aiter_a8w8_blockscale_gemm.csv"),
     ("aiconfigurator", "aiconfigurator_gemm_fp8_block.csv"),
+    ("aiconfigurator-mla", "aiconfigurator_mla_context.csv"),
     ("nccl-tests", "nccl_tests_allreduce.csv"),
     ("llamacpp-host", "host/llamacpp-epyc-2c-2026-11-30.csv"),
   ]
@@ -69,6 +70,7 @@ public struct ValidationSuite: Sendable {
       case "deepgemm": try deepGEMM(table, into: &loaded)
       case "aiter": try aiter(table, into: &loaded)
       case "aiconfigurator": try aiConfigurator(table, into: &loaded)
+      case "aiconfigurator-mla": try aiConfiguratorMLA(table, into: &loaded)
       case "nccl-tests": try ncclTests(table, into: &loaded)
       case "llamacpp-host": llamaCppHost(table, into: &loaded)
       default: inferenceMax(table, into: &loaded)
@@ -198,7 +200,7 @@ public struct ValidationSuite: Sendable {
       let priced = OperatorPricer.price(
         kernel.op, shape: kernel.shape, dtype: kernel.dtype, kvDType: kernel.dtype, device: device,
         cluster: cluster, calibration: nil, quantisesInput: kernel.quantisesInput,
-        fp8Scaling: kernel.fp8Scaling)
+        fp8Scaling: kernel.fp8Scaling, mla: kernel.mla)
       rows.append(kernel.row(predictedUs: priced.map { $0.seconds * 1e6 }, failure: "needs a cluster"))
     }
     return rows

@@ -13,6 +13,7 @@ struct Cost: ParsableCommand {
         servesim cost --device clusters/devices/h100-sxm.yaml --op gemm --shape m=4096,n=8192,k=8192 --dtype bf16
         servesim cost --cluster clusters/dgx-h100.yaml --calibration reports/h100.sqlite --input ops.csv --output preds.csv
         servesim cost --device clusters/devices/h100-sxm.yaml --calibration reports/h100.sqlite --input measured.csv --compare
+        servesim cost --device clusters/devices/b200.yaml --model models/deepseek-v3.yaml --op attention_prefill --shape batch=1,heads=16,q_tokens=8192,kv_tokens=8192
       ops.csv columns: \(CalibrationCSV.operatorColumns.joined(separator: ",")) (unused fields empty).
       --compare needs a measured_us column and prints the error table by operator.
       """)
@@ -56,6 +57,12 @@ struct Cost: ParsableCommand {
       "How an fp8 GEMM scales its operands: tensor (one scale per tensor, as torch._scaled_mm and ModelOpt FP8 checkpoints) or block (DeepSeek-V3's 1x128/128x128 blocks, as DeepGEMM). A device's store timed on the other kind prices it at CostModel.perTensorFP8Speedup; a store given with --calibration counts as per tensor (as servesim profile times them)."
   )
   var fp8Scaling: FP8Scaling = .tensor
+
+  @Option(
+    help:
+      "A model file (models/*.yaml) whose multi-head latent attention prices attention_prefill (DeepSeek's MLA: the attention kernel over --shape's heads, without the kv_b expansion); a model without MLA leaves attention as it is."
+  )
+  var model: String?
 
   @Option(help: "An operator list (CSV).")
   var input: String?
@@ -102,6 +109,10 @@ struct Cost: ParsableCommand {
       deviceSpec.calibration?.ceiling = .fitted
     }
     clusterSpec?.device = deviceSpec
+    var mla: MLASpec?
+    if let model {
+      do { mla = try CalibrationInputs.model(path: model).mla } catch { throw badInput(error.description) }
+    }
     var calibrationValue: Calibration?
     if let calibration, use != .datasheet {
       do {
@@ -115,14 +126,14 @@ struct Cost: ParsableCommand {
       guard
         let priced = OperatorPricer.price(
           row.op, shape: row.shape, dtype: row.dtype, kvDType: row.kvDType, device: deviceSpec,
-          cluster: clusterSpec, calibration: calibrationValue, fp8Scaling: fp8Scaling)
+          cluster: clusterSpec, calibration: calibrationValue, fp8Scaling: fp8Scaling, mla: mla)
       else {
         throw badInput("line \(row.line): \(row.op.rawValue) is a collective: give --cluster FILE")
       }
       return priced
     }
     if let op {
-      let row = try singleRow(op: op)
+      let row = try singleRow(op: op, latent: mla != nil)
       let (seconds, source) = try price(row)
       print("\(String(format: "%.3f", seconds * 1e6)) us (\(source.rawValue))")
       return
@@ -191,7 +202,10 @@ struct Cost: ParsableCommand {
   }
 
   /// Parses --op/--shape/--dtype into a row (errors name the option).
-  func singleRow(op: String) throws -> CalibrationCSV.OperatorRow {
+  /// The operator of `--op` and `--shape`; `latent` (an MLA model given)
+  /// lets attention go without kv_heads and head_dim, which the model's
+  /// latent widths replace.
+  func singleRow(op: String, latent: Bool) throws -> CalibrationCSV.OperatorRow {
     guard let kind = CalibrationOp(rawValue: op) else {
       throw badInput(
         "--op: unknown operator '\(op)'; valid: \(CalibrationOp.allCases.map(\.rawValue).joined(separator: ", "))"
@@ -219,7 +233,8 @@ struct Cost: ParsableCommand {
       }
       values[parts[0]] = v
     }
-    for name in OperatorShape.requiredFields(kind) where (values[name] ?? 0) == 0 {
+    let widths = latent ? ["kv_heads", "head_dim"] : []
+    for name in OperatorShape.requiredFields(kind) where (values[name] ?? 0) == 0 && !widths.contains(name) {
       throw badInput("--shape: \(kind.rawValue) needs \(name) (1 or more)")
     }
     let s = OperatorShape(

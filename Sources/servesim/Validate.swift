@@ -12,7 +12,7 @@ struct Validate: ParsableCommand {
       held-out part against the rest, the source rows skipped by reason, and last the median \
       |error| of TPOT/ITL, TTFT and throughput by part of the suite (device family and \
       feature), by engine and overall, all and held out; writes \
-      DIR/validation.csv and DIR/validation.svg. Kernel tables (deepgemm, aiter, aiconfigurator, nccl-tests) are priced \
+      DIR/validation.csv and DIR/validation.svg. Kernel tables (deepgemm, aiter, aiconfigurator, aiconfigurator-mla, nccl-tests) are priced \
       with the cost model as `servesim cost` prices them (metric kernel_us). Exit status: 0 done \
       (failed experiments are reported, not errors); 64 bad input.
 

@@ -20,6 +20,23 @@ import Testing
     #expect(calibrated.stdout.hasSuffix(" us (measured)\n"), "\(calibrated.stdout)")
   }
 
+  @Test func aModelWithLatentAttentionPricesPrefillAsMLA() throws {
+    let run = try CalibrationCLI.servesim([
+      "cost", "--device", "clusters/devices/b200.yaml", "--model", "models/deepseek-v3.yaml", "--op",
+      "attention_prefill", "--shape", "batch=1,heads=16,q_tokens=8192,kv_tokens=8192",
+    ])
+    #expect(run.status == 0, "\(run.stderr)")
+    let micros = Double(run.stdout.split(separator: " ").first ?? "") ?? 0
+    // 2·16·(8192²/2 + 8192/2)·(192 + 128) FLOPs at 2,250 TFLOP/s × 0.50: 305 us, plus the launch.
+    #expect(micros > 300 && micros < 320, "\(run.stdout)")
+    // A model without MLA leaves attention needing its head widths.
+    let plain = try CalibrationCLI.servesim([
+      "cost", "--device", "clusters/devices/b200.yaml", "--model", "models/llama-3.1-8b.yaml", "--op",
+      "attention_prefill", "--shape", "batch=1,heads=16,q_tokens=8192,kv_tokens=8192",
+    ])
+    #expect(plain.status == 64 && plain.stderr.contains("needs kv_heads"), "\(plain.stderr)")
+  }
+
   @Test func anFP8GEMMIsPricedForItsScaling() throws {
     func micros(_ extra: [String]) throws -> Double {
       let run = try CalibrationCLI.servesim(

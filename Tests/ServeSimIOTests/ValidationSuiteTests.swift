@@ -238,6 +238,26 @@ struct ValidationSuiteTests {
     #expect(abs(predicted / row.measured - 1) < 0.2)
   }
 
+  @Test func aiConfiguratorMLAPrefillIsPricedAsLatentAttentionAndAllHeldOut() throws {
+    let table = try ValidationSuite.load(root: Self.root, suite: "aiconfigurator-mla")
+    #expect(table.kernels.count == 1008 && table.experiments.isEmpty && table.skipped.isEmpty)
+    #expect(table.kernels.filter { !$0.heldOut }.isEmpty)
+    #expect(
+      Set(table.kernels.map { "\($0.gpu) \($0.engine)" }) == [
+        "H200 sglang-flash_attention", "H200 trtllm", "B200 sglang-trtllm_mla", "B200 trtllm",
+      ])
+    // SGLang 0.5.14's TensorRT-LLM MLA kernel on B200, DeepSeek-V3 under TP8
+    // (16 heads), one 8,192-token prompt: 315 us measured.
+    var one = table
+    one.keepKernels { $0.id == "b200/sglang-trtllm_mla/h16-b1-s8192" }
+    let row = try #require(try one.run(root: Self.root).first)
+    #expect(row.gpu == "B200" && abs(row.measured - 315.2) < 0.5)
+    // Priced as latent attention (query/key 192 wide, value 128): within a
+    // tenth; as 16 heads of width 1 it would take a few microseconds.
+    let predicted = try #require(row.predicted)
+    #expect(abs(predicted / row.measured - 1) < 0.1, "\(predicted)")
+  }
+
   @Test func ncclTestsRowsArePricedOnTheirClusters() throws {
     var nccl = try ValidationSuite.load(root: Self.root, suite: "nccl-tests")
     #expect(

@@ -163,23 +163,34 @@ extension CostModel {
   func mlaAttentionPrefill(_ shape: BatchShape, _ mla: MLASpec, mode: LaunchMode) -> OperatorEstimate {
     let cached = shape.prefillContextTokens - Double(shape.prefillTokens)
     if cached > 0 && cached < mlaAbsorbedPrefixBelow { return mlaAbsorbedPrefill(shape, mla, mode: mode) }
+    var total = gemm(
+      m: shape.prefillContextTokens, n: headsPerRank * Double(mla.qkNopeHeadDim + mla.vHeadDim),
+      k: Double(mla.kvLoraRank), mode: mode)
+    total += mlaPrefillAttentionKernel(shape, mla, mode: mode)
+    return total
+  }
+
+  /// The attention kernel of an MLA prefill alone (`mlaAttentionPrefill`
+  /// without the kv_b expansion): multi-head attention of query/key width
+  /// nope + rope and value width v over the expanded keys and values, which
+  /// it reads with the latent cache (what AIConfigurator's `context_mla`
+  /// tables time).
+  public func mlaPrefillAttentionKernel(_ shape: BatchShape, _ mla: MLASpec, mode: LaunchMode)
+    -> OperatorEstimate
+  {
     let heads = headsPerRank
     let qk = Double(mla.qkNopeHeadDim + mla.qkRopeHeadDim)
     let v = Double(mla.vHeadDim)
-    var total = gemm(
-      m: shape.prefillContextTokens, n: heads * (Double(mla.qkNopeHeadDim) + v),
-      k: Double(mla.kvLoraRank), mode: mode)
     let flops = 2 * heads * shape.prefillAttentionPairs * (qk + v)
     let bytes =
       shape.prefillContextTokens
       * (Double(mla.cacheElementsPerToken) * kvBytes + heads * (qk + v) * activationBytes)
       + Double(shape.prefillTokens) * heads * (qk + v) * activationBytes
     let time = max(flops / attentionFlopsPerSecond, bytes / bytesPerSecond)
-    total += issued(
+    return issued(
       OperatorEstimate(
         seconds: time + attentionFixedSeconds(kernels: 1, mode: mode), flops: flops, bytes: bytes),
       mode: mode)
-    return total
   }
 
   /// MLA decode (absorbed): every head attends over the shared latent, keys of

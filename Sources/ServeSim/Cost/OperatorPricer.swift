@@ -14,13 +14,16 @@ public enum OperatorPricer {
   /// product leaves out the kernel that quantises its input (a kernel table
   /// that times the GEMM alone). `fp8Scaling` says how an fp8 product's
   /// operands are scaled (`FP8Scaling`; a calibration measured on the other
-  /// kind prices it at `CostModel.perTensorFP8Speedup`).
+  /// kind prices it at `CostModel.perTensorFP8Speedup`). With `mla`, prefill
+  /// attention is multi-head latent attention of those widths over
+  /// `shape.heads` heads (the attention kernel alone, without the kv_b
+  /// expansion: `CostModel.mlaPrefillAttentionKernel`).
   ///
   /// - Returns: nil for a collective when no cluster is given.
   public static func price(
     _ op: CalibrationOp, shape: OperatorShape, dtype: DType, kvDType: DType, device: DeviceSpec,
     cluster: ClusterSpec?, calibration: Calibration?, quantisesInput: Bool = true,
-    fp8Scaling: FP8Scaling = .tensor
+    fp8Scaling: FP8Scaling = .tensor, mla: MLASpec? = nil
   ) -> (seconds: Double, source: CostSource)? {
     let heads = max(shape.heads, 1)
     var model = ModelSpec(
@@ -28,6 +31,7 @@ public enum OperatorPricer {
       kvHeads: max(shape.kvHeads, 1), headDim: max(shape.headDim, 1), intermediateSize: 1,
       vocabSize: 1, maxContext: max(shape.kvTokens, 1))
     if fp8Scaling == .block { model.fp8BlockSize = 128 }
+    if op == .attentionPrefill { model.mla = mla }
     let precision = Precision(weights: dtype, activations: dtype, kvCache: kvDType)
     let link = LinkSpec(kind: "none", bandwidthGBps: 1, latencyUs: 0, efficiency: 1, topology: "none")
     var group = CommGroup(ranks: 1, ranksPerNode: 1, intra: link, inter: nil, customAllReduce: false)
@@ -53,7 +57,11 @@ public enum OperatorPricer {
       for _ in 0..<shape.batch {
         batch.addPrefill(chunk: shape.qTokens, context: shape.kvTokens, samples: false)
       }
-      estimate = cost.attentionPrefill(batch, mode: .eager)
+      if let mla {
+        estimate = cost.mlaPrefillAttentionKernel(batch, mla, mode: .eager)
+      } else {
+        estimate = cost.attentionPrefill(batch, mode: .eager)
+      }
     case .attentionDecode:
       var batch = BatchShape()
       for _ in 0..<shape.batch { batch.addDecode(context: shape.kvTokens) }

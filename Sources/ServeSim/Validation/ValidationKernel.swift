@@ -1,5 +1,5 @@
 /// One measured kernel of a public kernel table (DeepGEMM's GEMMs, nccl-tests'
-/// all-reduce sweeps), described as `servesim cost` takes it: what
+/// all-reduce sweeps, AIConfigurator's MLA prefill attention), described as `servesim cost` takes it: what
 /// `servesim validate` prices with the cost model and compares.
 public struct ValidationKernel: Sendable, Equatable {
   /// The suite (one per table), e.g. "deepgemm".
@@ -20,6 +20,9 @@ public struct ValidationKernel: Sendable, Equatable {
   public var quantisesInput: Bool
   /// How an fp8 GEMM's operands are scaled (DeepGEMM's: by blocks).
   public var fp8Scaling: FP8Scaling
+  /// The latent-attention widths of an MLA prefill kernel (nil: not MLA;
+  /// `OperatorPricer.price`).
+  public var mla: MLASpec?
   /// The measured time of one kernel (or one collective), in microseconds.
   public var measuredUs: Double
   /// Whether the row is held out of every fit.
@@ -27,8 +30,8 @@ public struct ValidationKernel: Sendable, Equatable {
 
   public init(
     suite: String, id: String, gpu: String, engine: String, op: CalibrationOp, shape: OperatorShape,
-    dtype: DType, quantisesInput: Bool = true, fp8Scaling: FP8Scaling = .tensor, measuredUs: Double,
-    heldOut: Bool
+    dtype: DType, quantisesInput: Bool = true, fp8Scaling: FP8Scaling = .tensor, mla: MLASpec? = nil,
+    measuredUs: Double, heldOut: Bool
   ) {
     self.suite = suite
     self.id = id
@@ -39,6 +42,7 @@ public struct ValidationKernel: Sendable, Equatable {
     self.dtype = dtype
     self.quantisesInput = quantisesInput
     self.fp8Scaling = fp8Scaling
+    self.mla = mla
     self.measuredUs = measuredUs
     self.heldOut = heldOut
   }
