@@ -201,10 +201,9 @@ struct Cost: ParsableCommand {
     return first == row.op.rawValue ? first : "\(row.op.rawValue) \(first)"
   }
 
-  /// Parses --op/--shape/--dtype into a row (errors name the option).
-  /// The operator of `--op` and `--shape`; `latent` (an MLA model given)
-  /// lets attention go without kv_heads and head_dim, which the model's
-  /// latent widths replace.
+  /// Parses --op/--shape/--dtype into a row (errors name the option);
+  /// `latent` (an MLA model given) lets attention go without kv_heads and
+  /// head_dim, which the model's latent widths replace.
   func singleRow(op: String, latent: Bool) throws -> CalibrationCSV.OperatorRow {
     guard let kind = CalibrationOp(rawValue: op) else {
       throw badInput(

@@ -31,7 +31,6 @@ public enum OperatorPricer {
       kvHeads: max(shape.kvHeads, 1), headDim: max(shape.headDim, 1), intermediateSize: 1,
       vocabSize: 1, maxContext: max(shape.kvTokens, 1))
     if fp8Scaling == .block { model.fp8BlockSize = 128 }
-    if op == .attentionPrefill { model.mla = mla }
     let precision = Precision(weights: dtype, activations: dtype, kvCache: kvDType)
     let link = LinkSpec(kind: "none", bandwidthGBps: 1, latencyUs: 0, efficiency: 1, topology: "none")
     var group = CommGroup(ranks: 1, ranksPerNode: 1, intra: link, inter: nil, customAllReduce: false)
