@@ -115,6 +115,39 @@ public enum ValidationReport {
       for s in skipped { text += "  \(s.suite): \(s.reason): \(s.rows)\n" }
     }
     if !served.isEmpty { text += "\n" + parts(served) }
+    let repeats = ValidationRepeatability.of(served)
+    if !repeats.isEmpty { text += "\n" + repeatability(repeats) }
+    return text
+  }
+
+  /// The run-to-run spread of configurations measured more than once beside
+  /// servesim's median |error| on the same figures (`ValidationRepeatability`).
+  static func repeatability(_ lines: [ValidationRepeatability]) -> String {
+    let header = ["kind", "configurations", "figures", "spread", "servesim"]
+    var rows = [header]
+    for line in lines {
+      let name =
+        switch line.family {
+        case .interToken: "TPOT/ITL"
+        case .ttft: "TTFT"
+        case .throughput: "tok/s"
+        case .kernel: "kernel"
+        }
+      rows.append([
+        name, "\(line.configurations)", "\(line.figures)", percent(line.spread), percent(line.error),
+      ])
+    }
+    let widths = header.indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
+    var text =
+      "run-to-run spread (configurations measured in more than one run: median |figure / its\n"
+      + "configuration's median - 1|) beside servesim's median |error| on the same figures:\n"
+    for row in rows {
+      let cells = row.enumerated().map { c, cell in
+        let pad = String(repeating: " ", count: widths[c] - cell.count)
+        return c >= 1 ? pad + cell : cell + pad
+      }
+      text += cells.joined(separator: "  ") + "\n"
+    }
     return text
   }
 

@@ -255,6 +255,11 @@ extension ValidationSuite {
         outputTokens: .uniform(min: osl * 4 / 5, max: osl),
         arrival: .closed(concurrency: concurrency, thinkTime: 0), requests: 10 * concurrency,
         measured: measured)
+      // Runs of one set-up on other days, nodes and images: repeats
+      // (`ValidationRepeatability`).
+      experiment.configuration =
+        "\(gpu.0.lowercased())/\(row["engine"])/\(row["precision"])/tp\(tp)-ep\(ep)"
+        + "\(parallelism.attentionData > 1 ? "-dp-attention" : "")/\(isl)x\(osl)/c\(concurrency)"
       experiment.coldStart = true
       experiment.warmupPhase = row["date"] >= "2026-01-21"
       if engine == .trtllm && parallelism.attentionData > 1 {
@@ -265,6 +270,7 @@ extension ValidationSuite {
       }
       if row["spec_decoding"] == "mtp" {
         experiment.id += "/mtp"
+        experiment.configuration? += "/mtp"
         experiment.speculative = inferenceMaxMTP
         experiment.setsMaxRunning = engine == .sglang
       }

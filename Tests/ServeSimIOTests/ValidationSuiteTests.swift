@@ -67,7 +67,15 @@ struct ValidationSuiteTests {
     #expect(nvfp4.precision.weights == .fp4 && nvfp4.precision.activations == .fp4)
     let mxfp4 = try #require(dsr1.first { $0.gpu == "MI355X" && $0.precision.weights.isFP4 })
     #expect(mxfp4.precision.weights == .mxfp4 && mxfp4.precision.kvCache == .bf16)
-    let c64 = try #require(dsr1.first { $0.id.hasPrefix("h200/sglang/tp8-ep1/1024x1024/c64/") })
+    let c64 = try #require(
+      dsr1.first { $0.id.hasPrefix("h200/sglang/tp8-ep1/1024x1024/c64/") && $0.speculative == nil })
+    // Its runs on other days are repeats of one configuration, which names
+    // the precision (runs of one parallelism at fp8 and fp4 are not repeats).
+    #expect(c64.configuration == "h200/sglang/fp8/tp8-ep1/1024x1024/c64")
+    #expect(dsr1.filter { $0.configuration == c64.configuration }.count > 1)
+    #expect(dsr1.allSatisfy { ($0.speculative != nil) == ($0.configuration?.hasSuffix("/mtp") == true) })
+    let trtB200 = dsr1.filter { $0.gpu == "B200" && $0.id.hasPrefix("b200/trt/tp8-ep8/") }
+    #expect(Set(trtB200.compactMap(\.configuration).map { $0.split(separator: "/")[2] }).count == 2)
     #expect(c64.arrival == .closed(concurrency: 64, thinkTime: 0) && c64.requests == 640)
     #expect(c64.inputTokens == .uniform(min: 819, max: 1024))
     // The warm-up phase (from 2026-01-21) ends before the measured run, whose

@@ -171,4 +171,50 @@ struct ValidationTests {
     // The kernel row is not a served figure.
     #expect(parts.last?.figures == 9)
   }
+
+  /// Repeated runs of one configuration: their spread about the
+  /// configuration's median, and servesim's error on the same figures; a
+  /// configuration measured once and the kernel tables are left out.
+  @Test func repeatabilityMeasuresTheSpreadOfRepeatedRuns() {
+    func row(
+      _ run: String, _ configuration: String, _ metric: ValidationMetric, _ measured: Double,
+      _ predicted: Double?
+    ) -> ValidationRow {
+      ValidationRow(
+        suite: "s", experiment: "\(configuration)/\(run)", configuration: configuration, engine: "sglang",
+        gpu: "H200", metric: metric, measured: measured, predicted: predicted, heldOut: false)
+    }
+    let rows = [
+      // Three runs of "a": TTFT 100, 110, 90 about a median of 100.
+      row("1", "a", .ttftP50Ms, 100, 50), row("2", "a", .ttftP50Ms, 110, 110),
+      row("3", "a", .ttftP50Ms, 90, 99),
+      // Two runs of "a" at p99 (median 300): spreads 1/3 each.
+      row("1", "a", .ttftP99Ms, 200, 200), row("2", "a", .ttftP99Ms, 400, 400),
+      // "b" was measured once: no spread to take.
+      row("1", "b", .ttftP50Ms, 100, 400),
+      row("1", "a", .outputTokPerS, 1000, 1100), row("2", "a", .outputTokPerS, 1000, nil),
+      ValidationRow(
+        suite: "k", experiment: "k", engine: "nccl", gpu: "H100", metric: .kernelUs, measured: 1,
+        predicted: 9,
+        heldOut: false),
+      ValidationRow(
+        suite: "k", experiment: "k", engine: "nccl", gpu: "H100", metric: .kernelUs, measured: 2,
+        predicted: 9,
+        heldOut: false),
+    ]
+    let lines = ValidationRepeatability.of(rows)
+    #expect(lines.map(\.family) == [.ttft, .throughput])
+    let ttft = lines[0]
+    #expect(ttft.configurations == 1 && ttft.figures == 5)
+    // Spreads 0, 0.1, 0.1, 1/3, 1/3: median 0.1. Errors 0.5, 0, 0.1, 0, 0: median 0.
+    #expect(abs((ttft.spread ?? .nan) - 0.1) < 1e-12)
+    #expect(ttft.error == 0)
+    #expect(lines[1].figures == 2 && lines[1].spread == 0 && abs((lines[1].error ?? .nan) - 0.1) < 1e-12)
+    // A row's configuration defaults to its experiment.
+    #expect(ValidationRepeatability.of([row("1", "a", .ttftP50Ms, 1, 1)]).isEmpty)
+    let plain = ValidationRow(
+      suite: "s", experiment: "e", engine: "trtllm", gpu: "H100", metric: .ttftMeanMs, measured: 1,
+      predicted: 1, heldOut: false)
+    #expect(plain.configuration == "e")
+  }
 }

@@ -6,6 +6,12 @@ public struct ValidationExperiment: Sendable, Equatable {
   /// Unique within the suite, stable across releases of the data (it names
   /// the configuration, not a row number).
   public var id: String
+  /// The configuration measured, where the source measured it in more than
+  /// one run (InferenceMAX: GPU, engine, precision, parallelism, lengths,
+  /// concurrency and speculation, without the run): runs sharing it are
+  /// repeats of one described set-up (`ValidationRepeatability`). nil: the
+  /// experiment is its own configuration (`id`).
+  public var configuration: String?
   /// The model file's name under `models/`, without extension.
   public var model: String
   /// The GPU as the report groups it ("H100", "H200", "A100").
@@ -107,7 +113,7 @@ public struct ValidationExperiment: Sendable, Equatable {
       && a.attentionDPBalance == b.attentionDPBalance && a.setsMaxRunning == b.setsMaxRunning
       && a.llamaCpp == b.llamaCpp && a.schedulerRecvInterval == b.schedulerRecvInterval
       && a.cudaGraphMaxBatch == b.cudaGraphMaxBatch
-      && a.warmupPhase == b.warmupPhase
+      && a.warmupPhase == b.warmupPhase && a.configuration == b.configuration
       && a.measured.map(\.metric) == b.measured.map(\.metric)
       && a.measured.map(\.value) == b.measured.map(\.value)
   }

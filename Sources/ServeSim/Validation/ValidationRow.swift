@@ -2,6 +2,9 @@
 public struct ValidationRow: Sendable, Equatable {
   public var suite: String
   public var experiment: String
+  /// The configuration the experiment measured
+  /// (`ValidationExperiment.configuration`, else its id).
+  public var configuration: String
   /// The engine (`EngineKind` raw value) or, for a kernel table, the
   /// library that ran the kernel ("deepgemm", "nccl").
   public var engine: String
@@ -17,6 +20,22 @@ public struct ValidationRow: Sendable, Equatable {
   /// parallelism (the parts of `ValidationPart`).
   public var speculative = false
   public var attentionData = false
+
+  public init(
+    suite: String, experiment: String, configuration: String? = nil, engine: String, gpu: String,
+    metric: ValidationMetric, measured: Double, predicted: Double?, heldOut: Bool, failure: String? = nil
+  ) {
+    self.suite = suite
+    self.experiment = experiment
+    self.configuration = configuration ?? experiment
+    self.engine = engine
+    self.gpu = gpu
+    self.metric = metric
+    self.measured = measured
+    self.predicted = predicted
+    self.heldOut = heldOut
+    self.failure = failure
+  }
 
   /// predicted / measured − 1 (nil without a prediction or a positive measurement).
   public var error: Double? {
@@ -36,7 +55,8 @@ public struct ValidationRow: Sendable, Equatable {
     }
     return zip(experiment.measured, predictions).map { measured, predicted in
       var row = ValidationRow(
-        suite: experiment.suite, experiment: experiment.id, engine: experiment.engine.rawValue,
+        suite: experiment.suite, experiment: experiment.id, configuration: experiment.configuration,
+        engine: experiment.engine.rawValue,
         gpu: experiment.gpu, metric: measured.metric, measured: measured.value, predicted: predicted,
         heldOut: experiment.heldOut, failure: failure)
       row.speculative = experiment.speculative != nil
