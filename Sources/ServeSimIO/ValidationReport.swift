@@ -137,10 +137,15 @@ public enum ValidationReport {
         name, "\(line.configurations)", "\(line.figures)", percent(line.spread), percent(line.error),
       ])
     }
-    let widths = header.indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
-    var text =
-      "run-to-run spread (configurations measured in more than one run: median |figure / its\n"
+    return "run-to-run spread (configurations measured in more than one run: median |figure / its\n"
       + "configuration's median - 1|) beside servesim's median |error| on the same figures:\n"
+      + aligned(rows)
+  }
+
+  /// `rows` as text columns: the first left-aligned, the others right-aligned.
+  static func aligned(_ rows: [[String]]) -> String {
+    let widths = (rows.first ?? []).indices.map { c in rows.map { $0[c].count }.max() ?? 0 }
+    var text = ""
     for row in rows {
       let cells = row.enumerated().map { c, cell in
         let pad = String(repeating: " ", count: widths[c] - cell.count)
@@ -163,16 +168,7 @@ public enum ValidationReport {
         percent(part.ttft), percent(part.throughput), percent(part.all), percent(part.heldOut),
       ])
     }
-    let widths = header.indices.map { c in lines.map { $0[c].count }.max() ?? 0 }
-    var text = "median |error| by part of the suite:\n"
-    for line in lines {
-      let cells = line.enumerated().map { c, cell in
-        let pad = String(repeating: " ", count: widths[c] - cell.count)
-        return c >= 1 ? pad + cell : cell + pad
-      }
-      text += cells.joined(separator: "  ") + "\n"
-    }
-    return text
+    return "median |error| by part of the suite:\n" + aligned(lines)
   }
 
   static func percent(_ value: Double?, signed: Bool = false) -> String {

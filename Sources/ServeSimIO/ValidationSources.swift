@@ -243,10 +243,11 @@ extension ValidationSuite {
       // did it (`ValidationExperiment.warmupPhase`): TensorRT-LLM on H200,
       // 1K prompts at 4 clients, TTFT p99 1.7-3.8 s before 2026-01-21, 0.32
       // s after; SGLang on B200 (FlashInfer's MoE), 0.9 s before, 0.3 s after.
+      let device = "\(gpu.0.lowercased())/\(row["engine"])"
+      let setup =
+        "tp\(tp)-ep\(ep)\(parallelism.attentionData > 1 ? "-dp-attention" : "")/\(isl)x\(osl)/c\(concurrency)"
       var experiment = ValidationExperiment(
-        suite: name,
-        id:
-          "\(gpu.0.lowercased())/\(row["engine"])/tp\(tp)-ep\(ep)\(parallelism.attentionData > 1 ? "-dp-attention" : "")/\(isl)x\(osl)/c\(concurrency)/\(run)",
+        suite: name, id: "\(device)/\(setup)/\(run)",
         model: model, gpu: gpu.0, engine: engine, engineVersion: row["engine_image"],
         precision: precision(row["precision"], gpu: gpu.0, kvCache: engine == .trtllm ? .fp8 : .bf16)
           ?? Precision(weights: .fp8, activations: .fp8, kvCache: .bf16),
@@ -257,9 +258,7 @@ extension ValidationSuite {
         measured: measured)
       // Runs of one set-up on other days, nodes and images: repeats
       // (`ValidationRepeatability`).
-      experiment.configuration =
-        "\(gpu.0.lowercased())/\(row["engine"])/\(row["precision"])/tp\(tp)-ep\(ep)"
-        + "\(parallelism.attentionData > 1 ? "-dp-attention" : "")/\(isl)x\(osl)/c\(concurrency)"
+      experiment.configuration = "\(device)/\(row["precision"])/\(setup)"
       experiment.coldStart = true
       experiment.warmupPhase = row["date"] >= "2026-01-21"
       if engine == .trtllm && parallelism.attentionData > 1 {

@@ -33,10 +33,10 @@ public struct ValidationRepeatability: Sendable, Equatable {
     var spreads = [Double]()
     var errors = [Double]()
     var repeated = Set<String>()
-    for (key, group) in runs where group.count > 1 {
+    for group in runs.values where group.count > 1 {
       let sorted = group.map(\.measured).sorted()
       guard let median = Percentile.of(sorted: sorted, 50), median > 0 else { continue }
-      repeated.insert(String(key[..<(key.lastIndex(of: "\t") ?? key.endIndex)]))
+      repeated.insert("\(group[0].suite)\t\(group[0].configuration)")
       for row in group {
         spreads.append(abs(row.measured / median - 1))
         if let e = row.error { errors.append(abs(e)) }
