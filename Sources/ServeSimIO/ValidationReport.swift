@@ -117,7 +117,85 @@ public enum ValidationReport {
     if !served.isEmpty { text += "\n" + parts(served) }
     let repeats = ValidationRepeatability.of(served)
     if !repeats.isEmpty { text += "\n" + repeatability(repeats) }
+    let choices = ValidationDecisionSummary.of(ValidationDecision.of(served))
+    if !choices.isEmpty { text += "\n" + decisions(choices) }
     return text
+  }
+
+  /// How servesim's planning choices fared (`ValidationDecisionSummary`).
+  static func decisions(_ lines: [ValidationDecisionSummary]) -> String {
+    let header = [
+      "SLO (TTFT, TPOT p50)", "choices", "same pick", "breaks SLO", "by (median)", "none found",
+      "none measured",
+      "median shortfall", "worst",
+    ]
+    var rows = [header]
+    for line in lines {
+      rows.append([
+        milliseconds(line.slo.ttftMs) + ", " + milliseconds(line.slo.tpotMs), "\(line.choices)",
+        "\(line.samePick)", "\(line.breaks)", percent(line.medianOvershoot), "\(line.noneFound)",
+        "\(line.noneMeasured)",
+        percent(line.medianShortfall), percent(line.worstShortfall),
+      ])
+    }
+    return "planning choices (per GPU, engine, precision, lengths and speculation: the parallelism and\n"
+      + "concurrency or rate with the most output tok/s per device within the SLO, picked by servesim's\n"
+      + "figures and judged by the measured ones; decisions.csv lists each):\n" + aligned(rows)
+  }
+
+  static func milliseconds(_ value: Double) -> String {
+    value.rounded() == value ? "\(Int(value)) ms" : String(format: "%.1f ms", value)
+  }
+
+  /// `decisions.csv`: one line per choice and objective: servesim's pick and
+  /// its measured figures, whether it meets the objective, the measured best
+  /// and the shortfall (`ValidationDecision`); empty cells where there is
+  /// no pick or no best.
+  public static func decisionsCSV(_ decisions: [ValidationDecision]) -> [UInt8] {
+    var b = CSVBuffer()
+    b.text(
+      "suite,choice,slo_ttft_ms,slo_tpot_ms,options,pick,pick_ttft_ms,pick_tpot_ms,"
+        + "pick_tok_per_s_per_device,predicted_tok_per_s_per_device,pick_meets_slo,overshoot,best,"
+        + "best_tok_per_s_per_device,shortfall\n")
+    for d in decisions {
+      b.field(d.suite)
+      b.comma()
+      b.field(d.choice)
+      b.comma()
+      b.fixed(d.slo.ttftMs, 1)
+      b.comma()
+      b.fixed(d.slo.tpotMs, 1)
+      b.comma()
+      b.text("\(d.options)")
+      b.comma()
+      if let pick = d.pick {
+        b.field(pick.configuration)
+        for value in [pick.measured.ttftMs, pick.measured.tpotMs, pick.measured.tokPerSPerDevice] {
+          b.comma()
+          b.fixed(value, 4)
+        }
+        b.comma()
+        if let predicted = pick.predicted { b.fixed(predicted.tokPerSPerDevice, 4) }
+        b.comma()
+        b.text(d.pickMeetsSLO == true ? "true" : "false")
+        b.comma()
+        if let overshoot = d.overshoot { b.fixed(overshoot, 6) }
+      } else {
+        b.text(",,,,,,")
+      }
+      b.comma()
+      if let best = d.best {
+        b.field(best.configuration)
+        b.comma()
+        b.fixed(best.measured.tokPerSPerDevice, 4)
+      } else {
+        b.comma()
+      }
+      b.comma()
+      if let shortfall = d.shortfall { b.fixed(shortfall, 6) }
+      b.newline()
+    }
+    return b.bytes
   }
 
   /// The run-to-run spread of configurations measured more than once beside
@@ -176,9 +254,14 @@ public enum ValidationReport {
     return String(format: signed ? "%+.1f%%" : "%.1f%%", value * 100)
   }
 
-  /// Writes `validation.csv` and `validation.svg` to `directory`, atomically.
+  /// Writes `validation.csv`, `validation.svg` and `decisions.csv` (its
+  /// header alone where the rows hold no planning choice) to `directory`,
+  /// atomically.
   public static func write(_ rows: [ValidationRow], to directory: String) throws -> [String] {
     try AtomicWriter.write(
-      [("validation.csv", csv(rows)), ("validation.svg", Array(svg(rows).utf8))], to: directory)
+      [
+        ("validation.csv", csv(rows)), ("validation.svg", Array(svg(rows).utf8)),
+        ("decisions.csv", decisionsCSV(ValidationDecision.of(rows))),
+      ], to: directory)
   }
 }

@@ -113,6 +113,9 @@ extension ValidationSuite {
       // is ±4.5% (one standard deviation), and so is the throughput of
       // every point below saturation.
       experiment.exactRate = true
+      // The options a planner weighs: every tensor degree and offered rate
+      // measured for the model, GPU and lengths (`ValidationDecision`).
+      experiment.choice = "\(row["model"].lowercased())/\(gpu.0.lowercased())/\(isl)x\(osl)"
       suite.add(experiment, cluster: gpu.1)
     }
   }
@@ -259,6 +262,9 @@ extension ValidationSuite {
       // Runs of one set-up on other days, nodes and images: repeats
       // (`ValidationRepeatability`).
       experiment.configuration = "\(device)/\(row["precision"])/\(setup)"
+      // The options a planner weighs for this GPU, engine, precision and
+      // lengths: every parallelism and concurrency swept (`ValidationDecision`).
+      experiment.choice = "\(device)/\(row["precision"])/\(isl)x\(osl)"
       experiment.coldStart = true
       experiment.warmupPhase = row["date"] >= "2026-01-21"
       if engine == .trtllm && parallelism.attentionData > 1 {
@@ -270,6 +276,7 @@ extension ValidationSuite {
       if row["spec_decoding"] == "mtp" {
         experiment.id += "/mtp"
         experiment.configuration? += "/mtp"
+        experiment.choice? += "/mtp"
         experiment.speculative = inferenceMaxMTP
         experiment.setsMaxRunning = engine == .sglang
       }

@@ -11,8 +11,10 @@ struct Validate: ParsableCommand {
       Prints the median errors (predicted / measured − 1) by suite, engine, GPU and metric, the \
       held-out part against the rest, the source rows skipped by reason, and last the median \
       |error| of TPOT/ITL, TTFT and throughput by part of the suite (device family and \
-      feature), by engine and overall, all and held out; writes \
-      DIR/validation.csv and DIR/validation.svg. Kernel tables (deepgemm, aiter, aiconfigurator, aiconfigurator-mla, nccl-tests) are priced \
+      feature), by engine and overall, all and held out, the run-to-run spread of repeated \
+      configurations, and the planning choices (the option with the most output tok/s per device \
+      within an SLO, picked by servesim's figures and judged by the measured ones); writes \
+      DIR/validation.csv, DIR/validation.svg and DIR/decisions.csv. Kernel tables (deepgemm, aiter, aiconfigurator, aiconfigurator-mla, nccl-tests) are priced \
       with the cost model as `servesim cost` prices them (metric kernel_us). Exit status: 0 done \
       (failed experiments are reported, not errors); 64 bad input.
 
@@ -25,7 +27,7 @@ struct Validate: ParsableCommand {
     help: "Run one suite: \(ValidationSuite.sources.map(\.name).joined(separator: ", ")) (default: all).")
   var suite: String?
 
-  @Option(help: "The folder for validation.csv and validation.svg.")
+  @Option(help: "The folder for validation.csv, validation.svg and decisions.csv.")
   var out = "reports/validation"
 
   @Option(help: "The folder holding validation/, models/ and clusters/ (default: the current folder).")

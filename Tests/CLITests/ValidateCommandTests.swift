@@ -40,11 +40,18 @@ import Testing
     let csv = try String(contentsOfFile: root + "/a/validation.csv", encoding: .utf8)
     #expect(csv.split(separator: "\n").count == 7)
     #expect(FileManager.default.fileExists(atPath: root + "/a/validation.svg"))
+    // The two rates are the options of one planning choice, judged under
+    // each of the three objectives.
+    #expect(run.stdout.contains("planning choices") && run.stdout.contains("2000 ms, 50 ms"))
+    let decisions = try String(contentsOfFile: root + "/a/decisions.csv", encoding: .utf8)
+    let lines = decisions.split(separator: "\n")
+    #expect(lines.count == 4 && lines[0].hasPrefix("suite,choice,slo_ttft_ms,slo_tpot_ms,options,pick,"))
+    #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("trtllm-online,llama-3.1-8b/h200/467x16,") })
     let again = try cli.servesim([
       "validate", "--suite", "trtllm-online", "--root", root, "--out", root + "/b",
     ])
     #expect(again.status == 0)
-    for name in ["validation.csv", "validation.svg"] {
+    for name in ["validation.csv", "validation.svg", "decisions.csv"] {
       #expect(
         FileManager.default.contents(atPath: root + "/a/" + name)
           == FileManager.default.contents(atPath: root + "/b/" + name))

@@ -58,6 +58,10 @@ struct ValidationSuiteTests {
     #expect(online.experiments.contains { $0.arrival == .offline })
     // Each rate's 500 arrivals span the nominal time, not one more draw.
     #expect(online.experiments.allSatisfy { $0.exactRate })
+    // Its rates and tensor degrees for one model, GPU and lengths are the
+    // options of one planning choice.
+    #expect(first.choice == "llama-3.1-70b/h100/467x256")
+    #expect(online.experiments.filter { $0.choice == first.choice }.count > 1)
 
     let dsr1 = try ValidationSuite.load(root: Self.root, suite: "inferencemax").experiments
     #expect(dsr1.allSatisfy { $0.model == "deepseek-v3" })
@@ -73,6 +77,12 @@ struct ValidationSuiteTests {
     // the precision (runs of one parallelism at fp8 and fp4 are not repeats).
     #expect(c64.configuration == "h200/sglang/fp8/tp8-ep1/1024x1024/c64")
     #expect(dsr1.filter { $0.configuration == c64.configuration }.count > 1)
+    // A planner chooses among its GPU's parallelisms and concurrencies for
+    // one engine, precision, lengths and speculation.
+    #expect(c64.choice == "h200/sglang/fp8/1024x1024")
+    let options = Set(dsr1.filter { $0.choice == c64.choice }.compactMap(\.configuration))
+    #expect(options.count > 2 && options.allSatisfy { !$0.hasSuffix("/mtp") })
+    #expect(dsr1.allSatisfy { ($0.speculative != nil) == ($0.choice?.hasSuffix("/mtp") == true) })
     #expect(dsr1.allSatisfy { ($0.speculative != nil) == ($0.configuration?.hasSuffix("/mtp") == true) })
     let trtB200 = dsr1.filter { $0.gpu == "B200" && $0.id.hasPrefix("b200/trt/tp8-ep8/") }
     #expect(Set(trtB200.compactMap(\.configuration).map { $0.split(separator: "/")[2] }).count == 2)

@@ -217,4 +217,69 @@ struct ValidationTests {
       predicted: 1, heldOut: false)
     #expect(plain.configuration == "e")
   }
+
+  /// A planning choice made by servesim's figures and judged by the measured
+  /// ones: the most tokens per second per device within the objective;
+  /// configurations' figures are medians over their runs; a configuration
+  /// servesim could not run is never its pick.
+  @Test func decisionsPickByPredictionAndJudgeByMeasurement() {
+    func rows(
+      _ configuration: String, run: String = "1", choice: String? = "c", devices: Int = 8,
+      ttft: (Double, Double?), tpot: (Double, Double?), tok: (Double, Double?)
+    ) -> [ValidationRow] {
+      [(ValidationMetric.ttftP50Ms, ttft), (.tpotP50Ms, tpot), (.outputTokPerS, tok)].map { metric, v in
+        var row = ValidationRow(
+          suite: "s", experiment: "\(configuration)/\(run)", configuration: configuration, engine: "sglang",
+          gpu: "H200", metric: metric, measured: v.0, predicted: v.1, heldOut: false)
+        row.choice = choice
+        row.devices = devices
+        return row
+      }
+    }
+    let slo = ValidationSLO(ttftMs: 1000, tpotMs: 30)
+    // "a": meets as measured and predicted, 800 tok/s on 8 devices (100 each).
+    // "b": predicted to meet at 1,600 tok/s; measured TPOT 36 ms (20% over),
+    // 1,200 tok/s. "c": 4 devices, measured best (200 tok/s per device), but
+    // predicted TTFT 1.5 s. "d": servesim could not run it.
+    let choice =
+      rows("a", ttft: (200, 180), tpot: (20, 18), tok: (800, 820))
+      + rows("b", ttft: (300, 250), tpot: (36, 28), tok: (1200, 1600))
+      + rows("c", devices: 4, ttft: (600, 1500), tpot: (25, 24), tok: (800, 700))
+      + rows("d", ttft: (100, nil), tpot: (10, nil), tok: (4000, nil))
+    var decisions = ValidationDecision.of(choice, slos: [slo])
+    #expect(decisions.count == 1)
+    var d = decisions[0]
+    #expect(d.options == 4 && d.pick?.configuration == "b" && d.pickMeetsSLO == false)
+    #expect(abs((d.overshoot ?? .nan) - 0.2) < 1e-12 && d.shortfall == nil)
+    // The measured best is "d" (500 per device), which servesim could not run.
+    #expect(d.best?.configuration == "d" && d.pick?.predicted?.tokPerSPerDevice == 200)
+    // Without "b" and "d", servesim picks "a": it meets the objective and
+    // gives up half of "c"'s 200 tokens per second per device.
+    decisions = ValidationDecision.of(
+      choice.filter { !["b", "d"].contains($0.configuration) }, slos: [slo])
+    d = decisions[0]
+    #expect(d.pick?.configuration == "a" && d.best?.configuration == "c" && d.pickMeetsSLO == true)
+    #expect(abs((d.shortfall ?? .nan) - 0.5) < 1e-12 && d.overshoot == nil)
+    // Runs of one configuration are judged by their medians: three runs of
+    // "b" measured at 36, 29 and 28 ms meet the objective at 29.
+    let repeated =
+      choice + rows("b", run: "2", ttft: (300, 250), tpot: (29, 28), tok: (1200, 1600))
+      + rows("b", run: "3", ttft: (300, 250), tpot: (28, 28), tok: (1200, 1600))
+    d = ValidationDecision.of(repeated, slos: [slo])[0]
+    #expect(d.pick?.configuration == "b" && d.pick?.measured.tpotMs == 29 && d.pickMeetsSLO == true)
+    // Summaries: two objectives, one met by nothing servesim predicts.
+    let tight = ValidationSLO(ttftMs: 150, tpotMs: 15)
+    let summaries = ValidationDecisionSummary.of(
+      ValidationDecision.of(choice, slos: [slo, tight]), slos: [slo, tight])
+    #expect(summaries.count == 2)
+    #expect(summaries[0].choices == 1 && summaries[0].breaks == 1 && summaries[0].samePick == 0)
+    #expect(summaries[1].choices == 1 && summaries[1].noneFound == 1 && summaries[1].breaks == 0)
+    // A configuration alone, or rows of no choice, make no decision.
+    #expect(ValidationDecision.of(rows("a", ttft: (1, 1), tpot: (1, 1), tok: (1, 1)), slos: [slo]).isEmpty)
+    #expect(
+      ValidationDecision.of(
+        rows("a", choice: nil, ttft: (1, 1), tpot: (1, 1), tok: (1, 1))
+          + rows("b", choice: nil, ttft: (1, 1), tpot: (1, 1), tok: (1, 1)), slos: [slo]
+      ).isEmpty)
+  }
 }

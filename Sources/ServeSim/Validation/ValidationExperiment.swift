@@ -12,6 +12,12 @@ public struct ValidationExperiment: Sendable, Equatable {
   /// repeats of one described set-up (`ValidationRepeatability`). nil: the
   /// experiment is its own configuration (`id`).
   public var configuration: String?
+  /// The planning choice the experiment is a candidate of: experiments
+  /// sharing it differ only in what a planner chooses for one model, GPU,
+  /// engine, precision and request lengths (parallelism, concurrency or
+  /// offered rate), so the source measured the outcome of each option
+  /// (`ValidationDecision`). nil: not a candidate of any choice.
+  public var choice: String?
   /// The model file's name under `models/`, without extension.
   public var model: String
   /// The GPU as the report groups it ("H100", "H200", "A100").
@@ -114,6 +120,7 @@ public struct ValidationExperiment: Sendable, Equatable {
       && a.llamaCpp == b.llamaCpp && a.schedulerRecvInterval == b.schedulerRecvInterval
       && a.cudaGraphMaxBatch == b.cudaGraphMaxBatch
       && a.warmupPhase == b.warmupPhase && a.configuration == b.configuration
+      && a.choice == b.choice
       && a.measured.map(\.metric) == b.measured.map(\.metric)
       && a.measured.map(\.value) == b.measured.map(\.value)
   }

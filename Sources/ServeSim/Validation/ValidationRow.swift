@@ -5,6 +5,12 @@ public struct ValidationRow: Sendable, Equatable {
   /// The configuration the experiment measured
   /// (`ValidationExperiment.configuration`, else its id).
   public var configuration: String
+  /// The planning choice its experiment is a candidate of
+  /// (`ValidationExperiment.choice`; nil: none).
+  public var choice: String?
+  /// The devices the experiment served on (`Parallelism.devices`; 1 for a
+  /// kernel).
+  public var devices = 1
   /// The engine (`EngineKind` raw value) or, for a kernel table, the
   /// library that ran the kernel ("deepgemm", "nccl").
   public var engine: String
@@ -61,6 +67,8 @@ public struct ValidationRow: Sendable, Equatable {
         heldOut: experiment.heldOut, failure: failure)
       row.speculative = experiment.speculative != nil
       row.attentionData = experiment.parallelism.attentionData > 1
+      row.choice = experiment.choice
+      row.devices = experiment.parallelism.devices
       return row
     }
   }

@@ -1,0 +1,143 @@
+/// One planning choice made by servesim's figures and judged by the measured
+/// ones: what a user who trusted servesim would have deployed, and what it
+/// would have delivered.
+///
+/// A choice (`ValidationRow.choice`) is a set of configurations the source
+/// measured for one model, GPU, engine, precision and request lengths
+/// (InferenceMAX: every parallelism and concurrency it swept; TensorRT-LLM's
+/// online table: every offered rate). Under a latency objective, the
+/// planner deploys the configuration with the most output tokens per second
+/// per device among those that meet it: servesim's pick is that
+/// configuration by its predicted figures, the measured best by the
+/// measured ones. Each configuration's figures are the medians over its
+/// runs: TTFT p50 (else mean), TPOT p50 (else mean, else ITL mean) and
+/// output throughput over the devices it used. A configuration servesim
+/// could not run is never its pick but can be the measured best.
+public struct ValidationDecision: Sendable, Equatable {
+  /// A configuration's median TTFT and TPOT (ms) and output tokens per
+  /// second per device.
+  public struct Figures: Sendable, Equatable {
+    public var ttftMs: Double
+    public var tpotMs: Double
+    public var tokPerSPerDevice: Double
+
+    public init(ttftMs: Double, tpotMs: Double, tokPerSPerDevice: Double) {
+      self.ttftMs = ttftMs
+      self.tpotMs = tpotMs
+      self.tokPerSPerDevice = tokPerSPerDevice
+    }
+  }
+
+  /// One configuration of a choice, with its measured figures and servesim's
+  /// (nil: servesim could not run it).
+  public struct Option: Sendable, Equatable {
+    public var configuration: String
+    public var measured: Figures
+    public var predicted: Figures?
+
+    public init(configuration: String, measured: Figures, predicted: Figures?) {
+      self.configuration = configuration
+      self.measured = measured
+      self.predicted = predicted
+    }
+  }
+
+  public var suite: String
+  public var choice: String
+  public var slo: ValidationSLO
+  /// The configurations chosen among.
+  public var options: Int
+  /// servesim's pick (nil: no configuration meets the objective by its figures).
+  public var pick: Option?
+  /// The measured best (nil: no configuration meets the objective as measured).
+  public var best: Option?
+
+  /// Whether servesim's pick meets the objective as measured (nil: no pick).
+  public var pickMeetsSLO: Bool? {
+    pick.map { slo.admits(ttftMs: $0.measured.ttftMs, tpotMs: $0.measured.tpotMs) }
+  }
+
+  /// How far servesim's pick misses the objective as measured: the larger
+  /// of its measured TTFT and TPOT over the objective's, less 1 (0.1: 10%
+  /// over); nil unless the pick breaks the objective.
+  public var overshoot: Double? {
+    guard pickMeetsSLO == false, let pick else { return nil }
+    return max(pick.measured.ttftMs / slo.ttftMs, pick.measured.tpotMs / slo.tpotMs) - 1
+  }
+
+  /// What deploying servesim's pick gives up against the measured best:
+  /// 1 − its measured tokens per second per device over the best's (0: the
+  /// best itself or as good); nil unless the pick meets the objective.
+  public var shortfall: Double? {
+    guard pickMeetsSLO == true, let pick, let best, best.measured.tokPerSPerDevice > 0 else { return nil }
+    return max(0, 1 - pick.measured.tokPerSPerDevice / best.measured.tokPerSPerDevice)
+  }
+
+  /// The decisions of every choice in `rows` with at least two
+  /// configurations, under each objective, ordered by suite, choice and
+  /// objective.
+  public static func of(_ rows: [ValidationRow], slos: [ValidationSLO] = ValidationSLO.judged)
+    -> [ValidationDecision]
+  {
+    var byChoice = [String: [String: [ValidationRow]]]()
+    var names = [String: (suite: String, choice: String)]()
+    for row in rows where row.metric != .kernelUs {
+      guard let choice = row.choice else { continue }
+      let key = "\(row.suite)\t\(choice)"
+      names[key] = (row.suite, choice)
+      byChoice[key, default: [:]][row.configuration, default: []].append(row)
+    }
+    var decisions = [ValidationDecision]()
+    for key in byChoice.keys.sorted() {
+      guard let configurations = byChoice[key], let name = names[key] else { continue }
+      let options = configurations.keys.sorted().compactMap { option($0, configurations[$0] ?? []) }
+      guard options.count > 1 else { continue }
+      for slo in slos {
+        decisions.append(
+          ValidationDecision(
+            suite: name.suite, choice: name.choice, slo: slo, options: options.count,
+            pick: best(options, slo, by: \.predicted), best: best(options, slo, by: { $0.measured })))
+      }
+    }
+    return decisions
+  }
+
+  /// The option with the most tokens per second per device among those
+  /// `figures` admits under `slo` (the first in configuration order on a tie).
+  static func best(_ options: [Option], _ slo: ValidationSLO, by figures: (Option) -> Figures?) -> Option? {
+    var chosen: (option: Option, tok: Double)?
+    for option in options {
+      guard let f = figures(option), slo.admits(ttftMs: f.ttftMs, tpotMs: f.tpotMs) else { continue }
+      if chosen.map({ f.tokPerSPerDevice > $0.tok }) ?? true { chosen = (option, f.tokPerSPerDevice) }
+    }
+    return chosen?.option
+  }
+
+  /// The metrics a choice is judged by, in order of preference per figure.
+  static let ttftMetrics: [ValidationMetric] = [.ttftP50Ms, .ttftMeanMs]
+  static let tpotMetrics: [ValidationMetric] = [.tpotP50Ms, .tpotMeanMs, .itlMeanMs]
+
+  /// A configuration's option from its runs' rows (nil: a figure not measured).
+  static func option(_ configuration: String, _ rows: [ValidationRow]) -> Option? {
+    func median(_ metrics: [ValidationMetric], predicted: Bool) -> Double? {
+      for metric in metrics {
+        let values = rows.filter { $0.metric == metric && $0.measured > 0 }
+          .compactMap { predicted ? $0.predicted.flatMap { $0.isFinite ? $0 : nil } : $0.measured }
+        if let m = Percentile.of(sorted: values.sorted(), 50) { return m }
+        // A figure measured but not predicted: servesim could not run it.
+        if predicted && rows.contains(where: { $0.metric == metric && $0.measured > 0 }) { return nil }
+      }
+      return nil
+    }
+    let devices = Double(max(rows.first?.devices ?? 1, 1))
+    func figures(predicted: Bool) -> Figures? {
+      guard let ttft = median(ttftMetrics, predicted: predicted),
+        let tpot = median(tpotMetrics, predicted: predicted),
+        let tok = median([.outputTokPerS], predicted: predicted)
+      else { return nil }
+      return Figures(ttftMs: ttft, tpotMs: tpot, tokPerSPerDevice: tok / devices)
+    }
+    guard let measured = figures(predicted: false) else { return nil }
+    return Option(configuration: configuration, measured: measured, predicted: figures(predicted: true))
+  }
+}
