@@ -15,7 +15,7 @@ struct InputLoader {
   /// Overrides for the files it names, by naming key.
   let routed: [String: [Override]]
 
-  static let sloKeys = ["ttft_ms", "tpot_ms", "percentile"]
+  static let sloKeys = ["ttft_ms", "tpot_ms", "percentile", "headroom"]
   static let precisionKeys = ["weights", "activations", "kv_cache"]
   static let schedulerKeys = [
     "policy", "max_num_seqs", "max_num_batched_tokens", "chunked_prefill", "block_size",
@@ -69,7 +69,8 @@ struct InputLoader {
     return ServiceLevel(
       ttftMs: try s.double("ttft_ms", default: 2000, positive: true),
       tpotMs: try s.double("tpot_ms", default: 100, positive: true),
-      percentile: try s.double("percentile", default: 90, positive: true, max: 100))
+      percentile: try s.double("percentile", default: 90, positive: true, max: 100),
+      headroom: try s.double("headroom", default: 0, min: 0, max: 0.9))
   }
 
   /// A `{weights, activations, kv_cache}` mapping (bf16 where absent).

@@ -129,7 +129,7 @@ public enum SearchReports {
       precision: {weights: \(q.weights.rawValue), activations: \(q.activations.rawValue), kv_cache: \(q.kvCache.rawValue)}
       scheduler: {policy: \(s.policy.rawValue), max_num_seqs: \(s.maxNumSeqs), max_num_batched_tokens: \(s.maxNumBatchedTokens), chunked_prefill: \(s.chunkedPrefill), block_size: \(s.blockSize), memory_utilization: \(s.memoryUtilization), prefix_caching: \(s.prefixCaching)}
       router: \(p.router.rawValue)
-      slo: {ttft_ms: \(p.slo.ttftMs), tpot_ms: \(p.slo.tpotMs), percentile: \(p.slo.percentile)}
+      slo: {ttft_ms: \(p.slo.ttftMs), tpot_ms: \(p.slo.tpotMs), percentile: \(p.slo.percentile)\(p.slo.headroom > 0 ? ", headroom: \(p.slo.headroom)" : "")}
       seed: \(p.seed)
       \(speculativeLine(p, draftModel: search.draftModelPath))\(search.calibrations[clusterIndex].map { "calibration: \($0)\n" } ?? "")
       """

@@ -41,7 +41,7 @@ public enum SummaryTable {
       "throughput \(f(s.reqPerS, 3)) req/s, \(f(s.inputTokPerS, 1)) input tok/s, \(f(s.outputTokPerS, 1)) output tok/s over \(f(s.durationS, 2)) s"
     )
     lines.append(
-      "SLO (TTFT \(f(plan.slo.ttftMs, 0)) ms, TPOT \(f(plan.slo.tpotMs, 0)) ms): attainment \(f(s.sloAttainment * 100, 1))%, goodput \(f(s.goodputReqPerS, 3)) req/s"
+      "SLO (TTFT \(f(plan.slo.ttftMs, 0)) ms, TPOT \(f(plan.slo.tpotMs, 0)) ms\(plan.slo.headroom > 0 ? ", \(f(plan.slo.headroom * 100, 0))% headroom" : "")): attainment \(f(s.sloAttainment * 100, 1))%, goodput \(f(s.goodputReqPerS, 3)) req/s"
     )
     var utilization = "device utilisation \(f(s.deviceUtilization * 100, 1))%"
     if let pre = s.prefillPoolUtilization, let dec = s.decodePoolUtilization {

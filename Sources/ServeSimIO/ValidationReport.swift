@@ -125,22 +125,24 @@ public enum ValidationReport {
   /// How servesim's planning choices fared (`ValidationDecisionSummary`).
   static func decisions(_ lines: [ValidationDecisionSummary]) -> String {
     let header = [
-      "SLO (TTFT, TPOT p50)", "choices", "same pick", "breaks SLO", "by (median)", "none found",
+      "SLO (TTFT, TPOT p50)", "headroom", "choices", "same pick", "breaks SLO", "by (median)", "none found",
       "none measured",
-      "median shortfall", "worst",
+      "mean shortfall", "worst",
     ]
     var rows = [header]
     for line in lines {
       rows.append([
-        milliseconds(line.slo.ttftMs) + ", " + milliseconds(line.slo.tpotMs), "\(line.choices)",
+        milliseconds(line.slo.ttftMs) + ", " + milliseconds(line.slo.tpotMs),
+        String(format: "%.0f%%", line.headroom * 100), "\(line.choices)",
         "\(line.samePick)", "\(line.breaks)", percent(line.medianOvershoot), "\(line.noneFound)",
         "\(line.noneMeasured)",
-        percent(line.medianShortfall), percent(line.worstShortfall),
+        percent(line.meanShortfall), percent(line.worstShortfall),
       ])
     }
     return "planning choices (per GPU, engine, precision, lengths and speculation: the parallelism and\n"
       + "concurrency or rate with the most output tok/s per device within the SLO, picked by servesim's\n"
-      + "figures and judged by the measured ones; decisions.csv lists each):\n" + aligned(rows)
+      + "figures, with a headroom of each bound kept free, and judged by the measured ones against\n"
+      + "the bounds; decisions.csv lists each):\n" + aligned(rows)
   }
 
   static func milliseconds(_ value: Double) -> String {
@@ -154,7 +156,7 @@ public enum ValidationReport {
   public static func decisionsCSV(_ decisions: [ValidationDecision]) -> [UInt8] {
     var b = CSVBuffer()
     b.text(
-      "suite,choice,slo_ttft_ms,slo_tpot_ms,options,pick,pick_ttft_ms,pick_tpot_ms,"
+      "suite,choice,slo_ttft_ms,slo_tpot_ms,headroom,options,pick,pick_ttft_ms,pick_tpot_ms,"
         + "pick_tok_per_s_per_device,predicted_tok_per_s_per_device,pick_meets_slo,overshoot,best,"
         + "best_tok_per_s_per_device,shortfall\n")
     for d in decisions {
@@ -165,6 +167,8 @@ public enum ValidationReport {
       b.fixed(d.slo.ttftMs, 1)
       b.comma()
       b.fixed(d.slo.tpotMs, 1)
+      b.comma()
+      b.fixed(d.headroom, 2)
       b.comma()
       b.text("\(d.options)")
       b.comma()

@@ -17,6 +17,7 @@ import Testing
   @Test(arguments: [
     (["--set", "workload.arrival.rate_per_s=fast"], "key 'arrival.rate_per_s'"),
     (["--set", "scheduler.block_size=0"], "scheduler.block_size"),
+    (["--set", "slo.headroom=0.95"], "slo.headroom"),
     (["--set", "model=../Tests/ServeSimIOTests/Fixtures/hf/gemma-2-2b.json"], "architectures"),
     (["--set", "model.layers=2147483647"], "layers"),
     (["--set", "cluster.nodes=9223372036854775807"], "nodes"),

@@ -41,11 +41,12 @@ import Testing
     #expect(csv.split(separator: "\n").count == 7)
     #expect(FileManager.default.fileExists(atPath: root + "/a/validation.svg"))
     // The two rates are the options of one planning choice, judged under
-    // each of the three objectives.
+    // each of the three objectives, picked with each of three headrooms.
     #expect(run.stdout.contains("planning choices") && run.stdout.contains("2000 ms, 50 ms"))
     let decisions = try String(contentsOfFile: root + "/a/decisions.csv", encoding: .utf8)
     let lines = decisions.split(separator: "\n")
-    #expect(lines.count == 4 && lines[0].hasPrefix("suite,choice,slo_ttft_ms,slo_tpot_ms,options,pick,"))
+    #expect(
+      lines.count == 10 && lines[0].hasPrefix("suite,choice,slo_ttft_ms,slo_tpot_ms,headroom,options,pick,"))
     #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("trtllm-online,llama-3.1-8b/h200/467x16,") })
     let again = try cli.servesim([
       "validate", "--suite", "trtllm-online", "--root", root, "--out", root + "/b",

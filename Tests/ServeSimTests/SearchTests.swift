@@ -167,3 +167,27 @@ struct ProbeITLTests {
     #expect(others.allSatisfy { $0.summary.itl.count == 0 })
   }
 }
+
+struct HeadroomTests {
+  /// A headroom keeps a share of each target free: a run's SLO percentile
+  /// must meet the targets less that share, so the capacity found falls
+  /// and the kept probe's percentiles stay under the tightened bounds.
+  @Test func headroomTightensTheCapacitySearch() throws {
+    var plan = Fixtures.plan(
+      workload: Fixtures.workload(
+        .poisson(rate: 1), requests: 40, input: .uniform(min: 50, max: 400), output: .uniform(min: 5, max: 60)
+      ))
+    let search = CapacitySearch(requestsPerReplica: 40)
+    // A TPOT target that binds: the p90 of a run at 50 requests/s.
+    let reference = try search.probe(plan, rate: 50, pricers: nil).summary.tpot.p90
+    plan.slo = ServiceLevel(ttftMs: 10_000, tpotMs: reference, percentile: 90)
+    let (free, _) = try search.capacity(of: plan, upper: 200, guess: nil, pricers: nil)
+    plan.slo.headroom = 0.2
+    #expect(abs(plan.slo.tpotBoundMs - 0.8 * reference) < 1e-9 && plan.slo.ttftBoundMs == 8000)
+    let (tight, probes) = try search.capacity(of: plan, upper: 200, guess: nil, pricers: nil)
+    #expect(free > 0 && tight < free)
+    // Every probe that passed kept its TPOT p90 under the tightened bound.
+    #expect(probes.filter(\.passed).allSatisfy { $0.summary.tpot.p90 <= 0.8 * reference })
+    #expect(probes.contains { !$0.passed && $0.summary.tpot.p90 > 0.8 * reference })
+  }
+}

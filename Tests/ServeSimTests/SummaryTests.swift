@@ -49,6 +49,35 @@ import Testing
     #expect(abs(s.usdPerMOutputTok - 2.0 * 0.5 / 3600 / 8 * 1e6) < 1e-9)
   }
 
+  /// The SLO's headroom tightens the targets a request must meet: TTFT 100
+  /// and 50 ms against a 120 ms target both meet it; with a quarter kept
+  /// free (90 ms) only the second does.
+  @Test func headroomTightensAttainment() throws {
+    func attainment(_ slo: ServiceLevel) -> Double {
+      var plan = Fixtures.plan()
+      plan.slo = slo
+      var a = RequestRecord(arrival: 0, inputTokens: 10, outputTokens: 5)
+      a.firstScheduled = 0.02
+      a.firstToken = 0.1
+      a.completion = 0.5
+      a.status = .finished
+      var b = RequestRecord(arrival: 0.2, inputTokens: 30, outputTokens: 3)
+      b.firstScheduled = 0.2
+      b.firstToken = 0.25
+      b.completion = 0.45
+      b.status = .finished
+      let memory = MemoryPlan(
+        model: plan.model, device: plan.cluster.device, parallelism: plan.parallelism,
+        precision: plan.precision, scheduler: plan.scheduler)
+      let result = SimulationResult(
+        plan: plan, memory: memory, requests: [a, b], iterations: [], itl: WeightedSamples(),
+        totalFlops: 1e12, busyDeviceSeconds: 0.25, kvUseSeconds: 0, inFlightSeconds: 0.25, warnings: [])
+      return Summary(result).sloAttainment
+    }
+    #expect(attainment(ServiceLevel(ttftMs: 120, tpotMs: 150, percentile: 90)) == 1)
+    #expect(attainment(ServiceLevel(ttftMs: 120, tpotMs: 150, percentile: 90, headroom: 0.25)) == 0.5)
+  }
+
   @Test func oneTokenOutputsHaveNoTPOT() {
     var r = RequestRecord(arrival: 0, inputTokens: 10, outputTokens: 1)
     r.firstToken = 0.1

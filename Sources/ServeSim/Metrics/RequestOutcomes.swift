@@ -28,8 +28,8 @@ public struct RequestOutcomes: Sendable {
   /// - Parameter exactLimit: latency samples kept exactly per metric, beyond
   ///   which they are counted in a `LogHistogram` (streaming).
   public init(plan: PlanSpec, exactLimit: Int = .max) {
-    ttftTarget = plan.slo.ttftMs / 1000
-    tpotTarget = plan.slo.tpotMs / 1000
+    ttftTarget = plan.slo.ttftBoundMs / 1000
+    tpotTarget = plan.slo.tpotBoundMs / 1000
     warmupLeft = plan.workload.warmupRequests
     ttfts = LatencySamples(exactLimit: exactLimit)
     tpots = LatencySamples(exactLimit: exactLimit)

@@ -57,8 +57,8 @@ public struct CapacitySearch: Sendable {
     let summary = Summary(result, itl: itl)
     let late = lateLatencies(result, percentile: plan.slo.percentile)
     let passed =
-      passes(summary, slo: plan.slo, rate: rate) && late.ttftMs <= plan.slo.ttftMs
-      && late.tpotMs <= plan.slo.tpotMs && steady(result)
+      passes(summary, slo: plan.slo, rate: rate) && late.ttftMs <= plan.slo.ttftBoundMs
+      && late.tpotMs <= plan.slo.tpotBoundMs && steady(result)
     var probe = Probe(
       rate: rate, passed: passed, summary: summary, peakRunning: result.peakRunning,
       peakUsedBlocks: result.peakUsedBlocks)
@@ -118,7 +118,7 @@ public struct CapacitySearch: Sendable {
     guard s.completed == s.requests, s.completed > 0 else { return false }
     let ttft = s.ttft.at(slo.percentile)
     let tpot = s.tpot.at(slo.percentile)
-    return ttft <= slo.ttftMs && tpot <= slo.tpotMs && s.reqPerS >= (1 - slack) * rate
+    return ttft <= slo.ttftBoundMs && tpot <= slo.tpotBoundMs && s.reqPerS >= (1 - slack) * rate
   }
 
   /// Finds the capacity of `plan`.

@@ -45,6 +45,10 @@ public struct ValidationDecision: Sendable, Equatable {
   public var suite: String
   public var choice: String
   public var slo: ValidationSLO
+  /// The share of each bound servesim's pick keeps free: it is picked by
+  /// its predicted figures against the objective `tightened(by:)` this,
+  /// and judged against the objective itself (0: none).
+  public var headroom = 0.0
   /// The configurations chosen among.
   public var options: Int
   /// servesim's pick (nil: no configuration meets the objective by its figures).
@@ -74,11 +78,12 @@ public struct ValidationDecision: Sendable, Equatable {
   }
 
   /// The decisions of every choice in `rows` with at least two
-  /// configurations, under each objective, ordered by suite, choice and
-  /// objective.
-  public static func of(_ rows: [ValidationRow], slos: [ValidationSLO] = ValidationSLO.judged)
-    -> [ValidationDecision]
-  {
+  /// configurations, under each objective and headroom, ordered by suite,
+  /// choice, objective and headroom.
+  public static func of(
+    _ rows: [ValidationRow], slos: [ValidationSLO] = ValidationSLO.judged,
+    headrooms: [Double] = ValidationSLO.judgedHeadrooms
+  ) -> [ValidationDecision] {
     var byChoice = [String: [String: [ValidationRow]]]()
     var names = [String: (suite: String, choice: String)]()
     for row in rows where row.metric != .kernelUs {
@@ -93,10 +98,14 @@ public struct ValidationDecision: Sendable, Equatable {
       let options = configurations.keys.sorted().compactMap { option($0, configurations[$0] ?? []) }
       guard options.count > 1 else { continue }
       for slo in slos {
-        decisions.append(
-          ValidationDecision(
+        let measured = best(options, slo, by: { $0.measured })
+        for headroom in headrooms {
+          var decision = ValidationDecision(
             suite: name.suite, choice: name.choice, slo: slo, options: options.count,
-            pick: best(options, slo, by: \.predicted), best: best(options, slo, by: { $0.measured })))
+            pick: best(options, slo.tightened(by: headroom), by: \.predicted), best: measured)
+          decision.headroom = headroom
+          decisions.append(decision)
+        }
       }
     }
     return decisions

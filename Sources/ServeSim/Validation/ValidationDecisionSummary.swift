@@ -4,6 +4,8 @@
 /// gave up.
 public struct ValidationDecisionSummary: Sendable, Equatable {
   public var slo: ValidationSLO
+  /// The headroom servesim picked with (`ValidationDecision.headroom`).
+  public var headroom: Double
   /// Choices where servesim or the measurements found a configuration that
   /// meets the objective.
   public var choices: Int
@@ -20,15 +22,19 @@ public struct ValidationDecisionSummary: Sendable, Equatable {
   /// The median overshoot (`ValidationDecision.overshoot`) of the picks
   /// that break the objective (nil: none does).
   public var medianOvershoot: Double?
-  /// The median and largest shortfall (`ValidationDecision.shortfall`) of
-  /// the picks that meet the objective (nil: none does).
-  public var medianShortfall: Double?
+  /// The mean and largest shortfall (`ValidationDecision.shortfall`) of
+  /// the picks that meet the objective (nil: none does): what a planner
+  /// trusting servesim gives up, on average and at worst.
+  public var meanShortfall: Double?
   public var worstShortfall: Double?
 
-  /// The summary of `decisions` made under `slo`.
-  public init(slo: ValidationSLO, decisions: [ValidationDecision]) {
+  /// The summary of `decisions` made under `slo` with `headroom`.
+  public init(slo: ValidationSLO, headroom: Double = 0, decisions: [ValidationDecision]) {
     self.slo = slo
-    let made = decisions.filter { $0.slo == slo && ($0.pick != nil || $0.best != nil) }
+    self.headroom = headroom
+    let made = decisions.filter {
+      $0.slo == slo && $0.headroom == headroom && ($0.pick != nil || $0.best != nil)
+    }
     choices = made.count
     samePick = made.filter { $0.pick != nil && $0.pick?.configuration == $0.best?.configuration }.count
     breaks = made.filter { $0.pickMeetsSLO == false }.count
@@ -36,14 +42,18 @@ public struct ValidationDecisionSummary: Sendable, Equatable {
     noneMeasured = made.filter { $0.best == nil }.count
     medianOvershoot = Percentile.of(sorted: made.compactMap(\.overshoot).sorted(), 50)
     let shortfalls = made.compactMap(\.shortfall).sorted()
-    medianShortfall = Percentile.of(sorted: shortfalls, 50)
+    meanShortfall = shortfalls.isEmpty ? nil : shortfalls.reduce(0, +) / Double(shortfalls.count)
     worstShortfall = shortfalls.last
   }
 
-  /// One summary per objective of `slos` that `decisions` judged.
-  public static func of(_ decisions: [ValidationDecision], slos: [ValidationSLO] = ValidationSLO.judged)
-    -> [ValidationDecisionSummary]
-  {
-    slos.map { ValidationDecisionSummary(slo: $0, decisions: decisions) }.filter { $0.choices > 0 }
+  /// One summary per objective of `slos` and headroom of `headrooms` that
+  /// `decisions` judged, by objective, then headroom.
+  public static func of(
+    _ decisions: [ValidationDecision], slos: [ValidationSLO] = ValidationSLO.judged,
+    headrooms: [Double] = ValidationSLO.judgedHeadrooms
+  ) -> [ValidationDecisionSummary] {
+    slos.flatMap { slo in
+      headrooms.map { ValidationDecisionSummary(slo: slo, headroom: $0, decisions: decisions) }
+    }.filter { $0.choices > 0 }
   }
 }

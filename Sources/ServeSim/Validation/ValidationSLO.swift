@@ -20,6 +20,16 @@ public struct ValidationSLO: Sendable, Hashable {
     ValidationSLO(ttftMs: 500, tpotMs: 20),
   ]
 
+  /// The headrooms `servesim validate` also picks with (`ValidationDecision.headroom`).
+  public static let judgedHeadrooms = [0.0, 0.1, 0.2]
+
+  /// The objective with `headroom` of each bound kept free (0.1: bounds at
+  /// 90%), as a planner that allows for its own error picks with
+  /// (`ServiceLevel.headroom`).
+  public func tightened(by headroom: Double) -> ValidationSLO {
+    ValidationSLO(ttftMs: ttftMs * (1 - headroom), tpotMs: tpotMs * (1 - headroom))
+  }
+
   /// Whether a median TTFT and TPOT (ms) meet the objective.
   public func admits(ttftMs: Double, tpotMs: Double) -> Bool {
     ttftMs <= self.ttftMs && tpotMs <= self.tpotMs
