@@ -148,14 +148,20 @@ struct CapacityDropTests {
 }
 
 struct ProbeITLTests {
+  /// The fixture plan with 40 Poisson requests of 50-400 prompt and 5-60
+  /// output tokens.
+  static func variedLengths() -> PlanSpec {
+    Fixtures.plan(
+      workload: Fixtures.workload(
+        .poisson(rate: 1), requests: 40, input: .uniform(min: 50, max: 400), output: .uniform(min: 5, max: 60)
+      ))
+  }
+
   /// Probes leave the inter-token percentiles out until the search keeps
   /// one: the kept probe's summary is the summary of a plain run at its
   /// rate, inter-token figures included; the others carry none.
   @Test func theKeptProbeHasTheWholeSummary() throws {
-    let plan = Fixtures.plan(
-      workload: Fixtures.workload(
-        .poisson(rate: 1), requests: 40, input: .uniform(min: 50, max: 400), output: .uniform(min: 5, max: 60)
-      ))
+    let plan = Self.variedLengths()
     let search = CapacitySearch(requestsPerReplica: 40)
     let (rate, probes) = try search.capacity(of: plan, upper: 200, guess: nil, pricers: nil)
     let kept = try #require(probes.last { $0.passed && $0.rate == rate })
@@ -173,10 +179,7 @@ struct HeadroomTests {
   /// must meet the targets less that share, so the capacity found falls
   /// and the kept probe's percentiles stay under the tightened bounds.
   @Test func headroomTightensTheCapacitySearch() throws {
-    var plan = Fixtures.plan(
-      workload: Fixtures.workload(
-        .poisson(rate: 1), requests: 40, input: .uniform(min: 50, max: 400), output: .uniform(min: 5, max: 60)
-      ))
+    var plan = ProbeITLTests.variedLengths()
     let search = CapacitySearch(requestsPerReplica: 40)
     // A TPOT target that binds: the p90 of a run at 50 requests/s.
     let reference = try search.probe(plan, rate: 50, pricers: nil).summary.tpot.p90

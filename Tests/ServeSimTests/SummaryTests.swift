@@ -4,9 +4,12 @@ import Testing
 
 @Suite struct SummaryTests {
   /// Two requests whose metrics are easy to check by hand.
-  @Test func metricDefinitionsOnATinyCase() throws {
+  /// Two requests on the fixture plan under `slo`: a arrives at 0, first
+  /// token at 0.1 s, done at 0.5 s (5 tokens); b arrives at 0.2 s, first
+  /// token at 0.25 s, done at 0.45 s (3 tokens); the device busy 0.25 s.
+  static func tiny(_ slo: ServiceLevel, itl: WeightedSamples = WeightedSamples()) -> SimulationResult {
     var plan = Fixtures.plan()
-    plan.slo = ServiceLevel(ttftMs: 80, tpotMs: 150, percentile: 90)
+    plan.slo = slo
     var a = RequestRecord(arrival: 0, inputTokens: 10, outputTokens: 5)
     a.firstScheduled = 0.02
     a.firstToken = 0.1
@@ -17,16 +20,19 @@ import Testing
     b.firstToken = 0.25
     b.completion = 0.45
     b.status = .finished
-    var itl = WeightedSamples()
-    itl.add(0.1, weight: 4)
-    itl.add(0.1, weight: 2)
     let memory = MemoryPlan(
       model: plan.model, device: plan.cluster.device, parallelism: plan.parallelism,
       precision: plan.precision, scheduler: plan.scheduler)
-    let result = SimulationResult(
+    return SimulationResult(
       plan: plan, memory: memory, requests: [a, b], iterations: [], itl: itl, totalFlops: 1e12,
       busyDeviceSeconds: 0.25, kvUseSeconds: 0, inFlightSeconds: 0.25, warnings: [])
-    let s = Summary(result)
+  }
+
+  @Test func metricDefinitionsOnATinyCase() throws {
+    var itl = WeightedSamples()
+    itl.add(0.1, weight: 4)
+    itl.add(0.1, weight: 2)
+    let s = Summary(Self.tiny(ServiceLevel(ttftMs: 80, tpotMs: 150, percentile: 90), itl: itl))
     #expect(s.completed == 2)
     #expect(s.durationS == 0.5)
     #expect(s.reqPerS == 4)
@@ -53,27 +59,7 @@ import Testing
   /// and 50 ms against a 120 ms target both meet it; with a quarter kept
   /// free (90 ms) only the second does.
   @Test func headroomTightensAttainment() throws {
-    func attainment(_ slo: ServiceLevel) -> Double {
-      var plan = Fixtures.plan()
-      plan.slo = slo
-      var a = RequestRecord(arrival: 0, inputTokens: 10, outputTokens: 5)
-      a.firstScheduled = 0.02
-      a.firstToken = 0.1
-      a.completion = 0.5
-      a.status = .finished
-      var b = RequestRecord(arrival: 0.2, inputTokens: 30, outputTokens: 3)
-      b.firstScheduled = 0.2
-      b.firstToken = 0.25
-      b.completion = 0.45
-      b.status = .finished
-      let memory = MemoryPlan(
-        model: plan.model, device: plan.cluster.device, parallelism: plan.parallelism,
-        precision: plan.precision, scheduler: plan.scheduler)
-      let result = SimulationResult(
-        plan: plan, memory: memory, requests: [a, b], iterations: [], itl: WeightedSamples(),
-        totalFlops: 1e12, busyDeviceSeconds: 0.25, kvUseSeconds: 0, inFlightSeconds: 0.25, warnings: [])
-      return Summary(result).sloAttainment
-    }
+    func attainment(_ slo: ServiceLevel) -> Double { Summary(Self.tiny(slo)).sloAttainment }
     #expect(attainment(ServiceLevel(ttftMs: 120, tpotMs: 150, percentile: 90)) == 1)
     #expect(attainment(ServiceLevel(ttftMs: 120, tpotMs: 150, percentile: 90, headroom: 0.25)) == 0.5)
   }
