@@ -133,7 +133,7 @@ public enum ValidationReport {
     for line in lines {
       rows.append([
         milliseconds(line.slo.ttftMs) + ", " + milliseconds(line.slo.tpotMs),
-        String(format: "%.0f%%", line.headroom * 100), "\(line.choices)",
+        String(format: "%.0f%%", line.slo.headroom * 100), "\(line.choices)",
         "\(line.samePick)", "\(line.breaks)", percent(line.medianOvershoot), "\(line.noneFound)",
         "\(line.noneMeasured)",
         percent(line.meanShortfall), percent(line.worstShortfall),
@@ -168,7 +168,7 @@ public enum ValidationReport {
       b.comma()
       b.fixed(d.slo.tpotMs, 1)
       b.comma()
-      b.fixed(d.headroom, 2)
+      b.fixed(d.slo.headroom, 2)
       b.comma()
       b.text("\(d.options)")
       b.comma()

@@ -236,7 +236,7 @@ struct ValidationTests {
         return row
       }
     }
-    let slo = ValidationSLO(ttftMs: 1000, tpotMs: 30)
+    let slo: (ttftMs: Double, tpotMs: Double) = (1000, 30)
     // "a": meets as measured and predicted, 800 tok/s on 8 devices (100 each).
     // "b": predicted to meet at 1,600 tok/s; measured TPOT 36 ms (20% over),
     // 1,200 tok/s. "c": 4 devices, measured best (200 tok/s per device), but
@@ -246,7 +246,7 @@ struct ValidationTests {
       + rows("b", ttft: (300, 250), tpot: (36, 28), tok: (1200, 1600))
       + rows("c", devices: 4, ttft: (600, 1500), tpot: (25, 24), tok: (800, 700))
       + rows("d", ttft: (100, nil), tpot: (10, nil), tok: (4000, nil))
-    var decisions = ValidationDecision.of(choice, slos: [slo], headrooms: [0])
+    var decisions = ValidationDecision.of(choice, objectives: [slo], headrooms: [0])
     #expect(decisions.count == 1)
     var d = decisions[0]
     #expect(d.options == 4 && d.pick?.configuration == "b" && d.pickMeetsSLO == false)
@@ -256,39 +256,40 @@ struct ValidationTests {
     // Without "b" and "d", servesim picks "a": it meets the objective and
     // gives up half of "c"'s 200 tokens per second per device.
     decisions = ValidationDecision.of(
-      choice.filter { !["b", "d"].contains($0.configuration) }, slos: [slo], headrooms: [0])
+      choice.filter { !["b", "d"].contains($0.configuration) }, objectives: [slo], headrooms: [0])
     d = decisions[0]
     #expect(d.pick?.configuration == "a" && d.best?.configuration == "c" && d.pickMeetsSLO == true)
     #expect(abs((d.shortfall ?? .nan) - 0.5) < 1e-12 && d.overshoot == nil)
     // With a tenth of each bound kept free (900 ms, 27 ms), servesim's
     // figures for "b" (28 ms) no longer fit: it picks "a", which meets the
     // objective and gives up 80% of "d"'s 500 tokens per second per device.
-    let guarded = ValidationDecision.of(choice, slos: [slo], headrooms: [0, 0.1])
-    #expect(guarded.map(\.headroom) == [0, 0.1] && guarded[0].pick?.configuration == "b")
+    let guarded = ValidationDecision.of(choice, objectives: [slo], headrooms: [0, 0.1])
+    #expect(guarded.map(\.slo.headroom) == [0, 0.1] && guarded[0].pick?.configuration == "b")
     #expect(guarded[1].pick?.configuration == "a" && guarded[1].pickMeetsSLO == true)
     #expect(abs((guarded[1].shortfall ?? .nan) - 0.8) < 1e-12)
-    let guardedSummary = ValidationDecisionSummary(slo: slo, headroom: 0.1, decisions: guarded)
+    let guardedSummary = ValidationDecisionSummary(slo: guarded[1].slo, decisions: guarded)
     #expect(guardedSummary.breaks == 0 && abs((guardedSummary.meanShortfall ?? .nan) - 0.8) < 1e-12)
     // Runs of one configuration are judged by their medians: three runs of
     // "b" measured at 36, 29 and 28 ms meet the objective at 29.
     let repeated =
       choice + rows("b", run: "2", ttft: (300, 250), tpot: (29, 28), tok: (1200, 1600))
       + rows("b", run: "3", ttft: (300, 250), tpot: (28, 28), tok: (1200, 1600))
-    d = ValidationDecision.of(repeated, slos: [slo], headrooms: [0])[0]
+    d = ValidationDecision.of(repeated, objectives: [slo], headrooms: [0])[0]
     #expect(d.pick?.configuration == "b" && d.pick?.measured.tpotMs == 29 && d.pickMeetsSLO == true)
     // Summaries: two objectives, one met by nothing servesim predicts.
-    let tight = ValidationSLO(ttftMs: 150, tpotMs: 15)
+    let tight: (ttftMs: Double, tpotMs: Double) = (150, 15)
     let summaries = ValidationDecisionSummary.of(
-      ValidationDecision.of(choice, slos: [slo, tight], headrooms: [0]), slos: [slo, tight], headrooms: [0])
+      ValidationDecision.of(choice, objectives: [slo, tight], headrooms: [0]))
     #expect(summaries.count == 2)
     #expect(summaries[0].choices == 1 && summaries[0].breaks == 1 && summaries[0].samePick == 0)
     #expect(summaries[1].choices == 1 && summaries[1].noneFound == 1 && summaries[1].breaks == 0)
     // A configuration alone, or rows of no choice, make no decision.
-    #expect(ValidationDecision.of(rows("a", ttft: (1, 1), tpot: (1, 1), tok: (1, 1)), slos: [slo]).isEmpty)
+    #expect(
+      ValidationDecision.of(rows("a", ttft: (1, 1), tpot: (1, 1), tok: (1, 1)), objectives: [slo]).isEmpty)
     #expect(
       ValidationDecision.of(
         rows("a", choice: nil, ttft: (1, 1), tpot: (1, 1), tok: (1, 1))
-          + rows("b", choice: nil, ttft: (1, 1), tpot: (1, 1), tok: (1, 1)), slos: [slo]
+          + rows("b", choice: nil, ttft: (1, 1), tpot: (1, 1), tok: (1, 1)), objectives: [slo]
       ).isEmpty)
   }
 }

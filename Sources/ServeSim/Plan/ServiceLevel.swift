@@ -10,7 +10,7 @@ public struct ServiceLevel: Sendable, Equatable {
   /// (`slo.headroom`, 0 to 0.9): a request or a run meets the SLO when its
   /// figures are within (1 − headroom) × the targets. `servesim validate`
   /// shows what a headroom buys: the planning choices made with it break
-  /// the SLO less often as measured (`ValidationDecision.headroom`).
+  /// the SLO less often as measured (`ValidationDecision.slo`).
   public var headroom = 0.0
 
   public init(ttftMs: Double, tpotMs: Double, percentile: Double, headroom: Double = 0) {

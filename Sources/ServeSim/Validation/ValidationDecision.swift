@@ -44,11 +44,11 @@ public struct ValidationDecision: Sendable, Equatable {
 
   public var suite: String
   public var choice: String
-  public var slo: ValidationSLO
-  /// The share of each bound servesim's pick keeps free: it is picked by
-  /// its predicted figures against the objective `tightened(by:)` this,
-  /// and judged against the objective itself (0: none).
-  public var headroom = 0.0
+  /// The objective, on medians (`percentile` 50), with the headroom
+  /// servesim picks with: its pick meets the bounds (`ttftBoundMs`,
+  /// `tpotBoundMs`) by its predicted figures and is judged against the
+  /// targets themselves, as a plan with `slo.headroom` is run.
+  public var slo: ServiceLevel
   /// The configurations chosen among.
   public var options: Int
   /// servesim's pick (nil: no configuration meets the objective by its figures).
@@ -56,9 +56,16 @@ public struct ValidationDecision: Sendable, Equatable {
   /// The measured best (nil: no configuration meets the objective as measured).
   public var best: Option?
 
+  /// The objectives `servesim validate` judges choices under (median TTFT
+  /// and TPOT, ms): the two the fidelity issue judged the planner by (2 s
+  /// and 50 ms, 1 s and 30 ms) and a tighter interactive one (0.5 s, 20 ms).
+  public static let objectives: [(ttftMs: Double, tpotMs: Double)] = [(2000, 50), (1000, 30), (500, 20)]
+  /// The headrooms it picks each with (`ServiceLevel.headroom`).
+  public static let headrooms = [0.0, 0.1, 0.2]
+
   /// Whether servesim's pick meets the objective as measured (nil: no pick).
   public var pickMeetsSLO: Bool? {
-    pick.map { slo.admits(ttftMs: $0.measured.ttftMs, tpotMs: $0.measured.tpotMs) }
+    pick.map { $0.measured.ttftMs <= slo.ttftMs && $0.measured.tpotMs <= slo.tpotMs }
   }
 
   /// How far servesim's pick misses the objective as measured: the larger
@@ -81,30 +88,31 @@ public struct ValidationDecision: Sendable, Equatable {
   /// configurations, under each objective and headroom, ordered by suite,
   /// choice, objective and headroom.
   public static func of(
-    _ rows: [ValidationRow], slos: [ValidationSLO] = ValidationSLO.judged,
-    headrooms: [Double] = ValidationSLO.judgedHeadrooms
+    _ rows: [ValidationRow], objectives: [(ttftMs: Double, tpotMs: Double)] = objectives,
+    headrooms: [Double] = headrooms
   ) -> [ValidationDecision] {
     var byChoice = [String: [String: [ValidationRow]]]()
-    var names = [String: (suite: String, choice: String)]()
     for row in rows where row.metric != .kernelUs {
       guard let choice = row.choice else { continue }
-      let key = "\(row.suite)\t\(choice)"
-      names[key] = (row.suite, choice)
-      byChoice[key, default: [:]][row.configuration, default: []].append(row)
+      byChoice["\(row.suite)\t\(choice)", default: [:]][row.configuration, default: []].append(row)
     }
     var decisions = [ValidationDecision]()
     for key in byChoice.keys.sorted() {
-      guard let configurations = byChoice[key], let name = names[key] else { continue }
+      guard let configurations = byChoice[key], let first = configurations.values.first?.first,
+        let choice = first.choice
+      else { continue }
       let options = configurations.keys.sorted().compactMap { option($0, configurations[$0] ?? []) }
       guard options.count > 1 else { continue }
-      for slo in slos {
-        let measured = best(options, slo, by: { $0.measured })
+      for objective in objectives {
+        let measured = best(options, ttftMs: objective.ttftMs, tpotMs: objective.tpotMs, by: { $0.measured })
         for headroom in headrooms {
-          var decision = ValidationDecision(
-            suite: name.suite, choice: name.choice, slo: slo, options: options.count,
-            pick: best(options, slo.tightened(by: headroom), by: \.predicted), best: measured)
-          decision.headroom = headroom
-          decisions.append(decision)
+          let slo = ServiceLevel(
+            ttftMs: objective.ttftMs, tpotMs: objective.tpotMs, percentile: 50, headroom: headroom)
+          decisions.append(
+            ValidationDecision(
+              suite: first.suite, choice: choice, slo: slo, options: options.count,
+              pick: best(options, ttftMs: slo.ttftBoundMs, tpotMs: slo.tpotBoundMs, by: \.predicted),
+              best: measured))
         }
       }
     }
@@ -112,11 +120,14 @@ public struct ValidationDecision: Sendable, Equatable {
   }
 
   /// The option with the most tokens per second per device among those
-  /// `figures` admits under `slo` (the first in configuration order on a tie).
-  static func best(_ options: [Option], _ slo: ValidationSLO, by figures: (Option) -> Figures?) -> Option? {
+  /// whose `figures` are within the bounds (ms; the first in configuration
+  /// order on a tie).
+  static func best(_ options: [Option], ttftMs: Double, tpotMs: Double, by figures: (Option) -> Figures?)
+    -> Option?
+  {
     var chosen: (option: Option, tok: Double)?
     for option in options {
-      guard let f = figures(option), slo.admits(ttftMs: f.ttftMs, tpotMs: f.tpotMs) else { continue }
+      guard let f = figures(option), f.ttftMs <= ttftMs, f.tpotMs <= tpotMs else { continue }
       if chosen.map({ f.tokPerSPerDevice > $0.tok }) ?? true { chosen = (option, f.tokPerSPerDevice) }
     }
     return chosen?.option

@@ -3,9 +3,9 @@
 /// often it broke the objective in reality, and what the picks that met it
 /// gave up.
 public struct ValidationDecisionSummary: Sendable, Equatable {
-  public var slo: ValidationSLO
-  /// The headroom servesim picked with (`ValidationDecision.headroom`).
-  public var headroom: Double
+  /// The objective and the headroom servesim picked with
+  /// (`ValidationDecision.slo`).
+  public var slo: ServiceLevel
   /// Choices where servesim or the measurements found a configuration that
   /// meets the objective.
   public var choices: Int
@@ -28,13 +28,10 @@ public struct ValidationDecisionSummary: Sendable, Equatable {
   public var meanShortfall: Double?
   public var worstShortfall: Double?
 
-  /// The summary of `decisions` made under `slo` with `headroom`.
-  public init(slo: ValidationSLO, headroom: Double = 0, decisions: [ValidationDecision]) {
+  /// The summary of `decisions` made under `slo` (with its headroom).
+  public init(slo: ServiceLevel, decisions: [ValidationDecision]) {
     self.slo = slo
-    self.headroom = headroom
-    let made = decisions.filter {
-      $0.slo == slo && $0.headroom == headroom && ($0.pick != nil || $0.best != nil)
-    }
+    let made = decisions.filter { $0.slo == slo && ($0.pick != nil || $0.best != nil) }
     choices = made.count
     samePick = made.filter { $0.pick != nil && $0.pick?.configuration == $0.best?.configuration }.count
     breaks = made.filter { $0.pickMeetsSLO == false }.count
@@ -46,14 +43,12 @@ public struct ValidationDecisionSummary: Sendable, Equatable {
     worstShortfall = shortfalls.last
   }
 
-  /// One summary per objective of `slos` and headroom of `headrooms` that
-  /// `decisions` judged, by objective, then headroom.
-  public static func of(
-    _ decisions: [ValidationDecision], slos: [ValidationSLO] = ValidationSLO.judged,
-    headrooms: [Double] = ValidationSLO.judgedHeadrooms
-  ) -> [ValidationDecisionSummary] {
-    slos.flatMap { slo in
-      headrooms.map { ValidationDecisionSummary(slo: slo, headroom: $0, decisions: decisions) }
-    }.filter { $0.choices > 0 }
+  /// One summary per objective and headroom `decisions` were made under,
+  /// in the order they first appear (`ValidationDecision.of`: objective,
+  /// then headroom).
+  public static func of(_ decisions: [ValidationDecision]) -> [ValidationDecisionSummary] {
+    var slos = [ServiceLevel]()
+    for d in decisions where !slos.contains(d.slo) { slos.append(d.slo) }
+    return slos.map { ValidationDecisionSummary(slo: $0, decisions: decisions) }.filter { $0.choices > 0 }
   }
 }
