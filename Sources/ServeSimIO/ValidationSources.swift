@@ -196,9 +196,6 @@ extension ValidationSuite {
           "speculative decoding not modelled: \(row["spec_decoding"])"
         } else if row["disagg"] == "True" || row["is_multinode"] == "True" {
           "multi-node or disaggregated serving"
-        } else if row["spec_decoding"] == "mtp" && row["dp_attention"] == "True" {
-          // PlanSpec.validateAttentionData refuses the combination.
-          "speculative decoding (MTP) with attention data parallelism not modelled"
         } else if row["engine"] == "atom" {
           // AMD's ATOM (ROCm/ATOM, 0.1) has its own scheduler and aiter
           // kernels, with no modelled release to read its defaults from.

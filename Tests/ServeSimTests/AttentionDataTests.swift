@@ -85,6 +85,54 @@ import Testing
     #expect(seconds([short, nil]) <= seconds([short, short]))
   }
 
+  /// Speculative decoding under attention DP: each rank verifies its own
+  /// sequences' drafts, and the draft head's passes follow the verify as
+  /// lockstep steps of their own (the slowest rank's attention, the routed
+  /// experts over every rank's rows).
+  @Test func aSpeculativeStepPricesTheDraftHeadInLockstep() throws {
+    var p = plan()
+    p.speculative = SpeculativeDecoding(method: .mtp, tokens: 2, acceptance: [0.8, 0.7])
+    let pools = try ServingPools(plan: p, profile: EngineProfile.of(.vllm), reusing: nil)
+    var pricer = try #require(pools.lockstep)
+    #expect(pricer.draftHead)
+    var short = BatchShape()
+    short.addVerify(drafts: 2, context: 102)
+    var long = BatchShape()
+    long.addVerify(drafts: 2, context: 30_002)
+    var decode = BatchShape()
+    decode.addDecode(context: 30_000)
+    let layers = Self.mixtral.costedLayers
+    func seconds(_ shapes: [BatchShape?]) -> Double {
+      pricer.price(shapes).seconds(layers: layers, moeLayers: layers)
+    }
+    let step = seconds([short, long])
+    #expect(step == seconds([long, short]))
+    #expect(seconds([short, short]) < step)
+    #expect(seconds([decode, decode]) < seconds([long, long]))
+    // Without the draft passes the same verify costs less.
+    pricer.draftHead = false
+    let verifyOnly = seconds([short, long])
+    #expect(verifyOnly < step)
+    #expect(seconds([decode, decode]) < verifyOnly)
+  }
+
+  /// At low load TPOT falls as the drafts' acceptance rises, under attention
+  /// DP as without it (`SpeculativeDecodingTests.tpotFallsAsAcceptanceRises`).
+  @Test func speculativeTPOTFallsAsAcceptanceRises() throws {
+    let workload = Fixtures.workload(
+      .closed(concurrency: 2, thinkTime: 0), requests: 8, input: .fixed(500), output: .fixed(201))
+    func tpot(_ acceptance: Double?) throws -> Double {
+      var p = plan(workload: workload)
+      p.speculative = acceptance.map { SpeculativeDecoding(method: .mtp, tokens: 2, acceptance: [$0, $0]) }
+      let result = try Fixtures.run(p)
+      #expect(result.requests.allSatisfy { $0.status == .finished })
+      return Summary(result).tpot.mean
+    }
+    let tpots = try [0.2, 0.6, 0.95].map { try tpot($0) }
+    #expect(zip(tpots, tpots.dropFirst()).allSatisfy { $0 > $1 }, "\(tpots)")
+    #expect(try tpots[2] < tpot(nil))
+  }
+
   @Test func requestsGoRoundRobinOverTheRanks() throws {
     let result = try Fixtures.run(plan(data: 2, workload: Fixtures.workload(requests: 8)))
     // Data replicas by the plan's router (round robin), then ranks in turn.
@@ -164,9 +212,13 @@ import Testing
     var piped = plan()
     piped.parallelism.pipeline = 2
     #expect(issues(piped).contains { $0.contains("pipeline 1") })
+    // A draft head (MTP, EAGLE) steps with the ranks; a draft model is refused.
     var speculating = plan()
     speculating.speculative = SpeculativeDecoding(method: .eagle, tokens: 1, acceptance: [0.8])
-    #expect(issues(speculating).contains { $0.contains("speculative decoding") })
+    #expect(issues(speculating).isEmpty)
+    speculating.speculative = SpeculativeDecoding(
+      method: .draft, tokens: 1, acceptance: [0.8], draftModel: Self.mixtral)
+    #expect(issues(speculating).contains { $0.contains("separate draft model") })
     // SGLang's receive skipper asserts it runs without DP attention.
     var skipping = plan()
     skipping.schedulerRecvInterval = 10

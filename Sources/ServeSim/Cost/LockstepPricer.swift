@@ -11,6 +11,10 @@
 /// decode-only or idle (`can_cuda_graph = min(...)` over the ranks), each
 /// rank then padded to the graph size of the largest rank's batch.
 ///
+/// Speculative decoding with a draft head (`draftHead`): each rank verifies
+/// its own sequences' drafts (the verify's extra attention per rank), and
+/// the head's passes follow as lockstep steps of their own (`draftPasses`).
+///
 /// Token-proportional parts are memoised by token count (a rank's by its
 /// tokens, the replica-wide parts by the tokens of all ranks), so the
 /// per-iteration path does no allocation.
@@ -35,6 +39,15 @@ public struct LockstepPricer: Sendable {
   /// [eager, graph] and those tokens.
   private var memoRouted: [[OperatorEstimate]]
   private var memoDense: [[OperatorEstimate]]
+  /// Whether the plan speculates with a draft head (MTP or EAGLE: one
+  /// decoder layer of the target), whose passes then follow each verify.
+  public var draftHead = false
+  /// Memo of a draft pass's rank-local part (fusion projection, attention
+  /// block, the rank's MoE share, embedding) by [eager, graph] and the
+  /// rank's rows, and of its routed experts by [eager normal, eager
+  /// low-latency, graph] and the rows of all ranks.
+  private var memoDraftRank: [[OperatorEstimate]]
+  private var memoDraftRouted: [[OperatorEstimate]]
 
   /// - Parameters:
   ///   - maxTokens: the most tokens one rank's batch holds (larger counts are
@@ -55,6 +68,8 @@ public struct LockstepPricer: Sendable {
     memoEmbed = [perRank, perRank]
     memoRouted = [all, all, all]
     memoDense = [all, all]
+    memoDraftRank = [perRank, perRank]
+    memoDraftRouted = [all, all, all]
   }
 
   @inline(__always)
@@ -71,18 +86,23 @@ public struct LockstepPricer: Sendable {
   /// an idle batch); at least one batch is not nil.
   public mutating func price(_ shapes: [BatchShape?]) -> IterationCost {
     var largest = 0
+    var largestRows = 0
     var total = 0
     var prefill = false
     var sampled = 0
     var sequences = 0
+    var speculating = 0
     for case let shape? in shapes {
       largest = max(largest, shape.tokens)
+      // A verify step's graph is captured by sequences (IterationPricer.usesGraph).
+      largestRows = max(largestRows, shape.tokens - shape.speculativeTokens)
       total += shape.tokens
       prefill = prefill || shape.prefillTokens > 0
       sampled += shape.sampledSequences
       sequences = max(sequences, shape.sequences)
+      if shape.draftSteps > 0 { speculating = max(speculating, shape.decodeSequences) }
     }
-    let graph = profile.graphsForDecode && !prefill && largest <= profile.graphMaxBatch
+    let graph = profile.graphsForDecode && !prefill && largestRows <= profile.graphMaxBatch
     let mode: LaunchMode = graph ? .graph : .eager
     let slot = graph ? 1 : 0
     let padded = graph ? IterationPricer.graphPadded(largest) : largest
@@ -102,7 +122,9 @@ public struct LockstepPricer: Sendable {
       if m == 0 { attention = .zero }
       if let shape {
         attention += rank.attentionPrefill(shape, mode: mode)
-        attention += rank.attentionDecode(shape, mode: mode)
+        let decode = rank.attentionDecode(shape, mode: mode)
+        attention += decode
+        attention += rank.verifyAttention(shape, decode: decode)
       }
       var moe = attention
       moe += Self.memo(&memoRankMoE, slot, m) { rank.rankMoE(tokens: Double(m), mode: mode) }
@@ -128,22 +150,153 @@ public struct LockstepPricer: Sendable {
       dense.seconds += wide.tensorGroup.allGather(bytes: gathered)
     }
     let sampling = wide.sampling(sampled: Double(sampled), mode: mode)
-    let cpu = (profile.iterationOverheadUs + profile.perSequenceOverheadUs * Double(sequences)) * 1e-6
+    var cpu = (profile.iterationOverheadUs + profile.perSequenceOverheadUs * Double(sequences)) * 1e-6
+    // A speculative step's per-request host work, each rank's on its own host
+    // thread (`EngineProfile.speculativeSequenceUs`).
+    cpu += profile.speculativeSequenceUs * Double(speculating) * 1e-6
+    var drafts = (seconds: 0.0, flops: 0.0)
+    if draftHead {
+      drafts = draftPasses(shapes, graph: graph)
+      if prefill {
+        let priced = draftPrefill(shapes)
+        drafts = (drafts.seconds + priced.seconds, drafts.flops + priced.flops)
+      }
+    }
     let perLayer = slowDense.seconds + dense.seconds
     let perMoELayer = slowMoE.seconds + routed.seconds
     var host = cpu
     if profile.overlapsScheduling {
-      let device = denseLayers * perLayer + moeLayers * perMoELayer + slowEmbed.seconds + sampling.seconds
+      let device =
+        denseLayers * perLayer + moeLayers * perMoELayer + slowEmbed.seconds + sampling.seconds
+        + drafts.seconds
       host = max(0, cpu - device)
     }
     let g = Double(wide.tensor)
     let flops =
       rankFlops * Double(rank.tensor)
-      + (moeLayers * routed.flops + denseLayers * dense.flops + sampling.flops) * g
+      + (moeLayers * routed.flops + denseLayers * dense.flops + sampling.flops) * g + drafts.flops
     var sources = slowDense.sources * denseLayers + slowMoE.sources * moeLayers + slowEmbed.sources
     sources += routed.sources * moeLayers + dense.sources * denseLayers + sampling.sources
+    // The draft passes follow the verify (they start from its hidden states).
     return IterationCost(
-      perLayer: perLayer, perMoELayer: perMoELayer, head: host + slowEmbed.seconds, tail: sampling.seconds,
-      flops: flops, graph: graph, sources: sources)
+      perLayer: perLayer, perMoELayer: perMoELayer, head: host + slowEmbed.seconds,
+      tail: sampling.seconds + drafts.seconds, flops: flops, graph: graph, sources: sources)
+  }
+
+  /// The draft head's passes after a lockstep verify, as `DraftPricer.price`
+  /// runs them on one rank (the first over every verified position, then
+  /// `draftSteps − 1` over one row per sequence), each pass a lockstep step
+  /// of its own: every rank runs the head's attention over its sequences,
+  /// the MoE layer's routed experts take the rows of all ranks. SGLang
+  /// 0.5.9 runs the draft worker in the attention-DP groups and, under
+  /// `enable_dp_attention`, has every rank run `forward_draft_extend_after_decode`
+  /// even with nothing to draft (`EAGLEWorker.forward_batch_generation`,
+  /// sglang/srt/speculative/eagle_worker.py); TensorRT-LLM's MTP layers take
+  /// the target's attention-DP mapping (u).
+  ///
+  /// - Returns: seconds, and FLOPs over the replica's devices.
+  private mutating func draftPasses(_ shapes: [BatchShape?], graph: Bool) -> (seconds: Double, flops: Double)
+  {
+    var steps = 0
+    for case let shape? in shapes { steps = max(steps, shape.draftSteps) }
+    guard steps > 0 else { return (0, 0) }
+    let first = draftPass(shapes, verified: true, graph: graph)
+    guard steps > 1 else { return first }
+    let next = draftPass(shapes, verified: false, graph: graph)
+    let more = Double(steps - 1)
+    return (first.seconds + more * next.seconds, first.flops + more * next.flops)
+  }
+
+  /// One lockstep pass of the draft head: over each rank's verified
+  /// positions (`verified`) or one row per decoding sequence.
+  private mutating func draftPass(_ shapes: [BatchShape?], verified: Bool, graph: Bool) -> (
+    seconds: Double, flops: Double
+  ) {
+    let mode: LaunchMode = graph ? .graph : .eager
+    let slot = graph ? 1 : 0
+    var largest = 0
+    var total = 0
+    for case let shape? in shapes {
+      let rows = shape.decodeSequences + (verified ? shape.speculativeTokens : 0)
+      largest = max(largest, rows)
+      total += rows
+    }
+    guard total > 0 else { return (0, 0) }
+    let padded = graph ? IterationPricer.graphPadded(largest) : largest
+    let all = graph ? padded * ranks : total
+    let rank = rank
+    var slowest = OperatorEstimate.zero
+    var flops = 0.0
+    for shape in shapes {
+      let rows = (shape?.decodeSequences ?? 0) + (verified ? (shape?.speculativeTokens ?? 0) : 0)
+      let m = graph ? padded : rows
+      var pass = Self.memo(&memoDraftRank, slot, m) { Self.headPass(rank, rows: m, mode: mode) }
+      if let shape, shape.decodeSequences > 0 {
+        var context = BatchShape()
+        context.decodeSequences = shape.decodeSequences
+        context.decodeContextTokens = shape.decodeContextTokens
+        let attention = rank.attentionDecode(context, mode: mode)
+        pass += attention
+        if verified { pass += rank.verifyAttention(shape, decode: attention) }
+      }
+      if pass.seconds > slowest.seconds { slowest = pass }
+      flops += pass.flops
+    }
+    let wide = wide
+    let gathers = profile.engine == .trtllm
+    let routed = Self.memo(&memoDraftRouted, graph ? 2 : 1, all) {
+      wide.routedExperts(tokens: Double(all), lowLatency: true, mode: mode, gathers: gathers)
+    }
+    let sampling = wide.sampling(sampled: Double(total), mode: mode)
+    let seconds = slowest.seconds + routed.seconds + sampling.seconds
+    return (seconds, flops * Double(rank.tensor) + (routed.flops + sampling.flops) * Double(wide.tensor))
+  }
+
+  /// A draft-head pass's rank-local part over `rows` rows, attention
+  /// kernels left out: the fusion projection of the embedding and the
+  /// target's hidden state (2h → h), the layer's attention block, the rank's
+  /// share of the MoE layer and the embedding (`CostModel.draftHead` with the
+  /// routed experts and the LM head priced replica-wide).
+  private static func headPass(_ rank: CostModel, rows: Int, mode: LaunchMode) -> OperatorEstimate {
+    guard rows > 0 else { return .zero }
+    let t = Double(rows)
+    let h = Double(rank.model.hiddenSize)
+    var total = rank.gemm(m: t, n: h, k: 2 * h, mode: mode)
+    total +=
+      rank.model.mla == nil
+      ? rank.attentionBlock(tokens: t, mode: mode) : rank.mlaBlock(tokens: t, mode: mode)
+    total += rank.rankMoE(tokens: t, mode: mode)
+    total += rank.embedding(tokens: t, mode: mode)
+    return total
+  }
+
+  /// The draft head's pass over the prompt tokens the ranks prefill
+  /// (`DraftPricer.prefill`), eager, in lockstep: each rank's chunks
+  /// through the head and its prefill attention, the routed experts over
+  /// the tokens of all ranks, the LM head over the prompts that end.
+  private mutating func draftPrefill(_ shapes: [BatchShape?]) -> (seconds: Double, flops: Double) {
+    let rank = rank
+    var slowest = OperatorEstimate.zero
+    var flops = 0.0
+    var total = 0
+    var ended = 0
+    for case let shape? in shapes where shape.prefillTokens > 0 {
+      let m = shape.prefillTokens
+      total += m
+      ended += max(shape.sampledSequences - shape.decodeSequences - shape.speculativeTokens, 0)
+      var pass = Self.memo(&memoDraftRank, 0, m) { Self.headPass(rank, rows: m, mode: .eager) }
+      pass += rank.attentionPrefill(shape, mode: .eager)
+      if pass.seconds > slowest.seconds { slowest = pass }
+      flops += pass.flops
+    }
+    guard total > 0 else { return (0, 0) }
+    let wide = wide
+    let gathers = profile.engine == .trtllm
+    let routed = Self.memo(&memoDraftRouted, 0, total) {
+      wide.routedExperts(tokens: Double(total), lowLatency: false, mode: .eager, gathers: gathers)
+    }
+    let sampling = wide.sampling(sampled: Double(ended), mode: .eager)
+    let seconds = slowest.seconds + routed.seconds + sampling.seconds
+    return (seconds, flops * Double(rank.tensor) + (routed.flops + sampling.flops) * Double(wide.tensor))
   }
 }

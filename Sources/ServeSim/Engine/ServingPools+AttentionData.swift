@@ -22,9 +22,12 @@ extension ServingPools {
       plan, cluster: plan.cluster, ranks: plan.parallelism.attentionTensor, expert: wide.expertParallel,
       profile: profile)
     let limits = rankScheduler(plan)
-    return LockstepPricer(
+    var pricer = LockstepPricer(
       rank: rank, wide: wide, profile: profile, ranks: plan.parallelism.attentionData,
       maxTokens: limits.maxNumBatchedTokens + limits.maxNumSeqs)
+    // A draft model under attention DP is refused (`validateAttentionData`).
+    pricer.draftHead = plan.speculative.map { $0.method != .draft } ?? false
+    return pricer
   }
 
   /// The cost model of a tensor group of `ranks` consecutive devices of

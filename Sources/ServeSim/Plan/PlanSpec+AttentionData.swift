@@ -45,10 +45,11 @@ extension PlanSpec {
       issue(
         "attention data parallelism is modelled for aggregated serving only; valid: 1 with disaggregation")
     }
-    if speculative != nil {
-      // The lockstep step (LockstepPricer) prices no draft or verify passes.
+    if speculative?.method == .draft {
+      // The lockstep step (LockstepPricer) prices a draft head's passes, not
+      // a separate draft model's.
       issue(
-        "speculative decoding with attention data parallelism is not modelled yet (the ranks' lockstep step prices no draft passes); valid: 1 with speculative, or no speculative"
+        "a separate draft model with attention data parallelism is not modelled (its ranks would need a lockstep of their own); valid: 1 with speculative.method draft, or method mtp or eagle"
       )
     }
     if schedulerRecvInterval > 1 {
