@@ -115,6 +115,21 @@ import Testing
         + cost.attentionPrefill(prefill, mode: .eager).seconds)
   }
 
+  /// In a batch that mixes a prompt's last chunk with verify steps, the
+  /// draft's prefill pass samples the ending prompt alone: the verifies'
+  /// sampled rows (one per sequence and per draft) are not prompts.
+  @Test func aMixedBatchsDraftPrefillSamplesOnlyTheEndingPrompts() throws {
+    let plan = Self.lowLoad(Self.speculative([0.8, 0.75]))
+    let draft = try #require(try Simulator(plan: plan).pools.pricers[0].draft)
+    var prefill = BatchShape()
+    prefill.addPrefill(chunk: 1000, context: 1000, samples: true)
+    var mixed = prefill
+    mixed.addVerify(drafts: 2, context: 1203)
+    mixed.addVerify(drafts: 2, context: 803)
+    #expect(mixed.endingPrompts == 1 && prefill.endingPrompts == 1)
+    #expect(draft.prefill(mixed).seconds == draft.prefill(prefill).seconds)
+  }
+
   /// SGLang frees the slots of rejected drafts after the verify; vLLM keeps
   /// them (and its lookahead slots) for the next step.
   @Test func rejectedDraftBlocksAreReleased() throws {

@@ -37,6 +37,17 @@ public struct BatchShape: Sendable, Equatable {
   public var tokens: Int { prefillTokens + decodeSequences + speculativeTokens }
   /// Sequences in the batch.
   public var sequences: Int { prefillSequences + decodeSequences }
+  /// Prompts whose last chunk the batch runs (each samples its first token):
+  /// the sampled rows less the decodes' (one each, with their drafts).
+  public var endingPrompts: Int { max(sampledSequences - decodeSequences - speculativeTokens, 0) }
+  /// The batch's decodes alone, one row per sequence over its context (what
+  /// a draft pass attends over).
+  public var decodeRows: BatchShape {
+    var rows = BatchShape()
+    rows.decodeSequences = decodeSequences
+    rows.decodeContextTokens = decodeContextTokens
+    return rows
+  }
 
   /// Adds a prefill chunk of `chunk` tokens ending at context length `context`.
   public mutating func addPrefill(chunk: Int, context: Int, samples: Bool) {

@@ -54,10 +54,7 @@ public struct DraftPricer: Sendable {
     let verified = sequences + shape.speculativeTokens
     let first = pass(graph ? IterationPricer.graphPadded(verified) : verified, mode: mode)
     let next = pass(graph ? IterationPricer.graphPadded(sequences) : sequences, mode: mode)
-    var rows = BatchShape()
-    rows.decodeSequences = sequences
-    rows.decodeContextTokens = shape.decodeContextTokens
-    let attention = cost.attentionDecode(rows, mode: mode)
+    let attention = cost.attentionDecode(shape.decodeRows, mode: mode)
     var firstAttention = attention
     firstAttention += cost.verifyAttention(shape, decode: attention)
     let steps = Double(shape.draftSteps - 1)
@@ -85,7 +82,7 @@ public struct DraftPricer: Sendable {
   public func prefill(_ shape: BatchShape) -> (seconds: Double, flops: Double) {
     guard shape.prefillTokens > 0 else { return (0, 0) }
     let m = Double(shape.prefillTokens)
-    let sampled = Double(max(shape.sampledSequences - shape.decodeSequences, 0))
+    let sampled = Double(shape.endingPrompts)
     let pass =
       wholeModel
       ? cost.draftModel(tokens: m, sampled: sampled, mode: .eager)

@@ -232,10 +232,7 @@ public struct LockstepPricer: Sendable {
       let m = graph ? padded : rows
       var pass = Self.memo(&memoDraftRank, slot, m) { Self.headPass(rank, rows: m, mode: mode) }
       if let shape, shape.decodeSequences > 0 {
-        var context = BatchShape()
-        context.decodeSequences = shape.decodeSequences
-        context.decodeContextTokens = shape.decodeContextTokens
-        let attention = rank.attentionDecode(context, mode: mode)
+        let attention = rank.attentionDecode(shape.decodeRows, mode: mode)
         pass += attention
         if verified { pass += rank.verifyAttention(shape, decode: attention) }
       }
@@ -283,7 +280,7 @@ public struct LockstepPricer: Sendable {
     for case let shape? in shapes where shape.prefillTokens > 0 {
       let m = shape.prefillTokens
       total += m
-      ended += max(shape.sampledSequences - shape.decodeSequences - shape.speculativeTokens, 0)
+      ended += shape.endingPrompts
       var pass = Self.memo(&memoDraftRank, 0, m) { Self.headPass(rank, rows: m, mode: .eager) }
       pass += rank.attentionPrefill(shape, mode: .eager)
       if pass.seconds > slowest.seconds { slowest = pass }

@@ -40,7 +40,7 @@ extension Simulator {
   func needsPrefixAttention(_ shape: BatchShape) -> Bool {
     if profile.overlapsScheduling {
       // Prefill chunks that sample no token end no prompt.
-      return shape.prefillSequences > shape.sampledSequences - shape.decodeSequences
+      return shape.prefillSequences > shape.endingPrompts
     }
     return shape.prefillContextTokens > Double(shape.prefillTokens)
   }
