@@ -35,6 +35,19 @@ public enum LaunchCommand {
   ///   the repository of a shipped model, else the model's name.
   public static func script(_ plan: PlanSpec, engine: ExportEngine, model: String? = nil) -> String {
     var notes = [String]()
+    var plan = plan
+    if let d = plan.disaggregation {
+      // One server of the decode pool, with its layout; the prefill pool's
+      // servers take theirs.
+      notes.append(
+        "the plan is disaggregated: this launches one server of the decode pool (\(d.decode.layout(planExpert: plan.parallelism.expert)), \(d.decode.replicas) of them); the prefill pool's (\(d.prefill.layout(planExpert: plan.parallelism.expert))) take their own layout, and the engine's disaggregation options are not exported"
+      )
+      var decode = d.decode.parallelism(planExpert: plan.parallelism.expert)
+      decode.data = 1
+      plan.parallelism = decode
+      plan.cluster = d.decode.cluster
+      plan.disaggregation = nil
+    }
     let modelID: String
     if let model {
       modelID = model
@@ -61,9 +74,6 @@ public enum LaunchCommand {
       )
     }
     let memory = memoryFraction(plan, for: engine.kind, &notes)
-    if plan.disaggregation != nil {
-      notes.append("the plan's disaggregated prefill/decode pools are not exported; this serves one pool")
-    }
     var lines: [String]
     var preamble = [String]()
     switch engine {

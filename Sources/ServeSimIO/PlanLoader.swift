@@ -90,17 +90,20 @@ public enum PlanLoader {
     return plan
   }
 
-  /// Reads `disaggregation: {prefill: {replicas, tensor, cluster}, decode: {...},
+  /// Reads `disaggregation: {prefill: {replicas, tensor, expert, attention_data,
+  /// cluster}, decode: {...},
   /// transfer: {kind, bandwidth_gbps, latency_us, efficiency}}`.
   static func disaggregation(_ input: InputLoader, cluster: ClusterSpec) throws(ConfigError) -> Disaggregation
   {
     let d = try input.reader.child("disaggregation", allowed: ["prefill", "decode", "transfer"])
     func pool(_ key: String) throws(ConfigError) -> Disaggregation.Pool {
-      let p = try d.child(key, allowed: ["replicas", "tensor", "cluster"])
+      let p = try d.child(key, allowed: ["replicas", "tensor", "expert", "attention_data", "cluster"])
       return Disaggregation.Pool(
         replicas: try p.int("replicas", default: 1, min: 1, max: 1 << 20),
         tensor: try p.int("tensor", default: 1, min: 1, max: 1 << 20),
-        cluster: p.has("cluster") ? try input.cluster(p, "cluster").0 : cluster)
+        cluster: p.has("cluster") ? try input.cluster(p, "cluster").0 : cluster,
+        expert: p.has("expert") ? try p.int("expert", default: 1, min: 1, max: 1 << 20) : nil,
+        attentionData: try p.int("attention_data", default: 1, min: 1, max: 1 << 20))
     }
     let prefill = try pool("prefill")
     let decode = try pool("decode")

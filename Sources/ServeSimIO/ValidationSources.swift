@@ -186,7 +186,14 @@ extension ValidationSuite {
     for (_, fields) in table.rows {
       let row = Row(table: table, fields: fields)
       let name = "inferencemax"
-      let engine: EngineKind? = ["sglang": .sglang, "trt": .trtllm][row["engine"]]
+      let disaggregated = row["disagg"] == "True" || row["is_multinode"] == "True"
+      // NVIDIA Dynamo's and AMD's MoRI front ends over SGLang or
+      // TensorRT-LLM workers.
+      let engine: EngineKind? = [
+        "sglang": .sglang, "trt": .trtllm, "dynamo-sglang": .sglang, "dynamo-trt": .trtllm,
+        "mori-sglang": .sglang,
+      ][row["engine"]]
+      let pools = disaggregated ? inferenceMaxPools(row) : nil
       let skip: String? =
         if gpus[row["gpu"]] == nil {
           "GPU not modelled: \(row["gpu"])"
@@ -194,8 +201,10 @@ extension ValidationSuite {
           "precision not modelled: \(row["precision"])"
         } else if !["none", "mtp"].contains(row["spec_decoding"]) {
           "speculative decoding not modelled: \(row["spec_decoding"])"
-        } else if row["disagg"] == "True" || row["is_multinode"] == "True" {
-          "multi-node or disaggregated serving"
+        } else if disaggregated && pools == nil {
+          "disaggregated pools not given (no workers) or not a valid layout"
+        } else if disaggregated && !replaysInBudget(row) {
+          "disaggregated run too long to replay in the suite's minute"
         } else if row["engine"] == "atom" {
           // AMD's ATOM (ROCm/ATOM, 0.1) has its own scheduler and aiter
           // kernels, with no modelled release to read its defaults from.
@@ -210,7 +219,8 @@ extension ValidationSuite {
         continue
       }
       guard let engine, let gpu = gpus[row["gpu"]], let model = models[row["model"].lowercased()],
-        let tp = row.int("tp"), let isl = row.int("isl"), let osl = row.int("osl"),
+        let tp = row.int("tp") ?? (pools == nil ? nil : 1), let isl = row.int("isl"),
+        let osl = row.int("osl"),
         let concurrency = row.int("concurrency"), let perGPU = row.double("output_tok_per_s_per_gpu")
       else {
         suite.skip(name, "incomplete row")
@@ -220,7 +230,11 @@ extension ValidationSuite {
       let ep = row.int("ep") ?? 1
       var parallelism = attentionData(row, tensor: tp, pipeline: pp)
       parallelism.expert = ep
-      var measured: [(metric: ValidationMetric, value: Double)] = [(.outputTokPerS, perGPU * Double(tp * pp))]
+      // A disaggregated run's per-GPU figure is over both pools' GPUs.
+      let gpusUsed = pools?.devices ?? tp * pp
+      var measured: [(metric: ValidationMetric, value: Double)] = [
+        (.outputTokPerS, perGPU * Double(gpusUsed))
+      ]
       let columns: [(ValidationMetric, String)] = [
         (.ttftMeanMs, "ttft_mean_ms"), (.ttftP50Ms, "ttft_median_ms"), (.ttftP90Ms, "ttft_p90_ms"),
         (.ttftP99Ms, "ttft_p99_ms"), (.tpotMeanMs, "tpot_mean_ms"), (.tpotP50Ms, "tpot_median_ms"),
@@ -244,8 +258,9 @@ extension ValidationSuite {
       // 1K prompts at 4 clients, TTFT p99 1.7-3.8 s before 2026-01-21, 0.32
       // s after; SGLang on B200 (FlashInfer's MoE), 0.9 s before, 0.3 s after.
       let device = "\(gpu.0.lowercased())/\(row["engine"])"
-      let setup =
-        "tp\(tp)-ep\(ep)\(parallelism.attentionData > 1 ? "-dp-attention" : "")/\(isl)x\(osl)/c\(concurrency)"
+      let layout =
+        pools?.label ?? "tp\(tp)-ep\(ep)\(parallelism.attentionData > 1 ? "-dp-attention" : "")"
+      let setup = "\(layout)/\(isl)x\(osl)/c\(concurrency)"
       var experiment = ValidationExperiment(
         suite: name, id: "\(device)/\(setup)/\(run)",
         model: model, gpu: gpu.0, engine: engine, engineVersion: row["engine_image"],
@@ -261,13 +276,20 @@ extension ValidationSuite {
       experiment.configuration = "\(device)/\(row["precision"])/\(setup)"
       // The options a planner weighs for this GPU, engine, precision and
       // lengths: every parallelism and concurrency swept (`ValidationDecision`).
-      experiment.choice = "\(device)/\(row["precision"])/\(isl)x\(osl)"
+      // (Disaggregated runs are not among them: their options differ in GPUs.)
+      experiment.choice = pools == nil ? "\(device)/\(row["precision"])/\(isl)x\(osl)" : nil
+      experiment.pools = pools
+      if pools != nil {
+        // Fewer requests per client than the source's 10 where there are
+        // many clients (`disaggregatedRequests`).
+        experiment.requests = disaggregatedRequests(concurrency: concurrency)
+      }
       experiment.coldStart = true
       experiment.warmupPhase = row["date"] >= "2026-01-21"
-      if engine == .trtllm && parallelism.attentionData > 1 {
+      if engine == .trtllm && parallelism.attentionData > 1 && pools == nil {
         experiment.attentionDPBalance = inferenceMaxBalance
       }
-      if engine == .sglang && gpu.0 == "B200" && parallelism.attentionData == 1 {
+      if engine == .sglang && gpu.0 == "B200" && parallelism.attentionData == 1 && pools == nil {
         experiment.schedulerRecvInterval = inferenceMaxRecvInterval(concurrency: concurrency)
       }
       if row["spec_decoding"] == "mtp" {

@@ -27,11 +27,19 @@ struct Check: ParsableCommand {
       throw ExitStatus.fail(error)
     }
     let p = plan.parallelism
-    print(
-      "plan \(plan.name): valid; \(plan.model.name) on \(plan.devices) x \(plan.cluster.device.name) (data \(p.data), tensor \(p.tensor), pipeline \(p.pipeline), expert \(p.expert)\(p.attentionData > 1 ? ", attention data \(p.attentionData)" : "")), engine \(plan.release)"
-    )
+    var layouts = [p]
+    if let d = plan.disaggregation {
+      layouts = [d.prefill.parallelism(planExpert: p.expert), d.decode.parallelism(planExpert: p.expert)]
+      print(
+        "plan \(plan.name): valid; \(plan.model.name) disaggregated on \(plan.devices) devices: prefill \(d.prefill.layout(planExpert: p.expert)) on \(d.prefill.cluster.device.name), decode \(d.decode.layout(planExpert: p.expert)) on \(d.decode.cluster.device.name), engine \(plan.release)"
+      )
+    } else {
+      print(
+        "plan \(plan.name): valid; \(plan.model.name) on \(plan.devices) x \(plan.cluster.device.name) (data \(p.data), tensor \(p.tensor), pipeline \(p.pipeline), expert \(p.expert)\(p.attentionData > 1 ? ", attention data \(p.attentionData)" : "")), engine \(plan.release)"
+      )
+    }
     let pools = simulator.poolMemory.count > 1 ? ["prefill pool", "decode pool"] : ["each device"]
-    for (name, m) in zip(pools, simulator.poolMemory) {
+    for ((name, m), p) in zip(zip(pools, simulator.poolMemory), layouts) {
       func gb(_ bytes: Double) -> String { String(format: "%.2f GB", bytes / 1e9) }
       print(
         "\(name): \(gb(m.deviceBytes)) x memory_utilization = \(gb(m.usableBytes)) usable: weights \(gb(m.weightBytes)), activations \(gb(m.activationBytes)), runtime \(gb(m.runtimeBytes)), KV cache \(gb(m.kvBytes))"

@@ -62,9 +62,33 @@ struct ValidationSuiteTests {
     #expect(first.choice == "llama-3.1-70b/h100/467x256")
     #expect(online.experiments.filter { $0.choice == first.choice }.count > 1)
 
-    let dsr1 = try ValidationSuite.load(root: Self.root, suite: "inferencemax").experiments
-    #expect(dsr1.allSatisfy { $0.model == "deepseek-v3" })
+    let all = try ValidationSuite.load(root: Self.root, suite: "inferencemax").experiments
+    #expect(all.allSatisfy { $0.model == "deepseek-v3" })
+    // Disaggregated multi-node runs replay with their pools (below).
+    let dsr1 = all.filter { $0.pools == nil }
     #expect(Set(dsr1.map(\.gpu)) == ["H200", "B200", "MI300X", "MI325X", "MI355X"])
+    let disaggregated = all.filter { $0.pools != nil }
+    #expect(Set(disaggregated.map(\.gpu)) == ["H100", "H200", "B200", "GB200", "MI355X"])
+    #expect(
+      disaggregated.allSatisfy {
+        guard case .closed(let clients, _) = $0.arrival else { return false }
+        return $0.choice == nil && $0.requests <= max(1024, 2 * clients)
+      })
+    // A Dynamo run of one DEP4 prefill worker and five TP8 decode workers
+    // (EP8): 4 + 40 GPUs on six B200 nodes; its per-GPU throughput times 44.
+    let p1d5 = try #require(
+      disaggregated.first { $0.id.hasPrefix("b200/dynamo-sglang/p1xdep4-d5xtep8/1024x1024/c16/") })
+    let pools = try #require(p1d5.pools)
+    #expect(pools.prefill.data == 1 && pools.prefill.tensor == 4 && pools.prefill.attentionData == 4)
+    #expect(pools.decode.data == 5 && pools.decode.tensor == 8 && pools.decode.expert == 8)
+    #expect(pools.decode.attentionData == 1 && pools.devices == 44)
+    #expect(p1d5.engine == .sglang && p1d5.requests == 160)
+    let b200Node = try ExportTests.plan("llama-3.1-70b-fp8-hgx-b200-tp4.yaml").cluster
+    let deepseek = try ExportTests.plan("deepseek-v3-fp8-hgx-h200-mtp.yaml").model
+    let disaggregatedReplay = ValidationReplay.plan(p1d5, model: deepseek, cluster: b200Node)
+    #expect(disaggregatedReplay.cluster.deviceCount >= 44 && disaggregatedReplay.validate().isEmpty)
+    #expect(disaggregatedReplay.disaggregation?.prefill.attentionData == 4)
+    #expect(disaggregatedReplay.disaggregation?.decode.replicas == 5)
     // "fp4" is NVFP4 on NVIDIA GPUs and MXFP4 on AMD's, weights and activations.
     let nvfp4 = try #require(dsr1.first { $0.gpu == "B200" && $0.precision.weights.isFP4 })
     #expect(nvfp4.precision.weights == .fp4 && nvfp4.precision.activations == .fp4)

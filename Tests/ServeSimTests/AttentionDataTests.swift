@@ -65,7 +65,7 @@ import Testing
   @Test func aStepCostsTheSlowestRank() {
     let p = plan()
     let pools = try? ServingPools(plan: p, profile: EngineProfile.of(.vllm), reusing: nil)
-    guard var pricer = pools?.lockstep else {
+    guard var pricer = pools?.lockstep[0] else {
       Issue.record("no lockstep pricer")
       return
     }
@@ -93,7 +93,7 @@ import Testing
     var p = plan()
     p.speculative = SpeculativeDecoding(method: .mtp, tokens: 2, acceptance: [0.8, 0.7])
     let pools = try ServingPools(plan: p, profile: EngineProfile.of(.vllm), reusing: nil)
-    var pricer = try #require(pools.lockstep)
+    var pricer = try #require(pools.lockstep[0])
     #expect(pricer.draftHead)
     var short = BatchShape()
     short.addVerify(drafts: 2, context: 102)

@@ -37,7 +37,7 @@ import Testing
     let sglang = EngineProfile.of(.sglang)
     var trtllm = sglang
     trtllm.engine = .trtllm
-    guard let wide = try ServingPools(plan: p, profile: sglang, reusing: nil).lockstep?.wide else {
+    guard let wide = try ServingPools(plan: p, profile: sglang, reusing: nil).lockstep[0]?.wide else {
       Issue.record("no lockstep pricer")
       return
     }
@@ -45,7 +45,8 @@ import Testing
     for _ in 0..<8 { shape.addDecode(context: 500) }
     let shapes = [BatchShape?](repeating: shape, count: 8)
     func perMoELayer(_ profile: EngineProfile) -> Double {
-      var pricer = ServingPools.lockstepPricer(plan: p, profile: profile, wide: wide)
+      var pricer = ServingPools.lockstepPricer(
+        plan: p, cluster: p.cluster, parallelism: p.parallelism, profile: profile, wide: wide)
       return pricer.price(shapes).perMoELayer
     }
     let tokens = Double(IterationPricer.graphPadded(8) * 8)

@@ -5,25 +5,28 @@ extension ServingPools {
   /// `chunked_prefill_size //= dp_size` under `enable_dp_attention`); other
   /// engines give each rank the plan's settings (TensorRT-LLM 1.0's
   /// `max_num_tokens` is per rank's executor).
-  static func rankScheduler(_ plan: PlanSpec) -> SchedulerConfig {
+  static func rankScheduler(_ plan: PlanSpec, parallelism: Parallelism) -> SchedulerConfig {
     var scheduler = plan.scheduler
-    let n = plan.parallelism.attentionData
+    let n = parallelism.attentionData
     if n > 1 && plan.engine == .sglang {
       scheduler.maxNumBatchedTokens = max(scheduler.maxNumBatchedTokens / n, 1)
     }
     return scheduler
   }
 
-  /// The lockstep pricer of a replica of `plan` whose replica-wide cost
-  /// model is `wide`: each attention rank's attention runs tensor-parallel
-  /// over `attentionTensor` consecutive devices.
-  static func lockstepPricer(plan: PlanSpec, profile: EngineProfile, wide: CostModel) -> LockstepPricer {
+  /// The lockstep pricer of a replica of `parallelism` on `cluster` (the
+  /// plan's, or a disaggregated pool's) whose replica-wide cost model is
+  /// `wide`: each attention rank's attention runs tensor-parallel over
+  /// `attentionTensor` consecutive devices.
+  static func lockstepPricer(
+    plan: PlanSpec, cluster: ClusterSpec, parallelism: Parallelism, profile: EngineProfile, wide: CostModel
+  ) -> LockstepPricer {
     let rank = costModel(
-      plan, cluster: plan.cluster, ranks: plan.parallelism.attentionTensor, expert: wide.expertParallel,
+      plan, cluster: cluster, ranks: parallelism.attentionTensor, expert: wide.expertParallel,
       profile: profile)
-    let limits = rankScheduler(plan)
+    let limits = rankScheduler(plan, parallelism: parallelism)
     var pricer = LockstepPricer(
-      rank: rank, wide: wide, profile: profile, ranks: plan.parallelism.attentionData,
+      rank: rank, wide: wide, profile: profile, ranks: parallelism.attentionData,
       maxTokens: limits.maxNumBatchedTokens + limits.maxNumSeqs)
     // A draft model under attention DP is refused (`validateAttentionData`).
     pricer.draftHead = plan.speculative.map { $0.method != .draft } ?? false

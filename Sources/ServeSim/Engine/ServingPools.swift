@@ -4,14 +4,22 @@ struct ServingPools: Sendable {
   /// Iteration pricers by pool.
   var pricers: [IterationPricer]
   /// Under attention data parallelism, the pricer of a replica's lockstep
-  /// iterations (nil otherwise).
-  var lockstep: LockstepPricer?
-  /// Attention ranks per replica, `lockstep`'s ranks (1: no attention data
-  /// parallelism), kept apart so that every event reads it without copying
-  /// the optional pricer out.
-  private(set) var attentionRanks = 1
-  /// Whether the attention ranks step together (`lockstep` is set).
-  var lockstepped: Bool { attentionRanks > 1 }
+  /// iterations, by pool (nil for a pool without it).
+  var lockstep: [LockstepPricer?]
+  /// Attention ranks per replica by pool (1: no attention data parallelism),
+  /// kept apart so that every event reads them without copying an optional
+  /// pricer out.
+  private(set) var ranks: [Int]
+  /// The first scheduler of each pool (schedulers are the prefill pool's, then
+  /// the decode pool's).
+  private(set) var firstScheduler: [Int]
+  /// Whether some pool's attention ranks step together.
+  let lockstepped: Bool
+  /// Attention ranks per replica of the entry pool (the prefill pool when
+  /// disaggregated).
+  var attentionRanks: Int { ranks[0] }
+  /// The parallelism of each pool (the plan's when aggregated).
+  let parallelism: [Parallelism]
   /// Memory plans by pool.
   let memory: [MemoryPlan]
   /// Tensor degree by pool (devices of one stage).
@@ -30,11 +38,11 @@ struct ServingPools: Sendable {
   init(plan: PlanSpec, profile: EngineProfile, reusing reused: [IterationPricer]?) throws(SimulationError) {
     var pools: [(cluster: ClusterSpec, parallelism: Parallelism)] = [(plan.cluster, plan.parallelism)]
     if let d = plan.disaggregation {
-      var prefill = d.prefill.parallelism
-      var decode = d.decode.parallelism
-      prefill.expert = min(plan.parallelism.expert, prefill.tensor)
-      decode.expert = min(plan.parallelism.expert, decode.tensor)
-      pools = [(d.prefill.cluster, prefill), (d.decode.cluster, decode)]
+      let expert = plan.parallelism.expert
+      pools = [
+        (d.prefill.cluster, d.prefill.parallelism(planExpert: expert)),
+        (d.decode.cluster, d.decode.parallelism(planExpert: expert)),
+      ]
     }
     var memories = [MemoryPlan]()
     var built = [IterationPricer]()
@@ -69,11 +77,17 @@ struct ServingPools: Sendable {
     }
     memory = memories
     pricers = reuse ?? built
-    if plan.parallelism.attentionData > 1, let wide = pricers.first?.cost {
-      let pricer = Self.lockstepPricer(plan: plan, profile: profile, wide: wide)
-      lockstep = pricer
-      attentionRanks = pricer.ranks
+    var lockstep = [LockstepPricer?](repeating: nil, count: pools.count)
+    for (i, pool) in pools.enumerated() where pool.parallelism.attentionData > 1 {
+      lockstep[i] = Self.lockstepPricer(
+        plan: plan, cluster: pool.cluster, parallelism: pool.parallelism, profile: profile,
+        wide: pricers[i].cost)
     }
+    self.lockstep = lockstep
+    ranks = pools.map { max($0.parallelism.attentionData, 1) }
+    lockstepped = ranks.contains { $0 > 1 }
+    parallelism = pools.map(\.parallelism)
+    firstScheduler = [0, pools[0].parallelism.data * ranks[0] * plan.parallelism.pipeline]
     if let speculative = plan.speculative {
       // Reused pricers may come from a plan that did not speculate.
       for i in pricers.indices where pricers[i].draft == nil {
@@ -90,7 +104,6 @@ struct ServingPools: Sendable {
   /// The schedulers of `plan`: one per stage of each data-parallel replica,
   /// or prefill replicas then decode replicas when disaggregated.
   func makeSchedulers(plan: PlanSpec) -> [ReplicaScheduler] {
-    let limits = SchedulerLimits(Self.rankScheduler(plan))
     let stages = plan.parallelism.pipeline
     let blocks = memory[0].blocks / stages
     var prefix = PrefixIndex.none
@@ -101,11 +114,12 @@ struct ServingPools: Sendable {
       let perHash = hashes.blockTokens / plan.scheduler.blockSize
       prefix = .hashes(BlockPrefixCache(hashes: hashes.distinct, blocksPerHash: perHash), hashes)
     }
-    guard let d = plan.disaggregation else {
+    guard plan.disaggregation != nil else {
+      let limits = SchedulerLimits(Self.rankScheduler(plan, parallelism: plan.parallelism))
       let offload = HostKVTier(plan: plan, prefix: prefix, blockBytes: memory[0].blockBytes)
       // Under attention data parallelism a replica's schedulers are its
       // attention ranks ([replica · ranks + rank]; pipeline is 1).
-      let perReplica = stages * max(plan.parallelism.attentionData, 1)
+      let perReplica = stages * ranks[0]
       return (0..<plan.parallelism.data * perReplica).map {
         var scheduler = ReplicaScheduler(
           blocks: blocks, pipeline: $0 / perReplica, limits: limits, prefix: prefix)
@@ -113,14 +127,27 @@ struct ServingPools: Sendable {
         return scheduler
       }
     }
-    let prefill = d.prefill.parallelism.data
-    return (0..<prefill).map {
-      ReplicaScheduler(blocks: blocks, pipeline: $0, pool: 0, role: .prefill, limits: limits, prefix: prefix)
+    // Each pool's replicas, their attention ranks consecutive; a scheduler's
+    // `pipeline` is its replica's row in the stage timeline (prefill
+    // replicas, then decode replicas).
+    let prefill = parallelism[0].data
+    let prefillLimits = SchedulerLimits(Self.rankScheduler(plan, parallelism: parallelism[0]))
+    let decodeLimits = SchedulerLimits(Self.rankScheduler(plan, parallelism: parallelism[1]))
+    return (0..<prefill * ranks[0]).map {
+      ReplicaScheduler(
+        blocks: blocks, pipeline: $0 / ranks[0], pool: 0, role: .prefill, limits: prefillLimits,
+        prefix: prefix)
     }
-      + (0..<d.decode.parallelism.data).map {
+      + (0..<parallelism[1].data * ranks[1]).map {
         ReplicaScheduler(
-          blocks: memory[1].blocks, pipeline: prefill + $0, pool: 1, role: .decode, limits: limits,
-          prefix: prefix)
+          blocks: memory[1].blocks, pipeline: prefill + $0 / ranks[1], pool: 1, role: .decode,
+          limits: decodeLimits, prefix: prefix)
       }
   }
+
+  /// Replicas of every pool (the stage timeline's rows).
+  var replicas: Int { parallelism.reduce(0) { $0 + $1.data } }
+
+  /// Devices of each pool.
+  var poolDevices: [Int] { parallelism.map { $0.data * $0.devicesPerReplica } }
 }

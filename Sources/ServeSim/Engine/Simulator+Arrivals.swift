@@ -147,13 +147,13 @@ extension Simulator {
     let view = RoutingView(
       schedulers: schedulers, replicas: pools.entryReplicas, stages: timeline.stages * attentionRanks)
     let chosen = view.replicas > 1 ? router.route(id, requests[id], view) : 0
-    if pools.lockstepped { return lockstepRoute(replica: chosen) }
+    if attentionRanks > 1 { return lockstepRoute(replica: chosen) }
     return view.scheduler(of: chosen)
   }
 
   /// Schedules a wake-up of scheduler `r` if it is idle.
   mutating func wakeIfIdle(_ r: Int) {
-    if pools.lockstepped { return lockstepWake(r) }
+    if stepsInLockstep(r) { return lockstepWake(r) }
     guard schedulers[r].phase == .idle else { return }
     schedulers[r].phase = .wakePending
     queue.schedule(at: clock, .replicaWake, subject: Int32(r))

@@ -10,15 +10,31 @@
 /// The decode leap is off for these plans (a leap advances one scheduler; the
 /// ranks' steps are priced together), so stepping is the only path and
 /// `--no-leap` gives the same result trivially.
+///
+/// In a disaggregated plan each pool's replicas step this way when the pool
+/// has attention ranks (a DEP prefill pool, a DEP decode pool), each pool
+/// with its own lockstep pricer.
 extension Simulator {
-  /// Attention ranks per replica (1: no attention data parallelism).
+  /// Attention ranks per replica of the entry pool (1: no attention data
+  /// parallelism).
   var attentionRanks: Int { pools.attentionRanks }
+
+  /// Whether scheduler `r` is an attention rank that steps with its replica's
+  /// other ranks.
+  @inline(__always)
+  func stepsInLockstep(_ r: Int) -> Bool {
+    pools.lockstepped && pools.ranks[schedulers[r].pool] > 1
+  }
 
   /// The first scheduler (rank 0) of the replica that scheduler `r` belongs to.
   @inline(__always)
-  func lockstepLead(_ r: Int) -> Int { r - r % attentionRanks }
+  func lockstepLead(_ r: Int) -> Int {
+    let pool = schedulers[r].pool
+    let first = pools.firstScheduler[pool]
+    return r - (r - first) % pools.ranks[pool]
+  }
 
-  /// The attention rank of replica `d` that takes a new request: round robin
+  /// The attention rank of entry replica `d` that takes a new request: round robin
   /// over the ranks (SGLang 0.5.2 `DataParallelController.round_robin_scheduler`,
   /// the default `load_balance_method`); under TensorRT-LLM the rank with the
   /// fewest unfinished requests, the first of equals (1.0
@@ -43,7 +59,7 @@ extension Simulator {
   mutating func lockstepWake(_ r: Int) {
     let lead = lockstepLead(r)
     guard schedulers[lead].phase == .idle else { return }
-    for k in lead..<lead + attentionRanks { schedulers[k].phase = .wakePending }
+    for k in lead..<lead + pools.ranks[schedulers[lead].pool] { schedulers[k].phase = .wakePending }
     queue.schedule(at: clock, .replicaWake, subject: Int32(lead))
   }
 
@@ -51,17 +67,19 @@ extension Simulator {
   /// starts their common step, or leaves the ranks idle when none has work.
   mutating func startLockstep(lead: Int) {
     iterationCounter += 1
+    let pool = schedulers[lead].pool
+    let ranks = pools.ranks[pool]
     var any = false
     var cold = plan.workload.coldStart
     var used = 0
     var total = 0
     var combined = BatchShape()
-    if !balancers.isEmpty { balanceContexts(lead: lead) }
-    for k in 0..<attentionRanks {
+    if !balancers.isEmpty { balanceContexts(lead: lead, ranks: ranks) }
+    for k in 0..<ranks {
       let r = lead + k
       cold = cold && schedulers[r].tally.scheduledTokens == 0
       let shape = schedulers[r].formBatch(&requests, stamp: iterationCounter, clock: clock)
-      lockstepShapes[k] = shape
+      lockstepShapes[pool][k] = shape
       if let shape {
         any = true
         combined.prefillTokens += shape.prefillTokens
@@ -74,18 +92,18 @@ extension Simulator {
       metrics.peakUsedBlocks = max(metrics.peakUsedBlocks, schedulers[r].usedBlocks)
     }
     guard any else {
-      for k in lead..<lead + attentionRanks { schedulers[k].phase = .idle }
+      for k in lead..<lead + ranks { schedulers[k].phase = .idle }
       return
     }
     // Priced in place (a copy would copy the pricer's memo).
-    guard var cost = pools.lockstep?.price(lockstepShapes) else { return }
+    guard var cost = pools.lockstep[pool]?.price(lockstepShapes[pool]) else { return }
     // A cold server's first step compiles and tunes its kernels first.
     if cold { cost.head += profile.coldStartMs * 1e-3 }
     metrics.totalFlops += cost.flops
     metrics.costSources += cost.sources
-    for k in lead..<lead + attentionRanks { schedulers[k].phase = .busy }
+    for k in lead..<lead + ranks { schedulers[k].phase = .busy }
     let end = timeline.run(
-      cost, replica: schedulers[lead].pipeline, pool: 0, devices: pools.tensor[0], from: clock,
+      cost, replica: schedulers[lead].pipeline, pool: pool, devices: pools.tensor[pool], from: clock,
       shape: combined, kvBlocksUsed: used, iterations: &iterations, keep: keepsIterations,
       metrics: &metrics)
     if !keepsIterations { forgottenIterations += timeline.stages }
@@ -97,28 +115,34 @@ extension Simulator {
 
   /// Holds or releases every rank's context requests for the step about to
   /// form, by the replica's `AttentionDPBalancer`.
-  mutating func balanceContexts(lead: Int) {
+  mutating func balanceContexts(lead: Int, ranks: Int) {
     var context = true
     var generation = true
     var room = true
-    for r in lead..<lead + attentionRanks {
+    for r in lead..<lead + ranks {
       let counts = AttentionDPBalancer.counts(schedulers[r], requests)
       context = context && counts.context
       generation = generation && counts.generation
       room = room && counts.room
     }
-    let releases = balancers[lead / attentionRanks].releases(
+    let releases = balancers[schedulers[lead].pipeline].releases(
       allHaveContext: context, allHaveGeneration: generation, allHaveRoom: room)
-    for r in lead..<lead + attentionRanks { schedulers[r].holdsContext = !releases }
+    for r in lead..<lead + ranks { schedulers[r].holdsContext = !releases }
   }
 
   /// Ends the common step of the replica led by `lead`: every rank books its
   /// batch (an idle rank's is empty), departures are followed up, and the
   /// next step starts.
   mutating func finishLockstep(lead: Int) {
-    for r in lead..<lead + attentionRanks {
+    for r in lead..<lead + pools.ranks[schedulers[lead].pool] {
       schedulers[r].finishBatch(&requests, itl: &metrics.itl, clock: clock)
-      for id in schedulers[r].departed { nextClosedLoopRequest(after: Int(id)) }
+      for id in schedulers[r].departed {
+        if requests[Int(id)].status == .transferring {
+          startTransfer(Int(id))
+        } else {
+          nextClosedLoopRequest(after: Int(id))
+        }
+      }
     }
     startLockstep(lead: lead)
   }

@@ -54,8 +54,8 @@ public struct Simulator: Sendable {
   /// Iterations run and not kept (`keepsIterations` false).
   var forgottenIterations = 0
   /// Under attention data parallelism: each rank's batch of the step being
-  /// formed, and each replica's next rank in the round robin.
-  var lockstepShapes: [BatchShape?] = []
+  /// formed (by pool), and each replica's next rank in the round robin.
+  var lockstepShapes: [[BatchShape?]] = []
   var rankCursor: [Int] = []
   /// Each replica's attention-DP context balancing (empty: off).
   var balancers: [AttentionDPBalancer] = []
@@ -85,21 +85,21 @@ public struct Simulator: Sendable {
     schedulers = pools.makeSchedulers(plan: plan)
     // Attention ranks step together and are not leapt (Simulator+Lockstep).
     for r in schedulers.indices {
-      schedulers[r].leaps = leap && plan.parallelism.attentionData <= 1
+      schedulers[r].leaps = leap && pools.ranks[schedulers[r].pool] <= 1
       if let speculative = plan.speculative {
         schedulers[r].speculation = Speculation(
           speculative, seed: plan.seed, scheduler: r, policy: plan.scheduler.policy)
       }
     }
     if pools.lockstepped {
-      lockstepShapes = [BatchShape?](repeating: nil, count: plan.parallelism.attentionData)
-      rankCursor = [Int](repeating: 0, count: plan.parallelism.data)
+      lockstepShapes = pools.ranks.map { [BatchShape?](repeating: nil, count: $0) }
+      rankCursor = [Int](repeating: 0, count: pools.replicas)
+      // Balancers by replica (the stage timeline's row: prefill, then decode).
       if let balance = plan.attentionDPBalance {
-        balancers = [AttentionDPBalancer](
-          repeating: AttentionDPBalancer(balance), count: plan.parallelism.data)
+        balancers = [AttentionDPBalancer](repeating: AttentionDPBalancer(balance), count: pools.replicas)
       }
     }
-    let pipelines = plan.disaggregation == nil ? plan.parallelism.data : schedulers.count
+    let pipelines = pools.replicas
     timeline = StageTimeline(plan: plan, pipelines: pipelines)
     metrics = RunMetrics(pools: pools.memory.count)
     router = plan.router.makeRouter()
@@ -182,7 +182,6 @@ public struct Simulator: Sendable {
   /// What the run produced.
   private func result(streaming: Bool) -> SimulationResult {
     let tally = self.tally
-    let entry = pools.entryReplicas * timeline.stages
     let counts = tally
     var result = SimulationResult(
       plan: plan, memory: memory, requests: streaming ? [] : requests.records,
@@ -191,9 +190,8 @@ public struct Simulator: Sendable {
       kvUseSeconds: metrics.kvUseSeconds, inFlightSeconds: metrics.inFlightSeconds,
       warnings: plan.warnings(), costSources: metrics.costSources,
       poolBusyDeviceSeconds: metrics.poolBusyDeviceSeconds,
-      poolDevices: pools.tensor.enumerated().map { i, t in
-        Int(t) * (i == 0 ? entry : schedulers.count - pools.entryReplicas)
-      }, prefixHitTokens: counts.prefixHitTokens, prefixLookupTokens: counts.prefixLookupTokens,
+      poolDevices: pools.poolDevices, prefixHitTokens: counts.prefixHitTokens,
+      prefixLookupTokens: counts.prefixLookupTokens,
       peakRunning: metrics.peakRunning, peakUsedBlocks: metrics.peakUsedBlocks,
       verifySteps: counts.verifySteps, verifiedTokens: counts.verifiedTokens,
       requestCount: requests.endID,
@@ -222,7 +220,7 @@ public struct Simulator: Sendable {
 
   /// Forms and starts the next iteration of scheduler `r`, if it has work.
   mutating func startIteration(scheduler r: Int) {
-    if pools.lockstepped { return startLockstep(lead: lockstepLead(r)) }
+    if stepsInLockstep(r) { return startLockstep(lead: lockstepLead(r)) }
     iterationCounter += 1
     guard let shape = schedulers[r].formBatch(&requests, stamp: iterationCounter, clock: clock) else {
       schedulers[r].phase = .idle
@@ -259,7 +257,7 @@ public struct Simulator: Sendable {
   /// (a closed-loop client's next request, a KV transfer to decode), and
   /// forms its next batch.
   mutating func finishIteration(scheduler r: Int) {
-    if pools.lockstepped { return finishLockstep(lead: r) }
+    if stepsInLockstep(r) { return finishLockstep(lead: r) }
     schedulers[r].finishBatch(&requests, itl: &metrics.itl, clock: clock)
     for id in schedulers[r].departed {
       if requests[Int(id)].status == .transferring {

@@ -3,23 +3,52 @@
 /// separate pools of replicas, and each request's KV cache moves from its
 /// prefill replica to a decode replica once its prompt is processed.
 public struct Disaggregation: Sendable, Equatable {
-  /// One pool: its replicas, their tensor degree and the devices they run on.
+  /// One pool: its replicas, their tensor degree and the devices they run on,
+  /// and, for a mixture-of-experts model, its expert parallelism and
+  /// attention data parallelism (the wide-EP "DEP" pools of NVIDIA Dynamo's
+  /// and SGLang's disaggregated DeepSeek recipes: a prefill pool of DEP4-8
+  /// workers and a decode pool of DEP8-48 workers).
   public struct Pool: Sendable, Equatable {
     /// Replicas in the pool.
     public var replicas: Int
+    /// Devices of one replica.
     public var tensor: Int
     /// The cluster the pool runs on (the plan's cluster unless given).
     public var cluster: ClusterSpec
+    /// Expert-parallel degree of a replica's MoE layers; nil takes the plan's
+    /// `parallelism.expert`, capped at `tensor`.
+    public var expert: Int?
+    /// Attention data-parallel ranks of one replica (`Parallelism.attentionData`;
+    /// 1: off).
+    public var attentionData: Int
 
-    public init(replicas: Int, tensor: Int, cluster: ClusterSpec) {
+    public init(replicas: Int, tensor: Int, cluster: ClusterSpec, expert: Int? = nil, attentionData: Int = 1)
+    {
       self.replicas = replicas
       self.tensor = tensor
       self.cluster = cluster
+      self.expert = expert
+      self.attentionData = attentionData
     }
 
     public var devices: Int { replicas * tensor }
 
-    public var parallelism: Parallelism { Parallelism(data: replicas, tensor: tensor) }
+    /// The pool's layout in words: "2 x tensor 8 (expert 8, attention data 8)".
+    public func layout(planExpert: Int = 1) -> String {
+      let p = parallelism(planExpert: planExpert)
+      var extras = [String]()
+      if p.expert > 1 { extras.append("expert \(p.expert)") }
+      if p.attentionData > 1 { extras.append("attention data \(p.attentionData)") }
+      return "\(replicas) x tensor \(tensor)" + (extras.isEmpty ? "" : " (\(extras.joined(separator: ", ")))")
+    }
+
+    /// The pool's parallelism, with the plan's expert degree `planExpert`
+    /// where the pool names none.
+    public func parallelism(planExpert: Int = 1) -> Parallelism {
+      var p = Parallelism(data: replicas, tensor: tensor, expert: expert ?? min(planExpert, tensor))
+      p.attentionData = attentionData
+      return p
+    }
   }
 
   public var prefill: Pool

@@ -6,11 +6,30 @@ extension PlanSpec {
   /// The rules follow SGLang 0.5.2 (`server_args.py`: `tp_size % dp_size == 0`
   /// under `enable_dp_attention`; DP attention exists for MoE models, whose
   /// MoE layers synchronise the ranks) and what servesim models: one pipeline
-  /// stage and aggregated serving (SGLang's disaggregated DP attention routes
-  /// by bootstrap room, not modelled).
+  /// stage; in a disaggregated plan each pool's layout is checked (SGLang's
+  /// disaggregated DP attention routes
+  /// by bootstrap room, not modelled: a decode pool's request goes to its
+  /// least loaded rank).
   func validateAttentionData() -> [PlanIssue] {
-    let par = parallelism
-    guard par.attentionData > 1 else {
+    var layouts = [(key: String, parallelism: Parallelism)]()
+    if let d = disaggregation {
+      if parallelism.attentionData > 1 {
+        return [
+          PlanIssue(
+            .plan, "parallelism.attention_data",
+            "with disaggregation each pool sets its attention ranks; valid: 1 here, and disaggregation.prefill.attention_data or disaggregation.decode.attention_data"
+          )
+        ]
+      }
+      layouts = [
+        ("disaggregation.prefill", d.prefill.parallelism(planExpert: parallelism.expert)),
+        ("disaggregation.decode", d.decode.parallelism(planExpert: parallelism.expert)),
+      ]
+    } else {
+      layouts = [("parallelism", parallelism)]
+    }
+    let ranked = layouts.filter { $0.parallelism.attentionData > 1 }
+    guard !ranked.isEmpty else {
       guard attentionDPBalance != nil else { return [] }
       return [
         PlanIssue(
@@ -20,30 +39,31 @@ extension PlanSpec {
       ]
     }
     var issues = [PlanIssue]()
+    for (key, par) in ranked {
+      func issue(_ message: String) {
+        issues.append(PlanIssue(.plan, "\(key).attention_data", message))
+      }
+      if model.moe == nil {
+        issue(
+          "attention data parallelism needs a mixture-of-experts model ('\(model.name)' is dense: its replicas need not step together); valid: 1, or more replicas for independent ones"
+        )
+      }
+      if par.tensor % par.attentionData != 0 {
+        let valid = divisors(of: par.tensor).filter { $0 > 1 }.map(String.init).joined(separator: ", ")
+        issue(
+          "attention_data \(par.attentionData) must divide tensor \(par.tensor) (the replica's devices); valid: 1, \(valid)"
+        )
+      } else if model.heads % par.attentionTensor != 0 {
+        issue(
+          "each attention rank runs attention over tensor / attention_data = \(par.attentionTensor) devices, which must divide the model's \(model.heads) heads"
+        )
+      }
+      if par.pipeline > 1 {
+        issue("attention data parallelism runs with pipeline 1 in servesim; valid: pipeline 1")
+      }
+    }
     func issue(_ message: String) {
-      issues.append(PlanIssue(.plan, "parallelism.attention_data", message))
-    }
-    if model.moe == nil {
-      issue(
-        "attention data parallelism needs a mixture-of-experts model ('\(model.name)' is dense: its replicas need not step together); valid: 1, or parallelism.data for independent replicas"
-      )
-    }
-    if par.tensor % par.attentionData != 0 {
-      let valid = divisors(of: par.tensor).filter { $0 > 1 }.map(String.init).joined(separator: ", ")
-      issue(
-        "attention_data \(par.attentionData) must divide tensor \(par.tensor) (the replica's devices); valid: 1, \(valid)"
-      )
-    } else if model.heads % par.attentionTensor != 0 {
-      issue(
-        "each attention rank runs attention over tensor / attention_data = \(par.attentionTensor) devices, which must divide the model's \(model.heads) heads"
-      )
-    }
-    if par.pipeline > 1 {
-      issue("attention data parallelism runs with pipeline 1 in servesim; valid: pipeline 1")
-    }
-    if disaggregation != nil {
-      issue(
-        "attention data parallelism is modelled for aggregated serving only; valid: 1 with disaggregation")
+      issues.append(PlanIssue(.plan, "\(ranked[0].key).attention_data", message))
     }
     if speculative?.method == .draft {
       // The lockstep step (LockstepPricer) prices a draft head's passes, not
@@ -58,7 +78,7 @@ extension PlanSpec {
       issues.append(
         PlanIssue(
           .plan, "engine.scheduler_recv_interval",
-          "SGLang's receive skipper does not run with attention data parallelism; valid: 1 (or leave it out) with attention_data \(parallelism.attentionData)"
+          "SGLang's receive skipper does not run with attention data parallelism; valid: 1 (or leave it out) with attention_data \(ranked[0].parallelism.attentionData)"
         ))
     }
     if scheduler.policy == .static {

@@ -124,12 +124,30 @@ extension PlanSpec {
   func validate(_ d: Disaggregation) -> [PlanIssue] {
     var issues = [PlanIssue]()
     for (name, pool) in [("prefill", d.prefill), ("decode", d.decode)] {
-      if model.heads % pool.tensor != 0 {
+      // Under attention data parallelism the heads split over a rank's
+      // devices (`validateAttentionData`).
+      if pool.attentionData <= 1 && model.heads % pool.tensor != 0 {
         issues.append(
           PlanIssue(
             .plan, "disaggregation.\(name).tensor",
             "model '\(model.name)' has \(model.heads) attention heads, not divisible by tensor \(pool.tensor)"
           ))
+      }
+      if let expert = pool.expert, expert > 1 {
+        if let moe = model.moe {
+          if pool.tensor % expert != 0 || moe.experts % expert != 0 {
+            issues.append(
+              PlanIssue(
+                .plan, "disaggregation.\(name).expert",
+                "expert \(expert) must divide both tensor (\(pool.tensor)) and the \(moe.experts) experts; valid: \(divisors(of: pool.tensor).filter { moe.experts % $0 == 0 }.map(String.init).joined(separator: ", "))"
+              ))
+          }
+        } else {
+          issues.append(
+            PlanIssue(
+              .plan, "disaggregation.\(name).expert",
+              "model '\(model.name)' is dense (no mixture of experts); valid: 1"))
+        }
       }
       if pool.tensor > pool.cluster.deviceCount {
         issues.append(

@@ -40,9 +40,15 @@ extension PlanSpec {
   /// Prefix caching that `settings` leaves unset is the engine's default
   /// where it is modelled (`prefixCachingModelled`) and off elsewhere (static
   /// batching, disaggregated pools), so call this after `disaggregation` is set.
+  /// A disaggregated plan takes the defaults of its decode pool (where a
+  /// request spends its life: SGLang sizes `max_running_requests` from the
+  /// server's KV pool), not of the plan's placeholder parallelism.
   public mutating func applyScheduler(_ settings: SchedulerSettings) {
+    let layout =
+      disaggregation.map { ($0.decode.cluster.device, $0.decode.parallelism(planExpert: parallelism.expert)) }
+      ?? (cluster.device, parallelism)
     let defaults = EngineProfile.defaultScheduler(
-      engine, version: engineVersion, model: model, device: cluster.device, parallelism: parallelism,
+      engine, version: engineVersion, model: model, device: layout.0, parallelism: layout.1,
       precision: precision)
     scheduler = settings.applied(to: defaults)
     scheduler.kvOffload = settings.kvOffload?.resolved(for: cluster)

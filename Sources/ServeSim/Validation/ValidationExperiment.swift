@@ -65,6 +65,9 @@ public struct ValidationExperiment: Sendable, Equatable {
   /// The largest decode batch the measured server captured in a CUDA graph
   /// (nil: the engine's default; `PlanSpec.cudaGraphMaxBatch`).
   public var cudaGraphMaxBatch: Int?
+  /// The prefill and decode pools of a disaggregated run (nil: one pool of
+  /// `parallelism`).
+  public var pools: ValidationPools?
   /// The `llama-server` options of a measured llama.cpp server (nil: not
   /// llama.cpp).
   public var llamaCpp: LlamaCppOptions?

@@ -1,7 +1,8 @@
 /// Turns a measured experiment into a plan and simulates it.
 public enum ValidationReplay {
-  /// The plan that replays `experiment` on `cluster` (one node is enough:
-  /// the suites hold single-node runs): the engine's default scheduler for
+  /// The plan that replays `experiment` on `cluster` (one node, or for a
+  /// disaggregated run as many as its pools take): the engine's default
+  /// scheduler for
   /// the model, device, parallelism and precision, prefix caching off (the
   /// benchmarks send random tokens, so no prompt shares a prefix), one
   /// replica, and the warm-up requests ahead of the measured ones.
@@ -16,16 +17,31 @@ public enum ValidationReplay {
     workload.coldStart = experiment.coldStart
     workload.exactRate = experiment.exactRate
     let release = release(of: experiment)
+    var cluster = cluster
+    var parallelism = experiment.parallelism
+    var disaggregation: Disaggregation?
+    if let pools = experiment.pools {
+      // As many nodes of the source's GPU as the pools take (a GB200 rack's
+      // NVLink domain spans its trays); the plan's own parallelism is the
+      // placeholder a disaggregated plan keeps (data, tensor 1).
+      let nodes = (pools.devices + cluster.devicesPerNode - 1) / cluster.devicesPerNode
+      cluster.nodes = max(cluster.nodes, nodes)
+      parallelism = Parallelism()
+      disaggregation = Disaggregation(
+        prefill: ValidationPools.pool(pools.prefill, cluster: cluster),
+        decode: ValidationPools.pool(pools.decode, cluster: cluster), transferLink: nil, cluster: cluster)
+    }
     var scheduler = EngineProfile.defaultScheduler(
       experiment.engine, version: release.version, model: model, device: cluster.device,
-      parallelism: experiment.parallelism,
+      parallelism: experiment.pools?.decode ?? parallelism,
       precision: experiment.precision)
     scheduler.prefixCaching = false
     var plan = PlanSpec(
       name: "\(experiment.suite)/\(experiment.id)", model: model, cluster: cluster, workload: workload,
-      engine: experiment.engine, parallelism: experiment.parallelism, precision: experiment.precision,
+      engine: experiment.engine, parallelism: parallelism, precision: experiment.precision,
       scheduler: scheduler, router: .roundRobin,
       slo: ServiceLevel(ttftMs: 2000, tpotMs: 100, percentile: 90), seed: 1)
+    plan.disaggregation = disaggregation
     plan.engineVersion = release.version
     plan.attentionDPBalance = experiment.attentionDPBalance
     plan.schedulerRecvInterval = experiment.schedulerRecvInterval

@@ -26,6 +26,8 @@ public struct ValidationRow: Sendable, Equatable {
   /// parallelism (the parts of `ValidationPart`).
   public var speculative = false
   public var attentionData = false
+  /// Whether the run served prefill and decode on separate pools.
+  public var disaggregated = false
 
   public init(
     suite: String, experiment: String, configuration: String? = nil, engine: String, gpu: String,
@@ -68,7 +70,8 @@ public struct ValidationRow: Sendable, Equatable {
       row.speculative = experiment.speculative != nil
       row.attentionData = experiment.parallelism.attentionData > 1
       row.choice = experiment.choice
-      row.devices = experiment.parallelism.devices
+      row.devices = experiment.pools?.devices ?? experiment.parallelism.devices
+      row.disaggregated = experiment.pools != nil
       return row
     }
   }

@@ -34,7 +34,17 @@ extension ReplicaScheduler {
       guard requests[id].computed == requests[id].knownTokens else { continue }
       requests[id].generated += verifies ? finishVerify(id, drafts: Int(batchTokens[k]) - 1, &requests) : 1
       if requests[id].firstToken < 0 {
-        requests[id].firstToken = clock
+        // Disaggregated: the client's first token comes from the decode
+        // worker, with its first step of the request (below), unless the
+        // request ends here. SGLang 0.5.9 disaggregation/decode.py: the
+        // decode loop polls the KV transfers once a step
+        // (`process_decode_queue`), commits the prefill's token
+        // (`_commit_transfer_to_req`) and streams it with the result of the
+        // prebuilt batch, which the overlap loop processes after launching
+        // the next step; the router returns the decode worker's stream.
+        if role != .prefill || requests[id].generated >= requests[id].outputTokens {
+          requests[id].firstToken = clock
+        }
       } else if requests[id].lastToken == previousEnd {
         sharedGaps += 1
       } else {
