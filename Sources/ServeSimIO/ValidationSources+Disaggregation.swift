@@ -30,7 +30,7 @@ extension ValidationSuite {
   }
 
   /// The prefill and decode pools of a disaggregated row, or nil when the row
-  /// gives no workers or a layout servesim does not run.
+  /// gives no workers.
   ///
   /// The columns give each pool's workers (`*_num_workers`), GPUs
   /// (`num_*_gpu`), tensor and expert degrees and whether attention is data
@@ -53,8 +53,8 @@ extension ValidationSuite {
       let attentionData = row["\(side)_dp_attention"] == "True"
       var expert = listedExpert
       if attentionData && listedExpert <= 1 && listedTensor < devices { expert = devices }
-      // DeepSeek's 256 routed experts, 128 heads.
-      guard devices % expert == 0, 256 % expert == 0, attentionData || 128 % devices == 0 else { return nil }
+      // Whether the model's experts and heads allow the layout is the plan's
+      // check (`PlanSpec.validate`): a replay it refuses could not run.
       var p = Parallelism(data: workers, tensor: devices, expert: expert)
       p.attentionData = attentionData ? devices : 1
       return p

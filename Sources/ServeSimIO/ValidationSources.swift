@@ -202,7 +202,7 @@ extension ValidationSuite {
         } else if !["none", "mtp"].contains(row["spec_decoding"]) {
           "speculative decoding not modelled: \(row["spec_decoding"])"
         } else if disaggregated && pools == nil {
-          "disaggregated pools not given (no workers) or not a valid layout"
+          "disaggregated pools not given (no workers)"
         } else if disaggregated && !replaysInBudget(row) {
           "disaggregated run too long to replay in the suite's minute"
         } else if row["engine"] == "atom" {

@@ -54,22 +54,7 @@ extension PlanSpec {
           ))
       }
     }
-    if par.expert > 1 {
-      if let moe = model.moe {
-        if par.tensor % par.expert != 0 || moe.experts % par.expert != 0 {
-          issues.append(
-            PlanIssue(
-              .plan, "parallelism.expert",
-              "expert \(par.expert) must divide both tensor (\(par.tensor)) and the \(moe.experts) experts; valid: \(divisors(of: par.tensor).filter { moe.experts % $0 == 0 }.map(String.init).joined(separator: ", "))"
-            ))
-        }
-      } else {
-        issues.append(
-          PlanIssue(
-            .plan, "parallelism.expert",
-            "model '\(model.name)' is dense (no mixture of experts); valid: 1"))
-      }
-    }
+    issues += expertIssues(par.expert, tensor: par.tensor, key: "parallelism.expert")
     // An fp8 KV cache is a storage format on GPUs (vLLM dequantises in the
     // attention kernel, also on A100); Ascend's MindIE offers int8 instead.
     if precision.kvCache == .fp8 && cluster.device.kind == .npu {
@@ -120,6 +105,24 @@ extension PlanSpec {
     scheduler.prefixCaching && (workload.sharedPrefix != nil || workload.trace?.blockHashes != nil)
   }
 
+  /// Problems with an expert degree `expert` over a replica of `tensor`
+  /// devices, reported under `key` (none when it is 1): it must divide the
+  /// replica and the model's experts, and a dense model has none.
+  func expertIssues(_ expert: Int, tensor: Int, key: String) -> [PlanIssue] {
+    guard expert > 1 else { return [] }
+    guard let moe = model.moe else {
+      return [PlanIssue(.plan, key, "model '\(model.name)' is dense (no mixture of experts); valid: 1")]
+    }
+    guard tensor % expert != 0 || moe.experts % expert != 0 else { return [] }
+    let valid = divisors(of: tensor).filter { moe.experts % $0 == 0 }.map(String.init).joined(separator: ", ")
+    return [
+      PlanIssue(
+        .plan, key,
+        "expert \(expert) must divide both tensor (\(tensor)) and the \(moe.experts) experts; valid: \(valid)"
+      )
+    ]
+  }
+
   /// Checks the pools of a disaggregated plan.
   func validate(_ d: Disaggregation) -> [PlanIssue] {
     var issues = [PlanIssue]()
@@ -133,21 +136,8 @@ extension PlanSpec {
             "model '\(model.name)' has \(model.heads) attention heads, not divisible by tensor \(pool.tensor)"
           ))
       }
-      if let expert = pool.expert, expert > 1 {
-        if let moe = model.moe {
-          if pool.tensor % expert != 0 || moe.experts % expert != 0 {
-            issues.append(
-              PlanIssue(
-                .plan, "disaggregation.\(name).expert",
-                "expert \(expert) must divide both tensor (\(pool.tensor)) and the \(moe.experts) experts; valid: \(divisors(of: pool.tensor).filter { moe.experts % $0 == 0 }.map(String.init).joined(separator: ", "))"
-              ))
-          }
-        } else {
-          issues.append(
-            PlanIssue(
-              .plan, "disaggregation.\(name).expert",
-              "model '\(model.name)' is dense (no mixture of experts); valid: 1"))
-        }
+      if let expert = pool.expert {
+        issues += expertIssues(expert, tensor: pool.tensor, key: "disaggregation.\(name).expert")
       }
       if pool.tensor > pool.cluster.deviceCount {
         issues.append(
