@@ -16,6 +16,7 @@ extension ValidationSuite {
   static let gpus = [
     "h100": ("H100", "dgx-h100"), "h100 80gb hbm3": ("H100", "dgx-h100"), "h200": ("H200", "hgx-h200"),
     "a100-sxm4-80gb": ("A100", "dgx-a100"), "b200": ("B200", "hgx-b200"), "gb200": ("GB200", "gb200-nvl72"),
+    "b300": ("B300", "hgx-b300"), "gb300": ("GB300", "gb300-nvl72"),
     "mi300x": ("MI300X", "mi300x-8"), "mi325x": ("MI325X", "mi325x-8"), "mi355x": ("MI355X", "mi355x-8"),
   ]
   /// The GPUs (report names) whose sources' "fp4" is MXFP4 (AMD's
@@ -289,7 +290,9 @@ extension ValidationSuite {
       if engine == .trtllm && parallelism.attentionData > 1 && pools == nil {
         experiment.attentionDPBalance = inferenceMaxBalance
       }
-      if engine == .sglang && gpu.0 == "B200" && parallelism.attentionData == 1 && pools == nil {
+      if engine == .sglang && ["B200", "B300"].contains(gpu.0) && parallelism.attentionData == 1
+        && pools == nil
+      {
         experiment.schedulerRecvInterval = inferenceMaxRecvInterval(concurrency: concurrency)
       }
       if row["spec_decoding"] == "mtp" {

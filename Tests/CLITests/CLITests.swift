@@ -36,7 +36,7 @@ import Testing
     "plans/llama-3.1-8b-h100-prefix-cache.yaml", "plans/pangu-alpha-200b-atlas-900.yaml",
     "plans/llama-3.1-70b-fp8-hgx-b200-tp4.yaml", "plans/llama-3.1-70b-fp4-hgx-b200-tp2.yaml",
     "plans/llama-3.1-405b-fp4-gb200-nvl72-tp8.yaml", "plans/deepseek-v3-fp8-mi300x-8.yaml",
-    "plans/deepseek-v3-fp8-h200-x2-disagg-dep8.yaml",
+    "plans/deepseek-v3-fp8-h200-x2-disagg-dep8.yaml", "plans/deepseek-v3-fp4-hgx-b300-tp8.yaml",
   ])
   func shippedPlansRun(plan: String) throws {
     let out = temporaryFolder()

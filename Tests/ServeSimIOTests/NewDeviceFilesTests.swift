@@ -13,7 +13,9 @@ import Testing
       try YAMLFile(path: root + "/clusters/" + name, referencedBy: nil), overrides: [])
   }
 
-  @Test(arguments: ["b200.yaml", "gb200.yaml", "mi300x.yaml", "mi325x.yaml", "mi355x.yaml"])
+  @Test(arguments: [
+    "b200.yaml", "gb200.yaml", "b300.yaml", "gb300.yaml", "mi300x.yaml", "mi325x.yaml", "mi355x.yaml",
+  ])
   func deviceFilesLoadWithTheirPlatformAndCarriedCalibration(_ name: String) throws {
     let device = try DeviceCalibrationTests.device(name)
     #expect(device.platform == (name.hasPrefix("mi") ? .rocm : .cuda))
@@ -22,7 +24,7 @@ import Testing
     let fp4: Set<DType> = Set(DType.allCases.filter { $0.isFP4 && device.peakTFLOPS[$0] != nil })
     let expected: Set<DType> =
       switch name {
-      case "b200.yaml", "gb200.yaml": [.fp4, .mxfp4]
+      case "b200.yaml", "gb200.yaml", "b300.yaml", "gb300.yaml": [.fp4, .mxfp4]
       case "mi355x.yaml": [.mxfp4]
       default: []
       }
@@ -34,12 +36,48 @@ import Testing
         != nil)
   }
 
+  /// Blackwell Ultra: NVFP4 at 1.5 times Blackwell's dense rate, bf16 and
+  /// fp8 at Blackwell's, 288 GB of HBM3e (the datasheets' figures).
+  @Test func blackwellUltraHasOneAndAHalfTimesTheFP4RateAndMoreMemory() throws {
+    for (ultra, blackwell) in [("b300.yaml", "b200.yaml"), ("gb300.yaml", "gb200.yaml")] {
+      let u = try DeviceCalibrationTests.device(ultra)
+      let b = try DeviceCalibrationTests.device(blackwell)
+      #expect(u.peakTFLOPS[.fp4] == 1.5 * (b.peakTFLOPS[.fp4] ?? 0))
+      #expect(u.peakTFLOPS[.fp8] == b.peakTFLOPS[.fp8] && u.peakTFLOPS[.bf16] == b.peakTFLOPS[.bf16])
+      #expect(u.memoryGB > 1.45 * b.memoryGB)
+    }
+  }
+
   @Test func theNVL72IsOneNVLinkDomainOfEighteenTrays() throws {
-    let rack = try Self.cluster("gb200-nvl72.yaml")
-    #expect(rack.nodes == 18 && rack.devicesPerNode == 4 && rack.linkDomain == 72)
+    for name in ["gb200-nvl72.yaml", "gb300-nvl72.yaml"] {
+      let rack = try Self.cluster(name)
+      #expect(rack.nodes == 18 && rack.devicesPerNode == 4 && rack.linkDomain == 72)
+    }
     #expect(try Self.cluster("hgx-b200.yaml").linkDomain == 8)
+    #expect(try Self.cluster("hgx-b300.yaml").linkDomain == 8)
     let mesh = try Self.cluster("mi300x-8.yaml")
     #expect(mesh.intraNode.isMesh && mesh.intraNode.bandwidthGBps == 64)
+  }
+
+  /// A tensor group across two trays of an NVL72 keeps TensorRT-LLM's
+  /// custom all-reduce (its MNNVL kernel over the rack's NVLink), while
+  /// SGLang's and vLLM's kernels stay within a tray and NCCL takes it.
+  @Test func tensorRTLLMKeepsItsCustomAllReduceAcrossTheTraysOfAnNVL72() throws {
+    let rack = try Self.cluster("gb200-nvl72.yaml")
+    let trt = CommGroup(ranks: 8, cluster: rack, engine: .trtllm)
+    let sglang = CommGroup(ranks: 8, cluster: rack, engine: .sglang)
+    #expect(trt.customAllReduce && !sglang.customAllReduce)
+    #expect(trt.nodes == 1 && sglang.nodes == 1)
+    // A decode step's all-reduce (64 tokens of 7,168 bf16 values): the
+    // kernel's barriers, not the ring's 2(p - 1) steps.
+    let bytes = 64.0 * 7168 * 2
+    #expect(trt.allReduce(bytes: bytes) < 0.5 * sglang.allReduce(bytes: bytes))
+    // Beyond the rack's domain it is NCCL again, and on one HGX node both
+    // engines have their kernel.
+    #expect(!CommGroup(ranks: 144, cluster: rack, engine: .trtllm).customAllReduce)
+    let node = try Self.cluster("hgx-b200.yaml")
+    #expect(CommGroup(ranks: 8, cluster: node, engine: .sglang).customAllReduce)
+    #expect(!CommGroup(ranks: 8, cluster: rack, engine: .trtllm, customAllReduce: false).customAllReduce)
   }
 
   @Test func anNVLinkDomainMustBeWholeNodes() throws {
@@ -67,6 +105,7 @@ import Testing
   @Test(arguments: [
     "llama-3.1-70b-fp8-hgx-b200-tp4.yaml", "llama-3.1-70b-fp4-hgx-b200-tp2.yaml",
     "llama-3.1-405b-fp4-gb200-nvl72-tp8.yaml", "deepseek-v3-fp8-mi300x-8.yaml",
+    "deepseek-v3-fp4-hgx-b300-tp8.yaml",
   ])
   func shippedPlansLoadAndFit(_ name: String) throws {
     let plan = try PlanLoader.load(path: Self.root + "/plans/" + name)

@@ -19,13 +19,15 @@ struct ValidationSuiteTests {
       ])
     #expect(Set(suite.experiments.map { "\($0.suite)/\($0.id)" }).count == suite.experiments.count)
     let reasons = Set(suite.skipped.map { "\($0.suite): \($0.reason)" })
-    #expect(reasons.contains("inferencemax: GPU not modelled: b300"))
+    #expect(reasons.contains("trtllm-offline: GPU not modelled: GH200"))
+    #expect(!reasons.contains { $0.contains("not modelled: b300") || $0.contains("not modelled: GB300") })
     #expect(reasons.contains("inferencemax: engine not modelled: atom (AMD's ATOM: no modelled release)"))
     // MTP rows replay with one acceptance model for all of them.
     let mtp = suite.experiments.filter { $0.speculative != nil }
     #expect(mtp.count >= 19 && mtp.allSatisfy { $0.id.hasSuffix("/mtp") && $0.speculative?.method == .mtp })
     #expect(mtp.allSatisfy { $0.speculative == mtp.first?.speculative })
-    #expect(reasons.contains("trtllm-offline: GPU not modelled: B300"))
+    // Blackwell Ultra replays (nineteenth session) on both sources.
+    #expect(suite.experiments.contains { $0.suite == "trtllm-offline" && $0.gpu == "GB300" })
     // TensorRT-LLM's MTP runs with attention DP (DEP) replay as such.
     #expect(mtp.contains { $0.parallelism.attentionData > 1 && $0.id.contains("-dp-attention/") })
     let held = suite.experiments.filter(\.heldOut).count
@@ -66,9 +68,9 @@ struct ValidationSuiteTests {
     #expect(all.allSatisfy { $0.model == "deepseek-v3" })
     // Disaggregated multi-node runs replay with their pools (below).
     let dsr1 = all.filter { $0.pools == nil }
-    #expect(Set(dsr1.map(\.gpu)) == ["H200", "B200", "MI300X", "MI325X", "MI355X"])
+    #expect(Set(dsr1.map(\.gpu)) == ["H200", "B200", "B300", "MI300X", "MI325X", "MI355X"])
     let disaggregated = all.filter { $0.pools != nil }
-    #expect(Set(disaggregated.map(\.gpu)) == ["H100", "H200", "B200", "GB200", "MI355X"])
+    #expect(Set(disaggregated.map(\.gpu)) == ["H100", "H200", "B200", "GB200", "B300", "GB300", "MI355X"])
     #expect(
       disaggregated.allSatisfy {
         guard case .closed(let clients, _) = $0.arrival else { return false }
@@ -141,11 +143,13 @@ struct ValidationSuiteTests {
       ValidationReplay.plan(try #require(dep.first), model: r1.model, cluster: r1.cluster).attentionDPBalance
         != nil)
 
-    // InferenceMAX's B200 SGLang servers without DP attention take new
-    // requests every 10 decode steps, every 30 from 16 clients on; the
+    // InferenceMAX's B200 and B300 SGLang servers without DP attention take
+    // new requests every 10 decode steps, every 30 from 16 clients on; the
     // other GPUs' at every step.
-    let b200 = dsr1.filter { $0.engine == .sglang && $0.gpu == "B200" && $0.parallelism.attentionData == 1 }
-    #expect(!b200.isEmpty)
+    let b200 = dsr1.filter {
+      $0.engine == .sglang && ["B200", "B300"].contains($0.gpu) && $0.parallelism.attentionData == 1
+    }
+    #expect(b200.contains { $0.gpu == "B200" } && b200.contains { $0.gpu == "B300" })
     for row in b200 {
       guard case .closed(let clients, _) = row.arrival else { continue }
       #expect(row.schedulerRecvInterval == (clients >= 16 ? 30 : 10))
@@ -153,7 +157,7 @@ struct ValidationSuiteTests {
     }
     #expect(
       dsr1.allSatisfy {
-        $0.schedulerRecvInterval == 1 || ($0.gpu == "B200" && $0.engine == .sglang)
+        $0.schedulerRecvInterval == 1 || (["B200", "B300"].contains($0.gpu) && $0.engine == .sglang)
       })
     #expect(dsr1.contains { $0.gpu == "H200" && $0.engine == .sglang })
 

@@ -150,6 +150,7 @@ struct ValidationTests {
       row("H100", .tpotP50Ms, -0.20, engine: .trtllm, attentionData: true),
       row("B200", .tpotP50Ms, 0.20, engine: .trtllm), row("GB200", .outputTokPerS, 0.30, engine: .trtllm),
       row("MI355X", .ttftP99Ms, 0.50), row("EPYC (2 cores)", .ttftMeanMs, 0.01, engine: .llamacpp),
+      row("B300", .ttftP50Ms, 0.40),
       ValidationRow(
         suite: "k", experiment: "k", engine: "nccl", gpu: "H100", metric: .kernelUs, measured: 1,
         predicted: 9, heldOut: false),
@@ -159,7 +160,8 @@ struct ValidationTests {
       parts.map(\.name) == [
         "NVIDIA Hopper / Ampere, no MTP or DP attention", "NVIDIA Hopper / Ampere, speculative (MTP)",
         "NVIDIA Hopper / Ampere, DP attention (DEP)", "NVIDIA Blackwell (B200, GB200)",
-        "AMD Instinct (MI300X, MI325X, MI355X)", "llama.cpp on a host CPU", "engine sglang", "engine trtllm",
+        "AMD Instinct (MI300X, MI325X, MI355X)", "llama.cpp on a host CPU",
+        "NVIDIA Blackwell Ultra (B300, GB300), nothing fitted", "engine sglang", "engine trtllm",
         "engine llamacpp", "all",
       ])
     let core = parts[0]
@@ -169,7 +171,8 @@ struct ValidationTests {
     #expect(near(core.ttft, 0.30) && near(core.all, 0.10))
     #expect(parts[3].figures == 2 && parts[3].ttft == nil)
     // The kernel row is not a served figure.
-    #expect(parts.last?.figures == 9)
+    #expect(parts[6].figures == 1 && near(parts[6].ttft, 0.40))
+    #expect(parts.last?.figures == 10)
   }
 
   /// Repeated runs of one configuration: their spread about the

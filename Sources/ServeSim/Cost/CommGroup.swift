@@ -42,7 +42,14 @@ public struct CommGroup: Sendable, Equatable {
   /// communicators/custom_all_reduce.py: "all communicators in this group
   /// are in the same node"; on ROCm P2P "is always enabled between XGMI
   /// connected GPUs", the same kernel compiled for HIP), whose kernel SGLang
-  /// 0.5 also runs; a group across the trays of an NVL72 uses NCCL over NVLink.
+  /// 0.5 also runs; under those engines a group across the trays of an
+  /// NVL72 uses NCCL over NVLink. TensorRT-LLM's PyTorch backend has a
+  /// kernel of its own for a group spread over the nodes of one multi-node
+  /// NVLink domain (`MNNVLAllReduce`, tensorrt_llm/_torch/distributed/
+  /// ops.py in 1.0: chosen by the default `AUTO` strategy when the mapping
+  /// is multi-node and the fabric supports MNNVL memory; a one-/two-shot
+  /// all-reduce over fabric-mapped peer memory), so its groups up to the
+  /// domain's size keep a custom kernel (`customAllReduceAcrossDomain`).
   public init(ranks: Int, cluster: ClusterSpec, engine: EngineKind, customAllReduce: Bool = true) {
     let perDomain = min(ranks, cluster.linkDomain)
     self.init(
@@ -50,8 +57,14 @@ public struct CommGroup: Sendable, Equatable {
       inter: cluster.interNode,
       customAllReduce: customAllReduce && engine != .mindie
         && Self.customAllReduceLinks.contains(cluster.intraNode.kind)
-        && (ranks <= cluster.devicesPerNode || cluster.linkDomain == cluster.devicesPerNode))
+        && (ranks <= cluster.devicesPerNode || cluster.linkDomain == cluster.devicesPerNode
+          || (Self.customAllReduceAcrossDomain.contains(engine) && ranks <= cluster.linkDomain))
+    )
   }
+
+  /// Engines whose custom all-reduce also serves a group across the nodes
+  /// of one multi-node NVLink domain (TensorRT-LLM's `MNNVLAllReduce`).
+  public static let customAllReduceAcrossDomain: Set<EngineKind> = [.trtllm]
 
   /// Link kinds an engine's custom all-reduce runs over (peer memory
   /// access): NVLink, and AMD's Infinity Fabric (xGMI).

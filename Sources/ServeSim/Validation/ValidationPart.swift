@@ -38,17 +38,22 @@ public struct ValidationPart: Sendable, Equatable {
     "NVIDIA Hopper / Ampere, DP attention (DEP)", "NVIDIA Blackwell (B200, GB200)",
     "AMD Instinct (MI300X, MI325X, MI355X)", "llama.cpp on a host CPU",
     "Disaggregated prefill / decode, multi-node (any GPU)",
+    "NVIDIA Blackwell Ultra (B300, GB300), nothing fitted",
   ]
 
   /// The part a served row belongs to (an index into `names`): the host
   /// (CPU) suites; disaggregated runs (multi-node Dynamo and SGLang PD
-  /// deployments, on every GPU); AMD Instinct GPUs; NVIDIA Blackwell (B and GB parts); and
+  /// deployments, on every GPU); AMD Instinct GPUs; NVIDIA Blackwell Ultra
+  /// (B300, GB300: no figure of servesim is fitted on them, so their part
+  /// tests the B200's calibration carried by the datasheet ratios);
+  /// NVIDIA Blackwell (B and GB parts); and
   /// the other NVIDIA GPUs (Hopper, Ampere) split by speculative decoding
   /// and attention data parallelism, the features their rows were added for.
   static func part(of row: ValidationRow) -> Int {
     if row.engine == EngineKind.llamacpp.rawValue { return 5 }
     if row.disaggregated { return 6 }
     if row.gpu.hasPrefix("MI") { return 4 }
+    if row.gpu.hasPrefix("B3") || row.gpu.hasPrefix("GB3") { return 7 }
     if row.gpu.hasPrefix("B") || row.gpu.hasPrefix("GB") { return 3 }
     if row.speculative { return 1 }
     if row.attentionData { return 2 }
