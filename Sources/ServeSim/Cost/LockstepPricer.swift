@@ -239,14 +239,30 @@ public struct LockstepPricer: Sendable {
       if pass.seconds > slowest.seconds { slowest = pass }
       flops += pass.flops
     }
+    return draftReplicaWide(
+      slowest: slowest, rankFlops: flops, tokens: all, sampled: total, slot: graph ? 2 : 1, mode: mode)
+  }
+
+  /// A draft pass once its slowest rank's local part (`slowest`) and all
+  /// ranks' FLOPs (`rankFlops`, per device of a rank) are known: the
+  /// routed experts over `tokens` rows of all ranks (memoised in `slot`:
+  /// eager normal 0, eager low-latency 1, graph 2) and the LM head over
+  /// `sampled` rows, replica-wide.
+  ///
+  /// - Returns: seconds, and FLOPs over the replica's devices.
+  private mutating func draftReplicaWide(
+    slowest: OperatorEstimate, rankFlops: Double, tokens: Int, sampled: Int, slot: Int, mode: LaunchMode
+  ) -> (seconds: Double, flops: Double) {
     let wide = wide
     let gathers = profile.engine == .trtllm
-    let routed = Self.memo(&memoDraftRouted, graph ? 2 : 1, all) {
-      wide.routedExperts(tokens: Double(all), lowLatency: true, mode: mode, gathers: gathers)
+    let routed = Self.memo(&memoDraftRouted, slot, tokens) {
+      wide.routedExperts(tokens: Double(tokens), lowLatency: slot > 0, mode: mode, gathers: gathers)
     }
-    let sampling = wide.sampling(sampled: Double(total), mode: mode)
+    let sampling = wide.sampling(sampled: Double(sampled), mode: mode)
     let seconds = slowest.seconds + routed.seconds + sampling.seconds
-    return (seconds, flops * Double(rank.tensor) + (routed.flops + sampling.flops) * Double(wide.tensor))
+    return (
+      seconds, rankFlops * Double(rank.tensor) + (routed.flops + sampling.flops) * Double(wide.tensor)
+    )
   }
 
   /// A draft-head pass's rank-local part over `rows` rows, attention
@@ -287,13 +303,7 @@ public struct LockstepPricer: Sendable {
       flops += pass.flops
     }
     guard total > 0 else { return (0, 0) }
-    let wide = wide
-    let gathers = profile.engine == .trtllm
-    let routed = Self.memo(&memoDraftRouted, 0, total) {
-      wide.routedExperts(tokens: Double(total), lowLatency: false, mode: .eager, gathers: gathers)
-    }
-    let sampling = wide.sampling(sampled: Double(ended), mode: .eager)
-    let seconds = slowest.seconds + routed.seconds + sampling.seconds
-    return (seconds, flops * Double(rank.tensor) + (routed.flops + sampling.flops) * Double(wide.tensor))
+    return draftReplicaWide(
+      slowest: slowest, rankFlops: flops, tokens: total, sampled: ended, slot: 0, mode: .eager)
   }
 }

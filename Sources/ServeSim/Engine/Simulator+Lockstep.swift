@@ -136,13 +136,7 @@ extension Simulator {
   mutating func finishLockstep(lead: Int) {
     for r in lead..<lead + pools.ranks[schedulers[lead].pool] {
       schedulers[r].finishBatch(&requests, itl: &metrics.itl, clock: clock)
-      for id in schedulers[r].departed {
-        if requests[Int(id)].status == .transferring {
-          startTransfer(Int(id))
-        } else {
-          nextClosedLoopRequest(after: Int(id))
-        }
-      }
+      followUpDepartures(of: r)
     }
     startLockstep(lead: lead)
   }

@@ -259,6 +259,14 @@ public struct Simulator: Sendable {
   mutating func finishIteration(scheduler r: Int) {
     if stepsInLockstep(r) { return finishLockstep(lead: r) }
     schedulers[r].finishBatch(&requests, itl: &metrics.itl, clock: clock)
+    followUpDepartures(of: r)
+    passSchedulerLoop(r)
+  }
+
+  /// Follows up the requests scheduler `r`'s last batch let go: a finished
+  /// prefill's KV transfer to the decode pool, else a closed-loop client's
+  /// next request.
+  mutating func followUpDepartures(of r: Int) {
     for id in schedulers[r].departed {
       if requests[Int(id)].status == .transferring {
         startTransfer(Int(id))
@@ -266,6 +274,5 @@ public struct Simulator: Sendable {
         nextClosedLoopRequest(after: Int(id))
       }
     }
-    passSchedulerLoop(r)
   }
 }
