@@ -123,34 +123,57 @@ extension ValidationSuite {
   /// GPUs of AIConfigurator's GEMM table: (report name, device file stem).
   static let aiConfiguratorDevices = ["H200": ("H200", "h200-sxm"), "B200": ("B200", "b200")]
 
-  /// NVIDIA AIConfigurator's measured fp8 block-scaled GEMMs
-  /// (`aiconfigurator-core` 0.12.0, `systems/data/<gpu>/gemm/sglang/0.5.14`:
-  /// SGLang 0.5.14's DeepGEMM `gemm_nt_f8f8bf16` on H200 and B200, the
-  /// shapes of DeepSeek-V3's projections; `scripts/extract-aiconfigurator-gemm`).
-  /// No fit reads them: every row is held out. The H200 prices on the H100's
+  /// NVIDIA AIConfigurator's measured GEMMs (`aiconfigurator-core` 0.12.0,
+  /// `systems/data/<gpu>/gemm/<framework>/<version>`, the shapes of
+  /// DeepSeek-V3's projections; `scripts/extract-aiconfigurator-gemm`):
+  /// SGLang 0.5.14's DeepGEMM `gemm_nt_f8f8bf16` (fp8 block-scaled) on H200
+  /// and B200, engine `deepgemm`; TensorRT-LLM 1.3.0rc20's GEMMs in bf16,
+  /// fp8 block-scaled and NVFP4 (B200 only), engine `trtllm-<format>`. No fit
+  /// reads them: every row is held out. The H200 prices on the H100's
   /// measured kernels carried over by the datasheet ratios, the B200 on the
-  /// same at its fitted achieved share of peak (`efficiency.compute`), so
-  /// the table checks both transfers on the GPUs' own kernels.
+  /// same at its fitted achieved share of peak (`efficiency.compute`; NVFP4
+  /// at the carried fp8 fit's share of its own peak, `Calibration.nvfp4Fits`),
+  /// so the table checks both transfers on the GPUs' own kernels. Priced
+  /// without the kernel that quantises the input (TensorRT-LLM fuses it into
+  /// the producer, `EngineProfile.fusesActivationQuantisation`).
   static func aiConfigurator(_ table: CSVTable, into suite: inout ValidationSuite) throws(ConfigError) {
     let name = "aiconfigurator"
     try require(["gpu", "gemm_dtype", "m", "n", "k", "latency_ms"], in: table)
     for (_, fields) in table.rows {
       let row = Row(table: table, fields: fields)
       let format = row["gemm_dtype"]
-      if let skip = aiConfiguratorSkip(row, format: format == "fp8_block" ? nil : format) {
+      let dtype = aiConfiguratorFormats[format]
+      if let skip = aiConfiguratorSkip(row, format: dtype == nil ? format : nil) {
         suite.skip(name, skip)
         continue
       }
-      guard let (gpu, device) = aiConfiguratorDevices[row["gpu"]],
+      guard let dtype, let (gpu, device) = aiConfiguratorDevices[row["gpu"]],
         let (shape, ms) = gemmRow(row, columns: ("m", "n", "k", "latency_ms"))
       else {
         suite.skip(name, "incomplete row")
         continue
       }
-      suite.addBlockGEMM(
-        name, shape: shape, us: ms * 1000, gpu: gpu, device: device, engine: "deepgemm", heldOut: true)
+      if row["framework"].lowercased() == "trtllm" {
+        let engine = "trtllm-\(dtype == .bf16 ? "bf16" : format)"
+        suite.add(
+          ValidationKernel(
+            suite: name, id: "\(device)/trtllm/\(format)/m\(shape.m)-n\(shape.n)-k\(shape.k)", gpu: gpu,
+            engine: engine, op: .gemm, shape: shape, dtype: dtype, quantisesInput: false,
+            fp8Scaling: format == "fp8_block" ? .block : .tensor, measuredUs: ms * 1000, heldOut: true),
+          target: .device(device))
+      } else if format == "fp8_block" {
+        suite.addBlockGEMM(
+          name, shape: shape, us: ms * 1000, gpu: gpu, device: device, engine: "deepgemm", heldOut: true)
+      } else {
+        suite.skip(name, "format not compared: \(row["framework"]) \(format)")
+      }
     }
   }
+
+  /// The formats of AIConfigurator's GEMM tables that servesim prices: fp8
+  /// with 128-wide block scales, NVFP4 and bf16 (per-tensor fp8, which
+  /// TensorRT-LLM's table times with its input's quantisation, is not).
+  static let aiConfiguratorFormats: [String: DType] = ["fp8_block": .fp8, "nvfp4": .fp4, "bfloat16": .bf16]
 
   /// Why a row of an AIConfigurator table is not compared (nil: it is):
   /// `format`, its format when the table leaves that out, or a GPU servesim

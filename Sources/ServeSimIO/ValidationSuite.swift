@@ -13,7 +13,7 @@ public struct ValidationSuite: Sendable {
     ("inferencemax", "inferencemax_dsr1.csv"),
     ("deepgemm", "deepgemm_fp8_gemm.csv"),
     ("aiter", "aiter_a8w8_blockscale_gemm.csv"),
-    ("aiconfigurator", "aiconfigurator_gemm_fp8_block.csv"),
+    ("aiconfigurator", "aiconfigurator_gemm.csv"),
     ("aiconfigurator-mla", "aiconfigurator_mla_context.csv"),
     ("nccl-tests", "nccl_tests_allreduce.csv"),
     ("llamacpp-host", "host/llamacpp-epyc-2c-2026-11-30.csv"),

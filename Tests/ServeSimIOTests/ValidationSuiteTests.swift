@@ -269,9 +269,14 @@ struct ValidationSuiteTests {
 
   @Test func aiConfiguratorGEMMsArePricedOnTheirOwnGPUsAndAllHeldOut() throws {
     let table = try ValidationSuite.load(root: Self.root, suite: "aiconfigurator")
-    #expect(table.kernels.count == 242 && table.experiments.isEmpty && table.skipped.isEmpty)
+    #expect(table.kernels.count == 847 && table.experiments.isEmpty && table.skipped.isEmpty)
     #expect(table.kernels.filter { !$0.heldOut }.isEmpty)
-    #expect(table.kernels.filter { $0.gpu == "H200" }.count == 121)
+    #expect(table.kernels.filter { $0.gpu == "H200" }.count == 363)
+    #expect(
+      Set(table.kernels.map { "\($0.gpu) \($0.engine)" }) == [
+        "H200 deepgemm", "B200 deepgemm", "H200 trtllm-bf16", "H200 trtllm-fp8_block", "B200 trtllm-bf16",
+        "B200 trtllm-fp8_block", "B200 trtllm-nvfp4",
+      ])
     // o_proj of DeepSeek-V3 under TP8 at 16,384 rows on H200: 457 us measured.
     var one = table
     one.keepKernels { $0.id == "h200-sxm/m16384-n7168-k2048" }
@@ -281,6 +286,27 @@ struct ValidationSuiteTests {
     // datasheet ratios): a compute-bound product, within a fifth of it.
     let predicted = try #require(row.predicted)
     #expect(abs(predicted / row.measured - 1) < 0.2)
+  }
+
+  /// TensorRT-LLM 1.3.0rc20's GEMMs are priced in their own formats: the
+  /// same B200 product in NVFP4 at the carried fp8 fit's share of the fp4
+  /// peak, in bf16 at the bf16 fit's.
+  @Test func aiConfiguratorTensorRTLLMGEMMsArePricedInTheirFormats() throws {
+    var table = try ValidationSuite.load(root: Self.root, suite: "aiconfigurator")
+    table.keepKernels { $0.id.hasPrefix("b200/trtllm/") && $0.id.hasSuffix("/m16384-n7168-k2048") }
+    let rows = try table.run(root: Self.root)
+    let fp4 = try #require(rows.first { $0.engine == "trtllm-nvfp4" })
+    let bf16 = try #require(rows.first { $0.engine == "trtllm-bf16" })
+    let fp8 = try #require(rows.first { $0.engine == "trtllm-fp8_block" })
+    // Measured: 163 us in NVFP4, 196 us fp8 block-scaled, 302 us in bf16.
+    #expect(
+      abs(fp4.measured - 163.0) < 0.5 && abs(bf16.measured - 302.5) < 0.5 && abs(fp8.measured - 196.5) < 0.5)
+    let (p4, p8, p16) = (
+      try #require(fp4.predicted), try #require(fp8.predicted), try #require(bf16.predicted)
+    )
+    // A compute-bound product: the faster the format, the shorter, by about
+    // the ratio of the carried rates (fp4 twice fp8's; fp8 1.56 times bf16's).
+    #expect(p4 < p8 / 1.8 && p8 < p16 / 1.4, "\(p4) \(p8) \(p16)")
   }
 
   @Test func aiConfiguratorMLAPrefillIsPricedAsLatentAttentionAndAllHeldOut() throws {
