@@ -142,38 +142,37 @@ extension ValidationSuite {
     for (_, fields) in table.rows {
       let row = Row(table: table, fields: fields)
       let format = row["gemm_dtype"]
-      let dtype = aiConfiguratorFormats[format]
-      if let skip = aiConfiguratorSkip(row, format: dtype == nil ? format : nil) {
+      let kernel = aiConfiguratorKernels["\(row["framework"]) \(format)"]
+      if let skip = aiConfiguratorSkip(row, format: kernel == nil ? "\(row["framework"]) \(format)" : nil) {
         suite.skip(name, skip)
         continue
       }
-      guard let dtype, let (gpu, device) = aiConfiguratorDevices[row["gpu"]],
+      guard let kernel, let (gpu, device) = aiConfiguratorDevices[row["gpu"]],
         let (shape, ms) = gemmRow(row, columns: ("m", "n", "k", "latency_ms"))
       else {
         suite.skip(name, "incomplete row")
         continue
       }
-      if row["framework"].lowercased() == "trtllm" {
-        let engine = "trtllm-\(dtype == .bf16 ? "bf16" : format)"
-        suite.add(
-          ValidationKernel(
-            suite: name, id: "\(device)/trtllm/\(format)/m\(shape.m)-n\(shape.n)-k\(shape.k)", gpu: gpu,
-            engine: engine, op: .gemm, shape: shape, dtype: dtype, quantisesInput: false,
-            fp8Scaling: format == "fp8_block" ? .block : .tensor, measuredUs: ms * 1000, heldOut: true),
-          target: .device(device))
-      } else if format == "fp8_block" {
-        suite.addBlockGEMM(
-          name, shape: shape, us: ms * 1000, gpu: gpu, device: device, engine: "deepgemm", heldOut: true)
-      } else {
-        suite.skip(name, "format not compared: \(row["framework"]) \(format)")
-      }
+      // SGLang's rows, the table's first, keep their ids.
+      let source = row["framework"] == "SGLang" ? "" : "\(row["framework"].lowercased())/\(format)/"
+      suite.add(
+        ValidationKernel(
+          suite: name, id: "\(device)/\(source)m\(shape.m)-n\(shape.n)-k\(shape.k)", gpu: gpu,
+          engine: kernel.engine, op: .gemm, shape: shape, dtype: kernel.dtype, quantisesInput: false,
+          fp8Scaling: kernel.dtype == .fp8 ? .block : .tensor, measuredUs: ms * 1000, heldOut: true),
+        target: .device(device))
     }
   }
 
-  /// The formats of AIConfigurator's GEMM tables that servesim prices: fp8
-  /// with 128-wide block scales, NVFP4 and bf16 (per-tensor fp8, which
-  /// TensorRT-LLM's table times with its input's quantisation, is not).
-  static let aiConfiguratorFormats: [String: DType] = ["fp8_block": .fp8, "nvfp4": .fp4, "bfloat16": .bf16]
+  /// The kernels of AIConfigurator's GEMM tables that servesim prices, by
+  /// framework and format: their math format (fp8 with 128-wide block
+  /// scales, NVFP4, bf16) and the engine they are reported under.
+  /// TensorRT-LLM's per-tensor fp8, which its table times with the input's
+  /// quantisation, is not.
+  static let aiConfiguratorKernels: [String: (dtype: DType, engine: String)] = [
+    "SGLang fp8_block": (.fp8, "deepgemm"), "TRTLLM fp8_block": (.fp8, "trtllm-fp8_block"),
+    "TRTLLM nvfp4": (.fp4, "trtllm-nvfp4"), "TRTLLM bfloat16": (.bf16, "trtllm-bf16"),
+  ]
 
   /// Why a row of an AIConfigurator table is not compared (nil: it is):
   /// `format`, its format when the table leaves that out, or a GPU servesim
