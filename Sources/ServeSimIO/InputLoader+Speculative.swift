@@ -1,12 +1,14 @@
 import ServeSim
 
 extension InputLoader {
-  static let speculativeKeys = ["method", "tokens", "acceptance", "draft_model"]
+  static let speculativeKeys = ["method", "tokens", "acceptance", "acceptance_spread", "draft_model"]
 
   /// Reads `speculative: {method: mtp | eagle | draft, tokens: k,
-  /// acceptance: [p1, ..., pk] or p, draft_model: FILE}` of the plan file:
-  /// k from 1 to 8; each acceptance in (0, 1], one per draft token (a single
-  /// rate stands for every position); `method: mtp` only for a model with
+  /// acceptance: [p1, ..., pk] or p, acceptance_spread: s, draft_model:
+  /// FILE}` of the plan file: k from 1 to 8; each acceptance in (0, 1], one
+  /// per draft token (a single rate stands for every position); the spread
+  /// of the acceptance between requests in logits, from 0 (the default:
+  /// every request has the rates) to 4 (`SpeculativeDecoding.acceptanceSpread`); `method: mtp` only for a model with
   /// MTP layers (`mtp_layers`, config.json `num_nextn_predict_layers`);
   /// `draft_model` (a model file or config.json, `method: draft` only) of the
   /// target's vocabulary.
@@ -34,6 +36,8 @@ extension InputLoader {
         "has \(acceptance.count) rates for \(k) draft tokens: give one per draft token (tokens: \(k)) or a single rate"
       )
     }
+    let spread = try s.double(
+      "acceptance_spread", default: 0, min: 0, max: SpeculativeDecoding.maxAcceptanceSpread)
     if method == .mtp && model.mtpLayers == 0 {
       throw s.fail(
         "method",
@@ -59,7 +63,9 @@ extension InputLoader {
       throw s.fail("draft_model", "applies to method: draft only")
     }
     return (
-      SpeculativeDecoding(method: method, tokens: k, acceptance: acceptance, draftModel: draft), draftPath
+      SpeculativeDecoding(
+        method: method, tokens: k, acceptance: acceptance, draftModel: draft, acceptanceSpread: spread),
+      draftPath
     )
   }
 }

@@ -7,7 +7,8 @@ extension SearchReports {
     guard let s = plan.speculative else { return "" }
     let rates = s.acceptance.map { String($0) }.joined(separator: ", ")
     let draft = s.method == .draft ? ", draft_model: \(draftModel ?? "")" : ""
+    let spread = s.acceptanceSpread > 0 ? ", acceptance_spread: \(s.acceptanceSpread)" : ""
     return
-      "speculative: {method: \(s.method.rawValue), tokens: \(s.tokens), acceptance: [\(rates)]\(draft)}\n"
+      "speculative: {method: \(s.method.rawValue), tokens: \(s.tokens), acceptance: [\(rates)]\(spread)\(draft)}\n"
   }
 }

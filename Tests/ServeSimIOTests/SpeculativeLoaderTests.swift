@@ -20,6 +20,10 @@ import Testing
     let list = try Self.plan("{method: eagle, tokens: 2, acceptance: [0.9, 0.6]}")
     defer { list.remove() }
     #expect(try PlanLoader.load(path: list.planPath).speculative?.acceptance == [0.9, 0.6])
+    #expect(plan.speculative?.acceptanceSpread == 0)
+    let spread = try Self.plan("{method: eagle, tokens: 2, acceptance: 0.7, acceptance_spread: 0.3}")
+    defer { spread.remove() }
+    #expect(try PlanLoader.load(path: spread.planPath).speculative?.acceptanceSpread == 0.3)
   }
 
   @Test(arguments: [
@@ -39,6 +43,14 @@ import Testing
       "method: draft only"
     ),
     ("{method: eagle, tokens: 2, acceptance: 0.7, topk: 2}", "speculative.topk", "topk"),
+    (
+      "{method: eagle, tokens: 2, acceptance: 0.7, acceptance_spread: -0.1}", "speculative.acceptance_spread",
+      "below the minimum 0"
+    ),
+    (
+      "{method: eagle, tokens: 2, acceptance: 0.7, acceptance_spread: 5}", "speculative.acceptance_spread",
+      "above the maximum 4"
+    ),
   ])
   func badSpeculationIsAnError(text: String, key: String, message: String) throws {
     let files = try Self.plan(text)

@@ -13,15 +13,36 @@ public struct SpeculativeDecoding: Sendable, Equatable {
   public var acceptance: [Double]
   /// The draft model (`method: draft` only).
   public var draftModel: ModelSpec?
+  /// How much the acceptance differs from request to request: the standard
+  /// deviation, in logits, of a request's rates around `acceptance`. Each
+  /// request r draws z_r ~ N(0, 1) once and accepts draft i with
+  /// probability σ(logit p_i + spread · z_r) (σ the logistic function) at
+  /// every step; 0 (the default): every request has the plan's rates.
+  ///
+  /// A draft head's acceptance depends on the text a request generates, so
+  /// it varies between requests far more than a step-to-step draw does:
+  /// over a 1,000-token output the steps' draws average out, and a request's
+  /// time per output token follows its own rate. Published MTP runs show it:
+  /// InferenceMAX's DeepSeek-R1 runs with MTP have a TPOT p99/p50 of
+  /// 1.16-1.37 where the same servers without it have 1.01-1.07
+  /// (`ValidationSuite.inferenceMaxMTP`).
+  public var acceptanceSpread: Double
+
+  /// Largest `acceptanceSpread` a plan may give, in logits.
+  public static let maxAcceptanceSpread = 4.0
 
   /// Most draft tokens a plan may ask for.
   public static let maxTokens = 8
 
-  public init(method: SpeculativeMethod, tokens: Int, acceptance: [Double], draftModel: ModelSpec? = nil) {
+  public init(
+    method: SpeculativeMethod, tokens: Int, acceptance: [Double], draftModel: ModelSpec? = nil,
+    acceptanceSpread: Double = 0
+  ) {
     self.method = method
     self.tokens = tokens
     self.acceptance = acceptance
     self.draftModel = draftModel
+    self.acceptanceSpread = acceptanceSpread
   }
 
   /// The probability that drafts 1...i are all accepted, for i = 1...k

@@ -7,4 +7,6 @@ public enum RandomStream: UInt64, Sendable {
   case prefixGroups = 5
   /// Acceptance of speculative draft tokens (one stream per scheduler).
   case speculation = 6
+  /// Each request's speculative acceptance level (`Speculation.level`).
+  case acceptanceLevels = 7
 }

@@ -21,7 +21,7 @@ extension ReplicaScheduler {
   /// - Returns: the tokens the request gets (the new `generated` less the old).
   mutating func finishVerify(_ id: Int, drafts: Int, _ requests: inout RequestWindow) -> Int32 {
     // Drawn in place (optional chaining), not on a copy written back.
-    guard let accepted = speculation?.accepted(of: drafts) else { return 1 }
+    guard let accepted = speculation?.accepted(of: drafts, request: id) else { return 1 }
     let left = Int(requests[id].outputTokens - requests[id].generated)
     let emitted = min(accepted + 1, left)
     requests[id].computed += Int32(emitted - 1)
