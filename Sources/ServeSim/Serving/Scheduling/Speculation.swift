@@ -1,3 +1,5 @@
+import Foundation
+
 /// One scheduler's speculative decoding: how many drafts each decode step
 /// verifies, the chance that a prefix of them is accepted, and its own
 /// random stream (the same seed draws the same acceptances).
@@ -12,8 +14,6 @@
 /// `num_computed_tokens` back by the rejected drafts and keeps the blocks
 /// for the next step (`update_from_output`) and TensorRT-LLM keeps the
 /// request's draft slots reserved.
-import Foundation
-
 struct Speculation: Sendable {
   /// Draft tokens per step, k.
   let drafts: Int
