@@ -17,7 +17,7 @@ public enum SummaryTable {
     let p = plan.parallelism
     if let d = plan.disaggregation {
       lines.append(
-        "plan \(plan.name): \(plan.model.name) disaggregated: prefill \(d.prefill.layout(planExpert: p.expert)) on \(d.prefill.cluster.device.name), decode \(d.decode.layout(planExpert: p.expert)) on \(d.decode.cluster.device.name), KV over \(d.transferLink.kind); engine \(plan.release), policy \(plan.scheduler.policy.rawValue)"
+        "plan \(plan.name): \(plan.model.name) disaggregated: \(d.poolsDescription(planExpert: p.expert)), KV over \(d.transferLink.kind); engine \(plan.release), policy \(plan.scheduler.policy.rawValue)"
       )
     } else {
       lines.append(

@@ -31,7 +31,7 @@ struct Check: ParsableCommand {
     if let d = plan.disaggregation {
       layouts = [d.prefill.parallelism(planExpert: p.expert), d.decode.parallelism(planExpert: p.expert)]
       print(
-        "plan \(plan.name): valid; \(plan.model.name) disaggregated on \(plan.devices) devices: prefill \(d.prefill.layout(planExpert: p.expert)) on \(d.prefill.cluster.device.name), decode \(d.decode.layout(planExpert: p.expert)) on \(d.decode.cluster.device.name), engine \(plan.release)"
+        "plan \(plan.name): valid; \(plan.model.name) disaggregated on \(plan.devices) devices: \(d.poolsDescription(planExpert: p.expert)), engine \(plan.release)"
       )
     } else {
       print(

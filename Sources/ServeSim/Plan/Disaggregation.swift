@@ -51,6 +51,13 @@ public struct Disaggregation: Sendable, Equatable {
     }
   }
 
+  /// Both pools in words, with the plan's expert degree `planExpert` where a
+  /// pool names none: "prefill 1 x tensor 8 on NVIDIA H200, decode 2 x
+  /// tensor 8 (expert 8) on NVIDIA H200".
+  public func poolsDescription(planExpert: Int = 1) -> String {
+    "prefill \(prefill.layout(planExpert: planExpert)) on \(prefill.cluster.device.name), decode \(decode.layout(planExpert: planExpert)) on \(decode.cluster.device.name)"
+  }
+
   public var prefill: Pool
   public var decode: Pool
   /// The link KV caches cross from prefill to decode (per device, per direction).

@@ -31,28 +31,25 @@ public enum ValidationReplay {
         prefill: ValidationPools.pool(pools.prefill, cluster: cluster),
         decode: ValidationPools.pool(pools.decode, cluster: cluster), transferLink: nil, cluster: cluster)
     }
-    var scheduler = EngineProfile.defaultScheduler(
-      experiment.engine, version: release.version, model: model, device: cluster.device,
-      parallelism: experiment.pools?.decode ?? parallelism,
-      precision: experiment.precision)
-    scheduler.prefixCaching = false
     var plan = PlanSpec(
       name: "\(experiment.suite)/\(experiment.id)", model: model, cluster: cluster, workload: workload,
       engine: experiment.engine, parallelism: parallelism, precision: experiment.precision,
-      scheduler: scheduler, router: .roundRobin,
+      scheduler: EngineProfile.of(experiment.engine).scheduler, router: .roundRobin,
       slo: ServiceLevel(ttftMs: 2000, tpotMs: 100, percentile: 90), seed: 1)
     plan.disaggregation = disaggregation
     plan.engineVersion = release.version
     plan.attentionDPBalance = experiment.attentionDPBalance
     plan.schedulerRecvInterval = experiment.schedulerRecvInterval
     plan.cudaGraphMaxBatch = experiment.cudaGraphMaxBatch
+    // The engine's defaults for the plan (a disaggregated plan's decode
+    // pool), as a plan file without `scheduler:` gets them (PlanLoader).
+    var settings = SchedulerSettings()
+    settings.prefixCaching = false
     if let options = experiment.llamaCpp {
-      // As a plan file's `engine: {name: llamacpp, ...}` sets them (PlanLoader).
-      var settings = SchedulerSettings()
-      settings.prefixCaching = false
+      // As a plan file's `engine: {name: llamacpp, ...}` sets them.
       plan.applyLlamaCpp(options, to: &settings)
-      plan.applyScheduler(settings)
     }
+    plan.applyScheduler(settings)
     // One-time start-up work (first-batch tuning, kernels loaded on first
     // use) was done by a warm-up phase; Triton fused-MoE variants are
     // compiled per batch shape, and the measured batches differ from the
