@@ -27,7 +27,17 @@ extension SearchStore {
     }
   }
 
-  /// A value of the meta table (`inputs`, `search`, `shard`), nil when absent.
+  /// Records whether the search prunes (`--no-prune` off): its outcomes
+  /// differ, so a resume must keep the setting.
+  public func mark(prune: Bool) throws {
+    try queue.write { db in
+      try db.execute(
+        sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('prune', ?)", arguments: [prune ? "on" : "off"]
+      )
+    }
+  }
+
+  /// A value of the meta table (`inputs`, `search`, `shard`, `prune`), nil when absent.
   public func meta(_ key: String) throws -> String? {
     try queue.read { db in
       try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = ?", arguments: [key])

@@ -8,7 +8,8 @@ struct Search: ParsableCommand {
     abstract: "Search for the best serving plan under latency SLOs.",
     discussion: """
       Writes DIR/plans.csv (every plan: feasible or why not, pruned or why, capacity,
-      metrics), DIR/pareto.csv, DIR/pareto.svg, DIR/best.yaml (runs as is with
+      metrics), DIR/pareto.csv and DIR/pareto.svg (over the plans simulated in full;
+      --no-prune: every feasible plan), DIR/best.yaml (runs as is with
       `servesim simulate`) and DIR/search.sqlite (resume a killed search with --resume).
       Many machines: `--shard K/N --out DIR` searches the K-th of N shards (balanced by
       estimated cost) and writes DIR/search.sqlite only; `--merge DIR... --out DIR` joins
@@ -43,6 +44,12 @@ struct Search: ParsableCommand {
   @Flag(help: "With --resume: when the inputs changed, recompute instead of refusing.")
   var force = false
 
+  @Flag(
+    help:
+      "Simulate every feasible plan's capacity in full: no plan is skipped by its bound or cut short once it cannot beat the best, so plans.csv and pareto.csv cover them all (slower). Not with --shard or --merge."
+  )
+  var noPrune = false
+
   @Flag(help: "No progress bar.")
   var quiet = false
 
@@ -54,6 +61,9 @@ struct Search: ParsableCommand {
       throw ValidationError("--merge takes shard folders only (the search file is recorded in their stores)")
     }
     if !merge.isEmpty && out == nil { throw ValidationError("--merge needs --out DIR") }
+    if noPrune && (!merge.isEmpty || shard != nil) {
+      throw ValidationError("--no-prune runs one whole search; shards and their merge prune")
+    }
     if let shard, SearchShard(parsing: shard) == nil {
       throw ValidationError("--shard takes K/N with 1 ≤ K ≤ N (for example 2/7), not '\(shard)'")
     }
@@ -84,7 +94,13 @@ struct Search: ParsableCommand {
           "'\(store.path)' holds shard \(saved), not \(part?.description ?? "1/1"); resume it with --shard \(saved)",
           status: ExitStatus.badInput)
       }
+      if resume, let saved = try store.meta("prune"), saved != (noPrune ? "off" : "on") {
+        throw ExitStatus.fail(
+          "'\(store.path)' holds a search run \(saved == "off" ? "with" : "without") --no-prune; resume it \(saved == "off" ? "with" : "without") --no-prune",
+          status: ExitStatus.badInput)
+      }
       try store.mark(search: search, shard: part)
+      try store.mark(prune: !noPrune)
       previous = resume ? try store.load(plans: PlanEnumerator.plans(loaded.space)) : [:]
     } catch let exit as ExitCode {
       throw exit
@@ -100,6 +116,7 @@ struct Search: ParsableCommand {
     let bar = ProgressBar(enabled: !quiet && isatty(STDERR_FILENO) != 0, started: started)
     var runner = SearchRunner(space: loaded.space, jobs: jobs)
     runner.shard = part
+    runner.prune = !noPrune
     let result = try runner.run(previous: previous, progress: { bar.show($0) }, save: { try store.save($0) })
     bar.finish()
     let elapsed = started.duration(to: .now)

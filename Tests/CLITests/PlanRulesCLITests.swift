@@ -65,5 +65,15 @@ import Testing
     let forced = try cli.servesim(search + ["--resume", "--force"])
     #expect(forced.status == 0, "\(forced.stderr)")
     #expect(forced.stderr.contains("recomputing every outcome") && !forced.stdout.contains("resumed"))
+    // A store resumes only with the pruning it was run with.
+    let exhaustive = try cli.servesim(search + ["--resume", "--no-prune"])
+    #expect(
+      exhaustive.status == 64 && exhaustive.stderr.contains("without --no-prune"), "\(exhaustive.stderr)")
+    let whole = try cli.servesim(search + ["--no-prune"])
+    #expect(whole.status == 0 && whole.stdout.contains(" 0 pruned"), "\(whole.stdout)")
+    let merged = try cli.servesim([
+      "search", "--merge", folder + "/out", "--out", folder + "/m", "--no-prune",
+    ])
+    #expect(merged.status == 64 && merged.stderr.contains("--no-prune"), "\(merged.stderr)")
   }
 }

@@ -75,10 +75,18 @@ import Testing
       #expect(try files.text("n\(n)", "plans.csv").split(separator: "\n").sorted() == rows, "N = \(n)")
       #expect(try files.text("n\(n)", "pareto.csv") == files.text("one", "pareto.csv"), "N = \(n)")
       #expect(try files.text("n\(n)", "best.yaml") == files.text("one", "best.yaml"), "N = \(n)")
-      #expect(tally.simulatedInShards >= one.simulated)
-      // A neighbourhood's outcomes do not depend on how waves fill, so every
-      // plan one run simulates was simulated, identically, in its shard.
-      #expect(tally.simulatedByMerge == 0, "N = \(n)")
+      // A neighbourhood's outcomes do not depend on how waves fill, so a
+      // plan one run simulates was simulated, identically, in its shard,
+      // except where one run cuts its capacity search short against a best
+      // its shard had not found (SearchRunner.replayed): those the merge
+      // simulates again, each only up to the cut.
+      let cutShort = one.outcomes.filter { $0.status == .pruned && $0.probes > 0 }.count
+      let below = one.outcomes.filter {
+        $0.status == .evaluated && $0.probes > 0
+          && ($0.objective ?? 0) < (one.best.flatMap { one.outcomes[$0].objective } ?? 0)
+      }.count
+      #expect(tally.simulatedByMerge <= cutShort + below, "N = \(n)")
+      #expect(tally.simulatedByMerge < one.simulated, "N = \(n)")
     }
   }
 

@@ -96,6 +96,17 @@ import Testing
     let b = try #require(pruned.best)
     #expect(all.outcomes[a].objective == pruned.outcomes[b].objective)
     #expect(all.outcomes.filter { $0.status == .pruned }.isEmpty)
+    // Capacity searches cut short (branch and bound): each plan's capacity,
+    // searched in full, cannot beat the best.
+    let best = try #require(pruned.outcomes[b].objective)
+    let cut = pruned.outcomes.indices.filter {
+      pruned.outcomes[$0].status == .pruned && pruned.outcomes[$0].probes > 0
+    }
+    #expect(!cut.isEmpty)
+    for i in cut {
+      #expect(pruned.outcomes[i].reason.contains("a probe failed there"))
+      #expect(all.outcomes[i].status == .evaluated && (all.outcomes[i].objective ?? 0) < best)
+    }
   }
 
   @Test func sameResultsWithOneAndTwoJobs() throws {

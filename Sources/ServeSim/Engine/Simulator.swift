@@ -59,6 +59,18 @@ public struct Simulator: Sendable {
   var rankCursor: [Int] = []
   /// Each replica's attention-DP context balancing (empty: off).
   var balancers: [AttentionDPBalancer] = []
+  /// Late first tokens (`stopOnceTTFTFails`) after which the run stops (0: never).
+  var lateFirstTokenLimit = 0
+  /// Late first tokens counted so far.
+  var lateFirstTokens = 0
+  /// Seconds after the first arrival past which a run with requests left
+  /// cannot keep up (`stopOnceThroughputFails`; 0: no such limit), and the
+  /// time it comes to (infinity until the run starts).
+  var keepUpWindow = 0.0
+  var keepUpDeadline = Double.infinity
+  /// Whether the run stopped early because its TTFT percentile could no
+  /// longer meet the bound (`stopOnceTTFTFails`); its result is partial.
+  public internal(set) var stoppedEarly = false
 
   /// Prepares a simulation.
   ///
@@ -149,12 +161,17 @@ public struct Simulator: Sendable {
   ) throws(SimulationError) -> SimulationResult {
     if streaming { metrics.itl.exactLimit = Self.streamingExactSamples * 2 }
     startArrivals()
+    if keepUpWindow > 0 && requests.endID > 0 { keepUpDeadline = requests[0].arrival + keepUpWindow }
     var events = 0
-    while let event = queue.pop() {
+    while !stoppedEarly, let event = queue.pop() {
       if checkInvariants && event.time < clock {
         throw .invariantViolated("time went backwards: \(event.time) < \(clock)")
       }
       clock = event.time
+      if clock > keepUpDeadline {
+        stoppedEarly = true
+        break
+      }
       switch event.kind {
       case .arrival: arrive(Int(event.subject))
       case .iterationDone: finishIteration(scheduler: Int(event.subject))
@@ -174,7 +191,7 @@ public struct Simulator: Sendable {
         }
       }
     }
-    if checkInvariants { try verifyEnd() }
+    if checkInvariants && !stoppedEarly { try verifyEnd() }
     if streaming { stream.hand(&requests, &iterations, to: &observer, final: true) }
     return result(streaming: streaming)
   }
@@ -259,6 +276,7 @@ public struct Simulator: Sendable {
   mutating func finishIteration(scheduler r: Int) {
     if stepsInLockstep(r) { return finishLockstep(lead: r) }
     schedulers[r].finishBatch(&requests, itl: &metrics.itl, clock: clock)
+    if schedulers[r].lateFirstTokens > 0 { countLateFirstTokens(r) }
     followUpDepartures(of: r)
     passSchedulerLoop(r)
   }

@@ -40,24 +40,37 @@ public struct CapacitySearch: Sendable {
   public func probe(_ plan: PlanSpec, rate: Double, pricers: [IterationPricer]?) throws(SimulationError)
     -> Probe
   {
-    try judge(plan, rate: rate, pricers: pricers, itl: true).probe
+    try judge(plan, rate: rate, pricers: pricers, itl: true, stopEarly: false).probe
   }
 
   /// `probe`, with the summary's inter-token statistics taken only when
   /// `itl` (no SLO judges them, and the selection over every iteration's gap
   /// was a tenth of a search's time); the run's gaps come back for the
   /// caller to take them later (`capacity`).
-  func judge(_ plan: PlanSpec, rate: Double, pricers: [IterationPricer]?, itl: Bool)
+  ///
+  /// With `stopEarly` the run stops once its TTFT percentile is lost, and
+  /// the probe fails with the partial run's figures (`stopOnceTTFTFails`).
+  func judge(_ plan: PlanSpec, rate: Double, pricers: [IterationPricer]?, itl: Bool, stopEarly: Bool)
     throws(SimulationError) -> (probe: Probe, gaps: WeightedSamples)
   {
-    var simulator = try Simulator(plan: probePlan(plan, rate: rate), pricers: pricers)
-    // A probe is judged by its requests and summary, not its iterations.
+    let probed = probePlan(plan, rate: rate)
+    var simulator = try Simulator(plan: probed, pricers: pricers)
+    // A probe is judged by its requests and summary, not its iterations; it
+    // stops once its TTFT percentile is lost (past capacity the queue grows
+    // to the end: the run's last, longest part need not be simulated).
     simulator.keepsIterations = false
+    if stopEarly {
+      simulator.stopOnceTTFTFails(
+        boundMs: plan.slo.ttftBoundMs, percentile: LatencyStats.keptPercentile(plan.slo.percentile),
+        requests: probed.workload.requests ?? 0)
+      simulator.stopOnceThroughputFails(rate: (1 - slack) * rate, requests: probed.workload.requests ?? 0)
+    }
     let result = try simulator.run()
     let summary = Summary(result, itl: itl)
     let late = lateLatencies(result, percentile: plan.slo.percentile)
     let passed =
-      passes(summary, slo: plan.slo, rate: rate) && late.ttftMs <= plan.slo.ttftBoundMs
+      !simulator.stoppedEarly && passes(summary, slo: plan.slo, rate: rate)
+      && late.ttftMs <= plan.slo.ttftBoundMs
       && late.tpotMs <= plan.slo.tpotBoundMs && steady(result)
     var probe = Probe(
       rate: rate, passed: passed, summary: summary, peakRunning: result.peakRunning,
@@ -130,16 +143,31 @@ public struct CapacitySearch: Sendable {
   public func capacity(
     of plan: PlanSpec, upper: Double, guess: Double?, pricers: [IterationPricer]?
   ) throws(SimulationError) -> (rate: Double, probes: [Probe]) {
+    let found = try capacity(of: plan, upper: upper, guess: guess, pricers: pricers, cutAtOrBelow: 0)
+    return (found.rate, found.probes)
+  }
+
+  /// `capacity(of:upper:guess:pricers:)` that gives up as soon as a probe
+  /// fails at a rate of at most `cut` requests per second (`cut` set), the
+  /// capacity then being known to lie below that rate: a search that only
+  /// needs to know whether a plan can beat a capacity stops there
+  /// (`SearchRunner`, branch and bound).
+  ///
+  /// - Returns: the highest passing rate found (0 if none), every probe made,
+  ///   and whether the search stopped at a failure at or below `cut`.
+  func capacity(
+    of plan: PlanSpec, upper: Double, guess: Double?, pricers: [IterationPricer]?, cutAtOrBelow cut: Double
+  ) throws(SimulationError) -> (rate: Double, probes: [Probe], cut: Bool) {
     var probes = [Probe]()
     // A request dropped for its size (longer than the context, larger than
     // the KV cache) is dropped at every rate: no rate can pass, so one probe
     // that drops settles the capacity at 0.
     var drops = false
     var kept: (index: Int, gaps: WeightedSamples)?
-    let rate = try highestPassing(upper: upper, guess: guess) {
+    let (rate, stopped) = try search(upper: upper, guess: guess, stopAtOrBelow: cut) {
       (rate: Double) throws(SimulationError) -> Bool in
       if drops { return false }
-      let (p, gaps) = try judge(plan, rate: rate, pricers: pricers, itl: false)
+      let (p, gaps) = try judge(plan, rate: rate, pricers: pricers, itl: false, stopEarly: true)
       // Only the last passing probe is kept (its rate is the capacity, the
       // low end only rises): its gaps replace the earlier one's.
       if p.passed { kept = (probes.count, gaps) }
@@ -148,7 +176,7 @@ public struct CapacitySearch: Sendable {
       return p.passed
     }
     if let (index, gaps) = kept { probes[index].summary.itl = LatencyStats(gaps) }
-    return (drops ? 0 : rate, probes)
+    return (drops ? 0 : rate, probes, stopped && !drops)
   }
 
   /// The highest rate in (0, upper] for which `passes` holds, assuming it holds
@@ -158,6 +186,21 @@ public struct CapacitySearch: Sendable {
   public func highestPassing(
     upper: Double, guess: Double?, passes run: (Double) throws(SimulationError) -> Bool
   ) throws(SimulationError) -> Double {
+    try search(upper: upper, guess: guess, stopAtOrBelow: 0, passes: run).rate
+  }
+
+  /// `highestPassing`, ending early when a rate of at most `stop` fails
+  /// (`stop` 0: never): then the highest rate that passed so far, and true.
+  func search(
+    upper: Double, guess: Double?, stopAtOrBelow stop: Double,
+    passes probe: (Double) throws(SimulationError) -> Bool
+  ) throws(SimulationError) -> (rate: Double, stopped: Bool) {
+    var stopped = false
+    func run(_ rate: Double) throws(SimulationError) -> Bool {
+      let passed = try probe(rate)
+      if !passed && rate <= stop { stopped = true }
+      return passed
+    }
     let top = max(upper, minRate)
     var first = min(max(guess ?? top / 2, minRate), top)
     if !first.isFinite { first = minRate }
@@ -177,8 +220,9 @@ public struct CapacitySearch: Sendable {
           break
         }
       }
-      if low >= top { return low }
+      if low >= top || stopped { return (low, stopped) }
     } else {
+      if stopped { return (0, true) }
       high = first
       var next = first / step
       while next >= minRate {
@@ -186,20 +230,25 @@ public struct CapacitySearch: Sendable {
           low = next
           break
         }
+        if stopped { return (0, true) }
         high = next
         next /= step
       }
-      if low == 0 { return 0 }
+      if low == 0 { return (0, false) }
     }
     while (high - low) / high > tolerance {
       let mid = (low + high) / 2
       if try run(mid) { low = mid } else { high = mid }
+      if stopped { return (low, true) }
     }
-    return low
+    return (low, false)
   }
 }
 
 extension LatencyStats {
+  /// The kept percentile (50, 90, 99) that `at(p)` reads.
+  public static func keptPercentile(_ p: Double) -> Double { p <= 50 ? 50 : p <= 90 ? 90 : 99 }
+
   /// The statistic at percentile `p` among those kept (50, 90, 99), in ms;
   /// other percentiles take the next kept one above (conservative).
   public func at(_ p: Double) -> Double {

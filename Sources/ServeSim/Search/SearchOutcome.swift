@@ -56,6 +56,18 @@ public struct SearchOutcome: Sendable, Equatable {
   }
 }
 
+extension SearchOutcome {
+  /// Keeps what a capacity search's `probes` show for the sibling dominance
+  /// test (`SearchRunner.dominatingSibling`), and its first rate `guess`.
+  mutating func record(_ probes: [Probe], guess: Double?) {
+    self.guess = guess
+    peakRunning = probes.map(\.peakRunning).max() ?? 0
+    peakUsedBlocks = probes.map(\.peakUsedBlocks).max() ?? 0
+    budgetDenials = probes.reduce(0) { $0 + $1.budgetDenials }
+    peakBudgetUse = probes.map(\.peakBudgetUse).max() ?? 0
+  }
+}
+
 extension SearchObjective {
   /// Whether a larger objective value is better.
   public var maximises: Bool {

@@ -205,6 +205,7 @@ public struct SearchRunner: Sendable {
       }
       let guesses = toRun.map(guess)
       let runPricers = toRun.map { pricerCache[Self.pricerKey(plans[$0])] }
+      let waveBest = best.map { (value: $0.value, name: plans[$0.index].name) }
       let results = Mutex([SearchOutcome?](repeating: nil, count: toRun.count))
       let workers = min(jobs, max(toRun.count, 1))
       let boundList = bounds
@@ -220,10 +221,13 @@ public struct SearchRunner: Sendable {
           // A resumed search replays the saved outcome in its place, so every
           // later decision (pruning, warm starts, copies) is the same as in
           // the uninterrupted run.
-          var outcome = me.replayed(previous[planList[i].name], guess: guesses[k])
+          var outcome = me.replayed(
+            previous[planList[i].name], guess: guesses[k], cut: me.cutRate(planList[i], best: waveBest?.value)
+          )
           if outcome == nil {
             simulated.add(1, ordering: .relaxed)
-            outcome = me.evaluate(planList[i], bound: boundList[i], guess: guesses[k], pricers: runPricers[k])
+            outcome = me.evaluate(
+              planList[i], bound: boundList[i], guess: guesses[k], pricers: runPricers[k], best: waveBest)
           }
           results.withLock { $0[k] = outcome }
         }
@@ -358,7 +362,12 @@ public struct SearchRunner: Sendable {
     let budget = plan.scheduler.maxNumBatchedTokens
     var memory: MemoryPlan?
     for j in siblings {
-      guard let o = outcomes[j], o.status == .evaluated, o.peakRunning > 0 else { continue }
+      // A capacity search cut short (`evaluate`) proved the sibling's
+      // capacity below a rate that cannot beat the best; the same runs prove
+      // this plan's.
+      guard let o = outcomes[j], o.status == .evaluated || o.status == .pruned && o.probes > 0,
+        o.peakRunning > 0
+      else { continue }
       let sibling = plans[j]
       let siblingSeqs = sibling.scheduler.maxNumSeqs
       let siblingBudget = sibling.scheduler.maxNumBatchedTokens
@@ -385,7 +394,9 @@ public struct SearchRunner: Sendable {
       copy.plan = plan
       copy.bound = bound
       copy.probes = 0
-      copy.reason = "same runs as \(sibling.name): " + why.joined(separator: "; ")
+      copy.reason =
+        "same runs as \(sibling.name): " + why.joined(separator: "; ")
+        + (o.status == .pruned ? "; " + o.reason : "")
       // The same blocks in use, of a pool of another size.
       let from = MemoryPlan(plan: sibling).blocks
       if var summary = copy.summary, from != memory.blocks, memory.blocks > 0 {
@@ -453,13 +464,48 @@ public struct SearchRunner: Sendable {
     }
   }
 
+  /// The highest arrival rate, in requests per second, at which a plan's
+  /// capacity cannot beat `best` (goodput objectives, with pruning on; else
+  /// 0): a capacity below it gives an objective no better than the best's.
+  func cutRate(_ plan: PlanSpec, best: Double?) -> Double {
+    guard prune, let best, space.objective == .goodputPerDevice || space.objective == .goodputPerDollar
+    else { return 0 }
+    // objectiveBound is increasing in the rate: r · (best / bound(1)).
+    let perRate = objectiveBound(plan, bound: 1)
+    guard perRate > 0 else { return 0 }
+    var rate = best / perRate
+    while rate > 0 && objective(beats: objectiveBound(plan, bound: rate), best) { rate = rate.nextDown }
+    return rate * (1 - capacity.tolerance)
+  }
+
+  private func objective(beats value: Double, _ best: Double) -> Bool {
+    space.objective.better(value, than: best)
+  }
+
   /// Simulates one plan: a capacity search, or one run at the required rate.
-  func evaluate(_ plan: PlanSpec, bound: Double, guess: Double?, pricers: [IterationPricer]?) -> SearchOutcome
-  {
+  /// With a best found (`best`, pruning on), a capacity search stops at the
+  /// first probe that fails at a rate whose objective could not beat it
+  /// (branch and bound: the capacity lies below that rate), and the plan is
+  /// pruned with the probes it took.
+  func evaluate(
+    _ plan: PlanSpec, bound: Double, guess: Double?, pricers: [IterationPricer]?,
+    best: (value: Double, name: String)? = nil
+  ) -> SearchOutcome {
     do {
       if space.objective.needsCapacity {
+        let cut = cutRate(plan, best: best?.value)
         let found = try capacity.capacity(
-          of: plan, upper: min(bound, space.maxRate), guess: guess, pricers: pricers)
+          of: plan, upper: min(bound, space.maxRate), guess: guess, pricers: pricers, cutAtOrBelow: cut)
+        if found.cut, let best {
+          let failed = found.probes.last { !$0.passed }?.rate ?? cut
+          var outcome = SearchOutcome(
+            plan: plan, status: .pruned,
+            reason:
+              "capacity below \(Self.short(failed)) req/s (a probe failed there): cannot beat \(Self.short(best.value)) of \(best.name)",
+            bound: bound, probes: found.probes.count)
+          outcome.record(found.probes, guess: guess)
+          return outcome
+        }
         let passing = found.probes.last { $0.passed && $0.rate == found.rate }
         let value = space.objective.value(
           plan: plan, capacity: found.rate, summary: passing?.summary, requiredRate: space.requiredRate)
@@ -467,11 +513,7 @@ public struct SearchRunner: Sendable {
           plan: plan, status: .evaluated, bound: bound, capacity: found.rate,
           probes: found.probes.count, evaluatedRate: found.rate, summary: passing?.summary,
           objective: value)
-        outcome.guess = guess
-        outcome.peakRunning = found.probes.map(\.peakRunning).max() ?? 0
-        outcome.peakUsedBlocks = found.probes.map(\.peakUsedBlocks).max() ?? 0
-        outcome.budgetDenials = found.probes.reduce(0) { $0 + $1.budgetDenials }
-        outcome.peakBudgetUse = found.probes.map(\.peakBudgetUse).max() ?? 0
+        outcome.record(found.probes, guess: guess)
         return outcome
       }
       let rate = space.requiredRate ?? 1
