@@ -68,8 +68,9 @@ public struct Simulator: Sendable {
   /// time it comes to (infinity until the run starts).
   var keepUpWindow = 0.0
   var keepUpDeadline = Double.infinity
-  /// Whether the run stopped early because its TTFT percentile could no
-  /// longer meet the bound (`stopOnceTTFTFails`); its result is partial.
+  /// Whether the run stopped early because its verdict was known: its TTFT
+  /// percentile lost (`stopOnceTTFTFails`) or its keep-up test failed
+  /// (`stopOnceThroughputFails`); its result is partial.
   public internal(set) var stoppedEarly = false
 
   /// Prepares a simulation.

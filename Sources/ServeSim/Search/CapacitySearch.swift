@@ -48,16 +48,17 @@ public struct CapacitySearch: Sendable {
   /// was a tenth of a search's time); the run's gaps come back for the
   /// caller to take them later (`capacity`).
   ///
-  /// With `stopEarly` the run stops once its TTFT percentile is lost, and
-  /// the probe fails with the partial run's figures (`stopOnceTTFTFails`).
+  /// With `stopEarly` the run stops once it must fail (its TTFT percentile
+  /// lost, or it can no longer keep up: `Simulator+EarlyStop`), and the
+  /// probe fails with the partial run's figures.
   func judge(_ plan: PlanSpec, rate: Double, pricers: [IterationPricer]?, itl: Bool, stopEarly: Bool)
     throws(SimulationError) -> (probe: Probe, gaps: WeightedSamples)
   {
     let probed = probePlan(plan, rate: rate)
     var simulator = try Simulator(plan: probed, pricers: pricers)
     // A probe is judged by its requests and summary, not its iterations; it
-    // stops once its TTFT percentile is lost (past capacity the queue grows
-    // to the end: the run's last, longest part need not be simulated).
+    // stops once it must fail (past capacity the queue grows to the end: the
+    // run's last, longest part need not be simulated).
     simulator.keepsIterations = false
     if stopEarly {
       simulator.stopOnceTTFTFails(

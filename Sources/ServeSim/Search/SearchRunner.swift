@@ -221,13 +221,13 @@ public struct SearchRunner: Sendable {
           // A resumed search replays the saved outcome in its place, so every
           // later decision (pruning, warm starts, copies) is the same as in
           // the uninterrupted run.
-          var outcome = me.replayed(
-            previous[planList[i].name], guess: guesses[k], cut: me.cutRate(planList[i], best: waveBest?.value)
-          )
+          let cut = me.cutRate(planList[i], best: waveBest?.value)
+          var outcome = me.replayed(previous[planList[i].name], guess: guesses[k], cut: cut)
           if outcome == nil {
             simulated.add(1, ordering: .relaxed)
             outcome = me.evaluate(
-              planList[i], bound: boundList[i], guess: guesses[k], pricers: runPricers[k], best: waveBest)
+              planList[i], bound: boundList[i], guess: guesses[k], pricers: runPricers[k], best: waveBest,
+              cut: cut)
           }
           results.withLock { $0[k] = outcome }
         }
@@ -464,36 +464,31 @@ public struct SearchRunner: Sendable {
     }
   }
 
-  /// The highest arrival rate, in requests per second, at which a plan's
-  /// capacity cannot beat `best` (goodput objectives, with pruning on; else
-  /// 0): a capacity below it gives an objective no better than the best's.
+  /// The arrival rate, in requests per second, at or below which a failing
+  /// probe cuts a plan's capacity search short (goodput objectives, with
+  /// pruning on and a best found; else 0): the rate whose objective equals
+  /// `best`, less the tolerance. A capacity below it cannot beat the best,
+  /// and the margin keeps a failure within the tolerance of the best (which
+  /// another bisection path could still end above) from cutting.
   func cutRate(_ plan: PlanSpec, best: Double?) -> Double {
     guard prune, let best, space.objective == .goodputPerDevice || space.objective == .goodputPerDollar
     else { return 0 }
-    // objectiveBound is increasing in the rate: r · (best / bound(1)).
+    // The goodput objectives are proportional to the rate (objectiveBound).
     let perRate = objectiveBound(plan, bound: 1)
-    guard perRate > 0 else { return 0 }
-    var rate = best / perRate
-    while rate > 0 && objective(beats: objectiveBound(plan, bound: rate), best) { rate = rate.nextDown }
-    return rate * (1 - capacity.tolerance)
-  }
-
-  private func objective(beats value: Double, _ best: Double) -> Bool {
-    space.objective.better(value, than: best)
+    return perRate > 0 ? best / perRate * (1 - capacity.tolerance) : 0
   }
 
   /// Simulates one plan: a capacity search, or one run at the required rate.
-  /// With a best found (`best`, pruning on), a capacity search stops at the
-  /// first probe that fails at a rate whose objective could not beat it
-  /// (branch and bound: the capacity lies below that rate), and the plan is
-  /// pruned with the probes it took.
+  /// With a best found (`best`) and a cut rate (`cutRate`), a capacity
+  /// search stops at the first probe that fails at or below `cut` (branch
+  /// and bound: the capacity lies below that rate), and the plan is pruned
+  /// with the probes it took.
   func evaluate(
     _ plan: PlanSpec, bound: Double, guess: Double?, pricers: [IterationPricer]?,
-    best: (value: Double, name: String)? = nil
+    best: (value: Double, name: String)?, cut: Double
   ) -> SearchOutcome {
     do {
       if space.objective.needsCapacity {
-        let cut = cutRate(plan, best: best?.value)
         let found = try capacity.capacity(
           of: plan, upper: min(bound, space.maxRate), guess: guess, pricers: pricers, cutAtOrBelow: cut)
         if found.cut, let best {
