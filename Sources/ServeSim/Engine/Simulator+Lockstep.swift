@@ -136,7 +136,6 @@ extension Simulator {
   mutating func finishLockstep(lead: Int) {
     for r in lead..<lead + pools.ranks[schedulers[lead].pool] {
       schedulers[r].finishBatch(&requests, itl: &metrics.itl, clock: clock)
-      if schedulers[r].lateFirstTokens > 0 { countLateFirstTokens(r) }
       followUpDepartures(of: r)
     }
     startLockstep(lead: lead)

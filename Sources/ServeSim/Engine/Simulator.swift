@@ -59,17 +59,17 @@ public struct Simulator: Sendable {
   var rankCursor: [Int] = []
   /// Each replica's attention-DP context balancing (empty: off).
   var balancers: [AttentionDPBalancer] = []
-  /// Late first tokens (`stopOnceTTFTFails`) after which the run stops (0: never).
-  var lateFirstTokenLimit = 0
-  /// Late first tokens counted so far.
-  var lateFirstTokens = 0
+  /// Late TTFTs and TPOTs counted against the limits that fail a probe
+  /// (`stopOnceTTFTFails`, `stopOnceTPOTFails`; none watched by default).
+  var verdict = EarlyVerdict()
   /// Seconds after the first arrival past which a run with requests left
   /// cannot keep up (`stopOnceThroughputFails`; 0: no such limit), and the
   /// time it comes to (infinity until the run starts).
   var keepUpWindow = 0.0
   var keepUpDeadline = Double.infinity
   /// Whether the run stopped early because its verdict was known: its TTFT
-  /// percentile lost (`stopOnceTTFTFails`) or its keep-up test failed
+  /// or TPOT percentile lost (`stopOnceTTFTFails`, `stopOnceTPOTFails`) or
+  /// its keep-up test failed
   /// (`stopOnceThroughputFails`); its result is partial.
   public internal(set) var stoppedEarly = false
 
@@ -184,6 +184,7 @@ public struct Simulator: Sendable {
         schedulers[r].phase = .idle
         startIteration(scheduler: r)
       }
+      if verdict.watchesTTFT { passDeadlines() }
       if checkInvariants { try verify() }
       if streaming {
         events &+= 1
@@ -277,7 +278,6 @@ public struct Simulator: Sendable {
   mutating func finishIteration(scheduler r: Int) {
     if stepsInLockstep(r) { return finishLockstep(lead: r) }
     schedulers[r].finishBatch(&requests, itl: &metrics.itl, clock: clock)
-    if schedulers[r].lateFirstTokens > 0 { countLateFirstTokens(r) }
     followUpDepartures(of: r)
     passSchedulerLoop(r)
   }
@@ -290,6 +290,7 @@ public struct Simulator: Sendable {
       if requests[Int(id)].status == .transferring {
         startTransfer(Int(id))
       } else {
+        if verdict.watchesTPOT && requests[Int(id)].status == .finished { countFinished(Int(id)) }
         nextClosedLoopRequest(after: Int(id))
       }
     }

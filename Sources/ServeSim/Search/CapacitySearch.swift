@@ -48,8 +48,9 @@ public struct CapacitySearch: Sendable {
   /// was a tenth of a search's time); the run's gaps come back for the
   /// caller to take them later (`capacity`).
   ///
-  /// With `stopEarly` the run stops once it must fail (its TTFT percentile
-  /// lost, or it can no longer keep up: `Simulator+EarlyStop`), and the
+  /// With `stopEarly` the run stops once it must fail (a TTFT or TPOT
+  /// percentile of the whole run or of its second half lost, or it can no
+  /// longer keep up: `Simulator+EarlyStop`, `EarlyVerdict`), and the
   /// probe fails with the partial run's figures.
   func judge(_ plan: PlanSpec, rate: Double, pricers: [IterationPricer]?, itl: Bool, stopEarly: Bool)
     throws(SimulationError) -> (probe: Probe, gaps: WeightedSamples)
@@ -61,9 +62,14 @@ public struct CapacitySearch: Sendable {
     // run's last, longest part need not be simulated).
     simulator.keepsIterations = false
     if stopEarly {
+      // The tests of `passes` (the summary's kept percentile) and of
+      // `lateLatencies` (the SLO's percentile over the second half).
+      let n = probed.workload.requests ?? 0
+      let kept = LatencyStats.keptPercentile(plan.slo.percentile)
       simulator.stopOnceTTFTFails(
-        boundMs: plan.slo.ttftBoundMs, percentile: LatencyStats.keptPercentile(plan.slo.percentile),
-        requests: probed.workload.requests ?? 0)
+        boundMs: plan.slo.ttftBoundMs, percentile: kept, requests: n, halfPercentile: plan.slo.percentile)
+      simulator.stopOnceTPOTFails(
+        boundMs: plan.slo.tpotBoundMs, percentile: kept, requests: n, halfPercentile: plan.slo.percentile)
       simulator.stopOnceThroughputFails(rate: (1 - slack) * rate, requests: probed.workload.requests ?? 0)
     }
     let result = try simulator.run()

@@ -44,7 +44,6 @@ extension ReplicaScheduler {
         // the next step; the router returns the decode worker's stream.
         if role != .prefill || requests[id].generated >= requests[id].outputTokens {
           requests[id].firstToken = clock
-          if (clock - requests[id].arrival) * 1000 > lateAfterMs { lateFirstTokens += 1 }
         }
       } else if requests[id].lastToken == previousEnd {
         sharedGaps += 1

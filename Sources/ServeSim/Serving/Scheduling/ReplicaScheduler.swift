@@ -73,11 +73,6 @@ struct ReplicaScheduler: Sendable {
   var offload = HostKVTier()
   /// Speculative decoding of decode steps (nil: off).
   var speculation: Speculation?
-  /// A TTFT, in milliseconds, beyond which a request's first token counts as
-  /// late (infinity: none is counted; `Simulator.stopOnceTTFTFails`).
-  var lateAfterMs = Double.infinity
-  /// First tokens emitted late since the simulator last took the count.
-  var lateFirstTokens: Int32 = 0
 
   init(
     blocks: Int, pipeline: Int, pool: Int = 0, role: Role = .both, limits: SchedulerLimits,
