@@ -69,8 +69,8 @@ public struct Simulator: Sendable {
   var keepUpDeadline = Double.infinity
   /// Whether the run stopped early because its verdict was known: its TTFT
   /// or TPOT percentile lost (`stopOnceTTFTFails`, `stopOnceTPOTFails`) or
-  /// its keep-up test failed
-  /// (`stopOnceThroughputFails`); its result is partial.
+  /// its keep-up test failed (`stopOnceThroughputFails`); its result is
+  /// partial.
   public internal(set) var stoppedEarly = false
 
   /// Prepares a simulation.
@@ -290,7 +290,8 @@ public struct Simulator: Sendable {
       if requests[Int(id)].status == .transferring {
         startTransfer(Int(id))
       } else {
-        if verdict.watchesTPOT && requests[Int(id)].status == .finished { countFinished(Int(id)) }
+        // Departed and not transferring: finished.
+        if verdict.watchesTPOT { countFinished(Int(id)) }
         nextClosedLoopRequest(after: Int(id))
       }
     }

@@ -70,7 +70,7 @@ public struct CapacitySearch: Sendable {
         boundMs: plan.slo.ttftBoundMs, percentile: kept, requests: n, halfPercentile: plan.slo.percentile)
       simulator.stopOnceTPOTFails(
         boundMs: plan.slo.tpotBoundMs, percentile: kept, requests: n, halfPercentile: plan.slo.percentile)
-      simulator.stopOnceThroughputFails(rate: (1 - slack) * rate, requests: probed.workload.requests ?? 0)
+      simulator.stopOnceThroughputFails(rate: (1 - slack) * rate, requests: n)
     }
     let result = try simulator.run()
     let summary = Summary(result, itl: itl)
