@@ -179,6 +179,46 @@ import Testing
     #expect(datasheet == cost(nil) && datasheet.sources.dominant == .datasheet)
   }
 
+  /// Memory-bound operators are priced from lookups made once per cost
+  /// model (`CostModel.memoryLookups`): each op from its own family, as a
+  /// lookup made on the call would.
+  @Test func memoryOperatorsArePricedFromTheirOwnFamilies() {
+    let rows = [
+      measurement(.rmsnorm, OperatorShape(bytes: 1_000_000), us: 100),
+      measurement(.rmsnorm, OperatorShape(bytes: 100_000_000), us: 1_000),
+      measurement(.siluMul, OperatorShape(bytes: 1_000_000), us: 50),
+      measurement(.siluMul, OperatorShape(bytes: 100_000_000), us: 400),
+    ]
+    let fit = OperatorFit(
+      op: .elementwise, dtype: nil, launchSeconds: 3e-6, secondsPerFlop: 0, secondsPerByte: 1e-12,
+      residual: 0, points: 2)
+    let cost = CostModel(
+      model: Fixtures.model, device: Fixtures.device, precision: Precision(),
+      tensorGroup: Fixtures.group(1, .ringOnly),
+      calibration: Calibration(device: "d", measurements: rows, fits: [fit]))
+    #expect(cost.memoryLookups.count == CostModel.memoryOps.count)
+    for (i, op) in CostModel.memoryOps.enumerated() {
+      #expect(CostModel.memoryOpIndex(op) == i)
+      for mode in [LaunchMode.eager, .graph] {
+        let bytes = 10_000_000.0
+        let priced = cost.elementwise(bytes: bytes, flops: bytes, mode: mode, op: op)
+        let time = max(bytes / cost.vectorFlopsPerSecond, bytes / cost.bytesPerSecond)
+        let direct = cost.priced(
+          MeasurementTable.Family(op: op, dtype: cost.matmulDType),
+          work: OperatorWork(flops: bytes, bytes: bytes, size: bytes), roofline: time, mode: mode)
+        #expect(priced == direct, "\(op) \(mode)")
+      }
+    }
+    // The measured ops follow their own curves (100 to 1,000 us and 50 to
+    // 400 us over 1 to 100 MB).
+    let norm = cost.elementwise(bytes: 10_000_000, flops: 0, mode: .eager, op: .rmsnorm)
+    let silu = cost.elementwise(bytes: 10_000_000, flops: 0, mode: .eager, op: .siluMul)
+    #expect(norm.sources.dominant == .measured && silu.sources.dominant == .measured)
+    #expect(norm.seconds > 100e-6 && norm.seconds < 1_000e-6)
+    #expect(norm.seconds != silu.seconds)
+    #expect(CostModel.memoryOpIndex(.gemm) == nil)
+  }
+
   @Test func fp8GEMMsOfTheOtherScalingComputeAtThePerTensorSpeedup() {
     // An fp8 fit measured on block-scaled kernels (DeepGEMM's): 500 TFLOP/s
     // on 64 x 64 tiles over 100 units, 1 TB/s, 5 us launch.

@@ -28,6 +28,11 @@ public struct CostModel: Sendable {
   var attentionPrefillBox: Unmanaged<Calibration.Lookup.Parts>?
   /// The same for decode attention.
   var attentionDecodeBox: Unmanaged<Calibration.Lookup.Parts>?
+  /// The calibration's memory-bound families (`elementwise` ... `triad`)
+  /// in `matmulDType`, looked up once by `memoryOpIndex` (empty without a
+  /// calibration): a pricer prices every token count's layer from them, and
+  /// each lookup hashed up to three dictionary keys.
+  var memoryLookups: [Calibration.Lookup] = []
   /// The calibration's `ceiling` and `measuredElsewhere`, held apart so
   /// that pricing from a lookup does not copy the calibration.
   let calibrationCeiling: CostSource
@@ -176,6 +181,29 @@ public struct CostModel: Sendable {
       ]
       attentionPrefillBox = .passUnretained(attentionLookups[0].parts)
       attentionDecodeBox = .passUnretained(attentionLookups[1].parts)
+      memoryLookups = Self.memoryOps.map {
+        calibration.lookup(MeasurementTable.Family(op: $0, dtype: math.dtype))
+      }
+    }
+  }
+
+  /// The memory-bound operators `memoryLookups` holds, in its order.
+  static let memoryOps: [CalibrationOp] = [
+    .elementwise, .rmsnorm, .layernorm, .siluMul, .rotary, .add, .copy, .triad,
+  ]
+
+  /// `op`'s place in `memoryOps` (nil: not a memory-bound operator).
+  static func memoryOpIndex(_ op: CalibrationOp) -> Int? {
+    switch op {
+    case .elementwise: 0
+    case .rmsnorm: 1
+    case .layernorm: 2
+    case .siluMul: 3
+    case .rotary: 4
+    case .add: 5
+    case .copy: 6
+    case .triad: 7
+    default: nil
     }
   }
 
@@ -264,9 +292,11 @@ public struct CostModel: Sendable {
   ) -> OperatorEstimate {
     guard bytes > 0 else { return .zero }
     let time = max(flops / vectorFlopsPerSecond, bytes / bytesPerSecond)
-    return priced(
-      MeasurementTable.Family(op: op, dtype: matmulDType),
-      work: OperatorWork(flops: flops, bytes: bytes, size: bytes), roofline: time, mode: mode)
+    let work = OperatorWork(flops: flops, bytes: bytes, size: bytes)
+    if let i = Self.memoryOpIndex(op), i < memoryLookups.count {
+      return priced(memoryLookups[i], work: work, roofline: time, mode: mode)
+    }
+    return priced(MeasurementTable.Family(op: op, dtype: matmulDType), work: work, roofline: time, mode: mode)
   }
 
   /// Normalisation of `tokens` rows of the hidden size (RMSNorm: read, write,

@@ -6,18 +6,14 @@
 public struct IterationPricer: Sendable {
   public let cost: CostModel
   public let profile: EngineProfile
-  /// Memo of (per-layer seconds, embedding seconds, FLOPs of all layers and the
-  /// embedding on one rank), by [eager, graph] and token count; -1 when unset.
-  private var memoLayer: [[Double]]
-  /// Memo of an MoE layer's token-proportional seconds, by [eager, graph] and tokens.
-  private var memoMoE: [[Double]]
+  /// Memo of the token-proportional prices by token count, run eagerly and
+  /// in a captured graph (`DenseMemoEntry.unset` where not priced yet): one
+  /// entry a token count, so that a hit reads one element.
+  private var memoEager: [DenseMemoEntry]
+  private var memoGraph: [DenseMemoEntry]
   /// Layers with a dense MLP and layers with an MoE block.
   private let denseLayers: Double
   private let moeLayers: Double
-  private var memoEmbed: [[Double]]
-  private var memoFlops: [Double]
-  /// Memo of the sources of (all layers + embedding), by [eager, graph] and token count.
-  private var memoSources: [[SourceSeconds]]
   private let layers: Double
   private let ranks: Double
   /// Sampling (LM head, logits gather, sampler) by sampled sequences, eager
@@ -46,16 +42,11 @@ public struct IterationPricer: Sendable {
     self.cost = cost
     self.profile = profile
     let size = max(maxTokens, 1) + 1
-    let empty = [Double](repeating: -1, count: size)
-    memoLayer = [empty, empty]
-    memoMoE = [empty, empty]
+    memoEager = [DenseMemoEntry](repeating: .unset, count: size)
+    memoGraph = memoEager
     let moe = cost.model.moeLayerCount(in: 0..<cost.model.costedLayers)
     moeLayers = Double(moe)
     denseLayers = Double(cost.model.costedLayers - moe)
-    memoEmbed = [empty, empty]
-    memoFlops = empty
-    let none = [SourceSeconds](repeating: SourceSeconds(), count: size)
-    memoSources = [none, none]
     layers = Double(cost.model.costedLayers)
     ranks = Double(cost.tensor)
     memoSampling = [[], []]
@@ -114,12 +105,9 @@ public struct IterationPricer: Sendable {
   ) {
     let mode: LaunchMode = graph ? .graph : .eager
     let run = graph ? Self.graphPadded(tokens) : tokens
-    let slot = graph ? 1 : 0
-    if run < memoFlops.count, memoLayer[slot][run] >= 0 {
-      return (
-        memoLayer[slot][run], memoMoE[slot][run], memoEmbed[slot][run], memoFlops[run],
-        memoSources[slot][run]
-      )
+    if run < memoEager.count {
+      let hit = graph ? memoGraph[run] : memoEager[run]
+      if hit.layer >= 0 { return (hit.layer, hit.moe, hit.embed, hit.flops, hit.sources) }
     }
     let layer = cost.denseLayer(tokens: Double(run), mode: mode)
     let moe = moeLayers > 0 ? cost.denseLayer(tokens: Double(run), mode: mode, moe: true) : layer
@@ -130,12 +118,9 @@ public struct IterationPricer: Sendable {
     let layerS = layer.seconds + layer.idle
     let moeS = moe.seconds + moe.idle
     let embedS = embed.seconds + embed.idle
-    if run < memoFlops.count {
-      memoLayer[slot][run] = layerS
-      memoMoE[slot][run] = moeS
-      memoEmbed[slot][run] = embedS
-      memoFlops[run] = flops
-      memoSources[slot][run] = sources
+    if run < memoEager.count {
+      let entry = DenseMemoEntry(layer: layerS, moe: moeS, embed: embedS, flops: flops, sources: sources)
+      if graph { memoGraph[run] = entry } else { memoEager[run] = entry }
     }
     return (layerS, moeS, embedS, flops, sources)
   }
@@ -163,15 +148,10 @@ public struct IterationPricer: Sendable {
 
   /// Grows the memo to hold every token count up to `tokens`.
   public mutating func growMemo(upTo tokens: Int) {
-    let extra = tokens + 1 - memoFlops.count
+    let extra = tokens + 1 - memoEager.count
     guard extra > 0 else { return }
-    for slot in 0..<2 {
-      memoLayer[slot] += repeatElement(-1, count: extra)
-      memoMoE[slot] += repeatElement(-1, count: extra)
-      memoEmbed[slot] += repeatElement(-1, count: extra)
-      memoSources[slot] += repeatElement(SourceSeconds(), count: extra)
-    }
-    memoFlops += repeatElement(-1, count: extra)
+    memoEager += repeatElement(.unset, count: extra)
+    memoGraph += repeatElement(.unset, count: extra)
   }
 
   /// Takes `other`'s memo where it holds at least as many token counts: a
@@ -179,19 +159,16 @@ public struct IterationPricer: Sendable {
   /// memoised prices are this one's (they depend on the cost model and the
   /// launch mode alone).
   public mutating func adoptMemo(of other: IterationPricer) {
-    guard other.memoFlops.count >= memoFlops.count else { return }
-    memoLayer = other.memoLayer
-    memoMoE = other.memoMoE
-    memoEmbed = other.memoEmbed
-    memoFlops = other.memoFlops
-    memoSources = other.memoSources
+    guard other.memoEager.count >= memoEager.count else { return }
+    memoEager = other.memoEager
+    memoGraph = other.memoGraph
     memoSampling = other.memoSampling
   }
 
   /// Fills the memo for every token count up to `tokens`, in both launch modes,
   /// so that copies of this pricer share the work.
   public mutating func warm(upTo tokens: Int) {
-    for n in 1...max(1, min(tokens, memoFlops.count - 1)) {
+    for n in 1...max(1, min(tokens, memoEager.count - 1)) {
       _ = dense(tokens: n, graph: false)
       if n <= profile.graphMaxBatch { _ = dense(tokens: n, graph: true) }
     }
