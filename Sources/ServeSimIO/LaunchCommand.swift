@@ -10,7 +10,8 @@ import ServeSim
 /// its argument parser (ExportTests, with the flag lists that
 /// `scripts/engine-flags` reads from the wheels into
 /// Tests/ServeSimIOTests/Fixtures/engine-flags):
-/// - vLLM 0.6 (0.6.6.post1), 0.8 (0.8.5) and 0.11 (0.11.0), `vllm serve`
+/// - vLLM 0.6 (0.6.6.post1), 0.8 (0.8.5), 0.11 (0.11.0) and 0.14 (0.14.0),
+///   `vllm serve`
 ///   (`vllm/engine/arg_utils.py` and the config modules of the PyPI wheels).
 /// - SGLang 0.4 (0.4.9) and 0.5 (0.5.5), `python -m sglang.launch_server`
 ///   (`sglang/srt/server_args.py` of the PyPI wheels).
@@ -265,9 +266,14 @@ public enum LaunchCommand {
     if !plan.customAllReduce { l.append("--disable-custom-all-reduce") }
     if let graphs = plan.cudaGraphMaxBatch {
       // 0.11's SchedulerConfig.cuda_graph_sizes: one value N captures [1, 2,
-      // 4] and every multiple of 8 up to N. 0.6 captures up to 256 with no
-      // flag; 0.8 takes the sizes inside --compilation-config.
-      if v0Removed {
+      // 4] and every multiple of 8 up to N. 0.14 has no --cuda-graph-sizes;
+      // its --max-cudagraph-capture-size N captures [1, 2, 4], multiples of
+      // 8 below 256 and of 16 from 256 to N (`VllmConfig.
+      // _set_cudagraph_sizes`). 0.6 captures up to 256 with no flag; 0.8
+      // takes the sizes inside --compilation-config.
+      if version >= EngineVersion(0, 14) {
+        l.append("--max-cudagraph-capture-size \(graphs)")
+      } else if v0Removed {
         l.append("--cuda-graph-sizes \(graphs)")
       } else {
         notes.append(

@@ -11,7 +11,7 @@ struct Export: ParsableCommand {
       batched tokens, chunked prefill, quantisation, KV-cache dtype, prefix caching, \
       block size and memory share, with the flags of the plan's engine version \
       (`engine: {name: vllm, version: "0.6"}`) when exported to its engine, else of \
-      the target's newest modelled version (vLLM 0.6, 0.8, 0.11; SGLang 0.4, 0.5; \
+      the target's newest modelled version (vLLM 0.6, 0.8, 0.11, 0.14; SGLang 0.4, 0.5; \
       TensorRT-LLM 0.19, 1.0 via trtllm-serve; llama.cpp's llama-server with its \
       slots, context, batch, micro-batch, threads and unified cache). The memory share is converted \
       where the engines mean different things by it. Notes what the engine has \

@@ -38,7 +38,7 @@ import Testing
 
   @Test func aPlainNameIsTheNewestModelledRelease() throws {
     let plan = try load(engine: "vllm")
-    #expect(plan.release == EngineRelease(.vllm, EngineVersion(0, 11)))
+    #expect(plan.release == EngineRelease(.vllm, EngineVersion(0, 14)))
     #expect(try load(engine: "{name: sglang}").release == EngineRelease(.sglang, EngineVersion(0, 5)))
   }
 
@@ -65,7 +65,8 @@ import Testing
     let old = try error(engine: "{name: vllm, version: \"0.5\"}")
     #expect(old.file.hasSuffix("plan.yaml") && old.line == 8 && old.keyPath == "engine.version")
     #expect(
-      old.message.contains("older than every modelled version") && old.message.contains("0.6, 0.8, 0.11"))
+      old.message.contains("older than every modelled version")
+        && old.message.contains("0.6, 0.8, 0.11, 0.14"))
     let text = try error(engine: "{name: sglang, version: latest}")
     #expect(text.keyPath == "engine.version" && text.message.contains("0.4, 0.5"))
     let key = try error(engine: "{name: vllm, release: \"0.8\"}")

@@ -195,7 +195,8 @@ import Testing
   }
 
   /// `engine: {cuda_graph_max_batch: N}` is each engine's own option:
-  /// SGLang's --cuda-graph-max-bs, vLLM 0.11's --cuda-graph-sizes,
+  /// SGLang's --cuda-graph-max-bs, vLLM 0.11's --cuda-graph-sizes (0.14's
+  /// --max-cudagraph-capture-size),
   /// TensorRT-LLM 1.0's cuda_graph_config; older releases without a flag get
   /// a note, never a flag their parser lacks.
   @Test func theGraphLimitIsEachEnginesOption() throws {
@@ -204,6 +205,7 @@ import Testing
     let cases: [(EngineKind, EngineVersion, ExportEngine, String)] = [
       (.sglang, EngineVersion(0, 5), .sglang, "--cuda-graph-max-bs 1024"),
       (.vllm, EngineVersion(0, 11), .vllm, "--cuda-graph-sizes 1024"),
+      (.vllm, EngineVersion(0, 14), .vllm, "--max-cudagraph-capture-size 1024"),
       (.vllm, EngineVersion(0, 8), .vllm, "cudagraph_capture_sizes"),
       (
         .trtllm, EngineVersion(1, 0), .trtllm,
@@ -216,7 +218,9 @@ import Testing
       plan.engineVersion = version
       let script = LaunchCommand.script(plan, engine: engine)
       #expect(script.contains(expected), "\(kind) \(version)")
-      if version == EngineVersion(0, 8) { #expect(!script.contains("--cuda-graph-sizes")) }
+      if version == EngineVersion(0, 8) || version == EngineVersion(0, 14) {
+        #expect(!script.contains("--cuda-graph-sizes"))
+      }
     }
     plan.cudaGraphMaxBatch = nil
     plan.engine = .sglang

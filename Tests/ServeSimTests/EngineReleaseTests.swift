@@ -25,10 +25,11 @@ import Testing
   }
 
   @Test func aVersionMapsToTheNewestModelledNotNewer() {
-    #expect(EngineRelease(.vllm).version == EngineVersion(0, 11))
+    #expect(EngineRelease(.vllm).version == EngineVersion(0, 14))
     #expect(EngineRelease(.vllm, EngineVersion(0, 9)).version == EngineVersion(0, 8))
     #expect(EngineRelease(.vllm, EngineVersion(0, 7, 3)).version == EngineVersion(0, 6))
-    #expect(EngineRelease(.vllm, EngineVersion(0, 15)).version == EngineVersion(0, 11))
+    #expect(EngineRelease(.vllm, EngineVersion(0, 15)).version == EngineVersion(0, 14))
+    #expect(EngineRelease(.vllm, EngineVersion(0, 13)).version == EngineVersion(0, 11))
     #expect(EngineRelease(.sglang, EngineVersion(0, 5, 12)).version == EngineVersion(0, 5))
     #expect(EngineRelease(.trtllm, EngineVersion(1, 2)).version == EngineVersion(1, 0))
     #expect(EngineRelease.resolve(.vllm, EngineVersion(0, 5, 4)) == nil)
@@ -71,10 +72,31 @@ import Testing
     let new = EngineProfile.of(.trtllm, version: EngineVersion(1, 0))
     #expect(new.graphsForDecode && new.hostKernelUs > 0 && new.overlapsScheduling)
     #expect(old.fusesActivationQuantisation && new.fusesActivationQuantisation)
-    // SGLang overlaps in both modelled versions; vLLM V1 does not (async
-    // scheduling is off by default through 0.11).
+    // SGLang overlaps in both modelled versions; vLLM V1 does not before
+    // 0.14 (async scheduling off by default through 0.13).
     #expect(EngineProfile.of(.sglang, version: EngineVersion(0, 4)).overlapsScheduling)
-    #expect(!EngineProfile.of(.vllm).overlapsScheduling && EngineProfile.of(.vllm).hostKernelUs > 0)
+    let v011 = EngineProfile.of(.vllm, version: EngineVersion(0, 11))
+    #expect(!v011.overlapsScheduling && v011.hostKernelUs > 0)
+  }
+
+  /// vLLM 0.14.0 schedules the next step while the device runs the current
+  /// one (async scheduling on by default), except with more than one
+  /// pipeline stage or a draft model (`VllmConfig.__post_init__`); its other
+  /// defaults are 0.11's.
+  @Test func vllm014SchedulesAsynchronously() {
+    let v014 = EngineProfile.of(.vllm, version: EngineVersion(0, 14), device: device(80))
+    let v011 = EngineProfile.of(.vllm, version: EngineVersion(0, 11), device: device(80))
+    #expect(v014.overlapsScheduling && !v011.overlapsScheduling)
+    #expect(EngineProfile.of(.vllm).overlapsScheduling)
+    #expect(v014.scheduler == v011.scheduler && v014.graphMaxBatch == v011.graphMaxBatch)
+    var pipelined = Parallelism()
+    pipelined.pipeline = 2
+    #expect(
+      !EngineProfile.of(.vllm, version: EngineVersion(0, 14), device: device(80), parallelism: pipelined)
+        .overlapsScheduling)
+    let draft = SpeculativeDecoding(method: .draft, tokens: 3, acceptance: [0.7], draftModel: nil)
+    let mtp = SpeculativeDecoding(method: .mtp, tokens: 1, acceptance: [0.8])
+    #expect(!v014.speculating(draft).overlapsScheduling && v014.speculating(mtp).overlapsScheduling)
   }
 
   /// vLLM 0.11.0 gives an 80 GB A100 the small defaults; 0.8.5 does not.

@@ -3,15 +3,19 @@ import Testing
 @testable import ServeSim
 
 /// SGLang's overlap loop forms each batch one batch ahead
-/// (`Scheduler.event_loop_overlap`): a request reaching a busy scheduler
-/// joins the batch after the next one.
+/// (`Scheduler.event_loop_overlap`), and so does vLLM 0.14's async
+/// scheduling (`EngineCore.step_with_batch_queue`): a request reaching a
+/// busy scheduler joins the batch after the next one.
 @Suite struct OverlapArrivalTests {
-  static func run(_ engine: EngineKind, _ policy: SchedulingPolicy) throws -> SimulationResult {
-    let plan = Fixtures.plan(
+  static func run(_ engine: EngineKind, _ policy: SchedulingPolicy, version: EngineVersion? = nil) throws
+    -> SimulationResult
+  {
+    var plan = Fixtures.plan(
       workload: Fixtures.workload(
         .closed(concurrency: 2, thinkTime: 0), requests: 40, input: .fixed(200),
         output: .uniform(min: 10, max: 60)),
       policy: policy, engine: engine)
+    plan.engineVersion = version
     return try Fixtures.run(plan)
   }
 
@@ -65,10 +69,14 @@ import Testing
     // One batch more, or none when the scheduler had nothing else to run.
     #expect(waits.contains(1))
     #expect(waits.allSatisfy { $0 <= 1 })
-    // vLLM forms the next batch with every request that has arrived.
-    let vllm = try Self.run(.vllm, .vllm)
+    // vLLM before 0.14 (no async scheduling) forms the next batch with
+    // every request that has arrived.
+    let vllm = try Self.run(.vllm, .vllm, version: EngineVersion(0, 11))
     let direct = Self.waits(vllm, overheadMs: EngineProfile.of(.vllm).requestOverheadMs)
     #expect(!direct.isEmpty)
     #expect(direct.allSatisfy { $0 == 0 })
+    // vLLM 0.14 (the newest) had scheduled the next step already.
+    let async = Self.waits(try Self.run(.vllm, .vllm), overheadMs: EngineProfile.of(.vllm).requestOverheadMs)
+    #expect(async.contains(1) && async.allSatisfy { $0 <= 1 })
   }
 }

@@ -16,12 +16,19 @@
 /// reaches N, starting again from 0. A busy decode loop thus takes new
 /// requests every N steps; an idle loop spins through its passes in
 /// microseconds and takes them at once.
+///
+/// vLLM 0.14's async scheduling runs the same loop: each pass of
+/// `EngineCore.run_busy_loop` takes the requests that arrived
+/// (`_process_input_queue`), then `step_with_batch_queue` schedules and
+/// launches the next step before it waits for the one running, so a request
+/// that arrives while a step runs joins the step after next.
 extension Simulator {
   /// Whether requests reaching a busy scheduler wait for a later pass of its
   /// loop.
   var defersArrivals: Bool {
-    profile.engine == .sglang && !pools.lockstepped
-      && (profile.overlapsScheduling || plan.schedulerRecvInterval > 1)
+    !pools.lockstepped
+      && (profile.engine == .sglang && (profile.overlapsScheduling || plan.schedulerRecvInterval > 1)
+        || profile.engine == .vllm && profile.overlapsScheduling)
   }
 
   /// The loop pass after scheduler `r`'s batch ended: without overlap it

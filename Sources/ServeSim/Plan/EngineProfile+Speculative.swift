@@ -5,7 +5,16 @@ extension EngineProfile {
   /// sglang/srt/server_args.py: `disable_overlap_schedule = True`), and its
   /// speculative step's host work per request shows
   /// (`sglangSpeculativeSequenceUs`).
+  ///
+  /// vLLM 0.14 keeps async scheduling for EAGLE and MTP and turns it off for
+  /// other speculation, a draft model among them (`VllmConfig.__post_init__`,
+  /// vllm/config/vllm.py, 0.14.0).
   public func speculating(_ speculative: SpeculativeDecoding?) -> EngineProfile {
+    if engine == .vllm, let speculative, speculative.method == .draft {
+      var profile = self
+      profile.overlapsScheduling = false
+      return profile
+    }
     guard speculative != nil, engine == .sglang else { return self }
     var profile = self
     profile.overlapsScheduling = false

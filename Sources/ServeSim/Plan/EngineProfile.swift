@@ -116,7 +116,9 @@ public struct EngineProfile: Sendable, Equatable {
     let bytes = device?.visibleMemoryBytes ?? 81_559 * 1_048_576
     let profile: EngineProfile
     switch engine {
-    case .vllm: profile = vllm(release.version, gib: bytes / 1_073_741_824, device: device)
+    case .vllm:
+      profile = vllm(
+        release.version, gib: bytes / 1_073_741_824, device: device, pipeline: parallelism.pipeline)
     case .sglang:
       profile = sglang(
         release.version, mib: bytes / 1_048_576, parallelism: parallelism, rocm: device?.platform == .rocm)
@@ -140,7 +142,9 @@ public struct EngineProfile: Sendable, Equatable {
   }
 
   /// vLLM's defaults for the OpenAI server (`vllm serve`), by release.
-  static func vllm(_ version: EngineVersion, gib: Double, device: DeviceSpec?) -> EngineProfile {
+  static func vllm(_ version: EngineVersion, gib: Double, device: DeviceSpec?, pipeline: Int = 1)
+    -> EngineProfile
+  {
     if version < EngineVersion(0, 8) {
       // vLLM 0.6.6.post1, the V0 engine (VLLM_USE_V1 defaults to 0,
       // vllm/envs.py). EngineArgs.__post_init__ (vllm/engine/arg_utils.py):
@@ -180,7 +184,18 @@ public struct EngineProfile: Sendable, Equatable {
     // (SchedulerConfig.__post_init__, vllm/config/scheduler.py).
     // async_scheduling stays off by default in both. CPU overhead (u): V1
     // without async scheduling runs schedule and prepare_inputs between
-    // steps, about 0.5 ms plus a few us per sequence.
+    // steps, about 0.5 ms plus a few us per sequence. vLLM 0.14.0 keeps
+    // these defaults (`EngineArgs.get_batch_defaults`, the capture sizes of
+    // `VllmConfig._set_cudagraph_sizes`) and turns async scheduling on
+    // (`SchedulerConfig.async_scheduling` defaults to None, which
+    // `VllmConfig.__post_init__` sets to True unless the pipeline has more
+    // than one stage or the speculation is not EAGLE/MTP; 0.13.0 still
+    // defaulted it to False): `EngineCore.step_with_batch_queue`
+    // (vllm/v1/engine/core.py) schedules and launches the next step while the
+    // device runs the current one, two batches in flight, so the CPU time
+    // costs only what it exceeds the device's time by, and a request that
+    // arrives during a step is taken by the loop pass after it, into the
+    // step after next (`Simulator.defersArrivals`).
     let a100 = version >= EngineVersion(0, 11) && (device?.name.lowercased().contains("a100") ?? false)
     let large = gib >= 70 && !a100
     let seqs = large ? 1024 : 256
@@ -194,6 +209,7 @@ public struct EngineProfile: Sendable, Equatable {
       iterationOverheadUs: 500,
       perSequenceOverheadUs: 4)
     profile.graphsForMixedBatches = true
+    profile.overlapsScheduling = version >= EngineVersion(0, 14) && pipeline <= 1
     profile.hostKernelUs = compiledHostKernelUs
     // vLLM's Triton fused MoE (`fused_experts`, vllm/model_executor/layers/
     // fused_moe/fused_moe.py) is the kernel SGLang's fused_moe_triton was

@@ -3,8 +3,8 @@
 ///
 /// The modelled versions, each read from that release's code (sources in
 /// `EngineProfile.of`):
-/// - vLLM 0.6 (0.6.6.post1, the V0 engine), 0.8 (0.8.5, V1) and 0.11
-///   (0.11.0, V1; newest);
+/// - vLLM 0.6 (0.6.6.post1, the V0 engine), 0.8 (0.8.5, V1), 0.11 (0.11.0,
+///   V1) and 0.14 (0.14.0, V1 with async scheduling on by default; newest);
 /// - SGLang 0.4 (0.4.9) and 0.5 (0.5.5; newest);
 /// - TensorRT-LLM 0.19 and 1.0 (newest);
 /// - MindIE 1.0;
@@ -12,7 +12,8 @@
 ///   0.3.36, llama.cpp commit 0c1e57098).
 ///
 /// A version between two modelled ones takes the newest modelled one not newer
-/// than it (vLLM "0.9" and "0.10" are modelled by 0.8, "0.12" by 0.11); one
+/// than it (vLLM "0.9" and "0.10" are modelled by 0.8, "0.12" and "0.13" by
+/// 0.11, "0.15" by 0.14); one
 /// older than the oldest modelled one is not modelled.
 public struct EngineRelease: Sendable, Hashable, CustomStringConvertible {
   public var engine: EngineKind
@@ -32,7 +33,7 @@ public struct EngineRelease: Sendable, Hashable, CustomStringConvertible {
   /// The modelled versions of `engine`, oldest first.
   public static func modelled(_ engine: EngineKind) -> [EngineVersion] {
     switch engine {
-    case .vllm: [EngineVersion(0, 6), EngineVersion(0, 8), EngineVersion(0, 11)]
+    case .vllm: [EngineVersion(0, 6), EngineVersion(0, 8), EngineVersion(0, 11), EngineVersion(0, 14)]
     case .sglang: [EngineVersion(0, 4), EngineVersion(0, 5)]
     case .trtllm: [EngineVersion(0, 19), EngineVersion(1, 0)]
     case .mindie: [EngineVersion(1, 0)]

@@ -24,13 +24,17 @@ extension SearchRunner {
   }
 
   /// Plans whose pricers memoise the same prices (the same cost model and
-  /// engine release; scheduler limits aside) share one memo.
+  /// engine release; scheduler limits aside) share one memo, and those whose
+  /// engine hides its scheduling behind the device (`overlapsScheduling`,
+  /// which vLLM 0.14 turns off for more than one pipeline stage) price it
+  /// alike: a pricer carries its profile.
   static func costKey(_ plan: PlanSpec) -> String {
     let p = plan.parallelism
     let q = plan.precision
+    let overlap = EngineProfile.of(plan: plan).overlapsScheduling ? "|overlap" : ""
     return
       "\(plan.cluster.name)|\(plan.release)|\(p.tensor)|\(p.expert)|\(p.attentionData)|\(q.weights.rawValue)|\(q.activations.rawValue)|\(q.kvCache.rawValue)"
-      + (plan.llamacpp.map { "|ub\($0.ubatchSize)|t\($0.threads ?? 0)" } ?? "")
+      + (plan.llamacpp.map { "|ub\($0.ubatchSize)|t\($0.threads ?? 0)" } ?? "") + overlap
   }
 
   /// Plans whose capacity per replica is alike (warm start of the bisection).

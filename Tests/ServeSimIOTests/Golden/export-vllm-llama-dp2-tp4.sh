@@ -1,6 +1,6 @@
 #!/bin/sh
 # llama-3.1-70b-dgx-h100-dp2-tp4: llama-3.1-70b on 8 x NVIDIA H100 SXM5 80GB
-# exported by servesim for vLLM 0.11 (vllm serve)
+# exported by servesim for vLLM 0.14 (vllm serve)
 vllm serve meta-llama/Llama-3.1-70B-Instruct \
   --tensor-parallel-size 4 \
   --data-parallel-size 2 \
