@@ -9,6 +9,11 @@ extension LaunchCommand {
   ///   shard: vllm/v1/kv_offload/cpu.py; the connector is registered in
   ///   vllm/distributed/kv_transfer/kv_connector/factory.py of the 0.11.0
   ///   wheel; a connector needs a `kv_role`, vllm/config/kv_transfer.py).
+  /// - vLLM 0.14: `--kv-offloading-size` in GiB over all ranks of a replica,
+  ///   with the native backend (`VllmConfig._post_init_kv_transfer_config`
+  ///   sets the OffloadingConnector's `cpu_bytes_to_use`, which
+  ///   `CPUOffloadingSpec` now requires instead of `num_cpu_blocks` and
+  ///   divides over the world size: vllm/v1/kv_offload/cpu.py, 0.14.0).
   /// - SGLang 0.4 and 0.5: `--enable-hierarchical-cache --hicache-size`, in
   ///   whole GB per rank (`--hicache-size` is an int; HostKVCache sizes its
   ///   pool as `host_size * 1e9 // size_per_token` of the rank,
@@ -24,6 +29,11 @@ extension LaunchCommand {
           "vLLM \(version) has no KV offloading connector (OffloadingConnector came in 0.11); the plan's host KV tier is not exported"
         )
         return []
+      }
+      if version >= EngineVersion(0, 14) {
+        let ranks = Double(plan.parallelism.tensor * plan.parallelism.pipeline)
+        let gib = tier.capacityGB * 1e9 * ranks / 1_073_741_824
+        return ["--kv-offloading-size \(fraction(gib)) --kv-offloading-backend native"]
       }
       let blockBytes = MemoryPlan(plan: plan).blockBytes
       let blocks = blockBytes > 0 ? Int((tier.capacityGB * 1e9 / blockBytes).rounded(.down)) : 0

@@ -70,6 +70,13 @@ import Testing
     let vllm = LaunchCommand.script(plan, engine: .vllm)
     #expect(vllm.contains("\"kv_connector\":\"OffloadingConnector\""))
     #expect(vllm.contains("\"num_cpu_blocks\":\(blocks)}"))
+    // vLLM 0.14 sizes the buffer in GiB over the replica's ranks (one here):
+    // 64 GB = 59.605 GiB.
+    plan.engineVersion = EngineVersion(0, 14)
+    let v014 = LaunchCommand.script(plan, engine: .vllm)
+    #expect(v014.contains("--kv-offloading-size 59.605 --kv-offloading-backend native"))
+    #expect(!v014.contains("num_cpu_blocks"))
+    plan.engineVersion = EngineVersion(0, 11)
     plan.engine = .sglang
     plan.engineVersion = EngineVersion(0, 5)
     let sglang = LaunchCommand.script(plan, engine: .sglang)

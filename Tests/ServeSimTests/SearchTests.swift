@@ -102,6 +102,10 @@ import Testing
     let exhaustiveBest = try #require(all.outcomes[a].objective)
     let prunedBest = try #require(pruned.outcomes[b].objective)
     #expect(prunedBest * (1 + space().tolerance) >= exhaustiveBest)
+    // The exhaustive search's best is not pruned away: it is evaluated, its
+    // objective within the tolerance of the exhaustive one.
+    #expect(pruned.outcomes[a].status == .evaluated)
+    #expect((pruned.outcomes[a].objective ?? 0) * (1 + space().tolerance) >= exhaustiveBest)
     #expect(all.outcomes.filter { $0.status == .pruned }.isEmpty)
     // Capacity searches cut short (branch and bound): each plan's capacity,
     // searched in full, cannot beat the best.

@@ -48,8 +48,13 @@ struct ServingPools: Sendable {
     var built = [IterationPricer]()
     // Reused pricers stand for every pool or none (the optimizer shares them).
     // A speculative plan's engine may differ from the one the shared pricers
-    // were built for (SGLang without its overlap scheduler): built anew then.
-    let sameEngine = plan.speculative == nil || reused?.first?.profile == profile
+    // were built for (SGLang without its overlap scheduler), and so may one
+    // whose scheduling overlaps otherwise (vLLM 0.14 with pipeline stages):
+    // built anew then.
+    let shared = reused?.first?.profile
+    let sameEngine =
+      (plan.speculative == nil || shared == profile)
+      && (shared?.overlapsScheduling ?? profile.overlapsScheduling) == profile.overlapsScheduling
     let reuse = reused?.count == pools.count && sameEngine ? reused : nil
     for (index, pool) in pools.enumerated() {
       var m = MemoryPlan(

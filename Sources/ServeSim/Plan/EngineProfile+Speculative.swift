@@ -7,8 +7,11 @@ extension EngineProfile {
   /// (`sglangSpeculativeSequenceUs`).
   ///
   /// vLLM 0.14 keeps async scheduling for EAGLE and MTP and turns it off for
-  /// other speculation, a draft model among them (`VllmConfig.__post_init__`,
-  /// vllm/config/vllm.py, 0.14.0).
+  /// any other speculation (`VllmConfig.__post_init__`, vllm/config/vllm.py,
+  /// 0.14.0). A draft model is the only other method modelled, and 0.14's V1
+  /// engine does not run one (`SpeculativeConfig` raises NotImplementedError
+  /// for `draft_model`; `export` notes it): such a plan is simulated without
+  /// the overlap, as vLLM would configure it if it ran.
   public func speculating(_ speculative: SpeculativeDecoding?) -> EngineProfile {
     if engine == .vllm, let speculative, speculative.method == .draft {
       var profile = self
