@@ -54,7 +54,7 @@ struct ServingPools: Sendable {
     let shared = reused?.first?.profile
     let sameEngine =
       (plan.speculative == nil || shared == profile)
-      && (shared?.overlapsScheduling ?? profile.overlapsScheduling) == profile.overlapsScheduling
+      && shared.map { $0.overlapsScheduling == profile.overlapsScheduling } ?? true
     let reuse = reused?.count == pools.count && sameEngine ? reused : nil
     for (index, pool) in pools.enumerated() {
       var m = MemoryPlan(

@@ -142,7 +142,7 @@ public struct EngineProfile: Sendable, Equatable {
   }
 
   /// vLLM's defaults for the OpenAI server (`vllm serve`), by release.
-  static func vllm(_ version: EngineVersion, gib: Double, device: DeviceSpec?, pipeline: Int = 1)
+  static func vllm(_ version: EngineVersion, gib: Double, device: DeviceSpec?, pipeline: Int)
     -> EngineProfile
   {
     if version < EngineVersion(0, 8) {
