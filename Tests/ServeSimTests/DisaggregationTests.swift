@@ -29,19 +29,43 @@ import Testing
     // · 128 · 2 B = 409,600 B per rank, over 0.01 GB/s plus 5 us: 41 ms.
     let slow = LinkSpec(kind: "ethernet", bandwidthGBps: 0.01, latencyUs: 5, efficiency: 1, topology: "x")
     let transfer = 5e-6 + 409_600 / 0.01e9
+    // Every request also pays the hand-off between the pools.
+    let handoff = EngineProfile.disaggregatedHandoffMs * 1e-3
     let slowRun = try Fixtures.run(plan(link: slow))
     // The first token reaches the client from the decode replica, with its
     // first step of the request (SGLang 0.5.9 disaggregation/decode.py):
     // TTFT includes the transfer.
-    #expect(slowRun.requests.allSatisfy { ($0.ttft ?? 0) >= transfer })
+    #expect(slowRun.requests.allSatisfy { ($0.ttft ?? 0) >= handoff + transfer })
     let decodeEnds = Set(slowRun.iterations.filter { $0.replica > 0 }.map { $0.start + $0.duration })
     #expect(
       slowRun.requests.allSatisfy { r in decodeEnds.contains { abs($0 - r.firstToken) < 1e-9 } })
     let fastRun = try Fixtures.run(plan())
-    #expect(fastRun.requests.allSatisfy { ($0.ttft ?? 1) < transfer })
+    #expect(fastRun.requests.allSatisfy { ($0.ttft ?? 1) < handoff + transfer })
     let summary = Summary(slowRun)
     #expect(summary.prefillPoolUtilization != nil)
     #expect(summary.devices == 4)
+  }
+
+  /// A disaggregated request reaches the prefill pool the engine's API
+  /// server time plus the hand-off between the pools after the client sent
+  /// it (`EngineProfile.disaggregatedHandoffMs`); an aggregated plan's does
+  /// not pay the hand-off.
+  @Test func disaggregatedRequestsPayTheHandoff() throws {
+    let p = plan()
+    var aggregated = p
+    aggregated.disaggregation = nil
+    let handoff = EngineProfile.disaggregatedHandoffMs
+    #expect(handoff > 0)
+    #expect(
+      EngineProfile.of(plan: p).requestOverheadMs
+        == EngineProfile.of(plan: aggregated).requestOverheadMs + handoff)
+    let result = try Fixtures.run(p)
+    let minimum = EngineProfile.of(plan: p).requestOverheadMs * 1e-3
+    #expect(result.requests.allSatisfy { ($0.ttft ?? 0) >= minimum })
+    // Nothing queues at the prefill replica for the first request: it is
+    // scheduled when it reaches the engine, the hand-off after the client sent it.
+    let first = try #require(result.iterations.filter { $0.replica == 0 }.map(\.start).min())
+    #expect(abs(first - result.requests[0].arrival - minimum) < 1e-9)
   }
 
   @Test func poolsMustFitTheCluster() {

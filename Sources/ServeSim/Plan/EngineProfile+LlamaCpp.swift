@@ -45,7 +45,8 @@ extension EngineProfile {
   /// The profile `plan` runs under: its engine's release with the defaults for
   /// its device and parallelism, for llama.cpp its `--ubatch-size`, no
   /// start-up compiles for a dense model on an engine that compiles fused-MoE
-  /// variants (`compilesFusedMoEPerShape`), and under
+  /// variants (`compilesFusedMoEPerShape`), a disaggregated request's
+  /// hand-off between the pools (`disaggregatedHandoffMs`), and under
   /// speculative decoding the engine's changes for it (`speculating`).
   public static func of(plan: PlanSpec) -> EngineProfile {
     var profile = of(
@@ -53,6 +54,7 @@ extension EngineProfile {
     if let options = plan.llamacpp { profile.ubatchTokens = options.ubatchSize }
     if let graphs = plan.cudaGraphMaxBatch, profile.graphsForDecode { profile.graphMaxBatch = graphs }
     if profile.compilesFusedMoEPerShape && plan.model.moe == nil { profile.coldStartMs = 0 }
+    if plan.disaggregation != nil { profile.requestOverheadMs += disaggregatedHandoffMs }
     return profile.speculating(plan.speculative)
   }
 }

@@ -41,6 +41,27 @@ public struct EngineProfile: Sendable, Equatable {
   /// and SGLang's OpenAI servers do the same work in Python and get the same
   /// figure (u) until a suite measures them.
   public var requestOverheadMs = 7.5
+  /// Time a disaggregated request spends between the front end and the two
+  /// pools beyond an aggregated server's path, in milliseconds, added to
+  /// `requestOverheadMs` for a plan with `disaggregation` (`of(plan:)`): the
+  /// front end's hop to the prefill worker and its router, the prefill's
+  /// bootstrap handshake with the decode worker (SGLang 0.5.9
+  /// disaggregation/prefill.py: a request joins the prefill's waiting queue
+  /// only once `pop_bootstrapped` sees the decode side's KV indices, which
+  /// the decode worker sends from its own loop, `pop_preallocated` in
+  /// disaggregation/decode.py), the transfer's completion polls on both
+  /// sides and the first token's way back through the decode worker and the
+  /// front end. Not itemised (u): one figure fitted on the calibration part
+  /// of `servesim validate`'s InferenceMAX disaggregated rows (NVIDIA Dynamo
+  /// over SGLang and TensorRT-LLM, AMD's MoRI over SGLang; H100 to GB300 and
+  /// MI355X), whose TTFT at one to four clients exceeds the replay's by 40
+  /// to 200 ms whatever the prompt: the InferenceMAX suite's TTFT median
+  /// |error| on a grid of 0, 40, 80, 120, 160 and 220 ms was 28.78, 28.27,
+  /// 27.59, 27.53, 27.58 and 28.31% (calibration part), 29.66, 28.06, 27.48,
+  /// 28.28, 29.05 and 29.82% (held out); the disaggregated part's TTFT went
+  /// from 50.4 to 42.7%. vLLM's NIXL connector behind its proxy takes the
+  /// same figure (u) until a suite measures it.
+  public static let disaggregatedHandoffMs = 120.0
   /// Host time to issue one kernel outside a captured graph, in
   /// microseconds: the Python model code, the framework's operator dispatch
   /// and the launch call. An eager layer takes at least its kernels' issue
