@@ -52,8 +52,7 @@ public struct LatencyStats: Sendable, Equatable, Codable {
       ranks.append(Int64(min(lower + 1, n - 1)))
     }
     let ascending = Array(Set(ranks)).sorted()
-    var selection = WeightedSelection(values: samples, weights: [Int64](repeating: 1, count: n))
-    let found = selection.values(at: ascending)
+    let found = WeightedSelection.values(of: samples, weights: nil, at: ascending)
     func value(_ rank: Int64) -> Double {
       var i = 0
       while ascending[i] != rank { i += 1 }

@@ -72,8 +72,8 @@ public struct WeightedSamples: Sendable, Equatable {
       ranks.append(clamped(lower + 1))
     }
     ranks = Array(Set(ranks)).sorted()
-    var selection = WeightedSelection(values: values, weights: weights)
-    let found = Dictionary(uniqueKeysWithValues: zip(ranks, selection.values(at: ranks)))
+    let selected = WeightedSelection.values(of: values, weights: weights, at: ranks)
+    let found = Dictionary(uniqueKeysWithValues: zip(ranks, selected))
     return positions.map { lower, fraction in
       guard let a = found[clamped(lower)] else { return nil }
       let b = lower + 1 < total ? found[clamped(lower + 1)] ?? a : a

@@ -7,6 +7,14 @@
 /// percentiles costs about two passes over the samples (expected), against
 /// O(n log n) for a sort. Runs of equal values (inter-token gaps of
 /// identical iterations) fall into the middle part of a partition at once.
+///
+/// Above `bucketedFrom` samples, `values(of:weights:at:)` first narrows each
+/// rank to one of at most 65,536 buckets of consecutive values (a radix
+/// pass over the values' order-preserving bit patterns, without copying
+/// them) and selects only within the buckets that hold a rank: three
+/// sequential passes instead of a copy and about two partitions of every
+/// sample (issue 10: the inter-token gaps of a 100,000-request run are 1.6
+/// million samples). The values found are the same order statistics.
 struct WeightedSelection {
   /// The samples as (value, weight), reordered by the partitions.
   private var samples: [(value: Double, weight: Int64)]
@@ -15,6 +23,82 @@ struct WeightedSelection {
     samples = []
     samples.reserveCapacity(values.count)
     for i in values.indices { samples.append((values[i], weights[i])) }
+  }
+
+  private init(samples: [(value: Double, weight: Int64)]) { self.samples = samples }
+
+  /// Samples from which `values(of:weights:at:)` buckets before selecting.
+  static let bucketedFrom = 1 << 14
+
+  /// The values at 0-based weighted ranks `ranks` (ascending, each below the
+  /// total weight) of `values` with `weights` (nil: each of weight 1).
+  static func values(of values: [Double], weights: [Int64]?, at ranks: [Int64]) -> [Double] {
+    let n = values.count
+    guard n >= bucketedFrom, !ranks.isEmpty else {
+      var selection = WeightedSelection(
+        values: values, weights: weights ?? [Int64](repeating: 1, count: n))
+      return selection.values(at: ranks)
+    }
+    return values.withUnsafeBufferPointer { v in
+      // Doubles in the order of their keys: the sign bit flipped for
+      // positive values, every bit for negative ones.
+      func key(_ x: Double) -> UInt64 {
+        let bits = x.bitPattern
+        return bits >> 63 == 0 ? bits | (1 << 63) : ~bits
+      }
+      var low = UInt64.max
+      var high = UInt64.min
+      for x in v {
+        let k = key(x)
+        low = min(low, k)
+        high = max(high, k)
+      }
+      let span = high - low
+      let shift = max(0, (UInt64.bitWidth - span.leadingZeroBitCount) - 16)
+      let buckets = Int(span >> UInt64(shift)) + 1
+      func bucket(_ x: Double) -> Int { Int((key(x) - low) >> UInt64(shift)) }
+      var weightIn = [Int64](repeating: 0, count: buckets)
+      weightIn.withUnsafeMutableBufferPointer { w in
+        if let weights {
+          weights.withUnsafeBufferPointer { ws in
+            for i in 0..<n { w[bucket(v[i])] += ws[i] }
+          }
+        } else {
+          for x in v { w[bucket(x)] += 1 }
+        }
+      }
+      // Each rank's bucket and its rank within it; the buckets holding a
+      // rank get a slot each.
+      var slotOf = [Int32](repeating: -1, count: buckets)
+      var slotBelow = [Int64]()
+      var rankSlot = [(slot: Int, rank: Int64)]()
+      var b = 0
+      var below: Int64 = 0
+      for r in ranks {
+        while b < buckets - 1 && below + weightIn[b] <= r {
+          below += weightIn[b]
+          b += 1
+        }
+        if slotOf[b] < 0 {
+          slotOf[b] = Int32(slotBelow.count)
+          slotBelow.append(below)
+        }
+        rankSlot.append((Int(slotOf[b]), r - below))
+      }
+      var members = [[(value: Double, weight: Int64)]](repeating: [], count: slotBelow.count)
+      for i in 0..<n {
+        let slot = slotOf[bucket(v[i])]
+        if slot >= 0 { members[Int(slot)].append((v[i], weights?[i] ?? 1)) }
+      }
+      var found = [Double](repeating: 0, count: ranks.count)
+      for slot in members.indices {
+        let mine = rankSlot.indices.filter { rankSlot[$0].slot == slot }
+        var selection = WeightedSelection(samples: members[slot])
+        let inSlot = selection.values(at: mine.map { rankSlot[$0].rank })
+        for (j, k) in mine.enumerated() { found[k] = inSlot[j] }
+      }
+      return found
+    }
   }
 
   /// The values at 0-based weighted ranks `ranks` (ascending, each below the
