@@ -70,7 +70,7 @@ struct WeightedSelection {
       // Each rank's bucket and its rank within it; the buckets holding a
       // rank get a slot each.
       var slotOf = [Int32](repeating: -1, count: buckets)
-      var slotBelow = [Int64]()
+      var slots = 0
       var rankSlot = [(slot: Int, rank: Int64)]()
       var b = 0
       var below: Int64 = 0
@@ -80,12 +80,12 @@ struct WeightedSelection {
           b += 1
         }
         if slotOf[b] < 0 {
-          slotOf[b] = Int32(slotBelow.count)
-          slotBelow.append(below)
+          slotOf[b] = Int32(slots)
+          slots += 1
         }
         rankSlot.append((Int(slotOf[b]), r - below))
       }
-      var members = [[(value: Double, weight: Int64)]](repeating: [], count: slotBelow.count)
+      var members = [[(value: Double, weight: Int64)]](repeating: [], count: slots)
       for i in 0..<n {
         let slot = slotOf[bucket(v[i])]
         if slot >= 0 { members[Int(slot)].append((v[i], weights?[i] ?? 1)) }
