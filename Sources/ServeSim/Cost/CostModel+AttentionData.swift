@@ -70,7 +70,7 @@ extension CostModel {
         inner: fe / Double(tensor), mode: mode)
       if moe.sharedExperts > 0 {
         let inner = Double(moe.sharedExperts) * fe / Double(tensor)
-        total += expertGEMMs(assignments: t, activeExperts: 1, inner: inner, mode: mode)
+        total += expertGEMMs(assignments: t, activeExperts: 1, inner: inner, grouped: false, mode: mode)
       }
       total += tensorAllReduce(tokens: t, mode: mode)
       return total
@@ -93,7 +93,7 @@ extension CostModel {
     var total = router(tokens: m, moe: moe, mode: mode)
     if moe.sharedExperts > 0 && expertParallel > 1 {
       let inner = Double(moe.sharedExperts * moe.expertIntermediateSize)
-      total += expertGEMMs(assignments: m, activeExperts: 1, inner: inner, mode: mode)
+      total += expertGEMMs(assignments: m, activeExperts: 1, inner: inner, grouped: false, mode: mode)
     }
     return total
   }

@@ -15,7 +15,7 @@ extension CostModel {
   /// reported stay the products').
   func expertGEMMs(
     assignments a: Double, activeExperts x: Double, inner f: Double, inputRows: Double? = nil,
-    mode: LaunchMode
+    grouped: Bool = true, mode: LaunchMode
   ) -> OperatorEstimate {
     guard a > 0 else { return .zero }
     let h = Double(model.hiddenSize)
@@ -32,6 +32,9 @@ extension CostModel {
         slowdown: slowdown, roofline: time, mode: mode, measured: false)
     }
     total += elementwise(bytes: 3 * a * f * act, flops: 8 * a * f, mode: mode, op: .siluMul)
+    if grouped && fusedMoERowSeconds > 0 {
+      total += OperatorEstimate(seconds: a * h * fusedMoERowSeconds, flops: 0, bytes: 0)
+    }
     return total
   }
 
@@ -73,7 +76,7 @@ extension CostModel {
     total += fusedExperts(tokens: m, mode: mode)
     if moe.sharedExperts > 0 && fusedSharedExpertsRun(moe) == 0 {
       let inner = Double(moe.sharedExperts * moe.expertIntermediateSize) / Double(tensor)
-      total += expertGEMMs(assignments: m, activeExperts: 1, inner: inner, mode: mode)
+      total += expertGEMMs(assignments: m, activeExperts: 1, inner: inner, grouped: false, mode: mode)
     }
     total += tensorAllReduce(tokens: m, mode: mode)
     return total

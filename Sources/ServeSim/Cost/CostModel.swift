@@ -52,6 +52,16 @@ public struct CostModel: Sendable {
   /// kernel reaches on the experts' grouped GEMMs
   /// (`EngineProfile.fusedMoEComputeShare`; 1: the dense fit's).
   public var fusedMoEComputeShare = 1.0
+  /// Time of the engine's fused-MoE kernel per token-to-expert row and
+  /// element of the hidden width that tensor parallelism does not divide
+  /// (`EngineProfile.fusedMoERowPs`), in seconds; 0: none modelled.
+  public var fusedMoERowSeconds = 0.0
+  /// The share of the device's attention rate (peak × `efficiency.attention`)
+  /// that the engine's attention kernels reach where no calibration prices
+  /// them (`EngineProfile.attentionComputeShare`; 1: the device's figure).
+  public var attentionComputeShare = 1.0 {
+    didSet { attentionFlopsPerSecond = deviceAttentionFlopsPerSecond * attentionComputeShare }
+  }
   /// Whether the engine quantises fp8 activations inside their producing
   /// kernel (no quantisation kernel of its own; `EngineProfile`).
   public var fusesActivationQuantisation = false
@@ -93,7 +103,10 @@ public struct CostModel: Sendable {
   /// Achieved matrix-product throughput, in FLOP/s.
   public let matmulFlopsPerSecond: Double
   /// Achieved attention throughput, in FLOP/s.
-  public let attentionFlopsPerSecond: Double
+  public private(set) var attentionFlopsPerSecond: Double
+  /// The device's attention throughput (peak × `efficiency.attention`), in
+  /// FLOP/s, before the engine's `attentionComputeShare`.
+  private let deviceAttentionFlopsPerSecond: Double
   /// Achieved vector (non-tensor-core) throughput for elementwise work, in FLOP/s.
   public let vectorFlopsPerSecond: Double
   /// Achieved memory bandwidth, in bytes/s.
@@ -149,7 +162,8 @@ public struct CostModel: Sendable {
     // Attention runs in 16-bit (FlashAttention/paged attention) even under fp8
     // weights; its efficiency is the device's `attention_efficiency`.
     let attentionPeak = device.matmulMath(weights: .bf16, activations: .bf16).flopsPerSecond
-    attentionFlopsPerSecond = attentionPeak * device.attentionEfficiency
+    deviceAttentionFlopsPerSecond = attentionPeak * device.attentionEfficiency
+    attentionFlopsPerSecond = deviceAttentionFlopsPerSecond
     vectorFlopsPerSecond = (device.peakTFLOPS[.fp32] ?? 1) * 1e12 * device.computeEfficiency
     bytesPerSecond = device.memoryBandwidthGBps * 1e9 * device.memoryEfficiency
     weightBytes = precision.weights.bytes

@@ -26,6 +26,8 @@ public struct DraftPricer: Sendable {
         tensorGroup: target.tensorGroup, calibration: target.calibration)
       draft.fusesActivationQuantisation = target.fusesActivationQuantisation
       draft.fusedMoEComputeShare = target.fusedMoEComputeShare
+      draft.fusedMoERowSeconds = target.fusedMoERowSeconds
+      draft.attentionComputeShare = target.attentionComputeShare
       cost = draft
       wholeModel = true
       layers = Double(draftModel.costedLayers)

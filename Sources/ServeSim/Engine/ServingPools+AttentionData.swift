@@ -47,6 +47,8 @@ extension ServingPools {
     cost.expertParallel = expert
     cost.fusesActivationQuantisation = profile.fusesActivationQuantisation
     cost.fusedMoEComputeShare = profile.fusedMoEComputeShare
+    cost.fusedMoERowSeconds = profile.fusedMoERowPs * 1e-12
+    cost.attentionComputeShare = profile.attentionComputeShare
     cost.expertImbalance = plan.parallelism.expertImbalance
     cost.fusedSharedExperts = SharedExpertFusion.experts(plan: plan, device: cluster.device, expert: expert)
     cost.mlaAbsorbedPrefixBelow = MLAPrefillDispatch.absorbedBelow(

@@ -55,6 +55,11 @@ extension EngineProfile {
     if let graphs = plan.cudaGraphMaxBatch, profile.graphsForDecode { profile.graphMaxBatch = graphs }
     if profile.compilesFusedMoEPerShape && plan.model.moe == nil { profile.coldStartMs = 0 }
     if plan.disaggregation != nil { profile.requestOverheadMs += disaggregatedHandoffMs }
+    // SGLang's routed experts on sm100 run FlashInfer's TensorRT-LLM fused
+    // MoE, whose per-row cost is measured (`flashInferMoERowPs`).
+    if SGLangBlackwellPaths.runsFlashInferMoE(plan: plan, device: plan.cluster.device) {
+      profile.fusedMoERowPs = flashInferMoERowPs
+    }
     return profile.speculating(plan.speculative)
   }
 }

@@ -105,6 +105,22 @@ public struct EngineProfile: Sendable, Equatable {
   /// rate (skewed routing over experts, per-expert tile padding, the
   /// sorted-gather and block-scaled loads the dense fit does not see).
   public var fusedMoEComputeShare = 1.0
+  /// Time the engine's fused-MoE kernel spends per token-to-expert row and
+  /// element of the hidden width beyond its expert GEMMs, in picoseconds:
+  /// work on each routed row that tensor parallelism does not divide
+  /// (gathering the rows by expert, the epilogue's writes of full-width
+  /// rows, the finalize that un-permutes and sums them). NVIDIA
+  /// AIConfigurator's measured fused-MoE kernels follow A / t + C over MoE
+  /// tensor parallelism t = 1, 2, 4, 8 within about 5% (t = 1 and 8 predict
+  /// 2 and 4), C growing with rows × hidden (`clusters/profiles/
+  /// aiconfigurator/moe_perf_subset.csv`). 0: none modelled beyond the
+  /// compute share, which the Hopper kernels' fits (`fusedMoEComputeShare`)
+  /// and the serving fits on them absorb.
+  public var fusedMoERowPs = 0.0
+  /// The share of the device's attention rate (peak × `efficiency.attention`)
+  /// the engine's attention kernels reach where they are priced by the
+  /// roofline (MLA prefill and decode), 1: the device's figure.
+  public var attentionComputeShare = 1.0
   /// Time a cold server's first batch takes beyond its kernels, in
   /// milliseconds: kernels compiled or tuned on first use (SGLang's
   /// DeepGEMM and Triton JIT, TensorRT-LLM 1.0's PyTorch-backend autotuner
@@ -314,6 +330,7 @@ public struct EngineProfile: Sendable, Equatable {
     // quantization/fp8.py), not the Triton kernel the share was measured
     // on: unmeasured (1).
     profile.fusedMoEComputeShare = rocm ? 1 : sglangFusedMoEComputeShare
+    if rocm { profile.attentionComputeShare = sglangROCmAttentionShare }
     return profile
   }
 
@@ -391,6 +408,39 @@ public struct EngineProfile: Sendable, Equatable {
   /// 19.5, 18.3, 19.4, 20.3, 19.5%); at 4,096 and 8,192 tokens the kernel
   /// takes 1.4 to 1.5 times servesim's time at a share of 1.
   public static let sglangFusedMoEComputeShare = 0.8
+  /// SGLang's attention on ROCm (MI300X, MI325X, MI355X) against the
+  /// device's figure (`attentionComputeShare`). SGLang 0.5.9 picks the
+  /// aiter backend for DeepSeek's 16 heads a rank
+  /// (`ServerArgs._handle_attention_backend_compatibility`, srt/
+  /// server_args.py: MLA on HIP with 16 or 128 heads), whose prefill without
+  /// cached context runs aiter's `flash_attn_varlen_func` as multi-head
+  /// attention of query/key width 192 and value width 128 (`handle_attention_
+  /// aiter`, srt/models/deepseek_common/attention_backend_handler.py;
+  /// `AiterAttnBackend.forward_extend`, srt/layers/attention/
+  /// aiter_backend.py), and decode aiter's MLA kernel. No ROCm attention
+  /// kernel is measured here: fitted on the calibration part of `servesim
+  /// validate`'s InferenceMAX SGLang rows on those GPUs, whose TTFT for 8K
+  /// prompts was 29-38% short while 1K prompts fitted (the gap grows with
+  /// the square of the prompt): shares 1, 0.6, 0.3, 0.2, 0.14 and 0.1 of
+  /// the device's 0.5 gave a median |error| of 17.6, 17.3, 15.1, 14.7, 15.3
+  /// and 17.4% there (held out 17.9, 17.5, 16.5, 15.7, 15.7, 16.5%):
+  /// about a tenth of the bf16 peak, 131 TFLOPS on an MI300X (u) until a
+  /// ROCm attention kernel is measured. A fused-MoE row cost in its place
+  /// (`fusedMoERowPs`, 2 to 10 ps tried) did no better than 17.0%: it grows
+  /// with the prompt, not its square, and overshoots the 1K prompts.
+  public static let sglangROCmAttentionShare = 0.2
+  /// The fused-MoE row cost of FlashInfer's TensorRT-LLM MoE
+  /// (`fusedMoERowPs`), which SGLang runs on sm100 (`SGLangBlackwellPaths.
+  /// runsFlashInferMoE`): TensorRT-LLM 1.0's fused MoE on a B200 in
+  /// AIConfigurator (the same kernels), DeepSeek-V3 shapes at 8,192 tokens:
+  /// C = 1.62 ms for 65,536 rows of 7,168 (nvfp4, 3.4 ps), 1.40 ms (fp8 per
+  /// tensor, 3.0 ps). The block-scaled fp8 variant is not measured on B200
+  /// and takes the nvfp4 figure (u). On the InferenceMAX SGLang rows on
+  /// B200, B300, GB200 and GB300 (calibration part) 0, 2, 3, 4 and 5 ps gave
+  /// 13.9, 13.6, 13.0, 12.7 and 12.8% (held out 12.1, 11.7, 11.4, 11.1,
+  /// 11.2%); at the measured 3.4 ps, 12.9% (held out 11.5%): the measured
+  /// figure, not a fit.
+  public static let flashInferMoERowPs = 3.4
   /// TensorRT-LLM 1.0's share: its PyTorch backend's fused MoE
   /// (`moe_torch_flow`, TensorRT-LLM 1.0.0rc3 on H100 and H200: fp8
   /// block-scaled, fp8 per-tensor and bf16; tensor or expert parallel up to
