@@ -59,9 +59,7 @@ public struct CostModel: Sendable {
   /// The share of the device's attention rate (peak × `efficiency.attention`)
   /// that the engine's attention kernels reach where no calibration prices
   /// them (`EngineProfile.attentionComputeShare`; 1: the device's figure).
-  public var attentionComputeShare = 1.0 {
-    didSet { attentionFlopsPerSecond = deviceAttentionFlopsPerSecond * attentionComputeShare }
-  }
+  public var attentionComputeShare = 1.0
   /// Whether the engine quantises fp8 activations inside their producing
   /// kernel (no quantisation kernel of its own; `EngineProfile`).
   public var fusesActivationQuantisation = false
@@ -102,8 +100,9 @@ public struct CostModel: Sendable {
 
   /// Achieved matrix-product throughput, in FLOP/s.
   public let matmulFlopsPerSecond: Double
-  /// Achieved attention throughput, in FLOP/s.
-  public private(set) var attentionFlopsPerSecond: Double
+  /// Achieved attention throughput, in FLOP/s: the device's at the
+  /// engine's `attentionComputeShare`.
+  public var attentionFlopsPerSecond: Double { deviceAttentionFlopsPerSecond * attentionComputeShare }
   /// The device's attention throughput (peak × `efficiency.attention`), in
   /// FLOP/s, before the engine's `attentionComputeShare`.
   private let deviceAttentionFlopsPerSecond: Double
@@ -163,7 +162,6 @@ public struct CostModel: Sendable {
     // weights; its efficiency is the device's `attention_efficiency`.
     let attentionPeak = device.matmulMath(weights: .bf16, activations: .bf16).flopsPerSecond
     deviceAttentionFlopsPerSecond = attentionPeak * device.attentionEfficiency
-    attentionFlopsPerSecond = deviceAttentionFlopsPerSecond
     vectorFlopsPerSecond = (device.peakTFLOPS[.fp32] ?? 1) * 1e12 * device.computeEfficiency
     bytesPerSecond = device.memoryBandwidthGBps * 1e9 * device.memoryEfficiency
     weightBytes = precision.weights.bytes
