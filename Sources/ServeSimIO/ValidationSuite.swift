@@ -15,6 +15,7 @@ public struct ValidationSuite: Sendable {
     ("aiter", "aiter_a8w8_blockscale_gemm.csv"),
     ("aiconfigurator", "aiconfigurator_gemm.csv"),
     ("aiconfigurator-mla", "aiconfigurator_mla_context.csv"),
+    ("aiconfigurator-mla-decode", "aiconfigurator_mla_generation.csv"),
     ("nccl-tests", "nccl_tests_allreduce.csv"),
     ("llamacpp-host", "host/llamacpp-epyc-2c-2026-11-30.csv"),
   ]
@@ -71,6 +72,7 @@ public struct ValidationSuite: Sendable {
       case "aiter": try aiter(table, into: &loaded)
       case "aiconfigurator": try aiConfigurator(table, into: &loaded)
       case "aiconfigurator-mla": try aiConfiguratorMLA(table, into: &loaded)
+      case "aiconfigurator-mla-decode": try aiConfiguratorMLADecode(table, into: &loaded)
       case "nccl-tests": try ncclTests(table, into: &loaded)
       case "llamacpp-host": llamaCppHost(table, into: &loaded)
       default: inferenceMax(table, into: &loaded)
@@ -198,9 +200,9 @@ public struct ValidationSuite: Sendable {
         device = spec.device
       }
       let priced = OperatorPricer.price(
-        kernel.op, shape: kernel.shape, dtype: kernel.dtype, kvDType: kernel.dtype, device: device,
+        kernel.op, shape: kernel.shape, dtype: kernel.dtype, kvDType: kernel.kvDType, device: device,
         cluster: cluster, calibration: nil, quantisesInput: kernel.quantisesInput,
-        fp8Scaling: kernel.fp8Scaling, mla: kernel.mla)
+        fp8Scaling: kernel.fp8Scaling, mla: kernel.mla, kvPoolTokens: kernel.kvPoolTokens)
       rows.append(kernel.row(predictedUs: priced.map { $0.seconds * 1e6 }, failure: "needs a cluster"))
     }
     return rows

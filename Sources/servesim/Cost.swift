@@ -60,9 +60,15 @@ struct Cost: ParsableCommand {
 
   @Option(
     help:
-      "A model file (models/*.yaml) whose multi-head latent attention prices attention_prefill (DeepSeek's MLA: the attention kernel over --shape's heads, without the kv_b expansion); a model without MLA leaves attention as it is."
+      "A model file (models/*.yaml) whose multi-head latent attention prices attention_prefill (DeepSeek's MLA: the attention kernel over --shape's heads, without the kv_b expansion) and attention_decode (the absorbed kernel: --shape's heads over the shared latent cache of kv_tokens per sequence); a model without MLA leaves attention as it is."
   )
   var model: String?
+
+  @Option(
+    help:
+      "With --model: tokens of a KV pool that the attention backend converts whole to 16 bits before an absorbed MLA kernel (attention_decode), as SGLang's fa3 backend does with an fp8 cache on Hopper (MLAPrefillDispatch.castsKVPool); 0: the kernel reads the cache as stored."
+  )
+  var kvPoolTokens = 0
 
   @Option(help: "An operator list (CSV).")
   var input: String?
@@ -110,6 +116,9 @@ struct Cost: ParsableCommand {
     }
     clusterSpec?.device = deviceSpec
     var mla: MLASpec?
+    guard kvPoolTokens >= 0 else {
+      throw badInput("--kv-pool-tokens must be 0 or more; found \(kvPoolTokens)")
+    }
     if let model {
       do { mla = try CalibrationInputs.model(path: model).mla } catch { throw badInput(error.description) }
     }
@@ -126,7 +135,8 @@ struct Cost: ParsableCommand {
       guard
         let priced = OperatorPricer.price(
           row.op, shape: row.shape, dtype: row.dtype, kvDType: row.kvDType, device: deviceSpec,
-          cluster: clusterSpec, calibration: calibrationValue, fp8Scaling: fp8Scaling, mla: mla)
+          cluster: clusterSpec, calibration: calibrationValue, fp8Scaling: fp8Scaling, mla: mla,
+          kvPoolTokens: kvPoolTokens)
       else {
         throw badInput("line \(row.line): \(row.op.rawValue) is a collective: give --cluster FILE")
       }

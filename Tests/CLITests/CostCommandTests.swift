@@ -27,8 +27,10 @@ import Testing
     ])
     #expect(run.status == 0, "\(run.stderr)")
     let micros = Double(run.stdout.split(separator: " ").first ?? "") ?? 0
-    // 2·16·(8192²/2 + 8192/2)·(192 + 128) FLOPs at 2,250 TFLOP/s × 0.50: 305 us, plus the launch.
-    #expect(micros > 300 && micros < 320, "\(run.stdout)")
+    // 2·16·(8192²/2 + 8192/2)·(192 + 128) FLOPs at 2,250 TFLOP/s × 0.50: 305 us,
+    // plus 177 MB of keys, values, queries and outputs at 8 TB/s × 0.80: 28 us,
+    // plus the launch (compute and memory add: `mlaPrefillAttentionKernel`).
+    #expect(micros > 330 && micros < 345, "\(run.stdout)")
     // A model without MLA leaves attention needing its head widths.
     let plain = try CalibrationCLI.servesim([
       "cost", "--device", "clusters/devices/b200.yaml", "--model", "models/llama-3.1-8b.yaml", "--op",
@@ -37,15 +39,41 @@ import Testing
     #expect(plain.status == 64 && plain.stderr.contains("needs kv_heads"), "\(plain.stderr)")
   }
 
+  /// `--model` with MLA prices decode attention as the absorbed latent
+  /// kernel, and `--kv-pool-tokens` adds the conversion of a whole fp8 pool.
+  /// The microseconds `servesim cost` prints for `arguments`.
+  static func micros(_ arguments: [String]) throws -> Double {
+    let run = try CalibrationCLI.servesim(["cost"] + arguments)
+    #expect(run.status == 0, "\(run.stderr)")
+    return Double(run.stdout.split(separator: " ").first ?? "") ?? 0
+  }
+
+  @Test func aModelWithLatentAttentionPricesDecodeAsMLA() throws {
+    func micros(_ extra: [String]) throws -> Double {
+      try Self.micros(
+        [
+          "--device", "clusters/devices/h200-sxm.yaml", "--model", "models/deepseek-v3.yaml", "--op",
+          "attention_decode", "--shape", "batch=64,heads=16,q_tokens=1,kv_tokens=8192",
+        ] + extra)
+    }
+    let bf16 = try micros([])
+    let fp8 = try micros(["--kv-dtype", "fp8"])
+    let cast = try micros(["--kv-dtype", "fp8", "--kv-pool-tokens", "524288"])
+    // 604 MB of bf16 latent at 4.8 TB/s × 0.80: 157 us; fp8 reads half.
+    #expect(bf16 > 140 && bf16 < 190, "\(bf16)")
+    #expect(fp8 < bf16 * 0.7)
+    // The pool: 524,288 × 576 elements read in fp8 and written in bf16.
+    #expect(cast > bf16 + 150, "\(cast)")
+  }
+
   @Test func anFP8GEMMIsPricedForItsScaling() throws {
     func micros(_ extra: [String]) throws -> Double {
-      let run = try CalibrationCLI.servesim(
+      try Self.micros(
         [
-          "cost", "--device", "clusters/devices/h100-sxm.yaml", "--op", "gemm", "--shape",
-          "m=8192,n=8192,k=8192", "--dtype", "fp8",
-        ] + extra)
-      #expect(run.status == 0, "\(run.stderr)")
-      return Double(run.stdout.split(separator: " ").first ?? "") ?? 0
+          "--device", "clusters/devices/h100-sxm.yaml", "--op", "gemm", "--shape", "m=8192,n=8192,k=8192",
+          "--dtype", "fp8",
+        ]
+          + extra)
     }
     // The H100 store's fp8 GEMMs are DeepGEMM's block-scaled kernels: a
     // per-tensor GEMM (the default) computes 1.15 times as fast.

@@ -14,12 +14,33 @@ extension CostModel {
     let key = latent + Double(mla.qkRopeHeadDim)
     let flops = 2 * heads * shape.prefillAttentionPairs * (key + latent)
     let bytes =
-      shape.prefillContextTokens * Double(mla.cacheElementsPerToken) * kvBytes
+      shape.prefillContextTokens * Double(mla.cacheElementsPerToken) * latentCacheBytes
       + Double(shape.prefillTokens) * heads * (key + latent) * activationBytes
     let time = max(flops / attentionFlopsPerSecond, bytes / bytesPerSecond)
-    return issued(
+    var total = issued(
       OperatorEstimate(
         seconds: time + attentionFixedSeconds(kernels: 1, mode: mode), flops: flops, bytes: bytes),
       mode: mode)
+    total += kvPoolCast(mla, mode: mode)
+    return total
+  }
+
+  /// Bytes per element of the latent cache as the absorbed MLA kernel reads
+  /// it: the activations' format when the backend converts the pool first
+  /// (`kvPoolCastTokens`), the cache's own otherwise.
+  var latentCacheBytes: Double { kvPoolCastTokens > 0 ? activationBytes : kvBytes }
+
+  /// The conversion of a layer's whole KV pool to 16 bits ahead of an
+  /// absorbed MLA kernel (`kvPoolCastTokens`): SGLang 0.5.6 and 0.5.9's
+  /// `FlashAttentionBackend.forward_decode` and `forward_extend`
+  /// (srt/layers/attention/flashattention_backend.py, the absorbed branch)
+  /// call `token_to_kv_pool.get_key_buffer(layer_id).to(q.dtype)`, which
+  /// copies every slot of the layer's buffer when the cache is fp8 (the
+  /// query stays bf16: FA3 takes fp8 queries only up to head width 256, and
+  /// the latent's is 576), reading the fp8 pool and writing a bf16 copy.
+  func kvPoolCast(_ mla: MLASpec, mode: LaunchMode) -> OperatorEstimate {
+    guard kvPoolCastTokens > 0 else { return .zero }
+    let elements = kvPoolCastTokens * Double(mla.cacheElementsPerToken)
+    return elementwise(bytes: elements * (kvBytes + activationBytes), flops: 0, mode: mode, op: .copy)
   }
 }

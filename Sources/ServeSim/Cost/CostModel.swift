@@ -83,6 +83,11 @@ public struct CostModel: Sendable {
   /// cached context runs the absorbed attention path (`MLAPrefillDispatch`;
   /// 0: always multi-head attention).
   public var mlaAbsorbedPrefixBelow = 0.0
+  /// Tokens of a layer's KV pool that the attention backend converts to the
+  /// activations' 16-bit format before each absorbed MLA kernel, the whole
+  /// pool whatever the batch holds (`MLAPrefillDispatch.castsKVPool`: SGLang's
+  /// fa3 backend with an fp8 cache); 0: the kernel reads the cache as stored.
+  public var kvPoolCastTokens = 0.0
   /// Host time to issue one kernel eagerly (`EngineProfile.hostKernelUs`), in
   /// seconds; 0: the host keeps ahead of the device.
   public var hostKernelSeconds = 0.0

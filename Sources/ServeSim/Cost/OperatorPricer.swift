@@ -17,13 +17,17 @@ public enum OperatorPricer {
   /// kind prices it at `CostModel.perTensorFP8Speedup`). With `mla`, prefill
   /// attention is multi-head latent attention of those widths over
   /// `shape.heads` heads (the attention kernel alone, without the kv_b
-  /// expansion: `CostModel.mlaPrefillAttentionKernel`).
+  /// expansion: `CostModel.mlaPrefillAttentionKernel`), and decode attention
+  /// the absorbed latent attention the simulator runs for every decoding
+  /// sequence (`CostModel.mlaAttentionDecode`: each head over the shared
+  /// latent cache), after converting a KV pool of `kvPoolTokens` tokens to
+  /// 16 bits when that is above 0 (`CostModel.kvPoolCastTokens`).
   ///
   /// - Returns: nil for a collective when no cluster is given.
   public static func price(
     _ op: CalibrationOp, shape: OperatorShape, dtype: DType, kvDType: DType, device: DeviceSpec,
     cluster: ClusterSpec?, calibration: Calibration?, quantisesInput: Bool = true,
-    fp8Scaling: FP8Scaling = .tensor, mla: MLASpec? = nil
+    fp8Scaling: FP8Scaling = .tensor, mla: MLASpec? = nil, kvPoolTokens: Int = 0
   ) -> (seconds: Double, source: CostSource)? {
     let heads = max(shape.heads, 1)
     var model = ModelSpec(
@@ -41,8 +45,9 @@ public enum OperatorPricer {
       // all-reduce kernel applies inside simulations.
       group = CommGroup(ranks: shape.ranks, cluster: cluster, engine: .vllm, customAllReduce: false)
     }
-    let cost = CostModel(
+    var cost = CostModel(
       model: model, device: device, precision: precision, tensorGroup: group, calibration: calibration)
+    cost.kvPoolCastTokens = Double(kvPoolTokens)
     let estimate: OperatorEstimate
     switch op.family {
     case .matmul:
@@ -64,7 +69,11 @@ public enum OperatorPricer {
     case .attentionDecode:
       var batch = BatchShape()
       for _ in 0..<shape.batch { batch.addDecode(context: shape.kvTokens) }
-      estimate = cost.attentionDecode(batch, mode: .eager)
+      if let mla {
+        estimate = cost.mlaAttentionDecode(batch, mla, mode: .eager)
+      } else {
+        estimate = cost.attentionDecode(batch, mode: .eager)
+      }
     case .memory:
       estimate = cost.elementwise(bytes: Double(shape.bytes), flops: 0, mode: .eager, op: op)
     case .collective:

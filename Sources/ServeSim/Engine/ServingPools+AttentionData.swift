@@ -21,9 +21,10 @@ extension ServingPools {
   static func lockstepPricer(
     plan: PlanSpec, cluster: ClusterSpec, parallelism: Parallelism, profile: EngineProfile, wide: CostModel
   ) -> LockstepPricer {
-    let rank = costModel(
+    var rank = costModel(
       plan, cluster: cluster, ranks: parallelism.attentionTensor, expert: wide.expertParallel,
       profile: profile)
+    rank.kvPoolCastTokens = wide.kvPoolCastTokens
     let limits = rankScheduler(plan, parallelism: parallelism)
     var pricer = LockstepPricer(
       rank: rank, wide: wide, profile: profile, ranks: parallelism.attentionData,
@@ -31,6 +32,22 @@ extension ServingPools {
     // A draft model under attention DP is refused (`validateAttentionData`).
     pricer.draftHead = plan.speculative.map { $0.method != .draft } ?? false
     return pricer
+  }
+
+  /// The tokens of one layer's KV pool that `plan`'s attention backend
+  /// converts whole before each absorbed MLA kernel on `cluster`'s devices
+  /// (`MLAPrefillDispatch.castsKVPool`): the pool `memory` sizes; 0 when
+  /// the backend reads the cache as stored.
+  static func kvPoolCastTokens(_ plan: PlanSpec, cluster: ClusterSpec, memory: MemoryPlan) -> Double {
+    castsKVPool(plan, cluster: cluster) ? Double(memory.kvTokens) : 0
+  }
+
+  /// Whether `plan`'s attention backend converts a layer's whole KV pool on
+  /// `cluster`'s devices (`MLAPrefillDispatch.castsKVPool`, MLA models).
+  static func castsKVPool(_ plan: PlanSpec, cluster: ClusterSpec) -> Bool {
+    plan.model.mla != nil
+      && MLAPrefillDispatch.castsKVPool(
+        engine: plan.engine, version: plan.release.version, device: cluster.device, precision: plan.precision)
   }
 
   /// The cost model of a tensor group of `ranks` consecutive devices of

@@ -55,7 +55,21 @@ struct ServingPools: Sendable {
     let sameEngine =
       (plan.speculative == nil || shared == profile)
       && shared.map { $0.overlapsScheduling == profile.overlapsScheduling } ?? true
-    let reuse = reused?.count == pools.count && sameEngine ? reused : nil
+    // The pool a backend converts whole each step (`kvPoolCastTokens`) is
+    // the plan's own, as its memory sets it.
+    let sameCast =
+      reused.map { shared in
+        zip(shared, pools).allSatisfy { pricer, pool in
+          guard pricer.cost.kvPoolCastTokens > 0 || Self.castsKVPool(plan, cluster: pool.cluster) else {
+            return true
+          }
+          let m = MemoryPlan(
+            model: plan.model, device: pool.cluster.device, parallelism: pool.parallelism,
+            precision: plan.precision, scheduler: plan.scheduler, engine: plan.engine)
+          return pricer.cost.kvPoolCastTokens == Self.kvPoolCastTokens(plan, cluster: pool.cluster, memory: m)
+        }
+      } ?? true
+    let reuse = reused?.count == pools.count && sameEngine && sameCast ? reused : nil
     for (index, pool) in pools.enumerated() {
       var m = MemoryPlan(
         model: plan.model, device: pool.cluster.device, parallelism: pool.parallelism,
@@ -72,9 +86,10 @@ struct ServingPools: Sendable {
       }
       memories.append(m)
       guard reuse == nil else { continue }
-      let cost = Self.costModel(
+      var cost = Self.costModel(
         plan, cluster: pool.cluster, ranks: pool.parallelism.tensor, expert: pool.parallelism.expert,
         profile: profile)
+      cost.kvPoolCastTokens = Self.kvPoolCastTokens(plan, cluster: pool.cluster, memory: m)
       built.append(
         IterationPricer(
           cost: cost, profile: profile,

@@ -27,4 +27,19 @@ public enum MLAPrefillDispatch {
     // Hopper (fp8 tensor cores): fa3; Ampere: triton (absorbed for any prefix).
     return device.peakTFLOPS[.fp8] != nil ? 8192 : .infinity
   }
+
+  /// Whether the engine converts a layer's whole KV pool to 16 bits before
+  /// each absorbed MLA kernel (`CostModel.kvPoolCastTokens`): SGLang 0.5's
+  /// fa3 backend, its default for MLA models on Hopper
+  /// (`ServerArgs._handle_attention_backend_compatibility`: fa3 when
+  /// `is_hopper_with_cuda_12_3()`), with an fp8 KV cache (0.5.6 and 0.5.9:
+  /// `FlashAttentionBackend.forward_decode`, `.to(q.dtype)` on the layer's
+  /// buffer). Blackwell's trtllm_mla and FlashMLA read fp8 as stored.
+  public static func castsKVPool(
+    engine: EngineKind, version: EngineVersion, device: DeviceSpec, precision: Precision
+  ) -> Bool {
+    engine == .sglang && version >= EngineVersion(0, 5) && device.platform == .cuda
+      && device.peakTFLOPS[.fp8] != nil && !SGLangBlackwellPaths.isSM100(device)
+      && precision.kvCache.bytes < 2
+  }
 }

@@ -1,5 +1,5 @@
 /// One measured kernel of a public kernel table (DeepGEMM's GEMMs, nccl-tests'
-/// all-reduce sweeps, AIConfigurator's MLA prefill attention), described as `servesim cost` takes it: what
+/// all-reduce sweeps, AIConfigurator's MLA attention), described as `servesim cost` takes it: what
 /// `servesim validate` prices with the cost model and compares.
 public struct ValidationKernel: Sendable, Equatable {
   /// The suite (one per table), e.g. "deepgemm".
@@ -14,15 +14,20 @@ public struct ValidationKernel: Sendable, Equatable {
   public var op: CalibrationOp
   public var shape: OperatorShape
   public var dtype: DType
+  /// The KV cache's format of an attention kernel (`servesim cost --kv-dtype`).
+  public var kvDType: DType
   /// Whether the kernel quantises its 16-bit input rows first, as the
   /// simulator's fp8 GEMMs do (false: the table timed the GEMM on inputs
   /// already in fp8, as DeepGEMM's does).
   public var quantisesInput: Bool
   /// How an fp8 GEMM's operands are scaled (DeepGEMM's: by blocks).
   public var fp8Scaling: FP8Scaling
-  /// The latent-attention widths of an MLA prefill kernel (nil: not MLA;
+  /// The latent-attention widths of an MLA attention kernel (nil: not MLA;
   /// `OperatorPricer.price`).
   public var mla: MLASpec?
+  /// Tokens of a KV pool the engine's backend converts whole before the
+  /// kernel (`servesim cost --kv-pool-tokens`; 0: none).
+  public var kvPoolTokens = 0
   /// The measured time of one kernel (or one collective), in microseconds.
   public var measuredUs: Double
   /// Whether the row is held out of every fit.
@@ -30,8 +35,8 @@ public struct ValidationKernel: Sendable, Equatable {
 
   public init(
     suite: String, id: String, gpu: String, engine: String, op: CalibrationOp, shape: OperatorShape,
-    dtype: DType, quantisesInput: Bool = true, fp8Scaling: FP8Scaling = .tensor, mla: MLASpec? = nil,
-    measuredUs: Double, heldOut: Bool
+    dtype: DType, kvDType: DType? = nil, quantisesInput: Bool = true, fp8Scaling: FP8Scaling = .tensor,
+    mla: MLASpec? = nil, measuredUs: Double, heldOut: Bool
   ) {
     self.suite = suite
     self.id = id
@@ -40,6 +45,7 @@ public struct ValidationKernel: Sendable, Equatable {
     self.op = op
     self.shape = shape
     self.dtype = dtype
+    self.kvDType = kvDType ?? dtype
     self.quantisesInput = quantisesInput
     self.fp8Scaling = fp8Scaling
     self.mla = mla
