@@ -39,15 +39,11 @@ extension ServingPools {
   /// (`MLAPrefillDispatch.castsKVPool`): the pool `memory` sizes; 0 when
   /// the backend reads the cache as stored.
   static func kvPoolCastTokens(_ plan: PlanSpec, cluster: ClusterSpec, memory: MemoryPlan) -> Double {
-    castsKVPool(plan, cluster: cluster) ? Double(memory.kvTokens) : 0
-  }
-
-  /// Whether `plan`'s attention backend converts a layer's whole KV pool on
-  /// `cluster`'s devices (`MLAPrefillDispatch.castsKVPool`, MLA models).
-  static func castsKVPool(_ plan: PlanSpec, cluster: ClusterSpec) -> Bool {
-    plan.model.mla != nil
+    let casts =
+      plan.model.mla != nil
       && MLAPrefillDispatch.castsKVPool(
         engine: plan.engine, version: plan.release.version, device: cluster.device, precision: plan.precision)
+    return casts ? Double(memory.kvTokens) : 0
   }
 
   /// The cost model of a tensor group of `ranks` consecutive devices of

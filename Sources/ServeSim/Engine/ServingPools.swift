@@ -55,21 +55,6 @@ struct ServingPools: Sendable {
     let sameEngine =
       (plan.speculative == nil || shared == profile)
       && shared.map { $0.overlapsScheduling == profile.overlapsScheduling } ?? true
-    // The pool a backend converts whole each step (`kvPoolCastTokens`) is
-    // the plan's own, as its memory sets it.
-    let sameCast =
-      reused.map { shared in
-        zip(shared, pools).allSatisfy { pricer, pool in
-          guard pricer.cost.kvPoolCastTokens > 0 || Self.castsKVPool(plan, cluster: pool.cluster) else {
-            return true
-          }
-          let m = MemoryPlan(
-            model: plan.model, device: pool.cluster.device, parallelism: pool.parallelism,
-            precision: plan.precision, scheduler: plan.scheduler, engine: plan.engine)
-          return pricer.cost.kvPoolCastTokens == Self.kvPoolCastTokens(plan, cluster: pool.cluster, memory: m)
-        }
-      } ?? true
-    let reuse = reused?.count == pools.count && sameEngine && sameCast ? reused : nil
     for (index, pool) in pools.enumerated() {
       var m = MemoryPlan(
         model: plan.model, device: pool.cluster.device, parallelism: pool.parallelism,
@@ -85,15 +70,25 @@ struct ServingPools: Sendable {
         throw .doesNotFit(FitReport(plan: poolPlan, memory: m))
       }
       memories.append(m)
-      guard reuse == nil else { continue }
-      var cost = Self.costModel(
-        plan, cluster: pool.cluster, ranks: pool.parallelism.tensor, expert: pool.parallelism.expert,
-        profile: profile)
-      cost.kvPoolCastTokens = Self.kvPoolCastTokens(plan, cluster: pool.cluster, memory: m)
-      built.append(
-        IterationPricer(
-          cost: cost, profile: profile,
-          maxTokens: plan.scheduler.maxNumBatchedTokens + plan.scheduler.maxNumSeqs))
+    }
+    // The pool a backend converts whole each step (`kvPoolCastTokens`) is
+    // the plan's own, as its memory sets it.
+    let casts = zip(pools, memories).map { pool, m in
+      Self.kvPoolCastTokens(plan, cluster: pool.cluster, memory: m)
+    }
+    let sameCast = reused.map { zip($0, casts).allSatisfy { $0.cost.kvPoolCastTokens == $1 } } ?? true
+    let reuse = reused?.count == pools.count && sameEngine && sameCast ? reused : nil
+    if reuse == nil {
+      for (pool, cast) in zip(pools, casts) {
+        var cost = Self.costModel(
+          plan, cluster: pool.cluster, ranks: pool.parallelism.tensor, expert: pool.parallelism.expert,
+          profile: profile)
+        cost.kvPoolCastTokens = cast
+        built.append(
+          IterationPricer(
+            cost: cost, profile: profile,
+            maxTokens: plan.scheduler.maxNumBatchedTokens + plan.scheduler.maxNumSeqs))
+      }
     }
     memory = memories
     pricers = reuse ?? built

@@ -24,22 +24,27 @@ public enum MLAPrefillDispatch {
     guard engine == .sglang, version >= EngineVersion(0, 5), device.platform == .cuda,
       !SGLangBlackwellPaths.isSM100(device)
     else { return 0 }
-    // Hopper (fp8 tensor cores): fa3; Ampere: triton (absorbed for any prefix).
-    return device.peakTFLOPS[.fp8] != nil ? 8192 : .infinity
+    // Hopper: fa3; Ampere: triton (absorbed for any prefix).
+    return runsFA3(engine: engine, version: version, device: device) ? 8192 : .infinity
+  }
+
+  /// Whether SGLang 0.5 runs an MLA model's attention on its fa3 backend:
+  /// its default on Hopper (fp8 tensor cores, not sm100;
+  /// `ServerArgs._handle_attention_backend_compatibility`: fa3 when
+  /// `is_hopper_with_cuda_12_3()`).
+  static func runsFA3(engine: EngineKind, version: EngineVersion, device: DeviceSpec) -> Bool {
+    engine == .sglang && version >= EngineVersion(0, 5) && device.platform == .cuda
+      && device.peakTFLOPS[.fp8] != nil && !SGLangBlackwellPaths.isSM100(device)
   }
 
   /// Whether the engine converts a layer's whole KV pool to 16 bits before
   /// each absorbed MLA kernel (`CostModel.kvPoolCastTokens`): SGLang 0.5's
-  /// fa3 backend, its default for MLA models on Hopper
-  /// (`ServerArgs._handle_attention_backend_compatibility`: fa3 when
-  /// `is_hopper_with_cuda_12_3()`), with an fp8 KV cache (0.5.6 and 0.5.9:
+  /// fa3 backend (`runsFA3`) with an fp8 KV cache (0.5.6 and 0.5.9:
   /// `FlashAttentionBackend.forward_decode`, `.to(q.dtype)` on the layer's
   /// buffer). Blackwell's trtllm_mla and FlashMLA read fp8 as stored.
   public static func castsKVPool(
     engine: EngineKind, version: EngineVersion, device: DeviceSpec, precision: Precision
   ) -> Bool {
-    engine == .sglang && version >= EngineVersion(0, 5) && device.platform == .cuda
-      && device.peakTFLOPS[.fp8] != nil && !SGLangBlackwellPaths.isSM100(device)
-      && precision.kvCache.bytes < 2
+    runsFA3(engine: engine, version: version, device: device) && precision.kvCache.bytes < 2
   }
 }
