@@ -167,6 +167,29 @@ extension ValidationSuite {
     }
   }
 
+  /// The GPUs (report names) on which InferenceMAX's SGLang servers keep
+  /// an fp8 KV cache: NVIDIA's Blackwell and Blackwell Ultra.
+  static let sglangFP8CacheGPUs: Set<String> = ["B200", "GB200", "B300", "GB300"]
+
+  /// The KV-cache format of an InferenceMAX DeepSeek-R1 row, which the
+  /// dataset does not record. TensorRT-LLM: fp8 (u: the recipes' setting).
+  /// SGLang on Blackwell: fp8, as its launch scripts there pass
+  /// `--kv-cache-dtype fp8_e4m3` with the `trtllm_mla` backend (u: recalled
+  /// from InferenceX's B200 scripts; under the default `auto` SGLang also
+  /// takes fp8 from a ModelOpt checkpoint that sets `kv_cache_quant_algo:
+  /// FP8`, 0.5.9 `ModelRunner.configure_kv_cache_dtype`). The KV-bound rows
+  /// bear it out: B200, FP8 weights, 8K prompts at 512 clients with MTP
+  /// (run 23552373331) kept 2,013 tok/s at a 120 ms TPOT, about 240
+  /// requests decoding at once over about 7,800 cached tokens each (1.9M
+  /// tokens), where a bf16 pool holds 1.13M; B300 about 470 (3.7M tokens,
+  /// against 2.5M). SGLang elsewhere: bf16, the `auto` cache of an FP8
+  /// checkpoint (on Hopper an fp8 cache would also pay fa3's conversion of
+  /// the pool, `MLAPrefillDispatch.castsKVPool`, which the H200 rows do not
+  /// show).
+  static func inferenceMaxKVCache(_ engine: EngineKind, gpu: String) -> DType {
+    engine == .trtllm || sglangFP8CacheGPUs.contains(gpu) ? .fp8 : .bf16
+  }
+
   /// The `--scheduler-recv-interval` of InferenceMAX's SGLang servers on
   /// B200 without DP attention: 10, and 30 from 16 clients on. InferenceX's
   /// B200 DeepSeek-R1 SGLang launch scripts (`benchmarks/dsr1_fp4_b200*.sh`,
@@ -265,7 +288,7 @@ extension ValidationSuite {
       var experiment = ValidationExperiment(
         suite: name, id: "\(device)/\(setup)/\(run)",
         model: model, gpu: gpu.0, engine: engine, engineVersion: row["engine_image"],
-        precision: precision(row["precision"], gpu: gpu.0, kvCache: engine == .trtllm ? .fp8 : .bf16)
+        precision: precision(row["precision"], gpu: gpu.0, kvCache: inferenceMaxKVCache(engine, gpu: gpu.0))
           ?? Precision(weights: .fp8, activations: .fp8, kvCache: .bf16),
         parallelism: parallelism,
         inputTokens: .uniform(min: isl * 4 / 5, max: isl),

@@ -96,6 +96,15 @@ struct ValidationSuiteTests {
     #expect(nvfp4.precision.weights == .fp4 && nvfp4.precision.activations == .fp4)
     let mxfp4 = try #require(dsr1.first { $0.gpu == "MI355X" && $0.precision.weights.isFP4 })
     #expect(mxfp4.precision.weights == .mxfp4 && mxfp4.precision.kvCache == .bf16)
+    // The KV cache the dataset leaves out: fp8 under TensorRT-LLM and under
+    // SGLang on Blackwell (FP4 and FP8 weights, aggregated and disaggregated),
+    // bf16 under SGLang on Hopper and AMD GPUs.
+    let blackwell: Set = ["B200", "GB200", "B300", "GB300"]
+    let sglang = all.filter { $0.engine == .sglang }
+    #expect(sglang.contains { $0.gpu == "B200" && $0.precision.weights == .fp8 })
+    #expect(sglang.contains { $0.gpu == "GB200" && $0.pools != nil })
+    #expect(sglang.allSatisfy { $0.precision.kvCache == (blackwell.contains($0.gpu) ? .fp8 : .bf16) })
+    #expect(all.allSatisfy { $0.engine != .trtllm || $0.precision.kvCache == .fp8 })
     let c64 = try #require(
       dsr1.first { $0.id.hasPrefix("h200/sglang/tp8-ep1/1024x1024/c64/") && $0.speculative == nil })
     // Its runs on other days are repeats of one configuration, which names
