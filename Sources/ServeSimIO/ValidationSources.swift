@@ -285,11 +285,12 @@ extension ValidationSuite {
       let layout =
         pools?.label ?? "tp\(tp)-ep\(ep)\(parallelism.attentionData > 1 ? "-dp-attention" : "")"
       let setup = "\(layout)/\(isl)x\(osl)/c\(concurrency)"
+      let kvCache = inferenceMaxKVCache(engine, gpu: gpu.0)
       var experiment = ValidationExperiment(
         suite: name, id: "\(device)/\(setup)/\(run)",
         model: model, gpu: gpu.0, engine: engine, engineVersion: row["engine_image"],
-        precision: precision(row["precision"], gpu: gpu.0, kvCache: inferenceMaxKVCache(engine, gpu: gpu.0))
-          ?? Precision(weights: .fp8, activations: .fp8, kvCache: .bf16),
+        precision: precision(row["precision"], gpu: gpu.0, kvCache: kvCache)
+          ?? Precision(weights: .fp8, activations: .fp8, kvCache: kvCache),
         parallelism: parallelism,
         inputTokens: .uniform(min: isl * 4 / 5, max: isl),
         outputTokens: .uniform(min: osl * 4 / 5, max: osl),
