@@ -16,29 +16,16 @@ public struct CSVBuffer: Sendable {
   public mutating func newline() { bytes.append(UInt8(ascii: "\n")) }
 
   public mutating func int<T: BinaryInteger>(_ value: T) {
-    var v = Int64(value)
-    if v < 0 {
-      bytes.append(UInt8(ascii: "-"))
-      v = -v
-    }
-    if v == 0 {
-      bytes.append(UInt8(ascii: "0"))
-      return
-    }
-    var digits:
-      (
-        UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-        UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8
-      ) =
-        (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-    var count = 0
-    withUnsafeMutableBytes(of: &digits) { buffer in
-      while v > 0 {
-        buffer[count] = UInt8(ascii: "0") + UInt8(v % 10)
-        v /= 10
-        count += 1
+    let v = Int64(value)
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: Self.numberBytes) { buffer in
+      var at = Self.numberBytes
+      // Int64.min's magnitude does not fit an Int64: count in UInt64.
+      Self.digits(v.magnitude, into: buffer, before: &at)
+      if v < 0 {
+        at -= 1
+        buffer[at] = UInt8(ascii: "-")
       }
-      for i in stride(from: count - 1, through: 0, by: -1) { bytes.append(buffer[i]) }
+      bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[at...]))
     }
   }
 
@@ -53,19 +40,48 @@ public struct CSVBuffer: Sendable {
       text(String(value))
       return
     }
-    var n = Int64(scaled)
-    if value < 0 && n != 0 { bytes.append(UInt8(ascii: "-")) }
-    let divisor = Int64(scale)
-    int(n / divisor)
-    guard decimals > 0 else { return }
-    bytes.append(UInt8(ascii: "."))
-    n %= divisor
-    var place = divisor / 10
-    while place > 0 {
-      bytes.append(UInt8(ascii: "0") + UInt8(n / place))
-      n %= place
-      place /= 10
+    let n = UInt64(scaled)
+    let divisor = UInt64(scale)
+    let room = Self.numberBytes + max(decimals, 0)
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: room) { buffer in
+      // Written backwards from the end: the fraction's digits (zero-padded
+      // to `decimals`), the point, the integer part, the sign.
+      var at = room
+      if decimals > 0 {
+        var fraction = n % divisor
+        for _ in 0..<decimals {
+          at -= 1
+          buffer[at] = UInt8(ascii: "0") + UInt8(fraction % 10)
+          fraction /= 10
+        }
+        at -= 1
+        buffer[at] = UInt8(ascii: ".")
+      }
+      Self.digits(n / divisor, into: buffer, before: &at)
+      if value < 0 && n != 0 {
+        at -= 1
+        buffer[at] = UInt8(ascii: "-")
+      }
+      bytes.append(contentsOf: UnsafeBufferPointer(rebasing: buffer[at...]))
     }
+  }
+
+  /// Room for one formatted integer or integer part: 20 digits of a 64-bit
+  /// magnitude, a sign and a point (`fixed` adds its decimals).
+  private static let numberBytes = 24
+
+  /// Writes `value`'s decimal digits (at least one) ending just before
+  /// index `at` of `buffer`, and moves `at` to the first of them.
+  @inline(__always)
+  private static func digits(
+    _ value: UInt64, into buffer: UnsafeMutableBufferPointer<UInt8>, before at: inout Int
+  ) {
+    var v = value
+    repeat {
+      at -= 1
+      buffer[at] = UInt8(ascii: "0") + UInt8(v % 10)
+      v /= 10
+    } while v > 0
   }
 
   /// Appends a field that may need quoting (RFC 4180).

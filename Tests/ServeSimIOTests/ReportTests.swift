@@ -21,6 +21,26 @@ import Testing
     #expect(String(decoding: b.bytes, as: UTF8.self) == "1.500,0.000,2.001,123457,-42,\"a,b\"")
   }
 
+  /// Each number is formatted whole before it is appended: the extremes of
+  /// Int64, zero, negative fractions and leading zeros of the decimals.
+  @Test func numbersAtTheirExtremes() {
+    var b = CSVBuffer()
+    for v in [Int64.min, Int64.max, 0, -1, 10] {
+      b.int(v)
+      b.comma()
+    }
+    b.int(Int32(-7))
+    let fixed: [(Double, Int)] = [(-12.0625, 4), (0.000001, 6), (-3.5, 0), (1e17, 1), (.nan, 3)]
+    for (value, decimals) in fixed {
+      b.comma()
+      b.fixed(value, decimals)
+    }
+    #expect(
+      String(decoding: b.bytes, as: UTF8.self)
+        == "-9223372036854775808,9223372036854775807,0,-1,10,-7,-12.0625,0.000001,-4,"
+        + "100000000000000000.0,")
+  }
+
   func runReports(_ files: TempPlan) throws -> [String: String] {
     let plan = try PlanLoader.load(path: files.planPath)
     var simulator = try Simulator(plan: plan, checkInvariants: true)
