@@ -21,9 +21,7 @@ public enum MLAPrefillDispatch {
   /// The cached tokens (summed over a batch's prefill chunks) below which a
   /// batch with any cached context runs the absorbed MLA path; 0: never.
   public static func absorbedBelow(engine: EngineKind, version: EngineVersion, device: DeviceSpec) -> Double {
-    guard engine == .sglang, version >= EngineVersion(0, 5), device.platform == .cuda,
-      !SGLangBlackwellPaths.isSM100(device)
-    else { return 0 }
+    guard picksOwnMLABackend(engine: engine, version: version, device: device) else { return 0 }
     // Hopper: fa3; Ampere: triton (absorbed for any prefix).
     return runsFA3(engine: engine, version: version, device: device) ? 8192 : .infinity
   }
@@ -33,8 +31,16 @@ public enum MLAPrefillDispatch {
   /// `ServerArgs._handle_attention_backend_compatibility`: fa3 when
   /// `is_hopper_with_cuda_12_3()`).
   static func runsFA3(engine: EngineKind, version: EngineVersion, device: DeviceSpec) -> Bool {
+    picksOwnMLABackend(engine: engine, version: version, device: device) && device.peakTFLOPS[.fp8] != nil
+  }
+
+  /// Whether SGLang 0.5 picks its MLA attention backend among fa3 and
+  /// triton: a CUDA device before sm100 (sm100 takes trtllm_mla, ROCm aiter).
+  private static func picksOwnMLABackend(engine: EngineKind, version: EngineVersion, device: DeviceSpec)
+    -> Bool
+  {
     engine == .sglang && version >= EngineVersion(0, 5) && device.platform == .cuda
-      && device.peakTFLOPS[.fp8] != nil && !SGLangBlackwellPaths.isSM100(device)
+      && !SGLangBlackwellPaths.isSM100(device)
   }
 
   /// Whether the engine converts a layer's whole KV pool to 16 bits before
