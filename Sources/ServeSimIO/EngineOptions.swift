@@ -12,4 +12,6 @@ struct EngineOptions {
   var recvInterval = 1
   /// `cuda_graph_max_batch` (nil when unset; `PlanSpec.cudaGraphMaxBatch`).
   var cudaGraphMaxBatch: Int?
+  /// `tokenize_us_per_token` (nil when unset; `PlanSpec.tokenizeUsPerToken`).
+  var tokenizeUsPerToken: Double?
 }

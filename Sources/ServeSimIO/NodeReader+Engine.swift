@@ -13,18 +13,24 @@ extension NodeReader {
   /// interval (`engine: {name: sglang, scheduler_recv_interval: 30}`; 1 when
   /// unset; `PlanSpec.schedulerRecvInterval`). The largest decode batch
   /// captured in a CUDA graph (`engine: {name: sglang, cuda_graph_max_batch:
-  /// 512}`; nil when unset; `PlanSpec.cudaGraphMaxBatch`).
+  /// 512}`; nil when unset; `PlanSpec.cudaGraphMaxBatch`). The API server's
+  /// tokenisation time per prompt token (`engine: {name: vllm,
+  /// tokenize_us_per_token: 0}`; nil when unset; `PlanSpec.tokenizeUsPerToken`).
   func engine(_ key: String, default value: EngineKind) throws(ConfigError) -> EngineOptions {
     guard let node = mapping[key] else { return EngineOptions(release: EngineRelease(value)) }
     log?.key(join(key), in: file)
     var options = EngineOptions(release: EngineRelease(value))
-    let keys = ["custom_all_reduce", Self.recvIntervalKey, Self.graphKey] + Self.llamaCppKeys
+    let keys =
+      ["custom_all_reduce", Self.recvIntervalKey, Self.graphKey, Self.tokenizeKey] + Self.llamaCppKeys
     let resolved = try release(node, path: join(key), options: keys) {
       (r: NodeReader) throws(ConfigError) in
       options.customAllReduce = try r.bool("custom_all_reduce", default: true)
       options.llamacpp = try r.llamaCppOptions()
       options.recvInterval = try r.recvInterval()
       if r.has(Self.graphKey) { options.cudaGraphMaxBatch = try r.int(Self.graphKey, min: 1, max: 1 << 16) }
+      if r.has(Self.tokenizeKey) {
+        options.tokenizeUsPerToken = try r.double(Self.tokenizeKey, min: 0, max: 1000)
+      }
     }
     options.release = resolved
     if resolved.engine == .llamacpp && options.llamacpp == nil { options.llamacpp = LlamaCppOptions() }
@@ -33,6 +39,10 @@ extension NodeReader {
 
   /// The key of the largest CUDA-graph batch (`PlanSpec.cudaGraphMaxBatch`).
   static let graphKey = "cuda_graph_max_batch"
+
+  /// The key of the API server's tokenisation time per prompt token
+  /// (`PlanSpec.tokenizeUsPerToken`).
+  static let tokenizeKey = "tokenize_us_per_token"
 
   /// The key of SGLang's `--scheduler-recv-interval`.
   static let recvIntervalKey = "scheduler_recv_interval"

@@ -72,6 +72,7 @@ public enum PlanLoader {
     plan.customAllReduce = options.customAllReduce
     plan.schedulerRecvInterval = options.recvInterval
     plan.cudaGraphMaxBatch = options.cudaGraphMaxBatch
+    plan.tokenizeUsPerToken = options.tokenizeUsPerToken
     if let llamacpp = options.llamacpp { plan.applyLlamaCpp(llamacpp, to: &settings) }
     if r.has("disaggregation") {
       plan.disaggregation = try disaggregation(input, cluster: cluster)

@@ -36,6 +36,18 @@ import Testing
       eager.keyPath == "engine.cuda_graph_max_batch" && eager.message.contains("replays no CUDA graphs"))
   }
 
+  /// `engine: {tokenize_us_per_token: X}` sets the API server's
+  /// tokenisation time (0 for clients that send token IDs); it cannot be
+  /// negative.
+  @Test func theTokenisationTimeIsReadAndChecked() throws {
+    #expect(try load(engine: "vllm").tokenizeUsPerToken == nil)
+    let ids = try load(engine: "{name: vllm, tokenize_us_per_token: 0}")
+    #expect(ids.tokenizeUsPerToken == 0)
+    #expect(EngineProfile.of(plan: ids).tokenizeUsPerToken == 0)
+    let negative = try error(engine: "{name: sglang, tokenize_us_per_token: -1}")
+    #expect(negative.keyPath == "engine.tokenize_us_per_token" && negative.message.contains("minimum"))
+  }
+
   @Test func aPlainNameIsTheNewestModelledRelease() throws {
     let plan = try load(engine: "vllm")
     #expect(plan.release == EngineRelease(.vllm, EngineVersion(0, 14)))

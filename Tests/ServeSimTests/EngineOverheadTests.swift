@@ -5,9 +5,12 @@ import Testing
 /// Engine time outside kernels.
 struct EngineOverheadTests {
   @Test func aRequestReachesTheSchedulerAfterTheAPIServer() throws {
-    let plan = Fixtures.plan(workload: Fixtures.workload(.offline, requests: 1))
-    let overhead = EngineProfile.of(plan.engine).requestOverheadMs * 1e-3
-    #expect(overhead > 0)
+    var plan = Fixtures.plan(workload: Fixtures.workload(.offline, requests: 1))
+    plan.tokenizeUsPerToken = nil
+    let profile = EngineProfile.of(plan: plan)
+    // Its 100-token prompt's tokenisation, then the server's fixed time.
+    let overhead = 100 * profile.tokenizeUsPerToken * 1e-6 + profile.requestOverheadMs * 1e-3
+    #expect(profile.requestOverheadMs > 0)
     let result = try Fixtures.run(plan)
     let first = try #require(result.iterations.first)
     // The client sent it at 0; the engine saw it only after the API server's time…
@@ -16,6 +19,37 @@ struct EngineOverheadTests {
     #expect(request.arrival == 0)
     // …and that time is part of its TTFT.
     #expect(abs((request.ttft ?? 0) - (overhead + first.duration)) < 1e-12)
+  }
+
+  /// The API server tokenises prompts one at a time, in the order they were
+  /// sent (`EngineProfile.tokenizeUsPerToken`): requests sent together reach
+  /// the scheduler one tokenisation apart, and a longer prompt waits longer.
+  @Test func theAPIServerTokenisesPromptsOneAtATime() throws {
+    for engine in [EngineKind.vllm, .sglang, .trtllm] {
+      #expect(EngineProfile.of(engine).tokenizeUsPerToken == EngineProfile.hfTokenizeUsPerToken)
+    }
+    #expect(EngineProfile.of(.llamacpp).tokenizeUsPerToken == 0)
+    let workload = Fixtures.workload(.offline, requests: 2, input: .fixed(4000), output: .fixed(4))
+    var plan = Fixtures.plan(workload: workload, budget: 8192)
+    plan.tokenizeUsPerToken = nil
+    let profile = EngineProfile.of(plan: plan)
+    let tokenise = 4000 * profile.tokenizeUsPerToken * 1e-6
+    #expect(abs(tokenise - 0.0096) < 1e-12)
+    let result = try Fixtures.run(plan)
+    let (a, b) = (result.requests[0], result.requests[1])
+    #expect(a.arrival == 0 && b.arrival == 0)
+    // The first prompt reached the idle engine alone and ran at once…
+    let first = try #require(result.iterations.first)
+    #expect(abs(first.start - (tokenise + profile.requestOverheadMs * 1e-3)) < 1e-12)
+    #expect(a.firstScheduled == first.start)
+    // …the second was still being tokenised: it joined a later batch, and
+    // its TTFT holds both tokenisations.
+    #expect(b.firstScheduled > a.firstScheduled)
+    #expect(try #require(b.ttft) > 2 * tokenise + profile.requestOverheadMs * 1e-3)
+    // Without that time both form the first batch (its budget holds them).
+    plan.tokenizeUsPerToken = 0
+    let together = try Fixtures.run(plan)
+    #expect(together.requests[0].firstScheduled == together.requests[1].firstScheduled)
   }
 
   /// `engine: {cuda_graph_max_batch: N}` moves the largest decode batch that

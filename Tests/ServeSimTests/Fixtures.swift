@@ -45,13 +45,18 @@ enum Fixtures {
     parallelism: Parallelism = Parallelism(), chunked: Bool = true, model: ModelSpec = model,
     engine: EngineKind = .vllm
   ) -> PlanSpec {
-    PlanSpec(
+    var plan = PlanSpec(
       name: "test", model: model, cluster: cluster(), workload: workload, engine: engine,
       parallelism: parallelism, precision: Precision(),
       scheduler: SchedulerConfig(
         policy: policy, maxNumSeqs: maxSeqs, maxNumBatchedTokens: budget, chunkedPrefill: chunked,
         blockSize: blockSize, memoryUtilization: memoryUtilization),
       router: .roundRobin, slo: ServiceLevel(ttftMs: 1000, tpotMs: 50, percentile: 90), seed: 7)
+    // Requests sent together reach the engine together: the scheduling
+    // tests set their arrivals themselves (`EngineOverheadTests` times the
+    // API server's tokenisation).
+    plan.tokenizeUsPerToken = 0
+    return plan
   }
 
   /// Runs a plan with invariant checks on.

@@ -15,9 +15,22 @@
 /// requests together, and an open loop's arrival times are shifted to start
 /// then.
 extension Simulator {
-  /// When a request the client sends at `time` reaches the engine, in seconds.
+  /// When a request of `tokens` prompt tokens that the client sends at
+  /// `time` reaches the engine, in seconds: an API server tokenises its
+  /// prompts one at a time in the order they were sent
+  /// (`EngineProfile.tokenizeUsPerToken`; requests are created in that
+  /// order), then `requestOverheadMs` passes. Data-parallel replicas are
+  /// servers of their own behind the router, each with its front end; the
+  /// requests go to them in turn (the default round-robin router's order,
+  /// an approximation under the others).
   @inline(__always)
-  func reachesEngine(_ time: Double) -> Double { time + profile.requestOverheadMs * 1e-3 }
+  mutating func reachesEngine(_ time: Double, tokens: Int32) -> Double {
+    let server = nextFrontEnd
+    nextFrontEnd = server + 1 == frontEnds.count ? 0 : server + 1
+    let tokenised = max(time, frontEnds[server]) + Double(tokens) * profile.tokenizeUsPerToken * 1e-6
+    frontEnds[server] = tokenised
+    return tokenised + profile.requestOverheadMs * 1e-3
+  }
 
   mutating func startArrivals() {
     warmupLeft = plan.workload.warmupRequests
@@ -32,7 +45,7 @@ extension Simulator {
       for client in 0..<concurrency {
         guard let id = createRequest(at: clock) else { break }
         requests[Int(id)].client = Int32(client)
-        queue.schedule(at: reachesEngine(clock), .arrival, subject: id)
+        queue.schedule(at: reachesEngine(clock, tokens: requests[Int(id)].inputTokens), .arrival, subject: id)
       }
     } else {
       scheduleNextOpenArrival()
@@ -56,7 +69,7 @@ extension Simulator {
     warmupUnsent -= 1
     requests[Int(id)].arrival = clock
     requests[Int(id)].client = client
-    queue.schedule(at: reachesEngine(clock), .arrival, subject: id)
+    queue.schedule(at: reachesEngine(clock, tokens: requests[Int(id)].inputTokens), .arrival, subject: id)
   }
 
   /// Draws the next request of the workload and appends its record.
@@ -79,9 +92,15 @@ extension Simulator {
     return Int32(requests.append(record))
   }
 
+  /// Draws the open loop's next request, when the last one reaches the
+  /// engine. Where that one waited at its front end longer than the gap to
+  /// the next, the next one's own front end may have passed it on before
+  /// now: it reaches the engine now (an approximation of a few
+  /// milliseconds, under several replicas' front ends only).
   private mutating func scheduleNextOpenArrival() {
     guard let id = createRequest(at: 0) else { return }
-    queue.schedule(at: reachesEngine(requests[Int(id)].arrival), .arrival, subject: id)
+    let reaches = reachesEngine(requests[Int(id)].arrival, tokens: requests[Int(id)].inputTokens)
+    queue.schedule(at: max(reaches, clock), .arrival, subject: id)
   }
 
   mutating func arrive(_ id: Int) {
@@ -127,7 +146,7 @@ extension Simulator {
     if let limit = plan.workload.durationS, at > limit { return }
     guard let next = createRequest(at: at) else { return }
     requests[Int(next)].client = client
-    queue.schedule(at: reachesEngine(at), .arrival, subject: next)
+    queue.schedule(at: reachesEngine(at, tokens: requests[Int(next)].inputTokens), .arrival, subject: next)
   }
 
   private mutating func warmupEnded(_ id: Int) {

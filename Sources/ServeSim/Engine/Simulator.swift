@@ -47,6 +47,13 @@ public struct Simulator: Sendable {
   /// warm-up phase less the first measured request's drawn time (NaN until
   /// that request is drawn; 0 without a warm-up).
   var arrivalShift = 0.0
+  /// When each API server's front end has tokenised every request sent to
+  /// it so far, in seconds (`reachesEngine`): one server a data-parallel
+  /// replica (one for a disaggregated plan's front end), taking requests in
+  /// turn.
+  var frontEnds: [Double] = [0]
+  /// The front end the next request goes to.
+  var nextFrontEnd = 0
   /// Whether the result keeps every iteration's record (the iteration log,
   /// plots over time and the trace read them); false counts them only, so a
   /// long run does not hold tens of bytes per iteration it will not report.
@@ -113,6 +120,7 @@ public struct Simulator: Sendable {
       }
     }
     let pipelines = pools.replicas
+    if plan.disaggregation == nil { frontEnds = [Double](repeating: 0, count: max(plan.parallelism.data, 1)) }
     timeline = StageTimeline(plan: plan, pipelines: pipelines)
     metrics = RunMetrics(pools: pools.memory.count)
     router = plan.router.makeRouter()

@@ -53,6 +53,7 @@ extension EngineProfile {
       plan.engine, version: plan.engineVersion, device: plan.cluster.device, parallelism: plan.parallelism)
     if let options = plan.llamacpp { profile.ubatchTokens = options.ubatchSize }
     if let graphs = plan.cudaGraphMaxBatch, profile.graphsForDecode { profile.graphMaxBatch = graphs }
+    if let tokenize = plan.tokenizeUsPerToken { profile.tokenizeUsPerToken = tokenize }
     if profile.compilesFusedMoEPerShape && plan.model.moe == nil { profile.coldStartMs = 0 }
     if plan.disaggregation != nil { profile.requestOverheadMs += disaggregatedHandoffMs }
     // SGLang's routed experts on sm100 run FlashInfer's TensorRT-LLM fused

@@ -37,10 +37,24 @@ public struct EngineProfile: Sendable, Equatable {
   /// of Llama-3.1-8B and 70B on H100 and H200). First 6.0 ms; refitted to
   /// 7.5 ms when those runs came to be replayed at their nominal span
   /// (`WorkloadSpec.exactRate`), where the median residual had grown to
-  /// 1.6 ms (held-out rows 2.6 ms; after the refit 0.1 and 1.1 ms). vLLM's
-  /// and SGLang's OpenAI servers do the same work in Python and get the same
-  /// figure (u) until a suite measures them.
-  public var requestOverheadMs = 7.5
+  /// 1.6 ms (held-out rows 2.6 ms; after the refit 0.1 and 1.1 ms). Refitted
+  /// to 6.7 ms when the prompt's tokenisation became a time of its own
+  /// (`tokenizeUsPerToken`, 0.5-1.1 ms for those prompts): the median
+  /// residual had gone to -0.7 ms (held out 0.3 ms). vLLM's and SGLang's
+  /// OpenAI servers do the same work in Python and get the same figure (u)
+  /// until a suite measures them.
+  public var requestOverheadMs = 6.7
+  /// The API server's time to tokenise a prompt, per prompt token, in
+  /// microseconds: work its front end does for one request at a time, so
+  /// it adds to every TTFT and spaces out requests sent together (0: not
+  /// modelled). SGLang 0.5.9 tokenises in the TokenizerManager's event loop
+  /// (`TokenizerManager._tokenize_texts`, srt/managers/tokenizer_manager.py:
+  /// `self.tokenizer(...)` unless `--enable-dynamic-batch-tokenizer`),
+  /// TensorRT-LLM's `trtllm-serve` in its OpenAI server's loop
+  /// (`BaseLLM.generate_async` runs the input processor's `tokenizer.encode`
+  /// before submitting), vLLM's OpenAI server on one tokenizer thread.
+  /// `hfTokenizeUsPerToken` is measured.
+  public var tokenizeUsPerToken = 0.0
   /// Time a disaggregated request spends between the front end and the two
   /// pools beyond an aggregated server's path, in milliseconds, added to
   /// `requestOverheadMs` for a plan with `disaggregation` (`of(plan:)`): the
@@ -62,6 +76,15 @@ public struct EngineProfile: Sendable, Equatable {
   /// from 50.4 to 42.7%. vLLM's NIXL connector behind its proxy takes the
   /// same figure (u) until a suite measures it.
   public static let disaggregatedHandoffMs = 120.0
+  /// A Hugging Face fast tokenizer's time per prompt token for the
+  /// benchmark clients' random-token prompts, in microseconds: Llama 3's
+  /// BPE (128,256 tokens, llama.cpp's `models/ggml-vocab-llama-bpe.gguf`
+  /// loaded into `tokenizers` 0.22 with Llama 3's pre-tokenizer) encoding
+  /// the text of uniformly random token IDs, as vLLM's and InferenceMAX's
+  /// `--dataset-name random` send it: medians of 15 encodes on one thread
+  /// of this project's 2-core Xeon host, 2.29-2.48 us a token from 512 to
+  /// 4,096 tokens (0.31 ms at 128, 2.35 ms at 1,024, 22.5 ms at 8,192).
+  public static let hfTokenizeUsPerToken = 2.4
   /// Host time to issue one kernel outside a captured graph, in
   /// microseconds: the Python model code, the framework's operator dispatch
   /// and the launch call. An eager layer takes at least its kernels' issue
@@ -207,6 +230,7 @@ public struct EngineProfile: Sendable, Equatable {
         graphsForDecode: true, graphMaxBatch: 256, iterationOverheadUs: 500,
         perSequenceOverheadUs: 4, hostKernelUs: pythonHostKernelUs)
       v0.hostKeepsAhead = false
+      v0.tokenizeUsPerToken = hfTokenizeUsPerToken
       return v0
     }
     // vLLM 0.8.5 (V1 engine), EngineArgs._set_default_args_v1 for the
@@ -246,6 +270,7 @@ public struct EngineProfile: Sendable, Equatable {
       iterationOverheadUs: 500,
       perSequenceOverheadUs: 4)
     profile.graphsForMixedBatches = true
+    profile.tokenizeUsPerToken = hfTokenizeUsPerToken
     profile.overlapsScheduling = version >= EngineVersion(0, 14) && pipeline <= 1
     profile.hostKernelUs = compiledHostKernelUs
     // vLLM's Triton fused MoE (`fused_experts`, vllm/model_executor/layers/
@@ -323,6 +348,7 @@ public struct EngineProfile: Sendable, Equatable {
       perSequenceOverheadUs: 1, hostKernelUs: pythonHostKernelUs)
     profile.hostKeepsAhead = false
     profile.overlapsScheduling = true
+    profile.tokenizeUsPerToken = hfTokenizeUsPerToken
     profile.coldStartMs = rocm ? sglangROCmColdStartMs : sglangColdStartMs
     profile.compilesFusedMoEPerShape = true
     // On ROCm SGLang 0.5.5 runs aiter's fused MoE under SGLANG_USE_AITER
@@ -372,6 +398,7 @@ public struct EngineProfile: Sendable, Equatable {
     profile.overlapsScheduling = pytorch
     profile.coldStartMs = pytorch ? trtllmColdStartMs : 0
     profile.fusesActivationQuantisation = true
+    profile.tokenizeUsPerToken = hfTokenizeUsPerToken
     // The PyTorch backend's fused MoE (CUTLASS); the TensorRT engines'
     // MoE plugin (before 1.0) is not measured (1).
     profile.fusedMoEComputeShare = pytorch ? trtllmFusedMoEComputeShare : 1

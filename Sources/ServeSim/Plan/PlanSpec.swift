@@ -24,6 +24,11 @@ public struct PlanSpec: Sendable, Equatable {
   /// batches run eagerly. nil: the engine's default
   /// (`EngineProfile.graphMaxBatch`).
   public var cudaGraphMaxBatch: Int?
+  /// The API server's tokenisation time per prompt token, in microseconds
+  /// (the plan's `engine: {tokenize_us_per_token: X}`; 0 for a client that
+  /// sends token IDs, which the server does not tokenise). nil: the
+  /// engine's (`EngineProfile.tokenizeUsPerToken`).
+  public var tokenizeUsPerToken: Double?
   /// The `llama-server` options of an `engine: llamacpp` plan (nil for other
   /// engines).
   public var llamacpp: LlamaCppOptions?
