@@ -15,8 +15,8 @@
 /// requests together, and an open loop's arrival times are shifted to start
 /// then.
 extension Simulator {
-  /// When a request of `tokens` prompt tokens that the client sends at
-  /// `time` reaches the engine, in seconds: an API server tokenises its
+  /// When request `id`, which the client sends at `time`, reaches the
+  /// engine, in seconds: an API server tokenises its
   /// prompts one at a time in the order they were sent
   /// (`EngineProfile.tokenizeUsPerToken`; requests are created in that
   /// order), then `requestOverheadMs` passes. Data-parallel replicas are
@@ -24,10 +24,11 @@ extension Simulator {
   /// requests go to them in turn (the default round-robin router's order,
   /// an approximation under the others).
   @inline(__always)
-  mutating func reachesEngine(_ time: Double, tokens: Int32) -> Double {
+  mutating func reachesEngine(_ id: Int32, sentAt time: Double) -> Double {
     let server = nextFrontEnd
     nextFrontEnd = server + 1 == frontEnds.count ? 0 : server + 1
-    let tokenised = max(time, frontEnds[server]) + Double(tokens) * profile.tokenizeUsPerToken * 1e-6
+    let tokens = Double(requests[Int(id)].inputTokens)
+    let tokenised = max(time, frontEnds[server]) + tokens * profile.tokenizeUsPerToken * 1e-6
     frontEnds[server] = tokenised
     return tokenised + profile.requestOverheadMs * 1e-3
   }
@@ -45,7 +46,7 @@ extension Simulator {
       for client in 0..<concurrency {
         guard let id = createRequest(at: clock) else { break }
         requests[Int(id)].client = Int32(client)
-        queue.schedule(at: reachesEngine(clock, tokens: requests[Int(id)].inputTokens), .arrival, subject: id)
+        queue.schedule(at: reachesEngine(id, sentAt: clock), .arrival, subject: id)
       }
     } else {
       scheduleNextOpenArrival()
@@ -69,7 +70,7 @@ extension Simulator {
     warmupUnsent -= 1
     requests[Int(id)].arrival = clock
     requests[Int(id)].client = client
-    queue.schedule(at: reachesEngine(clock, tokens: requests[Int(id)].inputTokens), .arrival, subject: id)
+    queue.schedule(at: reachesEngine(id, sentAt: clock), .arrival, subject: id)
   }
 
   /// Draws the next request of the workload and appends its record.
@@ -99,7 +100,7 @@ extension Simulator {
   /// milliseconds, under several replicas' front ends only).
   private mutating func scheduleNextOpenArrival() {
     guard let id = createRequest(at: 0) else { return }
-    let reaches = reachesEngine(requests[Int(id)].arrival, tokens: requests[Int(id)].inputTokens)
+    let reaches = reachesEngine(id, sentAt: requests[Int(id)].arrival)
     queue.schedule(at: max(reaches, clock), .arrival, subject: id)
   }
 
@@ -146,7 +147,7 @@ extension Simulator {
     if let limit = plan.workload.durationS, at > limit { return }
     guard let next = createRequest(at: at) else { return }
     requests[Int(next)].client = client
-    queue.schedule(at: reachesEngine(at, tokens: requests[Int(next)].inputTokens), .arrival, subject: next)
+    queue.schedule(at: reachesEngine(next, sentAt: at), .arrival, subject: next)
   }
 
   private mutating func warmupEnded(_ id: Int) {

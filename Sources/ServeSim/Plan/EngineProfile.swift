@@ -174,7 +174,7 @@ public struct EngineProfile: Sendable, Equatable {
     // Device memory as the engines read it from the driver: vLLM in GiB,
     // SGLang in MiB (an H100 80GB shows 81,559 MiB).
     let bytes = device?.visibleMemoryBytes ?? 81_559 * 1_048_576
-    let profile: EngineProfile
+    var profile: EngineProfile
     switch engine {
     case .vllm:
       profile = vllm(
@@ -198,6 +198,8 @@ public struct EngineProfile: Sendable, Equatable {
         graphsForDecode: false,
         graphMaxBatch: 0, iterationOverheadUs: 1500, perSequenceOverheadUs: 6)
     }
+    // The Python API servers tokenise prompts on one front-end thread.
+    if [.vllm, .sglang, .trtllm].contains(engine) { profile.tokenizeUsPerToken = hfTokenizeUsPerToken }
     return profile
   }
 
@@ -230,7 +232,6 @@ public struct EngineProfile: Sendable, Equatable {
         graphsForDecode: true, graphMaxBatch: 256, iterationOverheadUs: 500,
         perSequenceOverheadUs: 4, hostKernelUs: pythonHostKernelUs)
       v0.hostKeepsAhead = false
-      v0.tokenizeUsPerToken = hfTokenizeUsPerToken
       return v0
     }
     // vLLM 0.8.5 (V1 engine), EngineArgs._set_default_args_v1 for the
@@ -270,7 +271,6 @@ public struct EngineProfile: Sendable, Equatable {
       iterationOverheadUs: 500,
       perSequenceOverheadUs: 4)
     profile.graphsForMixedBatches = true
-    profile.tokenizeUsPerToken = hfTokenizeUsPerToken
     profile.overlapsScheduling = version >= EngineVersion(0, 14) && pipeline <= 1
     profile.hostKernelUs = compiledHostKernelUs
     // vLLM's Triton fused MoE (`fused_experts`, vllm/model_executor/layers/
@@ -348,7 +348,6 @@ public struct EngineProfile: Sendable, Equatable {
       perSequenceOverheadUs: 1, hostKernelUs: pythonHostKernelUs)
     profile.hostKeepsAhead = false
     profile.overlapsScheduling = true
-    profile.tokenizeUsPerToken = hfTokenizeUsPerToken
     profile.coldStartMs = rocm ? sglangROCmColdStartMs : sglangColdStartMs
     profile.compilesFusedMoEPerShape = true
     // On ROCm SGLang 0.5.5 runs aiter's fused MoE under SGLANG_USE_AITER
@@ -398,7 +397,6 @@ public struct EngineProfile: Sendable, Equatable {
     profile.overlapsScheduling = pytorch
     profile.coldStartMs = pytorch ? trtllmColdStartMs : 0
     profile.fusesActivationQuantisation = true
-    profile.tokenizeUsPerToken = hfTokenizeUsPerToken
     // The PyTorch backend's fused MoE (CUTLASS); the TensorRT engines'
     // MoE plugin (before 1.0) is not measured (1).
     profile.fusedMoEComputeShare = pytorch ? trtllmFusedMoEComputeShare : 1
