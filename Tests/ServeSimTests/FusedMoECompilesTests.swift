@@ -74,6 +74,51 @@ struct FusedMoECompilesTests {
     #expect(FusedMoECompiles(topK: 8, graphMaxBatch: 0).variant(tokens: 8) % 2 == 1)
   }
 
+  /// SGLang 0.5.5's H200 table for DeepSeek-R1 at TP8 (E = 257 with the
+  /// fused shared expert, N = 256): keys 1024 to 3072 share one config, so
+  /// a 3,072-token batch after a 1,024-token one compiles nothing new; the
+  /// padded length EM is specialised too (1,026 tokens: 9 x 1,026 + 258 x 63
+  /// is a multiple of 16), so 1,024, 1,025 and 1,026 tokens are three
+  /// variants of that config. Per tuned key, 3,072 would compile again.
+  @Test func keysThatShareATunedConfigShareTheirKernels() {
+    var h200 = Fixtures.device
+    h200.name = "NVIDIA H200 SXM 141GB"
+    let table = FusedMoEConfigTable.sglang(
+      version: EngineVersion(0, 5), device: h200, experts: 257, width: 256, weights: .fp8, blockScaled: true)
+    var compiles = FusedMoECompiles(topK: 9, graphMaxBatch: 0, table: table)
+    // 4,096 has a config of its own.
+    let news = [1024, 3072, 1025, 1026, 2049, 2050, 4096].map { compiles.compilesNew(tokens: $0) }
+    #expect(news == [true, false, true, true, false, false, true])
+    var perKey = FusedMoECompiles(topK: 9, graphMaxBatch: 0)
+    #expect([1024, 3072].map { perKey.compilesNew(tokens: $0) } == [true, true])
+    // SGLang 0.4.9 reads Triton 3.2.0's table: 3,072 and 4,096 share a config.
+    let older = FusedMoEConfigTable.sglang(
+      version: EngineVersion(0, 4), device: h200, experts: 257, width: 256, weights: .fp8, blockScaled: true)
+    #expect(older.configs[older.keyIndex(tokens: 3072)] == older.configs[older.keyIndex(tokens: 4096)])
+    #expect(table.configs[table.keyIndex(tokens: 3072)] != table.configs[table.keyIndex(tokens: 4096)])
+  }
+
+  /// With no tuned table for the GPU and shape, the kernel runs SGLang's
+  /// default config: one for block-scaled fp8, one each side of M = E
+  /// otherwise; on ROCm the count stays one per tuned key (as fitted).
+  @Test func withoutATunedTableTheDefaultConfigRunsAtEverySize() {
+    let block = FusedMoEConfigTable.sglang(
+      version: EngineVersion(0, 5), device: Fixtures.device, experts: 257, width: 256, weights: .fp8,
+      blockScaled: true)
+    var compiles = FusedMoECompiles(topK: 9, graphMaxBatch: 0, table: block)
+    #expect([32, 4000].map { compiles.compilesNew(tokens: $0) } == [true, false])
+    let bf16 = FusedMoEConfigTable.sglang(
+      version: EngineVersion(0, 5), device: Fixtures.device, experts: 128, width: 192, weights: .bf16,
+      blockScaled: false)
+    #expect(bf16.configs[bf16.keyIndex(tokens: 128)] == 0 && bf16.configs[bf16.keyIndex(tokens: 129)] == 1)
+    #expect(bf16.blockM == [16, 64])
+    var amd = Fixtures.device
+    amd.platform = .rocm
+    let rocm = FusedMoEConfigTable.sglang(
+      version: EngineVersion(0, 5), device: amd, experts: 256, width: 256, weights: .fp8, blockScaled: true)
+    #expect(rocm == .perTunedKey)
+  }
+
   /// Triton compiles take longer on ROCm (fitted on the AMD rows).
   @Test func rocmCompilesTakeLonger() {
     var amd = Fixtures.device

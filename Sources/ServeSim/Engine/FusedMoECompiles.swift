@@ -20,6 +20,11 @@
 /// the server's own warm-up request (`_execute_server_warmup`,
 /// srt/entrypoints/http_server.py: "The capital city of France is", seven
 /// tokens with the BOS token).
+///
+/// Keys whose tuned configs are equal share their kernels
+/// (`FusedMoEConfigTable`), and besides `num_valid_tokens` the kernel's
+/// padded length `EM` (tokens × top-k + (E + 1) × (`BLOCK_SIZE_M` - 1),
+/// `moe_align_block_size`) is an integer argument Triton specialises.
 public struct FusedMoECompiles: Sendable, Equatable {
   /// Whether `plan`'s engine compiles fused-MoE variants on first use
   /// (`EngineProfile.compilesFusedMoEPerShape`): an MoE model without expert
@@ -31,22 +36,25 @@ public struct FusedMoECompiles: Sendable, Equatable {
       && !SGLangBlackwellPaths.runsFlashInferMoE(plan: plan, device: plan.cluster.device)
   }
 
-  /// Token counts the tuned config tables are keyed by.
-  public static let tunedTokenCounts = [
-    1, 2, 4, 8, 16, 24, 32, 48, 64, 96, 128, 256, 512, 1024, 1536, 2048, 3072, 4096,
-  ]
   /// Tokens of the server's own warm-up prompt.
   public static let serverWarmupTokens = 7
 
   /// Experts each token is routed to.
   public let topK: Int
+  /// The configs the kernel runs by batch size.
+  public let table: FusedMoEConfigTable
   /// One bit per variant compiled (`variant(tokens:)`).
   private var compiled: UInt64 = 0
 
   /// A server that has captured graphs up to `graphMaxBatch` sequences of
-  /// `tokensPerSequence` tokens (0: no graphs) and run its warm-up request.
-  public init(topK: Int, graphMaxBatch: Int, tokensPerSequence: Int = 1, speculative: Bool = false) {
+  /// `tokensPerSequence` tokens (0: no graphs) and run its warm-up request,
+  /// with the configs of `table`.
+  public init(
+    topK: Int, graphMaxBatch: Int, tokensPerSequence: Int = 1, speculative: Bool = false,
+    table: FusedMoEConfigTable = .perTunedKey
+  ) {
     self.topK = max(topK, 1)
+    self.table = table
     for batch in Self.captureBatchSizes(upTo: graphMaxBatch, speculative: speculative) {
       compiled |= bit(tokens: batch * max(tokensPerSequence, 1))
     }
@@ -70,19 +78,21 @@ public struct FusedMoECompiles: Sendable, Equatable {
     return sizes.filter { $0 <= maxBatch }
   }
 
-  /// The variant a batch of `tokens` tokens runs: the closest tuned key (the
-  /// smaller on a tie, as Python's `min` keeps the first), and whether
-  /// tokens × top-k is a multiple of 16.
+  /// The variant a batch of `tokens` tokens runs: its key's config, and
+  /// whether `num_valid_tokens` (tokens × top-k, bit 0) and, where the
+  /// table gives `BLOCK_SIZE_M`, the padded length `EM` (bit 1) are
+  /// multiples of 16 (Triton's specialisation of integer arguments). Per
+  /// tuned key (`FusedMoEConfigTable.perTunedKey`): 2 × key + bit 0.
   public func variant(tokens: Int) -> Int {
-    var best = 0
-    for i in 1..<Self.tunedTokenCounts.count
-    where abs(Self.tunedTokenCounts[i] - tokens) < abs(Self.tunedTokenCounts[best] - tokens) {
-      best = i
-    }
-    return 2 * best + ((tokens * topK) % 16 == 0 ? 1 : 0)
+    let key = table.keyIndex(tokens: tokens)
+    let valid = tokens * topK
+    let validBit = valid % 16 == 0 ? 1 : 0
+    guard key < table.blockM.count else { return 2 * table.configs[key] + validBit }
+    let padded = valid + (table.experts + 1) * (table.blockM[key] - 1)
+    return 4 * table.configs[key] + validBit + (padded % 16 == 0 ? 2 : 0)
   }
 
-  private func bit(tokens: Int) -> UInt64 { UInt64(1) << UInt64(variant(tokens: tokens)) }
+  private func bit(tokens: Int) -> UInt64 { UInt64(1) << UInt64(min(variant(tokens: tokens), 63)) }
 
   /// Whether a batch of `tokens` tokens compiles a new variant; marks it
   /// compiled.

@@ -130,9 +130,14 @@ public struct Simulator: Sendable {
       // A fused shared expert is one more expert per token in the kernel's
       // `num_valid_tokens` (top-k 8 + 1 on DeepSeek, `SharedExpertFusion`).
       let fused = SharedExpertFusion.experts(plan: plan, device: device, expert: plan.parallelism.expert)
+      let table = FusedMoEConfigTable.sglang(
+        version: plan.release.version, device: device, experts: moe.experts + fused,
+        width: moe.expertIntermediateSize / max(plan.parallelism.tensor, 1), weights: plan.precision.weights,
+        blockScaled: plan.model.fp8BlockSize > 0)
       let compiles = FusedMoECompiles(
         topK: moe.expertsPerToken + fused, graphMaxBatch: profile.graphsForDecode ? profile.graphMaxBatch : 0,
-        tokensPerSequence: 1 + (plan.speculative?.tokens ?? 0), speculative: plan.speculative != nil)
+        tokensPerSequence: 1 + (plan.speculative?.tokens ?? 0), speculative: plan.speculative != nil,
+        table: table)
       moeCompiles = [FusedMoECompiles](repeating: compiles, count: schedulers.count)
     }
     if plan.workload.coldStart, !pools.lockstepped,

@@ -481,8 +481,13 @@ public struct EngineProfile: Sendable, Equatable {
   /// 650, 700 and 750 ms tried, 650 best (median |error| of those figures on
   /// the calibration part 14.9%, held out 20.5%; with top-k 8, 570 ms gave
   /// 14.4% and 20.1%). Their TTFT p90 sits near 0.8 s at every concurrency,
-  /// above the tenth of requests the first wave is. vLLM compiles and
-  /// captures its graphs before serving (0).
+  /// above the tenth of requests the first wave is. Once keys that share a
+  /// tuned config shared their kernels (`FusedMoEConfigTable`), 250, 400,
+  /// 500 and 650 ms gave 21.1, 21.9, 24.2 and 30.9% on those figures (held
+  /// out 29.6, 28.3, 27.4, 31.0%), but below 650 the p90 of the 2026 runs
+  /// falls apart (15.6 to 53.4% at 250) and the InferenceMAX TTFT gets
+  /// worse (held out 22.5 to 22.9%): 650 kept. vLLM compiles and captures
+  /// its graphs before serving (0).
   public static let sglangColdStartMs = 650.0
   /// The same on ROCm (MI300X, MI325X, MI355X), where Triton compiles
   /// through LLVM's AMDGPU back end: fitted on the calibration part of the
