@@ -77,7 +77,7 @@ enum SpecDecoders {
   static let deviceKeys = [
     "name", "kind", "peak_tflops", "memory_gb", "memory_bandwidth_gbps", "power_w",
     "price_per_hour_usd", "compute_units", "efficiency", "kernel_launch_us", "graph_kernel_us",
-    "runtime_overhead_gb", "l2_cache_mb", "memory_mib", "calibration", "platform",
+    "runtime_overhead_gb", "l2_cache_mb", "memory_mib", "calibration", "platform", "attention_tiles",
   ]
 
   static func device(_ file: YAMLFile) throws(ConfigError) -> DeviceSpec {
@@ -111,6 +111,11 @@ enum SpecDecoders {
       runtimeOverheadGB: try r.double("runtime_overhead_gb", default: 0, min: 0))
     device.platform = try r.choice("platform", DeviceSpec.Platform.self, default: device.kind.platform)
     if r.has("memory_mib") { device.driverMemoryMiB = try r.double("memory_mib", positive: true, max: 1e9) }
+    if r.has("attention_tiles") {
+      let tiles = try r.child("attention_tiles", allowed: ["share", "tile_us"])
+      device.attentionTiles = AttentionTiles(
+        share: try tiles.double("share", positive: true, max: 1), tileUs: try tiles.double("tile_us", min: 0))
+    }
     if r.has("calibration") {
       device.calibration = try calibration(r, file: file, device: device).calibration
     }

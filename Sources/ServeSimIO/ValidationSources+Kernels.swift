@@ -121,7 +121,9 @@ extension ValidationSuite {
   }
 
   /// GPUs of AIConfigurator's GEMM table: (report name, device file stem).
-  static let aiConfiguratorDevices = ["H200": ("H200", "h200-sxm"), "B200": ("B200", "b200")]
+  static let aiConfiguratorDevices = [
+    "H100": ("H100", "h100-sxm"), "H200": ("H200", "h200-sxm"), "B200": ("B200", "b200"),
+  ]
 
   /// NVIDIA AIConfigurator's measured GEMMs (`aiconfigurator-core` 0.12.0,
   /// `systems/data/<gpu>/gemm/<framework>/<version>`, the shapes of

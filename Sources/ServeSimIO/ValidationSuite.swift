@@ -16,6 +16,8 @@ public struct ValidationSuite: Sendable {
     ("aiconfigurator", "aiconfigurator_gemm.csv"),
     ("aiconfigurator-mla", "aiconfigurator_mla_context.csv"),
     ("aiconfigurator-mla-decode", "aiconfigurator_mla_generation.csv"),
+    ("aiconfigurator-attention", "aiconfigurator_attention.csv"),
+    ("aiconfigurator-attention-decode", "aiconfigurator_attention.csv"),
     ("nccl-tests", "nccl_tests_allreduce.csv"),
     ("llamacpp-host", "host/llamacpp-epyc-2c-2026-11-30.csv"),
   ]
@@ -73,6 +75,9 @@ public struct ValidationSuite: Sendable {
       case "aiconfigurator": try aiConfigurator(table, into: &loaded)
       case "aiconfigurator-mla": try aiConfiguratorMLA(table, into: &loaded)
       case "aiconfigurator-mla-decode": try aiConfiguratorMLADecode(table, into: &loaded)
+      case "aiconfigurator-attention": try aiConfiguratorAttention(table, phase: "context", into: &loaded)
+      case "aiconfigurator-attention-decode":
+        try aiConfiguratorAttention(table, phase: "generation", into: &loaded)
       case "nccl-tests": try ncclTests(table, into: &loaded)
       case "llamacpp-host": llamaCppHost(table, into: &loaded)
       default: inferenceMax(table, into: &loaded)

@@ -363,6 +363,30 @@ struct ValidationSuiteTests {
     #expect(abs(predicted / row.measured - 1) < 0.1, "\(predicted)")
   }
 
+  /// AIConfigurator's grouped-query attention: 5,346 prefill and 6,800
+  /// decode rows on H100 and H200, half of each GPU and engine held out; the
+  /// FlashAttention-3 prefill rows priced by their tiles (`AttentionTiles`).
+  @Test func aiConfiguratorAttentionPrefillIsPricedByItsTiles() throws {
+    let prefill = try ValidationSuite.load(root: Self.root, suite: "aiconfigurator-attention")
+    let decode = try ValidationSuite.load(root: Self.root, suite: "aiconfigurator-attention-decode")
+    #expect(prefill.kernels.count == 5346 && prefill.skipped.isEmpty && prefill.experiments.isEmpty)
+    #expect(decode.kernels.count == 6800 && decode.kernels.allSatisfy { $0.op == .attentionDecode })
+    #expect(prefill.kernels.filter(\.heldOut).count == 2670)
+    #expect(
+      Set(prefill.kernels.map { "\($0.gpu) \($0.engine)" }) == [
+        "H100 vllm-fa3", "H100 sglang-fa3", "H100 trtllm", "H200 vllm-fa3", "H200 sglang-fa3", "H200 trtllm",
+      ])
+    // The held-out FlashAttention-3 rows: a median |error| of 33% at the
+    // device's attention efficiency alone (too fast: short prompts pay each
+    // tile's fixed cost and the masked diagonal blocks), 6-8% by the tiles.
+    var fa3 = prefill
+    fa3.keepKernels { $0.heldOut && $0.engine.hasSuffix("-fa3") }
+    let rows = try fa3.run(root: Self.root)
+    let errors = rows.compactMap { row in row.predicted.map { abs($0 / row.measured - 1) } }.sorted()
+    #expect(errors.count == 1780)
+    #expect(errors[errors.count / 2] < 0.1, "\(errors[errors.count / 2])")
+  }
+
   @Test func ncclTestsRowsArePricedOnTheirClusters() throws {
     var nccl = try ValidationSuite.load(root: Self.root, suite: "nccl-tests")
     #expect(

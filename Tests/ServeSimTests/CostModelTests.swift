@@ -51,6 +51,39 @@ import Testing
     #expect(later.sampledSequences == 0)
   }
 
+  /// FlashAttention-3's tiles (`AttentionTiles`, share 0.5, 2 us a tile):
+  /// a 128 × 128 block of width 128 is 8.39 MFLOP, 16.78 us on one of the
+  /// 100 SMs at 0.5 of 1 TFLOP/s each.
+  @Test func prefillAttentionByTiles() {
+    var device = Fixtures.device
+    device.attentionTiles = AttentionTiles(share: 0.5, tileUs: 2)
+    let tiled = CostModel(
+      model: Fixtures.model, device: device, precision: Precision(),
+      tensorGroup: Fixtures.group(1, .customInNode))
+    let block = 4 * 128.0 * 128 * 128 / 0.5e12
+    // One 300-token prompt: 3 query tiles computing 1, 2 and 3 key blocks
+    // (the masked diagonal whole); 8 heads × 3 tiles fill 24 SMs, so the
+    // longest tile decides: 2 us + 3 blocks.
+    var one = BatchShape()
+    one.addPrefill(chunk: 300, context: 300, samples: true)
+    #expect(one.prefillTiles == 3 && one.prefillTileBlocks == 6 && one.prefillLongestTile == 3)
+    #expect(close(tiled.attentionPrefill(one, mode: .eager).seconds, 2e-6 + 3 * block + 10e-6))
+    // At the attention rate alone the same prompt takes 3.7 us of compute.
+    #expect(close(cost.attentionPrefill(one, mode: .eager).seconds, 4 * 8 * 128 * 45150 / 50e12 + 10e-6))
+    // Forty 1,024-token prompts: 320 tiles and 1,440 blocks a head, spread
+    // over the SMs.
+    var many = BatchShape()
+    for _ in 0..<40 { many.addPrefill(chunk: 1024, context: 1024, samples: true) }
+    #expect(many.prefillTiles == 320 && many.prefillTileBlocks == 1440)
+    let spread = 8 * (320 * 2e-6 + 1440 * block) / 100
+    #expect(close(tiled.attentionPrefill(many, mode: .eager).seconds, spread + 10e-6))
+    // A chunk continuing 256 tokens of its prompt: each of its 2 tiles also
+    // reads the 2 blocks before it.
+    var chunk = BatchShape()
+    chunk.addPrefill(chunk: 256, context: 512, samples: false)
+    #expect(chunk.prefillTileBlocks == 2 * 2 + 3 && chunk.prefillLongestTile == 4)
+  }
+
   @Test func allReduceAlgorithms() {
     let link = Fixtures.link  // 100 GB/s, 5 us
     // Ring, 4 ranks, 1 MB: 2·3·5 us + 2·3/4 · 1e6 / 1e11 s

@@ -14,6 +14,15 @@ public struct BatchShape: Sendable, Equatable {
   public var prefillAttentionPairs: Double = 0
   /// Σ over prefill chunks of their context length c, in tokens (KV read).
   public var prefillContextTokens: Double = 0
+  /// Σ over prefill chunks of their 128-query work tiles
+  /// (`AttentionTiles`): ⌈q / 128⌉.
+  public var prefillTiles: Double = 0
+  /// Σ over those tiles of the 128-key blocks each computes under the causal
+  /// mask: M·(c − q)/128 + M·(M + 1)/2 for a chunk of M tiles (exact when the
+  /// chunk starts on a block boundary).
+  public var prefillTileBlocks: Double = 0
+  /// The most key blocks one tile computes: ⌈c / 128⌉ of the longest context.
+  public var prefillLongestTile: Double = 0
   /// Sequences decoding one token each.
   public var decodeSequences: Int = 0
   /// Σ over decoding sequences of their context length (including the new
@@ -57,6 +66,11 @@ public struct BatchShape: Sendable, Equatable {
     prefillSequences += 1
     prefillAttentionPairs += q * (c - q) + q * (q + 1) / 2
     prefillContextTokens += c
+    let side = Double(AttentionTiles.size)
+    let tiles = (q / side).rounded(.up)
+    prefillTiles += tiles
+    prefillTileBlocks += tiles * (c - q) / side + tiles * (tiles + 1) / 2
+    prefillLongestTile = max(prefillLongestTile, (c / side).rounded(.up))
     if samples { sampledSequences += 1 }
   }
 

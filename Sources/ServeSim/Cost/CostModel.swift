@@ -334,7 +334,23 @@ public struct CostModel: Sendable {
     if let mla = model.mla { return mlaAttentionPrefill(shape, mla, mode: mode) }
     return attention(
       .attentionPrefill, pairs: shape.prefillAttentionPairs, contextTokens: shape.prefillContextTokens,
-      queries: shape.prefillTokens, mode: mode)
+      queries: shape.prefillTokens, mode: mode, computeSeconds: tiledPrefillSeconds(shape))
+  }
+
+  /// The compute time of a prefill attention kernel priced by its tiles
+  /// (`DeviceSpec.attentionTiles`): every head's tiles and key blocks spread
+  /// over the SMs, or the longest tile when they are fewer than the SMs; nil
+  /// on a device without tiles.
+  func tiledPrefillSeconds(_ shape: BatchShape) -> Double? {
+    guard let tiles = device.attentionTiles, let peak = device.peakTFLOPS[.bf16] ?? device.peakTFLOPS[.fp16]
+    else { return nil }
+    let units = Double(max(device.computeUnits, 1))
+    let side = Double(AttentionTiles.size)
+    let perUnit = peak * 1e12 * tiles.share * attentionComputeShare / units
+    let block = 4 * side * side * Double(model.headDim) / perUnit
+    let tile = tiles.tileUs * 1e-6
+    let spread = headsPerRank * (shape.prefillTiles * tile + shape.prefillTileBlocks * block) / units
+    return max(spread, tile + shape.prefillLongestTile * block)
   }
 
   /// Decode attention of all decoding sequences (one paged-attention kernel):
@@ -356,8 +372,11 @@ public struct CostModel: Sendable {
   ///   - pairs: query–key pairs computed.
   ///   - contextTokens: context tokens whose K and V are read.
   ///   - queries: query rows (tokens) read and written.
+  ///   - computeSeconds: the compute time when a kernel model gives it
+  ///     (`tiledPrefillSeconds`), else FLOPs at the attention rate.
   func attention(
-    _ op: CalibrationOp, pairs: Double, contextTokens: Double, queries: Int, mode: LaunchMode
+    _ op: CalibrationOp, pairs: Double, contextTokens: Double, queries: Int, mode: LaunchMode,
+    computeSeconds: Double? = nil
   ) -> OperatorEstimate {
     let d = Double(model.headDim)
     let flops = 4 * headsPerRank * d * pairs
@@ -369,7 +388,7 @@ public struct CostModel: Sendable {
     // The datasheet path adds one launch to the roofline; unmeasured
     // attention kernels cost what a measured tensor-core kernel does.
     let fixed = attentionFixedSeconds(kernels: kernels, mode: mode) - launchSeconds(mode)
-    let time = max(flops / attentionFlopsPerSecond, bytes / bytesPerSecond) + fixed
+    let time = max(computeSeconds ?? flops / attentionFlopsPerSecond, bytes / bytesPerSecond) + fixed
     let work = OperatorWork(flops: flops, bytes: bytes, size: pairs)
     return priced(
       op == .attentionPrefill ? attentionPrefillBox : attentionDecodeBox, work: work, kernels: kernels,

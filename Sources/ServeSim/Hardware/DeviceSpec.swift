@@ -44,6 +44,9 @@ public struct DeviceSpec: Sendable, Equatable {
   /// in MiB, when it differs from the marketed `memoryGB` (an "80 GB" H100
   /// shows 81,559 MiB); nil: `memoryGB` × 10⁹ bytes.
   public var driverMemoryMiB: Double?
+  /// Prefill attention priced by FlashAttention-3's tiles (`AttentionTiles`);
+  /// nil: at `attentionEfficiency` of the peak.
+  public var attentionTiles: AttentionTiles?
   /// The software platform engines run on (CUDA, ROCm, CANN, a CPU).
   public var platform: Platform = .cuda
   /// The device's own calibration (the store its file names), consulted by
