@@ -14,7 +14,7 @@ struct Validate: ParsableCommand {
       feature), by engine and overall, all and held out, the run-to-run spread of repeated \
       configurations, and the planning choices (the option with the most output tok/s per device \
       within an SLO, picked by servesim's figures and judged by the measured ones); writes \
-      DIR/validation.csv, DIR/validation.svg and DIR/decisions.csv. Kernel tables (deepgemm, aiter, aiconfigurator, aiconfigurator-mla, aiconfigurator-mla-decode, nccl-tests) are priced \
+      DIR/validation.csv, DIR/validation.svg and DIR/decisions.csv. Kernel tables (deepgemm, aiter, aiconfigurator, aiconfigurator-mla, aiconfigurator-mla-decode, aiconfigurator-attention, aiconfigurator-attention-decode, nccl-tests) are priced \
       with the cost model as `servesim cost` prices them (metric kernel_us). Exit status: 0 done \
       (failed experiments are reported, not errors); 64 bad input.
 
