@@ -111,6 +111,10 @@ public struct CostModel: Sendable {
   /// The device's attention throughput (peak × `efficiency.attention`), in
   /// FLOP/s, before the engine's `attentionComputeShare`.
   private let deviceAttentionFlopsPerSecond: Double
+  /// Prefill attention by tiles (`DeviceSpec.attentionTiles`): one tile's
+  /// fixed cost and one 128-key block's compute on one SM at the engine's
+  /// full attention share, in seconds; nil on a device without tiles.
+  private let attentionTileSeconds: (tile: Double, block: Double)?
   /// Achieved vector (non-tensor-core) throughput for elementwise work, in FLOP/s.
   public let vectorFlopsPerSecond: Double
   /// Achieved memory bandwidth, in bytes/s.
@@ -167,6 +171,11 @@ public struct CostModel: Sendable {
     // weights; its efficiency is the device's `attention_efficiency`.
     let attentionPeak = device.matmulMath(weights: .bf16, activations: .bf16).flopsPerSecond
     deviceAttentionFlopsPerSecond = attentionPeak * device.attentionEfficiency
+    attentionTileSeconds = device.attentionTiles.map { tiles in
+      let side = Double(AttentionTiles.size)
+      let perUnit = attentionPeak * tiles.share / Double(max(device.computeUnits, 1))
+      return (tiles.tileUs * 1e-6, 4 * side * side * Double(model.headDim) / perUnit)
+    }
     vectorFlopsPerSecond = (device.peakTFLOPS[.fp32] ?? 1) * 1e12 * device.computeEfficiency
     bytesPerSecond = device.memoryBandwidthGBps * 1e9 * device.memoryEfficiency
     weightBytes = precision.weights.bytes
@@ -342,14 +351,11 @@ public struct CostModel: Sendable {
   /// over the SMs, or the longest tile when they are fewer than the SMs; nil
   /// on a device without tiles.
   func tiledPrefillSeconds(_ shape: BatchShape) -> Double? {
-    guard let tiles = device.attentionTiles, let peak = device.peakTFLOPS[.bf16] ?? device.peakTFLOPS[.fp16]
-    else { return nil }
-    let units = Double(max(device.computeUnits, 1))
-    let side = Double(AttentionTiles.size)
-    let perUnit = peak * 1e12 * tiles.share * attentionComputeShare / units
-    let block = 4 * side * side * Double(model.headDim) / perUnit
-    let tile = tiles.tileUs * 1e-6
-    let spread = headsPerRank * (shape.prefillTiles * tile + shape.prefillTileBlocks * block) / units
+    guard let (tile, fullShareBlock) = attentionTileSeconds else { return nil }
+    let block = fullShareBlock / attentionComputeShare
+    let spread =
+      headsPerRank * (shape.prefillTiles * tile + shape.prefillTileBlocks * block)
+      / Double(max(device.computeUnits, 1))
     return max(spread, tile + shape.prefillLongestTile * block)
   }
 
