@@ -112,14 +112,29 @@ enum SpecDecoders {
     device.platform = try r.choice("platform", DeviceSpec.Platform.self, default: device.kind.platform)
     if r.has("memory_mib") { device.driverMemoryMiB = try r.double("memory_mib", positive: true, max: 1e9) }
     if r.has("attention_tiles") {
-      let tiles = try r.child("attention_tiles", allowed: ["share", "tile_us"])
-      device.attentionTiles = AttentionTiles(
-        share: try tiles.double("share", positive: true, max: 1), tileUs: try tiles.double("tile_us", min: 0))
+      let tiles = try r.child("attention_tiles", allowed: Self.attentionTileKeys + ["trtllm"])
+      device.attentionTiles = try attentionTiles(tiles)
+      if tiles.has("trtllm") {
+        device.trtllmAttentionTiles = try attentionTiles(
+          try tiles.child("trtllm", allowed: Self.attentionTileKeys))
+      }
     }
     if r.has("calibration") {
       device.calibration = try calibration(r, file: file, device: device).calibration
     }
     return device
+  }
+
+  /// The keys of a device file's `attention_tiles` (and of its `trtllm`).
+  static let attentionTileKeys = ["share", "tile_us", "decode_bandwidth", "decode_tile_us"]
+
+  /// An `attention_tiles` mapping (`AttentionTiles`).
+  static func attentionTiles(_ r: NodeReader) throws(ConfigError) -> AttentionTiles {
+    AttentionTiles(
+      share: try r.double("share", positive: true, max: 1), tileUs: try r.double("tile_us", min: 0),
+      decodeBandwidth: r.has("decode_bandwidth")
+        ? try r.double("decode_bandwidth", positive: true, max: 1) : nil,
+      decodeTileUs: try r.double("decode_tile_us", default: 0, min: 0))
   }
 
   /// Reads a `calibration:` key of a device, plan or search file: a store

@@ -55,14 +55,15 @@ extension ValidationSuite {
       let engine = framework == "trtllm" ? framework : "\(framework)-fa3"
       let index = seen["\(gpu)/\(engine)", default: 0]
       seen["\(gpu)/\(engine)"] = index + 1
-      suite.add(
-        ValidationKernel(
-          suite: name, id: "\(device)/\(engine)/h\(heads)-kv\(kvHeads)-b\(batch)-s\(kv)", gpu: gpu,
-          engine: engine, op: phase == "context" ? .attentionPrefill : .attentionDecode,
-          shape: OperatorShape(
-            batch: batch, heads: heads, kvHeads: kvHeads, headDim: headDim, qTokens: q, kvTokens: kv),
-          dtype: .bf16, measuredUs: ms * 1000, heldOut: index % 2 == 1),
-        target: .device(device))
+      var kernel = ValidationKernel(
+        suite: name, id: "\(device)/\(engine)/h\(heads)-kv\(kvHeads)-b\(batch)-s\(kv)", gpu: gpu,
+        engine: engine, op: phase == "context" ? .attentionPrefill : .attentionDecode,
+        shape: OperatorShape(
+          batch: batch, heads: heads, kvHeads: kvHeads, headDim: headDim, qTokens: q, kvTokens: kv),
+        dtype: .bf16, measuredUs: ms * 1000, heldOut: index % 2 == 1)
+      // TensorRT-LLM's rows time its own attention op (its FMHA kernels).
+      kernel.servingEngine = framework == "trtllm" ? .trtllm : nil
+      suite.add(kernel, target: .device(device))
     }
   }
 }

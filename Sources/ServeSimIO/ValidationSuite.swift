@@ -207,7 +207,8 @@ public struct ValidationSuite: Sendable {
       let priced = OperatorPricer.price(
         kernel.op, shape: kernel.shape, dtype: kernel.dtype, kvDType: kernel.kvDType, device: device,
         cluster: cluster, calibration: nil, quantisesInput: kernel.quantisesInput,
-        fp8Scaling: kernel.fp8Scaling, mla: kernel.mla, kvPoolTokens: kernel.kvPoolTokens)
+        fp8Scaling: kernel.fp8Scaling, mla: kernel.mla, kvPoolTokens: kernel.kvPoolTokens,
+        engine: kernel.servingEngine)
       rows.append(kernel.row(predictedUs: priced.map { $0.seconds * 1e6 }, failure: "needs a cluster"))
     }
     return rows

@@ -4,6 +4,7 @@ import ServeSim
 import ServeSimIO
 
 extension FP8Scaling: ExpressibleByArgument {}
+extension EngineKind: ExpressibleByArgument {}
 
 struct Cost: ParsableCommand {
   static let configuration = CommandConfiguration(
@@ -69,6 +70,12 @@ struct Cost: ParsableCommand {
       "With --model: tokens of a KV pool that the attention backend converts whole to 16 bits before an absorbed MLA kernel (attention_decode), as SGLang's fa3 backend does with an fp8 cache on Hopper (MLAPrefillDispatch.castsKVPool); 0: the kernel reads the cache as stored."
   )
   var kvPoolTokens = 0
+
+  @Option(
+    help:
+      "The serving engine whose own kernels price attention_prefill and attention_decode where the device file gives them apart: trtllm (attention_tiles.trtllm: its context FMHA, its decode on the roofline unless given); default and other engines: FlashAttention-3's (attention_tiles)."
+  )
+  var engine: EngineKind?
 
   @Option(help: "An operator list (CSV).")
   var input: String?
@@ -136,7 +143,7 @@ struct Cost: ParsableCommand {
         let priced = OperatorPricer.price(
           row.op, shape: row.shape, dtype: row.dtype, kvDType: row.kvDType, device: deviceSpec,
           cluster: clusterSpec, calibration: calibrationValue, fp8Scaling: fp8Scaling, mla: mla,
-          kvPoolTokens: kvPoolTokens)
+          kvPoolTokens: kvPoolTokens, engine: engine)
       else {
         throw badInput("line \(row.line): \(row.op.rawValue) is a collective: give --cluster FILE")
       }

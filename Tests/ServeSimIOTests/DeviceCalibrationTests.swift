@@ -35,6 +35,24 @@ import Testing
     #expect(try Self.device("a100-sxm-80gb.yaml").calibration?.fp8GEMMScaling == .tensor)
   }
 
+  @Test func theHopperFilesPriceTensorRTLLMsContextKernelApart() throws {
+    for name in ["h100-sxm.yaml", "h200-sxm.yaml"] {
+      let device = try Self.device(name)
+      #expect(
+        device.attentionTiles
+          == AttentionTiles(share: 0.68, tileUs: 5, decodeBandwidth: 0.88, decodeTileUs: 3.5))
+      #expect(device.trtllmAttentionTiles == AttentionTiles(share: 0.58, tileUs: 8))
+    }
+    #expect(try Self.device("b200.yaml").trtllmAttentionTiles == nil)
+    let folder = NSTemporaryDirectory() + "servesim-device-tiles-" + UUID().uuidString
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let path = folder + "/gpu.yaml"
+    try (TempPlan.device + "\nattention_tiles: {share: 0.7, tile_us: 5, trtllm: {share: 0.6, tile: 8}}\n")
+      .write(toFile: path, atomically: true, encoding: .utf8)
+    #expect(throws: ConfigError.self) { try SpecDecoders.device(try YAMLFile(path: path, referencedBy: nil)) }
+  }
+
   /// The error of loading the test device with `calibration` as its
   /// `calibration:` value (nil: it loaded).
   static func refusal(_ calibration: String) throws -> ConfigError? {

@@ -82,6 +82,46 @@ import Testing
     var chunk = BatchShape()
     chunk.addPrefill(chunk: 256, context: 512, samples: false)
     #expect(chunk.prefillTileBlocks == 2 * 2 + 3 && chunk.prefillLongestTile == 4)
+    // TensorRT-LLM runs its own context kernel: the device's trtllm tiles
+    // (4 us a tile, blocks at 0.25 of the peak) price its prefill; the
+    // other engines keep FlashAttention-3's, as do devices without them.
+    device.trtllmAttentionTiles = AttentionTiles(share: 0.25, tileUs: 4)
+    var own = CostModel(
+      model: Fixtures.model, device: device, precision: Precision(),
+      tensorGroup: Fixtures.group(1, .customInNode))
+    own.useContextAttention(of: .vllm)
+    #expect(close(own.attentionPrefill(one, mode: .eager).seconds, 2e-6 + 3 * block + 10e-6))
+    own.useContextAttention(of: .trtllm)
+    #expect(close(own.attentionPrefill(one, mode: .eager).seconds, 4e-6 + 3 * 2 * block + 10e-6))
+    #expect(own.prefillTiles == AttentionTiles(share: 0.25, tileUs: 4))
+    var plain = tiled
+    plain.useContextAttention(of: .trtllm)
+    #expect(plain.prefillTiles == AttentionTiles(share: 0.5, tileUs: 2))
+  }
+
+  @Test func decodeAttentionByTiles() {
+    var device = Fixtures.device
+    device.attentionTiles = AttentionTiles(share: 0.5, tileUs: 2, decodeBandwidth: 0.5, decodeTileUs: 10)
+    let tiled = CostModel(
+      model: Fixtures.model, device: device, precision: Precision(),
+      tensorGroup: Fixtures.group(1, .customInNode))
+    // 400 sequences over 10 cached tokens: 800 (sequence, KV head) tiles of
+    // 10 us over 100 SMs (80 us) outlast the 5.73 MB the kernel reads.
+    var short = BatchShape()
+    for _ in 0..<400 { short.addDecode(context: 10) }
+    let kvBytes: Double = 4000 * 2 * 2 * 128 * 2
+    let queryBytes: Double = 400 * 2 * 8 * 128 * 2
+    let bytes = kvBytes + queryBytes
+    let fixed = cost.attentionDecode(short, mode: .eager).seconds - bytes / 1e12
+    #expect(close(tiled.attentionDecode(short, mode: .eager).seconds, 80e-6 + fixed))
+    // 4 sequences over 100,000 tokens: the cache streams at half the bandwidth.
+    var long = BatchShape()
+    for _ in 0..<4 { long.addDecode(context: 100_000) }
+    let longKV: Double = 400_000 * 2 * 2 * 128 * 2
+    let longQueries: Double = 4 * 2 * 8 * 128 * 2
+    let longBytes = longKV + longQueries
+    let untiled = cost.attentionDecode(long, mode: .eager).seconds
+    #expect(close(tiled.attentionDecode(long, mode: .eager).seconds - untiled, longBytes / 1e12))
   }
 
   @Test func allReduceAlgorithms() {

@@ -114,7 +114,15 @@ public struct CostModel: Sendable {
   /// Prefill attention by tiles (`DeviceSpec.attentionTiles`): one tile's
   /// fixed cost and one 128-key block's compute on one SM at the engine's
   /// full attention share, in seconds; nil on a device without tiles.
-  private let attentionTileSeconds: (tile: Double, block: Double)?
+  private var attentionTileSeconds: (tile: Double, block: Double)?
+  /// The tiles prefill attention is priced by (`usePrefillTiles`); nil: at
+  /// the attention rate.
+  public private(set) var prefillTiles: AttentionTiles?
+  /// Decode attention by tiles (`AttentionTiles.decodeTileUs`,
+  /// `decodeBandwidth`): one (sequence, KV head) tile's fixed cost in
+  /// seconds and the rate the cache streams at, in bytes/s; nil: the
+  /// roofline at `bytesPerSecond`.
+  private var decodeTileSeconds: (tile: Double, bytesPerSecond: Double)?
   /// Achieved vector (non-tensor-core) throughput for elementwise work, in FLOP/s.
   public let vectorFlopsPerSecond: Double
   /// Achieved memory bandwidth, in bytes/s.
@@ -171,11 +179,9 @@ public struct CostModel: Sendable {
     // weights; its efficiency is the device's `attention_efficiency`.
     let attentionPeak = device.matmulMath(weights: .bf16, activations: .bf16).flopsPerSecond
     deviceAttentionFlopsPerSecond = attentionPeak * device.attentionEfficiency
-    attentionTileSeconds = device.attentionTiles.map { tiles in
-      let side = Double(AttentionTiles.size)
-      let perUnit = attentionPeak * tiles.share / Double(max(device.computeUnits, 1))
-      return (tiles.tileUs * 1e-6, 4 * side * side * Double(model.headDim) / perUnit)
-    }
+    prefillTiles = device.attentionTiles
+    attentionTileSeconds = Self.tileSeconds(device.attentionTiles, device: device, headDim: model.headDim)
+    decodeTileSeconds = Self.decodeSeconds(device.attentionTiles, device: device)
     vectorFlopsPerSecond = (device.peakTFLOPS[.fp32] ?? 1) * 1e12 * device.computeEfficiency
     bytesPerSecond = device.memoryBandwidthGBps * 1e9 * device.memoryEfficiency
     weightBytes = precision.weights.bytes
@@ -346,6 +352,44 @@ public struct CostModel: Sendable {
       queries: shape.prefillTokens, mode: mode, computeSeconds: tiledPrefillSeconds(shape))
   }
 
+  /// One tile's fixed cost and one 128-key block's compute on one SM at
+  /// `tiles.share` of the 16-bit peak, in seconds; nil without tiles.
+  private static func tileSeconds(_ tiles: AttentionTiles?, device: DeviceSpec, headDim: Int) -> (
+    tile: Double, block: Double
+  )? {
+    guard let tiles else { return nil }
+    let side = Double(AttentionTiles.size)
+    let peak = device.matmulMath(weights: .bf16, activations: .bf16).flopsPerSecond
+    let perUnit = peak * tiles.share / Double(max(device.computeUnits, 1))
+    return (tiles.tileUs * 1e-6, 4 * side * side * Double(headDim) / perUnit)
+  }
+
+  /// One decode tile's fixed cost, in seconds, and the cache's streaming
+  /// rate, in bytes/s; nil without tiles.
+  private static func decodeSeconds(_ tiles: AttentionTiles?, device: DeviceSpec) -> (
+    tile: Double, bytesPerSecond: Double
+  )? {
+    guard let tiles else { return nil }
+    let share = tiles.decodeBandwidth ?? device.memoryEfficiency
+    return (tiles.decodeTileUs * 1e-6, device.memoryBandwidthGBps * 1e9 * share)
+  }
+
+  /// Prices attention with the engine's own kernels: for TensorRT-LLM, the
+  /// device's `trtllmAttentionTiles` (its fmha_v2 context FMHA and its
+  /// decode kernel) where the device file gives them; other engines call
+  /// FlashAttention-3 (`attentionTiles`).
+  public mutating func useContextAttention(of engine: EngineKind) {
+    guard engine == .trtllm, let own = device.trtllmAttentionTiles else { return }
+    usePrefillTiles(own)
+  }
+
+  /// Prices prefill and decode attention by `tiles` (nil: the roofline).
+  public mutating func usePrefillTiles(_ tiles: AttentionTiles?) {
+    prefillTiles = tiles
+    attentionTileSeconds = Self.tileSeconds(tiles, device: device, headDim: model.headDim)
+    decodeTileSeconds = Self.decodeSeconds(tiles, device: device)
+  }
+
   /// The compute time of a prefill attention kernel priced by its tiles
   /// (`DeviceSpec.attentionTiles`): every head's tiles and key blocks spread
   /// over the SMs, or the longest tile when they are fewer than the SMs; nil
@@ -364,9 +408,16 @@ public struct CostModel: Sendable {
   public func attentionDecode(_ shape: BatchShape, mode: LaunchMode) -> OperatorEstimate {
     guard shape.decodeSequences > 0 else { return .zero }
     if let mla = model.mla { return mlaAttentionDecode(shape, mla, mode: mode) }
+    guard let (tile, rate) = decodeTileSeconds else {
+      return attention(
+        .attentionDecode, pairs: shape.decodeContextTokens, contextTokens: shape.decodeContextTokens,
+        queries: shape.decodeSequences, mode: mode)
+    }
+    // One tile per (sequence, KV head), spread over the SMs.
+    let tiles = Double(shape.decodeSequences) * kvHeadsPerRank * tile / Double(max(device.computeUnits, 1))
     return attention(
       .attentionDecode, pairs: shape.decodeContextTokens, contextTokens: shape.decodeContextTokens,
-      queries: shape.decodeSequences, mode: mode)
+      queries: shape.decodeSequences, mode: mode, computeSeconds: tiles, bytesPerSecond: rate)
   }
 
   /// Standard (not MLA) attention on this rank: 4·d FLOPs per head and
@@ -379,10 +430,14 @@ public struct CostModel: Sendable {
   ///   - contextTokens: context tokens whose K and V are read.
   ///   - queries: query rows (tokens) read and written.
   ///   - computeSeconds: the compute time when a kernel model gives it
-  ///     (`tiledPrefillSeconds`), else FLOPs at the attention rate.
+  ///     (`tiledPrefillSeconds`; decode: its tiles' fixed costs over the
+  ///     SMs, at least the FLOPs at the attention rate), else FLOPs at the
+  ///     attention rate.
+  ///   - bytesPerSecond: the rate the kernel streams memory at (nil: the
+  ///     device's `efficiency.memory`).
   func attention(
     _ op: CalibrationOp, pairs: Double, contextTokens: Double, queries: Int, mode: LaunchMode,
-    computeSeconds: Double? = nil
+    computeSeconds: Double? = nil, bytesPerSecond rate: Double? = nil
   ) -> OperatorEstimate {
     let d = Double(model.headDim)
     let flops = 4 * headsPerRank * d * pairs
@@ -394,7 +449,11 @@ public struct CostModel: Sendable {
     // The datasheet path adds one launch to the roofline; unmeasured
     // attention kernels cost what a measured tensor-core kernel does.
     let fixed = attentionFixedSeconds(kernels: kernels, mode: mode) - launchSeconds(mode)
-    let time = max(computeSeconds ?? flops / attentionFlopsPerSecond, bytes / bytesPerSecond) + fixed
+    let compute =
+      op == .attentionPrefill
+      ? computeSeconds ?? flops / attentionFlopsPerSecond
+      : max(computeSeconds ?? 0, flops / attentionFlopsPerSecond)
+    let time = max(compute, bytes / (rate ?? bytesPerSecond)) + fixed
     let work = OperatorWork(flops: flops, bytes: bytes, size: pairs)
     return priced(
       op == .attentionPrefill ? attentionPrefillBox : attentionDecodeBox, work: work, kernels: kernels,

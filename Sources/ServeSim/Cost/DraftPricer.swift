@@ -28,6 +28,7 @@ public struct DraftPricer: Sendable {
       draft.fusedMoEComputeShare = target.fusedMoEComputeShare
       draft.fusedMoERowSeconds = target.fusedMoERowSeconds
       draft.attentionComputeShare = target.attentionComputeShare
+      draft.usePrefillTiles(target.prefillTiles)
       cost = draft
       wholeModel = true
       layers = Double(draftModel.costedLayers)

@@ -21,13 +21,16 @@ public enum OperatorPricer {
   /// the absorbed latent attention the simulator runs for every decoding
   /// sequence (`CostModel.mlaAttentionDecode`: each head over the shared
   /// latent cache), after converting a KV pool of `kvPoolTokens` tokens to
-  /// 16 bits when that is above 0 (`CostModel.kvPoolCastTokens`).
+  /// 16 bits when that is above 0 (`CostModel.kvPoolCastTokens`). With
+  /// `engine`, prefill attention is that engine's own context kernel where
+  /// the device prices it apart (`CostModel.useContextAttention`:
+  /// TensorRT-LLM's FMHA); without, FlashAttention-3's.
   ///
   /// - Returns: nil for a collective when no cluster is given.
   public static func price(
     _ op: CalibrationOp, shape: OperatorShape, dtype: DType, kvDType: DType, device: DeviceSpec,
     cluster: ClusterSpec?, calibration: Calibration?, quantisesInput: Bool = true,
-    fp8Scaling: FP8Scaling = .tensor, mla: MLASpec? = nil, kvPoolTokens: Int = 0
+    fp8Scaling: FP8Scaling = .tensor, mla: MLASpec? = nil, kvPoolTokens: Int = 0, engine: EngineKind? = nil
   ) -> (seconds: Double, source: CostSource)? {
     let heads = max(shape.heads, 1)
     var model = ModelSpec(
@@ -48,6 +51,7 @@ public enum OperatorPricer {
     var cost = CostModel(
       model: model, device: device, precision: precision, tensorGroup: group, calibration: calibration)
     cost.kvPoolCastTokens = Double(kvPoolTokens)
+    if let engine { cost.useContextAttention(of: engine) }
     let estimate: OperatorEstimate
     switch op.family {
     case .matmul:

@@ -18,6 +18,16 @@
 /// `aiconfigurator-attention`): `share` 0.60 to 0.75 and `tileUs` 2 to 10
 /// tried, with the device's fixed attention cost; 0.68 and 5 µs best (median
 /// |error| 5.6%; held out 6.3%, H200 rows included).
+///
+/// Decode attention (one query a sequence) runs a tile per (sequence, KV
+/// head) with the query heads of that KV head packed in it
+/// (flash-attention `hopper/flash_api.cpp`, `pack_gqa` for decode): each
+/// pays `decodeTileUs` on its SM, and the cache streams at `decodeBandwidth`
+/// of the peak. Fitted on the calibration part of the same table's H100
+/// generation rows under vLLM and SGLang (`aiconfigurator-attention-decode`):
+/// 0.80 to 0.96 and 0 to 6 µs tried, 0.88 and 3.5 µs best (median |error|
+/// 13.3% to 8.2%; held out 12.6% to 7.2% on the H100, 11.5% to 8.3% on the
+/// H200).
 public struct AttentionTiles: Sendable, Equatable {
   /// Queries and keys per tile side.
   public static let size = 128
@@ -26,9 +36,19 @@ public struct AttentionTiles: Sendable, Equatable {
   public var share: Double
   /// Fixed cost of one work tile on its SM, in microseconds.
   public var tileUs: Double
+  /// Decode: the fraction of the device's peak memory bandwidth the kernel
+  /// streams the KV cache at; nil: the device's `efficiency.memory`.
+  public var decodeBandwidth: Double?
+  /// Decode: fixed cost of one (sequence, KV head) work tile on its SM (the
+  /// query heads of a KV head packed in one tile, FlashAttention-3's
+  /// `pack_gqa`), in microseconds; the kernel takes at least those tiles
+  /// spread over the SMs. 0: no floor.
+  public var decodeTileUs: Double
 
-  public init(share: Double, tileUs: Double) {
+  public init(share: Double, tileUs: Double, decodeBandwidth: Double? = nil, decodeTileUs: Double = 0) {
     self.share = share
     self.tileUs = tileUs
+    self.decodeBandwidth = decodeBandwidth
+    self.decodeTileUs = decodeTileUs
   }
 }

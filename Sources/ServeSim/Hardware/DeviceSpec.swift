@@ -47,6 +47,10 @@ public struct DeviceSpec: Sendable, Equatable {
   /// Prefill attention priced by FlashAttention-3's tiles (`AttentionTiles`);
   /// nil: at `attentionEfficiency` of the peak.
   public var attentionTiles: AttentionTiles?
+  /// Prefill attention as TensorRT-LLM's own context kernel runs it on this
+  /// device (its fmha_v2 FMHA, not FlashAttention-3), priced by the same
+  /// tiles (`AttentionTiles`); nil: as `attentionTiles`.
+  public var trtllmAttentionTiles: AttentionTiles?
   /// The software platform engines run on (CUDA, ROCm, CANN, a CPU).
   public var platform: Platform = .cuda
   /// The device's own calibration (the store its file names), consulted by

@@ -28,6 +28,9 @@ public struct ValidationKernel: Sendable, Equatable {
   /// Tokens of a KV pool the engine's backend converts whole before the
   /// kernel (`servesim cost --kv-pool-tokens`; 0: none).
   public var kvPoolTokens = 0
+  /// The serving engine whose own kernel ran, priced as that engine's
+  /// (`OperatorPricer.price`'s `engine`; nil: the device's default kernels).
+  public var servingEngine: EngineKind?
   /// The measured time of one kernel (or one collective), in microseconds.
   public var measuredUs: Double
   /// Whether the row is held out of every fit.
