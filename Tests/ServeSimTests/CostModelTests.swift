@@ -89,14 +89,14 @@ import Testing
     var own = CostModel(
       model: Fixtures.model, device: device, precision: Precision(),
       tensorGroup: Fixtures.group(1, .customInNode))
-    own.useContextAttention(of: .vllm)
+    own.useAttentionKernels(of: .vllm)
     #expect(close(own.attentionPrefill(one, mode: .eager).seconds, 2e-6 + 3 * block + 10e-6))
-    own.useContextAttention(of: .trtllm)
+    own.useAttentionKernels(of: .trtllm)
     #expect(close(own.attentionPrefill(one, mode: .eager).seconds, 4e-6 + 3 * 2 * block + 10e-6))
-    #expect(own.prefillTiles == AttentionTiles(share: 0.25, tileUs: 4))
+    #expect(own.attentionTiles == AttentionTiles(share: 0.25, tileUs: 4))
     var plain = tiled
-    plain.useContextAttention(of: .trtllm)
-    #expect(plain.prefillTiles == AttentionTiles(share: 0.5, tileUs: 2))
+    plain.useAttentionKernels(of: .trtllm)
+    #expect(plain.attentionTiles == AttentionTiles(share: 0.5, tileUs: 2))
   }
 
   @Test func decodeAttentionByTiles() {

@@ -115,13 +115,13 @@ public struct CostModel: Sendable {
   /// fixed cost and one 128-key block's compute on one SM at the engine's
   /// full attention share, in seconds; nil on a device without tiles.
   private var attentionTileSeconds: (tile: Double, block: Double)?
-  /// The tiles prefill attention is priced by (`usePrefillTiles`); nil: at
-  /// the attention rate.
-  public private(set) var prefillTiles: AttentionTiles?
+  /// The tiles prefill and decode attention are priced by
+  /// (`useAttentionTiles`); nil: the roofline.
+  public private(set) var attentionTiles: AttentionTiles?
   /// Decode attention by tiles (`AttentionTiles.decodeTileUs`,
-  /// `decodeBandwidth`): one (sequence, KV head) tile's fixed cost in
-  /// seconds and the rate the cache streams at, in bytes/s; nil: the
-  /// roofline at `bytesPerSecond`.
+  /// `decodeBandwidth`): one (sequence, KV head) tile's fixed cost spread
+  /// over the SMs, in seconds, and the rate the cache streams at, in
+  /// bytes/s; nil: the roofline at `bytesPerSecond`.
   private var decodeTileSeconds: (tile: Double, bytesPerSecond: Double)?
   /// Achieved vector (non-tensor-core) throughput for elementwise work, in FLOP/s.
   public let vectorFlopsPerSecond: Double
@@ -179,7 +179,7 @@ public struct CostModel: Sendable {
     // weights; its efficiency is the device's `attention_efficiency`.
     let attentionPeak = device.matmulMath(weights: .bf16, activations: .bf16).flopsPerSecond
     deviceAttentionFlopsPerSecond = attentionPeak * device.attentionEfficiency
-    prefillTiles = device.attentionTiles
+    attentionTiles = device.attentionTiles
     attentionTileSeconds = Self.tileSeconds(device.attentionTiles, device: device, headDim: model.headDim)
     decodeTileSeconds = Self.decodeSeconds(device.attentionTiles, device: device)
     vectorFlopsPerSecond = (device.peakTFLOPS[.fp32] ?? 1) * 1e12 * device.computeEfficiency
@@ -364,28 +364,31 @@ public struct CostModel: Sendable {
     return (tiles.tileUs * 1e-6, 4 * side * side * Double(headDim) / perUnit)
   }
 
-  /// One decode tile's fixed cost, in seconds, and the cache's streaming
-  /// rate, in bytes/s; nil without tiles.
+  /// One decode tile's fixed cost spread over the SMs, in seconds, and the
+  /// cache's streaming rate, in bytes/s; nil without tiles.
   private static func decodeSeconds(_ tiles: AttentionTiles?, device: DeviceSpec) -> (
     tile: Double, bytesPerSecond: Double
   )? {
     guard let tiles else { return nil }
     let share = tiles.decodeBandwidth ?? device.memoryEfficiency
-    return (tiles.decodeTileUs * 1e-6, device.memoryBandwidthGBps * 1e9 * share)
+    return (
+      tiles.decodeTileUs * 1e-6 / Double(max(device.computeUnits, 1)),
+      device.memoryBandwidthGBps * 1e9 * share
+    )
   }
 
   /// Prices attention with the engine's own kernels: for TensorRT-LLM, the
   /// device's `trtllmAttentionTiles` (its fmha_v2 context FMHA and its
   /// decode kernel) where the device file gives them; other engines call
   /// FlashAttention-3 (`attentionTiles`).
-  public mutating func useContextAttention(of engine: EngineKind) {
+  public mutating func useAttentionKernels(of engine: EngineKind) {
     guard engine == .trtllm, let own = device.trtllmAttentionTiles else { return }
-    usePrefillTiles(own)
+    useAttentionTiles(own)
   }
 
   /// Prices prefill and decode attention by `tiles` (nil: the roofline).
-  public mutating func usePrefillTiles(_ tiles: AttentionTiles?) {
-    prefillTiles = tiles
+  public mutating func useAttentionTiles(_ tiles: AttentionTiles?) {
+    attentionTiles = tiles
     attentionTileSeconds = Self.tileSeconds(tiles, device: device, headDim: model.headDim)
     decodeTileSeconds = Self.decodeSeconds(tiles, device: device)
   }
@@ -413,8 +416,9 @@ public struct CostModel: Sendable {
         .attentionDecode, pairs: shape.decodeContextTokens, contextTokens: shape.decodeContextTokens,
         queries: shape.decodeSequences, mode: mode)
     }
-    // One tile per (sequence, KV head), spread over the SMs.
-    let tiles = Double(shape.decodeSequences) * kvHeadsPerRank * tile / Double(max(device.computeUnits, 1))
+    // One tile per (sequence, KV head), spread over the SMs; decode's FLOPs
+    // (h / kv per byte read) stay far below what binds on these devices.
+    let tiles = Double(shape.decodeSequences) * kvHeadsPerRank * tile
     return attention(
       .attentionDecode, pairs: shape.decodeContextTokens, contextTokens: shape.decodeContextTokens,
       queries: shape.decodeSequences, mode: mode, computeSeconds: tiles, bytesPerSecond: rate)
@@ -431,8 +435,7 @@ public struct CostModel: Sendable {
   ///   - queries: query rows (tokens) read and written.
   ///   - computeSeconds: the compute time when a kernel model gives it
   ///     (`tiledPrefillSeconds`; decode: its tiles' fixed costs over the
-  ///     SMs, at least the FLOPs at the attention rate), else FLOPs at the
-  ///     attention rate.
+  ///     SMs), else FLOPs at the attention rate.
   ///   - bytesPerSecond: the rate the kernel streams memory at (nil: the
   ///     device's `efficiency.memory`).
   func attention(
@@ -449,10 +452,7 @@ public struct CostModel: Sendable {
     // The datasheet path adds one launch to the roofline; unmeasured
     // attention kernels cost what a measured tensor-core kernel does.
     let fixed = attentionFixedSeconds(kernels: kernels, mode: mode) - launchSeconds(mode)
-    let compute =
-      op == .attentionPrefill
-      ? computeSeconds ?? flops / attentionFlopsPerSecond
-      : max(computeSeconds ?? 0, flops / attentionFlopsPerSecond)
+    let compute = computeSeconds ?? flops / attentionFlopsPerSecond
     let time = max(compute, bytes / (rate ?? bytesPerSecond)) + fixed
     let work = OperatorWork(flops: flops, bytes: bytes, size: pairs)
     return priced(

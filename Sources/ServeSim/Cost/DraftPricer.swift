@@ -28,7 +28,7 @@ public struct DraftPricer: Sendable {
       draft.fusedMoEComputeShare = target.fusedMoEComputeShare
       draft.fusedMoERowSeconds = target.fusedMoERowSeconds
       draft.attentionComputeShare = target.attentionComputeShare
-      draft.usePrefillTiles(target.prefillTiles)
+      draft.useAttentionTiles(target.attentionTiles)
       cost = draft
       wholeModel = true
       layers = Double(draftModel.costedLayers)

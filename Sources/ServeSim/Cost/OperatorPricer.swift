@@ -22,9 +22,9 @@ public enum OperatorPricer {
   /// sequence (`CostModel.mlaAttentionDecode`: each head over the shared
   /// latent cache), after converting a KV pool of `kvPoolTokens` tokens to
   /// 16 bits when that is above 0 (`CostModel.kvPoolCastTokens`). With
-  /// `engine`, prefill attention is that engine's own context kernel where
-  /// the device prices it apart (`CostModel.useContextAttention`:
-  /// TensorRT-LLM's FMHA); without, FlashAttention-3's.
+  /// `engine`, attention runs that engine's own kernels where the device
+  /// prices them apart (`CostModel.useAttentionKernels`: TensorRT-LLM's);
+  /// without, FlashAttention-3's.
   ///
   /// - Returns: nil for a collective when no cluster is given.
   public static func price(
@@ -51,7 +51,7 @@ public enum OperatorPricer {
     var cost = CostModel(
       model: model, device: device, precision: precision, tensorGroup: group, calibration: calibration)
     cost.kvPoolCastTokens = Double(kvPoolTokens)
-    if let engine { cost.useContextAttention(of: engine) }
+    if let engine { cost.useAttentionKernels(of: engine) }
     let estimate: OperatorEstimate
     switch op.family {
     case .matmul:

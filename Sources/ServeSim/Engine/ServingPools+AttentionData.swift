@@ -62,7 +62,7 @@ extension ServingPools {
     cost.fusedMoEComputeShare = profile.fusedMoEComputeShare
     cost.fusedMoERowSeconds = profile.fusedMoERowPs * 1e-12
     cost.attentionComputeShare = profile.attentionComputeShare
-    cost.useContextAttention(of: plan.engine)
+    cost.useAttentionKernels(of: plan.engine)
     cost.expertImbalance = plan.parallelism.expertImbalance
     cost.fusedSharedExperts = SharedExpertFusion.experts(plan: plan, device: cluster.device, expert: expert)
     cost.mlaAbsorbedPrefixBelow = MLAPrefillDispatch.absorbedBelow(
