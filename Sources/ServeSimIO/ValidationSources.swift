@@ -201,6 +201,26 @@ extension ValidationSuite {
   /// loop at random points of its receive cycle.
   static func inferenceMaxRecvInterval(concurrency: Int) -> Int { concurrency >= 16 ? 30 : 10 }
 
+  /// The `max_num_tokens` of InferenceMAX's single-node TensorRT-LLM
+  /// servers, in tokens: room for one whole prompt of the run's length and
+  /// a step of every client's sequence (one token, or the MTP drafts plus
+  /// one), with 64 to spare, rounded up to 64: `(CONC × (MTP + 1) + ISL +
+  /// 64 + 63) / 64 × 64`, as we read InferenceX's launch scripts
+  /// (`benchmarks/dsr1_*_trt*.sh`; not part of validation/ and not
+  /// checkable here: the CSV keeps no launch options). TensorRT-LLM 1.x's
+  /// PyTorch backend chunks no prompt unless asked (`enable_chunked_prefill`
+  /// False, tensorrt_llm/llmapi/llm_args.py), so a step admits one prompt of
+  /// about `isl` tokens and a run's first wave of `concurrency` prompts is
+  /// prefilled one prompt a step. The rows show it whatever the script
+  /// says: 1K-prompt TTFT p99 grows with the clients by about one prefill
+  /// each (B200 TP8/EP8 0.6 s at 4 clients, 2.0-2.7 s at 16, 7.3 s at 64;
+  /// H200 5.9-17 s at 64), where the engine's default 8,192-token budget
+  /// prefilled eight such prompts a step; 8K-prompt rows, one prompt a step
+  /// either way, do not grow so.
+  static func inferenceMaxTokenBudget(inputTokens: Int, concurrency: Int, draftTokens: Int) -> Int {
+    (concurrency * (draftTokens + 1) + inputTokens + 64 + 63) / 64 * 64
+  }
+
   /// InferenceMAX DeepSeek-R1 sweeps: a closed loop at `concurrency`, 10 ×
   /// concurrency prompts of uniform [0.8 L, L] lengths, replayed from a cold
   /// server (below); TTFT and TPOT percentiles and output
@@ -318,6 +338,12 @@ extension ValidationSuite {
         && pools == nil
       {
         experiment.schedulerRecvInterval = inferenceMaxRecvInterval(concurrency: concurrency)
+      }
+      if engine == .trtllm && pools == nil {
+        let drafts = row["spec_decoding"] == "mtp" ? inferenceMaxMTP.tokens : 0
+        experiment.maxBatchedTokens = inferenceMaxTokenBudget(
+          inputTokens: isl, concurrency: concurrency, draftTokens: drafts)
+        experiment.chunkedPrefill = false
       }
       if row["spec_decoding"] == "mtp" {
         experiment.id += "/mtp"

@@ -191,6 +191,50 @@ struct ValidationSuiteTests {
     #expect(offline.contains { $0.requestsInSource == 30000 })
   }
 
+  /// InferenceMAX's TensorRT-LLM servers have room for one prompt a step
+  /// (`ValidationSuite.inferenceMaxTokenBudget`, no chunking): a run's first
+  /// wave queues one prefill behind another, and its TTFT p99 grows with the
+  /// clients as the rows measure it.
+  @Test func inferenceMaxTensorRTLLMServersPrefillOnePromptAStep() throws {
+    let dsr1 = try ValidationSuite.load(root: Self.root, suite: "inferencemax").experiments
+    let trt = dsr1.filter { $0.engine == .trtllm && $0.pools == nil }
+    #expect(trt.count > 100)
+    for row in trt {
+      guard case .closed(let clients, _) = row.arrival, case .uniform(_, let isl) = row.inputTokens else {
+        Issue.record("\(row.id): not a closed loop of uniform prompts")
+        continue
+      }
+      let steps = 1 + (row.speculative?.tokens ?? 0)
+      #expect(row.maxBatchedTokens == (clients * steps + isl + 127) / 64 * 64 && row.chunkedPrefill == false)
+    }
+    #expect(
+      ValidationSuite.inferenceMaxTokenBudget(inputTokens: 1024, concurrency: 64, draftTokens: 0) == 1152)
+    #expect(
+      ValidationSuite.inferenceMaxTokenBudget(inputTokens: 1024, concurrency: 4, draftTokens: 3) == 1152)
+    #expect(dsr1.allSatisfy { $0.engine == .trtllm && $0.pools == nil || $0.maxBatchedTokens == nil })
+
+    // H200, TP8/EP8, 1K prompts at 64 clients: the same configuration's runs
+    // measure a TTFT p99 of 5.9-17 s (median 9.4 s); with the engine's
+    // default budget of 8,192 tokens the replay's first wave prefilled eight
+    // prompts a step (about 4 s).
+    let row = try #require(dsr1.first { $0.id == "h200/trt/tp8-ep8/1024x1024/c64/20047470193" })
+    let r1 = try ExportTests.plan("deepseek-v3-fp8-hgx-h200-mtp.yaml")
+    let plan = ValidationReplay.plan(row, model: r1.model, cluster: r1.cluster)
+    #expect(plan.scheduler.maxNumBatchedTokens == 1152 && !plan.scheduler.chunkedPrefill)
+    var engineDefault = row
+    engineDefault.maxBatchedTokens = nil
+    engineDefault.chunkedPrefill = nil
+    let p99 = try #require(row.measured.firstIndex { $0.metric == .ttftP99Ms })
+    guard case .predicted(let budgeted) = ValidationReplay.run(row, model: r1.model, cluster: r1.cluster),
+      case .predicted(let plain) = ValidationReplay.run(engineDefault, model: r1.model, cluster: r1.cluster)
+    else {
+      Issue.record("the replay failed")
+      return
+    }
+    #expect(budgeted[p99] > 1.6 * plain[p99])
+    #expect(budgeted[p99] > 6_000 && budgeted[p99] < 12_000 && plain[p99] < 5_000)
+  }
+
   @Test func aReplayedSubsetGivesTheSameReportTwice() throws {
     var suite = try ValidationSuite.load(root: Self.root, suite: "trtllm-online")
     suite.keep { $0.id.hasPrefix("llama-3.1-8b/h200/tp1/467x16/") }

@@ -65,6 +65,11 @@ public struct ValidationExperiment: Sendable, Equatable {
   /// The largest decode batch the measured server captured in a CUDA graph
   /// (nil: the engine's default; `PlanSpec.cudaGraphMaxBatch`).
   public var cudaGraphMaxBatch: Int?
+  /// The measured server's token budget per iteration (nil: the engine's
+  /// default; `SchedulerConfig.maxNumBatchedTokens`).
+  public var maxBatchedTokens: Int?
+  /// Whether the measured server chunks prompts (nil: the engine's default).
+  public var chunkedPrefill: Bool?
   /// The prefill and decode pools of a disaggregated run (nil: one pool of
   /// `parallelism`).
   public var pools: ValidationPools?
@@ -121,7 +126,8 @@ public struct ValidationExperiment: Sendable, Equatable {
       && a.requestsInSource == b.requestsInSource && a.warmupRequests == b.warmupRequests
       && a.attentionDPBalance == b.attentionDPBalance && a.setsMaxRunning == b.setsMaxRunning
       && a.llamaCpp == b.llamaCpp && a.schedulerRecvInterval == b.schedulerRecvInterval
-      && a.cudaGraphMaxBatch == b.cudaGraphMaxBatch
+      && a.cudaGraphMaxBatch == b.cudaGraphMaxBatch && a.maxBatchedTokens == b.maxBatchedTokens
+      && a.chunkedPrefill == b.chunkedPrefill
       && a.warmupPhase == b.warmupPhase && a.configuration == b.configuration
       && a.choice == b.choice
       && a.measured.map(\.metric) == b.measured.map(\.metric)

@@ -45,6 +45,9 @@ public enum ValidationReplay {
     // pool), as a plan file without `scheduler:` gets them (PlanLoader).
     var settings = SchedulerSettings()
     settings.prefixCaching = false
+    // The server's own token budget and chunking where the source's launch set them.
+    settings.maxNumBatchedTokens = experiment.maxBatchedTokens
+    settings.chunkedPrefill = experiment.chunkedPrefill
     if let options = experiment.llamaCpp {
       // As a plan file's `engine: {name: llamacpp, ...}` sets them.
       plan.applyLlamaCpp(options, to: &settings)
