@@ -341,9 +341,9 @@ extension ValidationSuite {
       }
       if engine == .trtllm && pools == nil {
         let drafts = row["spec_decoding"] == "mtp" ? inferenceMaxMTP.tokens : 0
-        experiment.maxBatchedTokens = inferenceMaxTokenBudget(
+        experiment.scheduler.maxNumBatchedTokens = inferenceMaxTokenBudget(
           inputTokens: isl, concurrency: concurrency, draftTokens: drafts)
-        experiment.chunkedPrefill = false
+        experiment.scheduler.chunkedPrefill = false
       }
       if row["spec_decoding"] == "mtp" {
         experiment.id += "/mtp"

@@ -205,13 +205,16 @@ struct ValidationSuiteTests {
         continue
       }
       let steps = 1 + (row.speculative?.tokens ?? 0)
-      #expect(row.maxBatchedTokens == (clients * steps + isl + 127) / 64 * 64 && row.chunkedPrefill == false)
+      #expect(
+        row.scheduler.maxNumBatchedTokens == (clients * steps + isl + 127) / 64 * 64
+          && row.scheduler.chunkedPrefill == false)
     }
     #expect(
       ValidationSuite.inferenceMaxTokenBudget(inputTokens: 1024, concurrency: 64, draftTokens: 0) == 1152)
     #expect(
       ValidationSuite.inferenceMaxTokenBudget(inputTokens: 1024, concurrency: 4, draftTokens: 3) == 1152)
-    #expect(dsr1.allSatisfy { $0.engine == .trtllm && $0.pools == nil || $0.maxBatchedTokens == nil })
+    #expect(
+      dsr1.allSatisfy { $0.engine == .trtllm && $0.pools == nil || $0.scheduler == SchedulerSettings() })
 
     // H200, TP8/EP8, 1K prompts at 64 clients: the same configuration's runs
     // measure a TTFT p99 of 5.9-17 s (median 9.4 s); with the engine's
@@ -222,8 +225,7 @@ struct ValidationSuiteTests {
     let plan = ValidationReplay.plan(row, model: r1.model, cluster: r1.cluster)
     #expect(plan.scheduler.maxNumBatchedTokens == 1152 && !plan.scheduler.chunkedPrefill)
     var engineDefault = row
-    engineDefault.maxBatchedTokens = nil
-    engineDefault.chunkedPrefill = nil
+    engineDefault.scheduler = SchedulerSettings()
     let p99 = try #require(row.measured.firstIndex { $0.metric == .ttftP99Ms })
     guard case .predicted(let budgeted) = ValidationReplay.run(row, model: r1.model, cluster: r1.cluster),
       case .predicted(let plain) = ValidationReplay.run(engineDefault, model: r1.model, cluster: r1.cluster)

@@ -65,11 +65,10 @@ public struct ValidationExperiment: Sendable, Equatable {
   /// The largest decode batch the measured server captured in a CUDA graph
   /// (nil: the engine's default; `PlanSpec.cudaGraphMaxBatch`).
   public var cudaGraphMaxBatch: Int?
-  /// The measured server's token budget per iteration (nil: the engine's
-  /// default; `SchedulerConfig.maxNumBatchedTokens`).
-  public var maxBatchedTokens: Int?
-  /// Whether the measured server chunks prompts (nil: the engine's default).
-  public var chunkedPrefill: Bool?
+  /// The scheduler settings the measured server was launched with, as a
+  /// plan file's `scheduler:` gives them (each one unset: the engine's
+  /// default; the replay turns prefix caching off).
+  public var scheduler = SchedulerSettings()
   /// The prefill and decode pools of a disaggregated run (nil: one pool of
   /// `parallelism`).
   public var pools: ValidationPools?
@@ -126,8 +125,7 @@ public struct ValidationExperiment: Sendable, Equatable {
       && a.requestsInSource == b.requestsInSource && a.warmupRequests == b.warmupRequests
       && a.attentionDPBalance == b.attentionDPBalance && a.setsMaxRunning == b.setsMaxRunning
       && a.llamaCpp == b.llamaCpp && a.schedulerRecvInterval == b.schedulerRecvInterval
-      && a.cudaGraphMaxBatch == b.cudaGraphMaxBatch && a.maxBatchedTokens == b.maxBatchedTokens
-      && a.chunkedPrefill == b.chunkedPrefill
+      && a.cudaGraphMaxBatch == b.cudaGraphMaxBatch && a.scheduler == b.scheduler
       && a.warmupPhase == b.warmupPhase && a.configuration == b.configuration
       && a.choice == b.choice
       && a.measured.map(\.metric) == b.measured.map(\.metric)

@@ -42,12 +42,11 @@ public enum ValidationReplay {
     plan.schedulerRecvInterval = experiment.schedulerRecvInterval
     plan.cudaGraphMaxBatch = experiment.cudaGraphMaxBatch
     // The engine's defaults for the plan (a disaggregated plan's decode
-    // pool), as a plan file without `scheduler:` gets them (PlanLoader).
-    var settings = SchedulerSettings()
+    // pool) with the settings the source's launch gave in their place (a
+    // token budget, chunking), as a plan file's `scheduler:` gets them
+    // (PlanLoader).
+    var settings = experiment.scheduler
     settings.prefixCaching = false
-    // The server's own token budget and chunking where the source's launch set them.
-    settings.maxNumBatchedTokens = experiment.maxBatchedTokens
-    settings.chunkedPrefill = experiment.chunkedPrefill
     if let options = experiment.llamaCpp {
       // As a plan file's `engine: {name: llamacpp, ...}` sets them.
       plan.applyLlamaCpp(options, to: &settings)
