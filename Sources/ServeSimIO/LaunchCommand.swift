@@ -43,7 +43,7 @@ public enum LaunchCommand {
       notes.append(
         "the plan is disaggregated: this launches one server of the decode pool (\(d.decode.layout(planExpert: plan.parallelism.expert)), \(d.decode.replicas) of them); the prefill pool's (\(d.prefill.layout(planExpert: plan.parallelism.expert))) take their own layout, and the engine's disaggregation options are not exported"
       )
-      var decode = d.decode.parallelism(planExpert: plan.parallelism.expert)
+      var decode = d.decode.parallelism(plan: plan.parallelism)
       decode.data = 1
       plan.parallelism = decode
       plan.cluster = d.decode.cluster
@@ -230,6 +230,7 @@ public enum LaunchCommand {
     l += parallelismAndPrecision(
       shared, tensor: "--tensor-parallel-size", pipeline: "--pipeline-parallel-size",
       data: "--data-parallel-size", expert: "--enable-expert-parallel", kvCacheFP8: "fp8", &notes)
+    l += vllmRedundantExperts(shared, version, &notes)
     l.append("--max-num-seqs \(s.maxNumSeqs)")
     l.append("--max-num-batched-tokens \(s.maxNumBatchedTokens)")
     if v0 {
@@ -302,6 +303,7 @@ public enum LaunchCommand {
     l += parallelismAndPrecision(
       shared, tensor: "--tp-size", pipeline: "--pp-size", data: "--dp-size",
       expert: expert, kvCacheFP8: "fp8_e4m3", &notes)
+    l += sglangRedundantExperts(shared)
     l += attentionData
     l.append("--max-running-requests \(s.maxNumSeqs)")
     if s.chunkedPrefill {
@@ -371,6 +373,7 @@ public enum LaunchCommand {
       }
     }
     preamble += trtllmAttentionData(plan, &notes)
+    preamble += trtllmRedundantExperts(plan, version, &notes)
     if let graphs = plan.cudaGraphMaxBatch {
       if pytorch {
         // TorchLlmArgs.cuda_graph_config (1.0): CudaGraphConfig's

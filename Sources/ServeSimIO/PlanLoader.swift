@@ -41,7 +41,7 @@ public enum PlanLoader {
         "parallelism",
         allowed: [
           "data", "tensor", "pipeline", "expert", "stage_layers", "expert_imbalance", "attention_data",
-          "attention_balance",
+          "attention_balance", "redundant_experts",
         ])
       parallelism = Parallelism(
         data: try p.int("data", default: 1, min: 1, max: 1 << 20),
@@ -51,6 +51,7 @@ public enum PlanLoader {
         stageLayers: p.has("stage_layers") ? try p.intList("stage_layers", min: 1) : nil)
       parallelism.expertImbalance = try p.double("expert_imbalance", default: 0, min: 0, max: 10)
       parallelism.attentionData = try p.int("attention_data", default: 1, min: 1, max: 1 << 20)
+      parallelism.redundantExperts = try p.int("redundant_experts", default: 0, min: 0, max: 1 << 16)
       balance = try p.attentionBalance("attention_balance")
     }
     let precision =

@@ -42,6 +42,15 @@ extension ValidationSuite {
   /// column, or every GPU where that column gives 1 and the recipe runs wide
   /// EP (the tensor column short of the worker's GPUs); without it the
   /// worker is one tensor group, its experts over `*_ep`.
+  /// The `--ep-num-redundant-experts` of LMSYS's large-scale EP DeepSeek
+  /// recipes (SGLang 0.4.7 on, 96 H100s in May 2025 and a GB200 NVL72 in
+  /// June 2025: 288 slots over 24, 48, 72 or 96 GPUs), which InferenceMAX's
+  /// SGLang wide-EP workers over 24 and 48 GPUs need: SGLang refuses a
+  /// degree that does not divide the physical experts
+  /// (`ValidationExperiment.recipeRedundantExperts`). The dataset keeps no
+  /// launch flags: our reading.
+  static let sglangWideEPRedundantExperts = 32
+
   static func inferenceMaxPools(_ row: Row) -> ValidationPools? {
     func pool(_ side: String) -> Parallelism? {
       guard let workers = row.int("\(side)_num_workers"), workers > 0,

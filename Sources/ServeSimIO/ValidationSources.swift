@@ -324,6 +324,9 @@ extension ValidationSuite {
       // (Disaggregated runs are not among them: their options differ in GPUs.)
       experiment.choice = pools == nil ? "\(device)/\(row["precision"])/\(isl)x\(osl)" : nil
       experiment.pools = pools
+      if pools != nil && engine == .sglang {
+        experiment.recipeRedundantExperts = sglangWideEPRedundantExperts
+      }
       if pools != nil {
         // Fewer requests per client than the source's 10 where there are
         // many clients (`disaggregatedRequests`).

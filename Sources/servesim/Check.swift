@@ -29,7 +29,7 @@ struct Check: ParsableCommand {
     let p = plan.parallelism
     var layouts = [p]
     if let d = plan.disaggregation {
-      layouts = [d.prefill.parallelism(planExpert: p.expert), d.decode.parallelism(planExpert: p.expert)]
+      layouts = [d.prefill.parallelism(plan: p), d.decode.parallelism(plan: p)]
       print(
         "plan \(plan.name): valid; \(plan.model.name) disaggregated on \(plan.devices) devices: \(d.poolsDescription(planExpert: p.expert)), engine \(plan.release)"
       )

@@ -87,6 +87,8 @@ import Testing
     "--hicache-size": nil,
     // DP attention with DeepEP (0.4.9 server_args.py: store_true switches).
     "--enable-dp-attention": [], "--enable-deepep-moe": [],
+    // Redundant experts (0.4.9 server_args.py: an int).
+    "--ep-num-redundant-experts": nil,
     "--speculative-algorithm": ["EAGLE", "EAGLE3", "NEXTN"], "--speculative-num-steps": nil,
     "--speculative-eagle-topk": nil, "--speculative-num-draft-tokens": nil,
     "--speculative-draft-model-path": ["*"],

@@ -24,7 +24,8 @@ extension CostModel {
   /// `assignments` token-to-expert assignments (`MoESpec.busiestRank`), its
   /// rows scaled by the plan's extra `expertImbalance`.
   func busiestExpertRank(_ moe: MoESpec, assignments: Double) -> (rows: Double, activeExperts: Double) {
-    let busiest = moe.busiestRank(assignments: assignments, ranks: expertParallel, z: expertRankZ)
+    let busiest = moe.busiestRank(
+      assignments: assignments, ranks: expertParallel, z: expertRankZ, redundant: redundantExperts)
     return (busiest.rows * (1 + expertImbalance), busiest.activeExperts)
   }
 }

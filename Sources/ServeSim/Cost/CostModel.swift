@@ -76,6 +76,9 @@ public struct CostModel: Sendable {
   /// (1 + imbalance) times the mean of the routed tokens (0: uniform, the
   /// optimistic bound).
   public var expertImbalance = 0.0
+  /// Redundant copies of experts over the expert-parallel ranks
+  /// (`Parallelism.redundantExperts`; 0 without expert parallelism).
+  public var redundantExperts = 0
   /// Shared experts run inside the routed experts' fused kernel as experts
   /// every token is routed to (`SharedExpertFusion`; 0: an MLP of their own).
   public var fusedSharedExperts = 0

@@ -38,10 +38,9 @@ struct ServingPools: Sendable {
   init(plan: PlanSpec, profile: EngineProfile, reusing reused: [IterationPricer]?) throws(SimulationError) {
     var pools: [(cluster: ClusterSpec, parallelism: Parallelism)] = [(plan.cluster, plan.parallelism)]
     if let d = plan.disaggregation {
-      let expert = plan.parallelism.expert
       pools = [
-        (d.prefill.cluster, d.prefill.parallelism(planExpert: expert)),
-        (d.decode.cluster, d.decode.parallelism(planExpert: expert)),
+        (d.prefill.cluster, d.prefill.parallelism(plan: plan.parallelism)),
+        (d.decode.cluster, d.decode.parallelism(plan: plan.parallelism)),
       ]
     }
     var memories = [MemoryPlan]()

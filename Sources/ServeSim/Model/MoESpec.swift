@@ -50,7 +50,14 @@ public struct MoESpec: Sendable, Equatable {
   /// tokens over 8 ranks: 32 assignments, 4 rows and 3.8 experts a rank on
   /// average, the busiest about 6.6 rows and 6.4 experts; a prefill of 8,000
   /// tokens puts the busiest within 2% of the mean.
-  public func busiestRank(assignments: Double, ranks: Int, z: Double) -> (
+  ///
+  /// With `redundant` copies of experts (EPLB: `Parallelism.redundantExperts`)
+  /// the ranks hold (experts + redundant) / ranks slots each, and an
+  /// expert's tokens split over its copies (SGLang 0.5's static dispatch
+  /// picks a copy per token, `ep_dispatch_algorithm`), so assignments fall
+  /// uniformly on the slots: a rank's active slots follow Binomial(slots /
+  /// ranks, 1 − (1 − 1/slots)^A); its rows are as without copies.
+  public func busiestRank(assignments: Double, ranks: Int, z: Double, redundant: Int = 0) -> (
     rows: Double, activeExperts: Double
   ) {
     let n = Double(max(ranks, 1))
@@ -59,8 +66,9 @@ public struct MoESpec: Sendable, Equatable {
     }
     let p = 1 / n
     let rows = min(assignments / n + z * (assignments * p * (1 - p)).squareRoot(), assignments)
-    let held = Double(experts) / n
-    let q = expectedActiveExperts(assignments: assignments) / Double(experts)
+    let slots = Double(experts + max(redundant, 0))
+    let held = slots / n
+    let q = 1 - pow(1 - 1 / slots, assignments)
     let active = min(held * q + z * (held * q * (1 - q)).squareRoot(), held)
     return (rows, active)
   }

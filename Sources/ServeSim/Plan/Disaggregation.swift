@@ -49,6 +49,15 @@ public struct Disaggregation: Sendable, Equatable {
       p.attentionData = attentionData
       return p
     }
+
+    /// The pool's parallelism under a plan whose own is `plan`: its expert
+    /// degree where the pool names none, and its redundant experts
+    /// (`Parallelism.redundantExperts`).
+    public func parallelism(plan: Parallelism) -> Parallelism {
+      var p = parallelism(planExpert: plan.expert)
+      p.redundantExperts = plan.redundantExperts
+      return p
+    }
   }
 
   /// Both pools in words, with the plan's expert degree `planExpert` where a

@@ -6,7 +6,8 @@ extension MemoryPlan {
   /// - attention (and its norms) tensor-parallel over the rank's
   ///   `attentionTensor` devices (replicated when that is 1);
   /// - routed experts over all `tensor` devices (E/M experts per
-  ///   expert-parallel rank, each sharded over tensor/M devices);
+  ///   expert-parallel rank, each sharded over tensor/M devices), with
+  ///   their redundant copies (`Parallelism.redundantExperts`);
   /// - the router and, under expert parallelism (DeepEP), the shared experts
   ///   replicated on every device (`tp_size=1`), else sharded over `tensor`;
   /// - dense MLP layers tensor-parallel over `tensor` (`moe_dense_tp_size`
@@ -31,7 +32,8 @@ extension MemoryPlan {
       let h = Double(model.hiddenSize)
       let expert = moe.expertParameters(hidden: model.hiddenSize)
       let shared = Double(moe.sharedExperts) * expert / (parallelism.expert > 1 ? 1 : g)
-      let perLayer = h * Double(moe.experts) + Double(moe.experts) * expert / g + shared + h
+      let slots = Double(parallelism.expertSlots(moe))
+      let perLayer = h * Double(moe.experts) + slots * expert / g + shared + h
       bytes += moeLayers * perLayer * w
     }
     let table = Double(model.vocabSize) * Double(model.hiddenSize) * 2

@@ -46,6 +46,14 @@ public struct MemoryPlan: Sendable, Equatable {
       let parameters = model.parameters(ofLayers: firstLayer..<(firstLayer + layers))
       firstLayer += layers
       var bytes = parameters * precision.weights.bytes / t
+      if let moe = model.moe {
+        // Redundant copies of experts (EPLB) are more whole experts spread
+        // over the stage's devices, as the routed ones are.
+        let copies = Double(parallelism.expertSlots(moe) - moe.experts)
+        let moeLayers = Double(model.moeLayerCount(in: (firstLayer - layers)..<firstLayer))
+        bytes +=
+          moeLayers * copies * moe.expertParameters(hidden: model.hiddenSize) * precision.weights.bytes / t
+      }
       if s == 0 { bytes += (table + positions) / t }
       if s == stages.count - 1 && (stages.count > 1 || !model.tiedEmbeddings) { bytes += table / t }
       if parallelism.attentionData > 1 {

@@ -10,6 +10,18 @@ public struct Parallelism: Sendable, Equatable {
   /// Expert load imbalance under expert parallelism: the busiest rank gets
   /// (1 + this) times the mean of the routed tokens (0: uniform).
   public var expertImbalance: Double = 0
+  /// Expert slots beyond the model's routed experts on each expert-parallel
+  /// group, holding second copies of experts so that the slots divide
+  /// evenly over the ranks and the load spreads (expert-parallel load
+  /// balancing, EPLB): SGLang 0.5 `--ep-num-redundant-experts` (physical
+  /// experts = logical + this, which `ep_size` must divide:
+  /// `ExpertLocationMetadata._init_common`, srt/eplb/expert_location.py;
+  /// DeepSeek's 256 experts and 32 copies over 24, 48 or 72 GPUs), vLLM
+  /// `--num-redundant-experts` with `--enable-eplb`, TensorRT-LLM's
+  /// `moe_config.load_balancer.num_slots` (experts + this). Each copy holds
+  /// an expert's whole weights. Applies where the expert degree is above 1
+  /// (the plan's or a disaggregated pool's); 0: none.
+  public var redundantExperts = 0
   /// Attention data-parallel ranks of one replica (DeepSeek-style "DP
   /// attention"): the replica's `tensor` devices split into this many
   /// attention ranks, each with its own batch, KV cache and scheduler,
@@ -39,6 +51,13 @@ public struct Parallelism: Sendable, Equatable {
   /// Devices of one attention rank's tensor group (`tensor` without attention
   /// data parallelism).
   public var attentionTensor: Int { tensor / max(attentionData, 1) }
+
+  /// Expert slots of `moe` under this layout: the routed experts plus the
+  /// redundant copies where experts are spread over ranks
+  /// (`redundantExperts`).
+  public func expertSlots(_ moe: MoESpec) -> Int {
+    moe.experts + (expert > 1 ? redundantExperts : 0)
+  }
 
   /// Devices one replica uses.
   public var devicesPerReplica: Int { tensor * pipeline }

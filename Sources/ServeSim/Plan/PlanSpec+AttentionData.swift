@@ -22,8 +22,8 @@ extension PlanSpec {
         ]
       }
       layouts = [
-        ("disaggregation.prefill", d.prefill.parallelism(planExpert: parallelism.expert)),
-        ("disaggregation.decode", d.decode.parallelism(planExpert: parallelism.expert)),
+        ("disaggregation.prefill", d.prefill.parallelism(plan: parallelism)),
+        ("disaggregation.decode", d.decode.parallelism(plan: parallelism)),
       ]
     } else {
       layouts = [("parallelism", parallelism)]

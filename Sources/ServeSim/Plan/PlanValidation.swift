@@ -20,17 +20,22 @@ extension PlanSpec {
           "data \(par.data) x tensor \(par.tensor) x pipeline \(par.pipeline) needs \(par.devices) devices but cluster '\(cluster.name)' has \(devices); valid: data <= \(devices / max(par.devicesPerReplica, 1))"
         ))
     }
-    if model.heads % par.tensor != 0 {
+    // Under attention data parallelism the heads split over a rank's
+    // devices (`validateAttentionData`): SGLang's wide-EP recipes run 24 or
+    // 48 attention ranks of one device each.
+    if par.attentionData <= 1 && model.heads % par.tensor != 0 {
       issues.append(
         PlanIssue(
           .plan, "parallelism.tensor",
           "model '\(model.name)' has \(model.heads) attention heads, not divisible by tensor \(par.tensor); valid: \(divisors(of: model.heads).filter { $0 <= devices }.map(String.init).joined(separator: ", "))"
         ))
-    } else if model.kvHeads % par.tensor != 0 && par.tensor % model.kvHeads != 0 {
+    } else if model.kvHeads % max(par.attentionTensor, 1) != 0
+      && max(par.attentionTensor, 1) % model.kvHeads != 0
+    {
       issues.append(
         PlanIssue(
           .plan, "parallelism.tensor",
-          "model '\(model.name)' has \(model.kvHeads) KV heads; tensor \(par.tensor) must divide them or be a multiple of them"
+          "model '\(model.name)' has \(model.kvHeads) KV heads; tensor \(par.attentionTensor)\(par.attentionData > 1 ? " (a rank's devices)" : "") must divide them or be a multiple of them"
         ))
     }
     if par.pipeline > model.costedLayers {
@@ -55,6 +60,7 @@ extension PlanSpec {
       }
     }
     issues += expertIssues(par.expert, tensor: par.tensor, key: "parallelism.expert")
+    issues += redundantExpertIssues()
     // An fp8 KV cache is a storage format on GPUs (vLLM dequantises in the
     // attention kernel, also on A100); Ascend's MindIE offers int8 instead.
     if precision.kvCache == .fp8 && cluster.device.kind == .npu {
@@ -107,18 +113,63 @@ extension PlanSpec {
 
   /// Problems with an expert degree `expert` over a replica of `tensor`
   /// devices, reported under `key` (none when it is 1): it must divide the
-  /// replica and the model's experts, and a dense model has none.
+  /// replica and the model's expert slots (its experts plus
+  /// `parallelism.redundant_experts`, as SGLang 0.5 asserts that `ep_size`
+  /// divides the physical experts, srt/eplb/expert_location.py), and a
+  /// dense model has none.
   func expertIssues(_ expert: Int, tensor: Int, key: String) -> [PlanIssue] {
     guard expert > 1 else { return [] }
     guard let moe = model.moe else {
       return [PlanIssue(.plan, key, "model '\(model.name)' is dense (no mixture of experts); valid: 1")]
     }
-    guard tensor % expert != 0 || moe.experts % expert != 0 else { return [] }
-    let valid = divisors(of: tensor).filter { moe.experts % $0 == 0 }.map(String.init).joined(separator: ", ")
+    let redundant = parallelism.redundantExperts
+    let slots = moe.experts + redundant
+    guard tensor % expert != 0 || slots % expert != 0 else { return [] }
+    let valid = divisors(of: tensor).filter { slots % $0 == 0 }.map(String.init).joined(separator: ", ")
+    if tensor % expert == 0 {
+      // The degree fits the replica: name the copies that would let it
+      // divide the slots too.
+      let more = (expert - moe.experts % expert) % expert
+      let held =
+        redundant == 0
+        ? "the \(moe.experts) experts"
+        : "the \(slots) expert slots (\(moe.experts) experts and \(redundant) redundant)"
+      return [
+        PlanIssue(
+          .plan, key,
+          "expert \(expert) must divide \(held); valid: \(valid), or parallelism.redundant_experts \(more), \(more + expert), ... (copies that fill the slots to a multiple of \(expert))"
+        )
+      ]
+    }
     return [
       PlanIssue(
         .plan, key,
-        "expert \(expert) must divide both tensor (\(tensor)) and the \(moe.experts) experts; valid: \(valid)"
+        "expert \(expert) must divide both tensor (\(tensor)) and the \(slots) expert slots; valid: \(valid)"
+      )
+    ]
+  }
+
+  /// Problems with `parallelism.redundant_experts`: copies of experts need
+  /// a mixture-of-experts model and an expert-parallel group (the plan's
+  /// expert degree, or a disaggregated pool's) to hold them.
+  func redundantExpertIssues() -> [PlanIssue] {
+    let redundant = parallelism.redundantExperts
+    guard redundant > 0 else { return [] }
+    let key = "parallelism.redundant_experts"
+    guard model.moe != nil else {
+      return [PlanIssue(.plan, key, "model '\(model.name)' is dense (no experts to copy); valid: 0")]
+    }
+    var degrees = [parallelism.expert]
+    if let d = disaggregation {
+      degrees = [
+        d.prefill.parallelism(plan: parallelism).expert, d.decode.parallelism(plan: parallelism).expert,
+      ]
+    }
+    guard degrees.allSatisfy({ $0 <= 1 }) else { return [] }
+    return [
+      PlanIssue(
+        .plan, key,
+        "\(redundant) redundant experts need expert parallelism to spread over; valid: 0, or parallelism.expert (or a pool's expert) above 1"
       )
     ]
   }

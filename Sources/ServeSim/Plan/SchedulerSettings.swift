@@ -45,7 +45,7 @@ extension PlanSpec {
   /// server's KV pool), not of the plan's placeholder parallelism.
   public mutating func applyScheduler(_ settings: SchedulerSettings) {
     let layout =
-      disaggregation.map { ($0.decode.cluster.device, $0.decode.parallelism(planExpert: parallelism.expert)) }
+      disaggregation.map { ($0.decode.cluster.device, $0.decode.parallelism(plan: parallelism)) }
       ?? (cluster.device, parallelism)
     let defaults = EngineProfile.defaultScheduler(
       engine, version: engineVersion, model: model, device: layout.0, parallelism: layout.1,

@@ -41,6 +41,12 @@ public struct ValidationExperiment: Sendable, Equatable {
   /// Whether the source measured from a freshly started server, sending
   /// nothing before (`WorkloadSpec.coldStart`).
   public var coldStart = false
+  /// Redundant copies of experts (`Parallelism.redundantExperts`) the
+  /// source's launch recipe adds where an expert degree of the run does not
+  /// divide the model's experts (SGLang asserts that `ep_size` divides the
+  /// physical experts, srt/eplb/expert_location.py, so such a run had
+  /// them); 0: none. Runs whose degrees divide the experts replay without.
+  public var recipeRedundantExperts = 0
   /// Whether the replay's Poisson arrivals span the nominal time exactly
   /// (`WorkloadSpec.exactRate`): the source reports its offered rate, not
   /// its own draw of gaps.

@@ -27,6 +27,12 @@ public enum ValidationReplay {
       let nodes = (pools.devices + cluster.devicesPerNode - 1) / cluster.devicesPerNode
       cluster.nodes = max(cluster.nodes, nodes)
       parallelism = Parallelism()
+      // The recipe's copies of experts where a pool's degree needs them
+      // (they apply to every expert-parallel group of the plan).
+      let degrees = [pools.prefill.expert, pools.decode.expert]
+      if let moe = model.moe, degrees.contains(where: { $0 > 1 && moe.experts % $0 != 0 }) {
+        parallelism.redundantExperts = experiment.recipeRedundantExperts
+      }
       disaggregation = Disaggregation(
         prefill: ValidationPools.pool(pools.prefill, cluster: cluster),
         decode: ValidationPools.pool(pools.decode, cluster: cluster), transferLink: nil, cluster: cluster)
