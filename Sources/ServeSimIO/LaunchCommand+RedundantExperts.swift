@@ -5,7 +5,7 @@ extension LaunchCommand {
   /// The redundant experts the exported server runs: the plan's where its
   /// experts are spread over ranks, else none.
   static func redundantExperts(_ plan: PlanSpec) -> Int {
-    plan.parallelism.expert > 1 && plan.model.moe != nil ? plan.parallelism.redundantExperts : 0
+    plan.model.moe != nil ? plan.parallelism.expertCopies : 0
   }
 
   /// SGLang: `--ep-num-redundant-experts` (0.4.9 and 0.5.5 `server_args.py`).

@@ -36,7 +36,13 @@ public struct MoESpec: Sendable, Equatable {
   public func expectedActiveExperts(assignments: Double) -> Double {
     let e = Double(experts)
     guard e > 0, assignments > 0 else { return 0 }
-    return e * (1 - pow(1 - 1 / e, assignments))
+    return e * Self.hitChance(slots: e, assignments: assignments)
+  }
+
+  /// The chance that one of `slots` equally likely slots is hit by at least
+  /// one of `assignments` uniform assignments: 1 − (1 − 1/S)^A.
+  static func hitChance(slots: Double, assignments: Double) -> Double {
+    1 - pow(1 - 1 / slots, assignments)
   }
 
   /// The busiest of `ranks` expert-parallel ranks (each holding experts / ranks
@@ -68,7 +74,7 @@ public struct MoESpec: Sendable, Equatable {
     let rows = min(assignments / n + z * (assignments * p * (1 - p)).squareRoot(), assignments)
     let slots = Double(experts + max(redundant, 0))
     let held = slots / n
-    let q = 1 - pow(1 - 1 / slots, assignments)
+    let q = Self.hitChance(slots: slots, assignments: assignments)
     let active = min(held * q + z * (held * q * (1 - q)).squareRoot(), held)
     return (rows, active)
   }

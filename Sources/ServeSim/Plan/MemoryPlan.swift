@@ -49,7 +49,7 @@ public struct MemoryPlan: Sendable, Equatable {
       if let moe = model.moe {
         // Redundant copies of experts (EPLB) are more whole experts spread
         // over the stage's devices, as the routed ones are.
-        let copies = Double(parallelism.expertSlots(moe) - moe.experts)
+        let copies = Double(parallelism.expertCopies)
         let moeLayers = Double(model.moeLayerCount(in: (firstLayer - layers)..<firstLayer))
         bytes +=
           moeLayers * copies * moe.expertParameters(hidden: model.hiddenSize) * precision.weights.bytes / t

@@ -55,9 +55,11 @@ public struct Parallelism: Sendable, Equatable {
   /// Expert slots of `moe` under this layout: the routed experts plus the
   /// redundant copies where experts are spread over ranks
   /// (`redundantExperts`).
-  public func expertSlots(_ moe: MoESpec) -> Int {
-    moe.experts + (expert > 1 ? redundantExperts : 0)
-  }
+  public func expertSlots(_ moe: MoESpec) -> Int { moe.experts + expertCopies }
+
+  /// The redundant copies this layout holds: `redundantExperts` where
+  /// experts are spread over ranks (expert degree above 1), else none.
+  public var expertCopies: Int { expert > 1 ? redundantExperts : 0 }
 
   /// Devices one replica uses.
   public var devicesPerReplica: Int { tensor * pipeline }

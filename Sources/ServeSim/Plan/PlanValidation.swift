@@ -23,19 +23,18 @@ extension PlanSpec {
     // Under attention data parallelism the heads split over a rank's
     // devices (`validateAttentionData`): SGLang's wide-EP recipes run 24 or
     // 48 attention ranks of one device each.
+    let attentionGroup = max(par.attentionTensor, 1)
     if par.attentionData <= 1 && model.heads % par.tensor != 0 {
       issues.append(
         PlanIssue(
           .plan, "parallelism.tensor",
           "model '\(model.name)' has \(model.heads) attention heads, not divisible by tensor \(par.tensor); valid: \(divisors(of: model.heads).filter { $0 <= devices }.map(String.init).joined(separator: ", "))"
         ))
-    } else if model.kvHeads % max(par.attentionTensor, 1) != 0
-      && max(par.attentionTensor, 1) % model.kvHeads != 0
-    {
+    } else if model.kvHeads % attentionGroup != 0 && attentionGroup % model.kvHeads != 0 {
       issues.append(
         PlanIssue(
           .plan, "parallelism.tensor",
-          "model '\(model.name)' has \(model.kvHeads) KV heads; tensor \(par.attentionTensor)\(par.attentionData > 1 ? " (a rank's devices)" : "") must divide them or be a multiple of them"
+          "model '\(model.name)' has \(model.kvHeads) KV heads; tensor \(attentionGroup)\(par.attentionData > 1 ? " (a rank's devices)" : "") must divide them or be a multiple of them"
         ))
     }
     if par.pipeline > model.costedLayers {
