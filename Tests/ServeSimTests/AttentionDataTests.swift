@@ -39,11 +39,12 @@ import Testing
     #expect(f8 > 1.09 && f8 < 1.1)
     let dispatch = 200.0 * f8 * (4096 + 32 * 4)  // fp8 payload and a scale per 128
     let combine = 200.0 * f8 * 4096 * 2
-    let hand = 2 * 5e-6 + 7.0 / 8 * (dispatch + combine) / 100e9
+    let floor = CostModel.deepEPKernelFloorUs * 1e-6
+    let hand = 2 * (5e-6 + floor) + 7.0 / 8 * (dispatch + combine) / 100e9
     #expect(abs(c.expertAllToAll(tokens: 800, lowLatency: true).seconds / hand - 1) < 1e-12)
     // Normal mode (prefill), bf16: one copy per distinct rank, 8(1 − (7/8)²) = 1.875.
     let copies = 100.0 * 1.875 * f8
-    let normal = 2 * 5e-6 + 7.0 / 8 * copies * (4096 * 2 + 4096 * 2) / 100e9
+    let normal = 2 * (5e-6 + floor) + 7.0 / 8 * copies * (4096 * 2 + 4096 * 2) / 100e9
     #expect(abs(c.expertAllToAll(tokens: 800, lowLatency: false).seconds / normal - 1) < 1e-12)
     // Two nodes of 8: half of the traffic crosses a 50 GB/s network, 10 us.
     let network = LinkSpec(
@@ -52,14 +53,29 @@ import Testing
       CommGroup(ranks: 16, ranksPerNode: 8, intra: Fixtures.link, inter: network, customAllReduce: false),
       expert: 16)
     let perRank = 1600.0 / 16 * 2 * two.busiestExpertRank(moe, assignments: 3200).rows / 200
-    func leg(_ bytes: Double) -> Double { 10e-6 + max(7.0 / 16 * bytes / 100e9, 8.0 / 16 * bytes / 50e9) }
+    func leg(_ bytes: Double) -> Double {
+      10e-6 + floor + max(7.0 / 16 * bytes / 100e9, 8.0 / 16 * bytes / 50e9)
+    }
     let wideHand = leg(perRank * 4224) + leg(perRank * 8192)
     #expect(abs(two.expertAllToAll(tokens: 1600, lowLatency: true).seconds / wideHand - 1) < 1e-12)
     // Imbalance: the busiest rank receives 1.3 x the mean.
     var skewed = c
     skewed.expertImbalance = 0.3
-    let skewedHand = 2 * 5e-6 + 7.0 / 8 * 1.3 * (dispatch + combine) / 100e9
+    let skewedHand = 2 * (5e-6 + floor) + 7.0 / 8 * 1.3 * (dispatch + combine) / 100e9
     #expect(abs(skewed.expertAllToAll(tokens: 800, lowLatency: true).seconds / skewedHand - 1) < 1e-12)
+  }
+
+  @Test func aDeepEPCallPaysItsSynchronisationFloor() {
+    // One token over 100 GB/s links with 5 us latency moves in about 10 us
+    // (dispatch and combine); each call still waits on every peer.
+    let c = wide(Fixtures.group(8, .ringOnly), expert: 8)
+    let floor = CostModel.deepEPKernelFloorUs * 1e-6
+    let one = c.expertAllToAll(tokens: 1, lowLatency: true).seconds
+    #expect(one >= 2 * (5e-6 + floor))
+    #expect(one < 2 * (5e-6 + floor) + 1e-6)
+    // Without expert parallelism there is no all-to-all and no floor.
+    #expect(
+      wide(Fixtures.group(8, .ringOnly), expert: 1).expertAllToAll(tokens: 1, lowLatency: true).seconds == 0)
   }
 
   @Test func aStepCostsTheSlowestRank() {
