@@ -77,7 +77,9 @@ public struct CostModel: Sendable {
   /// optimistic bound).
   public var expertImbalance = 0.0
   /// Redundant copies of experts over the expert-parallel ranks
-  /// (`Parallelism.redundantExperts`; 0 without expert parallelism).
+  /// (`Parallelism.redundantExperts`); they count only where
+  /// `expertParallel` is above 1 (`MoESpec.busiestRank` over one rank
+  /// ignores them), as `Parallelism.expertCopies` holds them.
   public var redundantExperts = 0
   /// Shared experts run inside the routed experts' fused kernel as experts
   /// every token is routed to (`SharedExpertFusion`; 0: an MLP of their own).

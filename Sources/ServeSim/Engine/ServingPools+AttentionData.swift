@@ -64,7 +64,7 @@ extension ServingPools {
     cost.attentionComputeShare = profile.attentionComputeShare
     cost.useAttentionKernels(of: plan.engine)
     cost.expertImbalance = plan.parallelism.expertImbalance
-    cost.redundantExperts = expert > 1 ? plan.parallelism.redundantExperts : 0
+    cost.redundantExperts = plan.parallelism.redundantExperts
     cost.fusedSharedExperts = SharedExpertFusion.experts(plan: plan, device: cluster.device, expert: expert)
     cost.mlaAbsorbedPrefixBelow = MLAPrefillDispatch.absorbedBelow(
       engine: plan.engine, version: plan.release.version, device: cluster.device)
